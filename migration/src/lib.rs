@@ -1,0 +1,68 @@
+//! # prosektor-migration
+//!
+//! ProSektor's whole schema history for PostgreSQL, as sea-orm-migration migrations, in the order the
+//! schema evolved (SPEC §7): the first schema (one migration per aggregate), then the two evolutions
+//! of the design document's Migration Plan: `user_profiles.middle_name`, and the `company_details`
+//! split as expand (create, backfill, sync) and contract (drop the sync and the old columns).
+//!
+//! Every migration is plain SQL run in its own transaction with a `lock_timeout`, and every one has a
+//! working `down`. `docs/migrations.md` is the playbook for writing the next one.
+//!
+//! May depend on: `sea-orm-migration` only. Nothing in the workspace depends on the Rust types of
+//! this crate except the composition root, the test kit and the persistence adapter, which run
+//! [`Migrator`].
+//!
+//! ```no_run
+//! use prosektor_migration::Migrator;
+//! use sea_orm_migration::MigratorTrait;
+//!
+//! # async fn example(db: &sea_orm_migration::sea_orm::DatabaseConnection) -> Result<(), sea_orm_migration::sea_orm::DbErr> {
+//! Migrator::up(db, None).await?; // apply everything pending
+//! # Ok(()) }
+//! ```
+
+#![forbid(unsafe_code)]
+
+mod company_details_sync;
+mod sql;
+
+mod m20261124_000001_create_search_support;
+mod m20261124_000002_create_companies;
+mod m20261124_000003_create_users;
+mod m20261124_000004_create_invoices;
+mod m20261124_000005_create_web_projects;
+mod m20261124_000006_create_pipeline_runs;
+mod m20261124_000007_create_daily_stats;
+mod m20261124_000008_add_profile_middle_name;
+mod m20261124_000009_expand_company_details;
+mod m20261124_000010_contract_company_details;
+
+pub use sea_orm_migration::MigratorTrait;
+use sea_orm_migration::prelude::*;
+
+/// ProSektor's migration history, oldest first.
+#[derive(Debug)]
+pub struct Migrator;
+
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261124_000001_create_search_support::Migration),
+            Box::new(m20261124_000002_create_companies::Migration),
+            Box::new(m20261124_000003_create_users::Migration),
+            Box::new(m20261124_000004_create_invoices::Migration),
+            Box::new(m20261124_000005_create_web_projects::Migration),
+            Box::new(m20261124_000006_create_pipeline_runs::Migration),
+            Box::new(m20261124_000007_create_daily_stats::Migration),
+            Box::new(m20261124_000008_add_profile_middle_name::Migration),
+            Box::new(m20261124_000009_expand_company_details::Migration),
+            Box::new(m20261124_000010_contract_company_details::Migration),
+        ]
+    }
+}
+
+/// A fingerprint of this crate's migration sources, different whenever any migration changes.
+///
+/// Test kits use it to name a migrated template database, so that a template built from an older
+/// history is never reused.
+pub const SCHEMA_FINGERPRINT: &str = env!("PROSEKTOR_SCHEMA_FINGERPRINT");

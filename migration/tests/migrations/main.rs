@@ -1,0 +1,7 @@
+//! Migration suite (real PostgreSQL, through `prosektor-testkit`): the history walked up one step at
+//! a time with data written at every step, then down to zero and up again; and every CHECK
+//! constraint shown to reject what it should.
+
+mod constraints;
+mod support;
+mod walk;

@@ -1,0 +1,290 @@
+//! The history walked for real: up one migration at a time with data written at each step (through
+//! the legacy company columns while the sync is active, too), every value checked at the top, then
+//! down one step at a time to zero and up again.
+
+use prosektor_migration::{Migrator, MigratorTrait};
+use prosektor_testkit::TestDatabase;
+use rust_decimal::Decimal;
+use sea_orm::DatabaseConnection;
+
+use crate::support::{exec, has_column, row, scalar, tables};
+
+const HISTORY: [&str; 10] = [
+    "m20261124_000001_create_search_support",
+    "m20261124_000002_create_companies",
+    "m20261124_000003_create_users",
+    "m20261124_000004_create_invoices",
+    "m20261124_000005_create_web_projects",
+    "m20261124_000006_create_pipeline_runs",
+    "m20261124_000007_create_daily_stats",
+    "m20261124_000008_add_profile_middle_name",
+    "m20261124_000009_expand_company_details",
+    "m20261124_000010_contract_company_details",
+];
+
+const ALL_TABLES: [&str; 10] = [
+    "companies",
+    "company_details",
+    "daily_stats",
+    "invoice_counters",
+    "invoices",
+    "pipeline_run_logs",
+    "pipeline_runs",
+    "user_profiles",
+    "users",
+    "web_projects",
+];
+
+const COMPANY_A: &str = "0193a000-0000-7000-8000-00000000000a";
+const COMPANY_B: &str = "0193a000-0000-7000-8000-00000000000b";
+const COMPANY_C: &str = "0193a000-0000-7000-8000-00000000000c";
+const CLIENT: &str = "0193a000-0000-7000-8000-0000000000c1";
+const PROJECT: &str = "0193a000-0000-7000-8000-0000000000f1";
+const RUN: &str = "0193a000-0000-7000-8000-0000000000e1";
+const HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNoaGFzaA";
+
+/// Applies the next migration and checks it is the one `HISTORY` expects at `index`.
+async fn up_to(db: &DatabaseConnection, index: usize) {
+    Migrator::up(db, Some(1))
+        .await
+        .expect("migrate one step up");
+    let applied = Migrator::get_applied_migrations(db).await.expect("applied");
+    let names: Vec<String> = applied.iter().map(|m| m.name().to_owned()).collect();
+    assert_eq!(names, HISTORY[..=index], "history after step {index}");
+}
+
+#[tokio::test]
+async fn walking_up_step_by_step_keeps_every_row_and_value() {
+    let database = TestDatabase::empty().await.expect("test database");
+    let db = database.connection();
+
+    up_to(db, 0).await;
+    let folded: String = scalar(db, "SELECT search_fold('ŞİŞLİ Çağrı ÖZGÜR ıIiİ')").await;
+    assert_eq!(folded, "sisli cagri ozgur iiii");
+
+    up_to(db, 1).await;
+    exec(db, &format!(
+        "INSERT INTO companies (id, name, tax_id, status, address, city, danger_class, nace_code, contact_email, contact_phone) \
+         VALUES ('{COMPANY_A}', 'Anadolu OSGB', '4540536920', 'ACTIVE', 'Atatürk Cad. 1', 'İstanbul', 'VERY_DANGEROUS', '86.90', 'info@anadolu.example', '+905321234567')"
+    )).await;
+
+    up_to(db, 2).await;
+    exec(db, &format!(
+        "INSERT INTO users (email, password_hash, role) VALUES ('admin@prosektor.example', '{HASH}', 'ADMIN');
+         INSERT INTO users (id, email, password_hash, role, company_id) VALUES ('{CLIENT}', 'ayse@anadolu.example', '{HASH}', 'CLIENT', '{COMPANY_A}');
+         INSERT INTO user_profiles (user_id, first_name, last_name, phone, avatar_url, preferences)
+         VALUES ('{CLIENT}', 'Ayşe', 'Yılmaz', '+905551112233', 'https://cdn.example/a.png', '{{\"theme\": \"dark\", \"locale\": \"tr\"}}');"
+    )).await;
+
+    up_to(db, 3).await;
+    exec(db, &format!(
+        "INSERT INTO invoice_counters (year, last_seq) VALUES (2024, 2);
+         INSERT INTO invoices (company_id, invoice_no, amount_subtotal, amount_tax, amount_total, status, due_date, issue_date, paid_at)
+         VALUES ('{COMPANY_A}', '2024-001', 1000.00, 200.00, 1200.00, 'PAID', '2024-02-01', '2024-01-02', '2024-01-20T10:00:00Z'),
+                ('{COMPANY_A}', '2024-002', 0.10, 0.02, 0.12, 'DRAFT', NULL, NULL, NULL);"
+    )).await;
+
+    up_to(db, 4).await;
+    exec(db, &format!(
+        "INSERT INTO web_projects (id, company_id, name, domain, status) VALUES ('{PROJECT}', '{COMPANY_A}', 'Kurumsal Site', 'anadolu-osgb.com.tr', 'LIVE')"
+    )).await;
+
+    up_to(db, 5).await;
+    exec(db, &format!(
+        "INSERT INTO pipeline_runs (id, project_id, status, attempt, input, started_at, heartbeat_at, finished_at)
+         VALUES ('{RUN}', '{PROJECT}', 'SUCCEEDED', 1, '{{\"pages\": 4}}', now(), now(), now());
+         INSERT INTO pipeline_run_logs (run_id, seq, level, message) VALUES ('{RUN}', 1, 'INFO', 'gather'), ('{RUN}', 2, 'INFO', 'publish');"
+    )).await;
+
+    up_to(db, 6).await;
+    exec(db, &format!(
+        "INSERT INTO daily_stats (project_id, date, visitors, page_views, meta_breakdown)
+         VALUES ('{PROJECT}', '2024-03-01', 15, 42, '{{\"source\": {{\"google\": 10, \"direct\": 5}}}}')"
+    )).await;
+
+    up_to(db, 7).await;
+    exec(
+        db,
+        &format!("UPDATE user_profiles SET middle_name = 'Nur' WHERE user_id = '{CLIENT}'"),
+    )
+    .await;
+
+    up_to(db, 8).await;
+    // The backfill copied A; an older server still writes the legacy columns (B, and A's city);
+    // a newer one writes company_details (C, and A's phone). Both sides must see every write.
+    exec(db, &format!(
+        "INSERT INTO companies (id, name, address, city, danger_class, nace_code, contact_email, contact_phone)
+         VALUES ('{COMPANY_B}', 'Ege İSG', 'Kordon 5', 'İzmir', 'DANGEROUS', '71.12.01', 'ege@isg.example', '+902321112233');
+         UPDATE companies SET city = 'Kocaeli' WHERE id = '{COMPANY_A}';
+         INSERT INTO companies (id, name) VALUES ('{COMPANY_C}', 'Trakya Sağlık');
+         INSERT INTO company_details (company_id, city, danger_class) VALUES ('{COMPANY_C}', 'Edirne', 'LESS_DANGEROUS')
+           ON CONFLICT (company_id) DO UPDATE SET city = EXCLUDED.city, danger_class = EXCLUDED.danger_class;
+         UPDATE company_details SET contact_phone = '+905329998877' WHERE company_id = '{COMPANY_A}';"
+    )).await;
+    for (company, expected) in [
+        (COMPANY_A, "Kocaeli|+905329998877"),
+        (COMPANY_B, "İzmir|+902321112233"),
+        (COMPANY_C, "Edirne|"),
+    ] {
+        let legacy: String = scalar(db, &format!(
+            "SELECT concat_ws('|', city, coalesce(contact_phone, '')) FROM companies WHERE id = '{company}'"
+        )).await;
+        let details: String = scalar(db, &format!(
+            "SELECT concat_ws('|', city, coalesce(contact_phone, '')) FROM company_details WHERE company_id = '{company}'"
+        )).await;
+        assert_eq!(
+            (legacy.as_str(), details.as_str()),
+            (expected, expected),
+            "sync of {company}"
+        );
+    }
+
+    up_to(db, 9).await;
+    assert!(!has_column(db, "companies", "address").await);
+    assert!(!has_column(db, "companies", "contact_phone").await);
+
+    assert_everything_is_there(db).await;
+}
+
+async fn assert_everything_is_there(db: &DatabaseConnection) {
+    assert_eq!(tables(db).await, ALL_TABLES);
+    let details: String = scalar(db, &format!(
+        "SELECT concat_ws('|', c.name, c.tax_id, c.status, d.address, d.city, d.danger_class, d.nace_code, d.contact_email, d.contact_phone)
+         FROM companies c JOIN company_details d ON d.company_id = c.id WHERE c.id = '{COMPANY_A}'"
+    )).await;
+    assert_eq!(
+        details,
+        "Anadolu OSGB|4540536920|ACTIVE|Atatürk Cad. 1|Kocaeli|VERY_DANGEROUS|86.90|info@anadolu.example|+905329998877"
+    );
+    let b: String = scalar(db, &format!(
+        "SELECT concat_ws('|', address, city, danger_class, nace_code, contact_email) FROM company_details WHERE company_id = '{COMPANY_B}'"
+    )).await;
+    assert_eq!(b, "Kordon 5|İzmir|DANGEROUS|71.12.01|ege@isg.example");
+    assert_eq!(
+        scalar::<i64>(db, "SELECT count(*) FROM company_details").await,
+        3
+    );
+
+    let users: String = scalar(db,
+        "SELECT string_agg(concat_ws('|', email, role, curr_session_version, deleted_at IS NULL), ',' ORDER BY email) FROM users"
+    ).await;
+    assert_eq!(
+        users,
+        "admin@prosektor.example|ADMIN|1|t,ayse@anadolu.example|CLIENT|1|t"
+    );
+    let profile = row(db, &format!(
+        "SELECT first_name, middle_name, last_name, phone, avatar_url, preferences->>'theme' AS theme FROM user_profiles WHERE user_id = '{CLIENT}'"
+    )).await;
+    let profile: Vec<String> = (0..6)
+        .map(|i| profile.try_get_by_index(i).expect("profile column"))
+        .collect();
+    assert_eq!(
+        profile,
+        [
+            "Ayşe",
+            "Nur",
+            "Yılmaz",
+            "+905551112233",
+            "https://cdn.example/a.png",
+            "dark"
+        ]
+    );
+
+    let invoice = row(db, "SELECT amount_subtotal, amount_tax, amount_total FROM invoices WHERE invoice_no = '2024-002'").await;
+    let amounts: Vec<Decimal> = (0..3)
+        .map(|i| invoice.try_get_by_index(i).expect("amount"))
+        .collect();
+    assert_eq!(
+        amounts,
+        [Decimal::new(10, 2), Decimal::new(2, 2), Decimal::new(12, 2)]
+    );
+    let paid: String = scalar(db,
+        "SELECT concat_ws('|', status, amount_total, due_date, issue_date, paid_at AT TIME ZONE 'UTC') FROM invoices WHERE invoice_no = '2024-001'"
+    ).await;
+    assert_eq!(
+        paid,
+        "PAID|1200.00|2024-02-01|2024-01-02|2024-01-20 10:00:00"
+    );
+    assert_eq!(
+        scalar::<i32>(
+            db,
+            "SELECT last_seq FROM invoice_counters WHERE year = 2024"
+        )
+        .await,
+        2
+    );
+
+    let project: String = scalar(
+        db,
+        &format!(
+            "SELECT concat_ws('|', name, domain, status) FROM web_projects WHERE id = '{PROJECT}'"
+        ),
+    )
+    .await;
+    assert_eq!(project, "Kurumsal Site|anadolu-osgb.com.tr|LIVE");
+    let logs: String = scalar(db, &format!("SELECT string_agg(message, ',' ORDER BY seq) FROM pipeline_run_logs WHERE run_id = '{RUN}'")).await;
+    assert_eq!(logs, "gather,publish");
+    let run: String = scalar(db, &format!("SELECT concat_ws('|', status, attempt, input->>'pages') FROM pipeline_runs WHERE id = '{RUN}'")).await;
+    assert_eq!(run, "SUCCEEDED|1|4");
+    let stats: String = scalar(db,
+        "SELECT concat_ws('|', date, visitors, page_views, meta_breakdown->'source'->>'google') FROM daily_stats"
+    ).await;
+    assert_eq!(stats, "2024-03-01|15|42|10");
+}
+
+#[tokio::test]
+async fn every_migration_reverses_and_the_history_replays() {
+    let database = TestDatabase::empty().await.expect("test database");
+    let db = database.connection();
+    Migrator::up(db, None).await.expect("migrate up");
+    exec(db, &format!(
+        "INSERT INTO companies (id, name) VALUES ('{COMPANY_A}', 'Anadolu OSGB');
+         INSERT INTO company_details (company_id, address, city, contact_phone) VALUES ('{COMPANY_A}', 'Atatürk Cad. 1', 'Bursa', '+905321234567');"
+    )).await;
+
+    // Contract down: the legacy columns come back holding the details, and the sync is live again.
+    Migrator::down(db, Some(1)).await.expect("down contract");
+    let legacy: String = scalar(db, &format!("SELECT concat_ws('|', address, city, contact_phone) FROM companies WHERE id = '{COMPANY_A}'")).await;
+    assert_eq!(legacy, "Atatürk Cad. 1|Bursa|+905321234567");
+    exec(
+        db,
+        &format!("UPDATE companies SET city = 'Bolu' WHERE id = '{COMPANY_A}'"),
+    )
+    .await;
+    let synced: String = scalar(
+        db,
+        &format!("SELECT city FROM company_details WHERE company_id = '{COMPANY_A}'"),
+    )
+    .await;
+    assert_eq!(synced, "Bolu");
+
+    // Expand down: the details table goes, the legacy columns keep the data.
+    Migrator::down(db, Some(1)).await.expect("down expand");
+    assert!(!tables(db).await.contains(&"company_details".to_owned()));
+    let kept: String = scalar(
+        db,
+        &format!("SELECT city FROM companies WHERE id = '{COMPANY_A}'"),
+    )
+    .await;
+    assert_eq!(kept, "Bolu");
+
+    for remaining in (0..HISTORY.len() - 2).rev() {
+        Migrator::down(db, Some(1)).await.expect("one step down");
+        let applied = Migrator::get_applied_migrations(db)
+            .await
+            .expect("applied")
+            .len();
+        assert_eq!(applied, remaining, "applied migrations after stepping down");
+    }
+    assert!(tables(db).await.is_empty(), "every table is gone at zero");
+    let fold_exists: bool = scalar(
+        db,
+        "SELECT EXISTS (SELECT 1 FROM pg_proc WHERE proname = 'search_fold')",
+    )
+    .await;
+    assert!(!fold_exists);
+
+    Migrator::up(db, None).await.expect("replay the history");
+    assert_eq!(tables(db).await, ALL_TABLES);
+    exec(db, "INSERT INTO companies (name) VALUES ('Yeniden OSGB')").await;
+}
