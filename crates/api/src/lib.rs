@@ -1,1 +1,20 @@
-//! placeholder
+//! # prosektor-api
+//!
+//! The HTTP adapter: poem-openapi endpoints over the application's services, and the OpenAPI
+//! document generated from them (served at `/api/v1/openapi.json`, with Swagger UI at `/docs`; the
+//! committed copy is `docs/openapi.json`).
+//!
+//! Handlers only translate: HTTP in, a service call, HTTP out. They never touch a database handle.
+//!
+//! May depend on: `prosektor-application` (and through it the domain), poem, poem-openapi. Never on
+//! sea-orm or the persistence adapter: the server wires those in.
+
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+mod app;
+mod health;
+mod tags;
+
+pub use app::{ApiDependencies, BASE_PATH, DOCS_PATH, SPEC_PATH, app, openapi_service};
+pub use health::{HealthApi, HealthState, HealthStatus};

@@ -351,7 +351,7 @@ pub(crate) mod tests {
             let right = b.checked_add(c).and_then(|bc| a.checked_add(bc));
             let exact = a.amount() + b.amount() + c.amount();
             if exact <= Money::MAX.amount() {
-                prop_assert_eq!(left, right);
+                prop_assert_eq!(&left, &right);
                 prop_assert_eq!(left.map(Money::amount), Ok(exact));
             } else {
                 prop_assert!(left.is_err() && right.is_err());

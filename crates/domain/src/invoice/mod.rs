@@ -184,3 +184,117 @@ impl Invoice {
     }
 }
 
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use crate::money::{Money, TaxRate};
+    use chrono::TimeZone;
+
+    fn day(d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2024, 7, d).unwrap()
+    }
+
+    /// A draft of 1000 + 20% KDV, due 2024-07-31.
+    pub(crate) fn draft() -> Invoice {
+        let amounts = InvoiceAmounts::from_rate(Money::parse("1000").unwrap(), TaxRate::STANDARD).unwrap();
+        Invoice::draft(
+            InvoiceId::new_v7(),
+            CompanyId::new_v7(),
+            InvoiceNo::parse("2024-001").unwrap(),
+            amounts,
+            Some(day(31)),
+            Utc.with_ymd_and_hms(2024, 7, 1, 9, 0, 0).unwrap(),
+        )
+    }
+
+    fn sent() -> Invoice {
+        let mut invoice = draft();
+        invoice.send(day(2)).unwrap();
+        invoice
+    }
+
+    fn transition(from: &str, to: &'static str) -> DomainResult<()> {
+        let from = InvoiceStatus::parse(from).unwrap().as_str();
+        Err(DomainError::InvalidTransition { entity: "invoice", from, to })
+    }
+
+    #[test]
+    fn draft_starts_clean() {
+        let invoice = draft();
+        assert_eq!(invoice.status(), InvoiceStatus::Draft);
+        assert_eq!((invoice.issue_date(), invoice.paid_at()), (None, None));
+        assert_eq!(invoice.due_date(), Some(day(31)));
+        assert_eq!(invoice.amounts().total(), Money::parse("1200").unwrap());
+    }
+
+    #[test]
+    fn drafts_are_editable() {
+        let mut invoice = draft();
+        let amounts = InvoiceAmounts::new(Money::parse("5").unwrap(), Money::ZERO).unwrap();
+        invoice.edit(amounts, None).unwrap();
+        assert_eq!((invoice.amounts(), invoice.due_date()), (amounts, None));
+    }
+
+    #[test]
+    fn only_drafts_are_editable() {
+        let mut invoice = sent();
+        let amounts = invoice.amounts();
+        assert_eq!(
+            invoice.edit(amounts, None),
+            Err(DomainError::NotEditable { entity: "invoice", status: "SENT" })
+        );
+        assert_eq!(invoice.due_date(), Some(day(31)));
+    }
+
+    #[test]
+    fn send_then_pay_records_dates() {
+        let mut invoice = sent();
+        assert_eq!((invoice.status(), invoice.issue_date()), (InvoiceStatus::Sent, Some(day(2))));
+        let at = Utc.with_ymd_and_hms(2024, 7, 10, 12, 0, 0).unwrap();
+        invoice.pay(at).unwrap();
+        assert_eq!((invoice.status(), invoice.paid_at()), (InvoiceStatus::Paid, Some(at)));
+    }
+
+    #[test]
+    fn void_from_draft_or_sent() {
+        let mut voided_draft = draft();
+        voided_draft.void().unwrap();
+        assert_eq!((voided_draft.status(), voided_draft.issue_date()), (InvoiceStatus::Void, None));
+        let mut voided_sent = sent();
+        voided_sent.void().unwrap();
+        assert_eq!((voided_sent.status(), voided_sent.issue_date()), (InvoiceStatus::Void, Some(day(2))));
+    }
+
+    #[test]
+    fn every_other_edge_is_refused() {
+        let now = Utc.with_ymd_and_hms(2024, 7, 10, 12, 0, 0).unwrap();
+        let mut invoice = draft();
+        assert_eq!(invoice.pay(now), transition("DRAFT", "PAID"));
+        invoice.send(day(2)).unwrap();
+        assert_eq!(invoice.send(day(3)), transition("SENT", "SENT"));
+        assert_eq!(invoice.issue_date(), Some(day(2)));
+        invoice.pay(now).unwrap();
+        assert_eq!(invoice.pay(now), transition("PAID", "PAID"));
+        assert_eq!(invoice.void(), transition("PAID", "VOID"));
+        assert_eq!(invoice.send(day(3)), transition("PAID", "SENT"));
+        let mut voided = draft();
+        voided.void().unwrap();
+        assert_eq!(voided.void(), transition("VOID", "VOID"));
+        assert_eq!(voided.send(day(3)), transition("VOID", "SENT"));
+        let amounts = voided.amounts();
+        assert_eq!(voided.edit(amounts, None), Err(DomainError::NotEditable { entity: "invoice", status: "VOID" }));
+    }
+
+    #[test]
+    fn overdue_means_sent_and_past_due() {
+        let invoice = sent();
+        assert!(!invoice.is_overdue(day(31)));
+        assert!(invoice.is_overdue(NaiveDate::from_ymd_opt(2024, 8, 1).unwrap()));
+        assert!(!draft().is_overdue(NaiveDate::from_ymd_opt(2024, 8, 1).unwrap()));
+        let mut no_due = draft();
+        no_due.edit(no_due.amounts(), None).unwrap();
+        no_due.send(day(2)).unwrap();
+        assert!(!no_due.is_overdue(NaiveDate::from_ymd_opt(2030, 1, 1).unwrap()));
+    }
+}

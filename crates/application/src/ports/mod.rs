@@ -1,0 +1,4 @@
+//! Ports: the traits adapters implement. Each method documents, under `# Errors`, exactly what an
+//! implementation returns.
+
+pub mod readiness;

@@ -1,0 +1,126 @@
+//! The composition root: PostgreSQL (given or embedded), migrations, adapters, services, HTTP.
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context;
+use poem::listener::{Acceptor, Listener, TcpAcceptor, TcpListener};
+use prosektor_api::{ApiDependencies, DOCS_PATH};
+use prosektor_persistence::{DatabaseConnection, PoolSettings, PostgresReadiness};
+
+use crate::config::Config;
+use crate::embedded_postgres::EmbeddedPostgres;
+
+/// How long in-flight requests may run after a shutdown signal.
+const GRACE_PERIOD: Duration = Duration::from_secs(10);
+
+/// A server that has migrated its database and bound its port, ready to serve.
+pub struct Application {
+    acceptor: TcpAcceptor,
+    local_addr: SocketAddr,
+    pool: DatabaseConnection,
+    embedded: Option<EmbeddedPostgres>,
+}
+
+impl Application {
+    /// Resolves the database (starting the embedded one when `DATABASE_URL` is unset), applies
+    /// pending migrations, opens the pool and binds the listener.
+    ///
+    /// # Errors
+    /// Any step that fails, with its context.
+    pub async fn build(config: &Config) -> anyhow::Result<Self> {
+        let (database_url, embedded) = match &config.database_url {
+            Some(url) => (url.clone(), None),
+            None => {
+                let embedded = EmbeddedPostgres::start(&config.data_dir, config.embedded_pg_port)
+                    .await
+                    .context("starting the embedded PostgreSQL")?;
+                (embedded.url(), Some(embedded))
+            }
+        };
+        prosektor_persistence::migrate(&database_url)
+            .await
+            .context("applying migrations")?;
+        let settings = PoolSettings {
+            max_connections: config.db_max_connections,
+            ..PoolSettings::default()
+        };
+        let pool = prosektor_persistence::connect(&database_url, &settings)
+            .await
+            .context("opening the database pool")?;
+        let acceptor = TcpListener::bind(config.listen.to_string())
+            .into_acceptor()
+            .await
+            .with_context(|| format!("binding {}", config.listen))?;
+        let local_addr = acceptor
+            .local_addr()
+            .first()
+            .and_then(|addr| addr.as_socket_addr().copied())
+            .context("the listener has no socket address")?;
+        Ok(Self {
+            acceptor,
+            local_addr,
+            pool,
+            embedded,
+        })
+    }
+
+    /// The address the server listens on.
+    pub fn local_addr(&self) -> SocketAddr {
+        self.local_addr
+    }
+
+    /// Serves until `shutdown` completes, then drains requests (up to a grace period), closes the
+    /// pool and stops the embedded PostgreSQL if this process started it.
+    ///
+    /// # Errors
+    /// An I/O error of the listener, or a failure to stop the embedded PostgreSQL.
+    pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send) -> anyhow::Result<()> {
+        let dependencies = compose(&self.pool);
+        tracing::info!(
+            "ready: http://{addr} (Swagger UI at http://{addr}{DOCS_PATH})",
+            addr = self.local_addr
+        );
+        let served = poem::Server::new_with_acceptor(self.acceptor)
+            .run_with_graceful_shutdown(prosektor_api::app(dependencies), shutdown, Some(GRACE_PERIOD))
+            .await;
+        self.pool.close().await.context("closing the pool")?;
+        if let Some(embedded) = self.embedded {
+            embedded.stop().await.context("stopping the embedded PostgreSQL")?;
+        }
+        served.context("serving HTTP")
+    }
+}
+
+impl std::fmt::Debug for Application {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Application")
+            .field("local_addr", &self.local_addr)
+            .field("embedded", &self.embedded)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Wires adapters to the ports the API needs.
+fn compose(pool: &DatabaseConnection) -> ApiDependencies {
+    ApiDependencies {
+        readiness: Arc::new(PostgresReadiness::new(pool.clone())),
+    }
+}
+
+/// The OpenAPI document the server serves, generated without touching a database.
+///
+/// # Errors
+/// When the lazy pool cannot be configured (an unparsable URL).
+pub async fn openapi_json() -> anyhow::Result<String> {
+    let settings = PoolSettings {
+        lazy: true,
+        ..PoolSettings::default()
+    };
+    // The URL is never dialled: a lazy pool connects on first use, and generating the spec
+    // uses none of the services.
+    let pool = prosektor_persistence::connect("postgres://spec@127.0.0.1/spec", &settings).await?;
+    Ok(prosektor_api::openapi_service(compose(&pool)).spec())
+}

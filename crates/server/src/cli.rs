@@ -1,0 +1,101 @@
+//! The command line: `serve` (the default), `migrate`, `openapi`.
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::application::{Application, openapi_json};
+use crate::config::Config;
+use crate::embedded_postgres::EmbeddedPostgres;
+
+/// ProSektor: websites and billing for OSGB firms.
+#[derive(Debug, Parser)]
+#[command(version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+    #[command(flatten)]
+    config: Config,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Migrate, then serve the HTTP API until SIGINT/SIGTERM (the default).
+    Serve,
+    /// Apply pending migrations and exit.
+    Migrate,
+    /// Print the OpenAPI document the server serves.
+    Openapi,
+}
+
+/// Runs the command line; the exit code is 1 on any error (printed with its causes).
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    crate::telemetry::init();
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("error: cannot start the async runtime: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => {
+            let application = Application::build(&cli.config).await?;
+            application.run_until(shutdown_signal()).await
+        }
+        Command::Migrate => migrate(&cli.config).await,
+        Command::Openapi => {
+            println!("{}", openapi_json().await?);
+            Ok(())
+        }
+    }
+}
+
+async fn migrate(config: &Config) -> anyhow::Result<()> {
+    match &config.database_url {
+        Some(url) => Ok(prosektor_persistence::migrate(url).await?),
+        None => {
+            let embedded = EmbeddedPostgres::start(&config.data_dir, config.embedded_pg_port).await?;
+            let migrated = prosektor_persistence::migrate(&embedded.url()).await;
+            embedded.stop().await?;
+            Ok(migrated?)
+        }
+    }
+}
+
+/// Completes on Ctrl-C or SIGTERM.
+async fn shutdown_signal() {
+    let interrupt = async {
+        if let Err(error) = tokio::signal::ctrl_c().await {
+            tracing::error!(%error, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(error) => {
+                tracing::error!(%error, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    tokio::select! {
+        () = interrupt => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down");
+}

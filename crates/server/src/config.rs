@@ -1,0 +1,86 @@
+//! Configuration, from environment variables (or the matching flags). Secrets are never logged:
+//! `Config`'s `Debug` redacts the database URL's password.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::Args;
+
+/// Everything the server needs to start.
+#[derive(Clone, Args)]
+pub struct Config {
+    /// PostgreSQL URL. Unset: start the embedded PostgreSQL under the data directory.
+    #[arg(long, env = "DATABASE_URL")]
+    pub database_url: Option<String>,
+
+    /// Address to listen on (port 0 picks a free port).
+    #[arg(long, env = "PROSEKTOR_LISTEN", default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
+
+    /// Where the embedded PostgreSQL keeps its data (kept across restarts).
+    #[arg(long, env = "PROSEKTOR_DATA_DIR", default_value = ".data")]
+    pub data_dir: PathBuf,
+
+    /// Port of the embedded PostgreSQL (loopback only).
+    #[arg(long, env = "PROSEKTOR_EMBEDDED_PG_PORT", default_value_t = 54329)]
+    pub embedded_pg_port: u16,
+
+    /// Most connections in the database pool.
+    #[arg(long, env = "PROSEKTOR_DB_MAX_CONNECTIONS", default_value_t = 16)]
+    pub db_max_connections: u32,
+}
+
+impl Config {
+    /// A configuration for `database_url`, listening on a free loopback port (tests).
+    pub fn for_database(database_url: &str) -> Self {
+        Self {
+            database_url: Some(database_url.to_owned()),
+            listen: SocketAddr::from(([127, 0, 0, 1], 0)),
+            data_dir: PathBuf::from(".data"),
+            embedded_pg_port: 54329,
+            db_max_connections: 16,
+        }
+    }
+}
+
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Config")
+            .field("database_url", &self.database_url.as_deref().map(redact_password))
+            .field("listen", &self.listen)
+            .field("data_dir", &self.data_dir)
+            .field("embedded_pg_port", &self.embedded_pg_port)
+            .field("db_max_connections", &self.db_max_connections)
+            .finish()
+    }
+}
+
+/// `postgres://user:secret@host/db` becomes `postgres://user:***@host/db`.
+pub fn redact_password(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    let Some((credentials, host)) = rest.rsplit_once('@') else {
+        return url.to_owned();
+    };
+    match credentials.split_once(':') {
+        Some((user, _)) => format!("{scheme}://{user}:***@{host}"),
+        None => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_never_reach_the_debug_output() {
+        assert_eq!(
+            redact_password("postgres://app:s3cr3t@db:5432/prosektor"),
+            "postgres://app:***@db:5432/prosektor"
+        );
+        assert_eq!(redact_password("postgres://app@db/prosektor"), "postgres://app@db/prosektor");
+        let config = Config::for_database("postgres://app:s3cr3t@db/prosektor");
+        assert!(!format!("{config:?}").contains("s3cr3t"));
+    }
+}

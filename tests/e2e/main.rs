@@ -1,0 +1,6 @@
+//! End-to-end suites: the real server, in-process on a free port, against its own freshly migrated
+//! PostgreSQL database, driven over HTTP.
+
+mod health;
+mod openapi;
+mod support;
