@@ -49,7 +49,11 @@ impl TestServer {
 
     /// `GET path`.
     pub async fn get(&self, path: &str) -> reqwest::Response {
-        self.client.get(self.url(path)).send().await.expect("request is answered")
+        self.client
+            .get(self.url(path))
+            .send()
+            .await
+            .expect("request is answered")
     }
 
     /// Stops the server gracefully and reports how its task ended.

@@ -113,6 +113,8 @@ mod tests {
 
         let not_ready = client(false).get("/readyz").send().await;
         not_ready.assert_status(poem::http::StatusCode::SERVICE_UNAVAILABLE);
-        not_ready.assert_json(serde_json::json!({"status": "unavailable"})).await;
+        not_ready
+            .assert_json(serde_json::json!({"status": "unavailable"}))
+            .await;
     }
 }

@@ -13,6 +13,6 @@
 
 pub mod ports;
 
-pub use ports::readiness::{NotReady, ReadinessProbe};
 #[cfg(feature = "mocks")]
 pub use ports::readiness::MockReadinessProbe;
+pub use ports::readiness::{NotReady, ReadinessProbe};

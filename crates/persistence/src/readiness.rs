@@ -46,8 +46,12 @@ mod tests {
 
     #[tokio::test]
     async fn ready_while_postgres_answers_and_not_after_the_pool_closes() {
-        let database = prosektor_testkit::TestDatabase::migrated().await.expect("test database");
-        let db = connect(database.url(), &PoolSettings::default()).await.expect("pool");
+        let database = prosektor_testkit::TestDatabase::migrated()
+            .await
+            .expect("test database");
+        let db = connect(database.url(), &PoolSettings::default())
+            .await
+            .expect("pool");
         let probe = PostgresReadiness::new(db.clone());
         assert_eq!(probe.check().await, Ok(()));
         db.close().await.expect("close");

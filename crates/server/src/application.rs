@@ -84,11 +84,18 @@ impl Application {
             addr = self.local_addr
         );
         let served = poem::Server::new_with_acceptor(self.acceptor)
-            .run_with_graceful_shutdown(prosektor_api::app(dependencies), shutdown, Some(GRACE_PERIOD))
+            .run_with_graceful_shutdown(
+                prosektor_api::app(dependencies),
+                shutdown,
+                Some(GRACE_PERIOD),
+            )
             .await;
         self.pool.close().await.context("closing the pool")?;
         if let Some(embedded) = self.embedded {
-            embedded.stop().await.context("stopping the embedded PostgreSQL")?;
+            embedded
+                .stop()
+                .await
+                .context("stopping the embedded PostgreSQL")?;
         }
         served.context("serving HTTP")
     }

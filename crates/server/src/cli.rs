@@ -66,7 +66,8 @@ async fn migrate(config: &Config) -> anyhow::Result<()> {
     match &config.database_url {
         Some(url) => Ok(prosektor_persistence::migrate(url).await?),
         None => {
-            let embedded = EmbeddedPostgres::start(&config.data_dir, config.embedded_pg_port).await?;
+            let embedded =
+                EmbeddedPostgres::start(&config.data_dir, config.embedded_pg_port).await?;
             let migrated = prosektor_persistence::migrate(&embedded.url()).await;
             embedded.stop().await?;
             Ok(migrated?)

@@ -46,7 +46,10 @@ impl Config {
 impl std::fmt::Debug for Config {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Config")
-            .field("database_url", &self.database_url.as_deref().map(redact_password))
+            .field(
+                "database_url",
+                &self.database_url.as_deref().map(redact_password),
+            )
             .field("listen", &self.listen)
             .field("data_dir", &self.data_dir)
             .field("embedded_pg_port", &self.embedded_pg_port)
@@ -79,7 +82,10 @@ mod tests {
             redact_password("postgres://app:s3cr3t@db:5432/prosektor"),
             "postgres://app:***@db:5432/prosektor"
         );
-        assert_eq!(redact_password("postgres://app@db/prosektor"), "postgres://app@db/prosektor");
+        assert_eq!(
+            redact_password("postgres://app@db/prosektor"),
+            "postgres://app@db/prosektor"
+        );
         let config = Config::for_database("postgres://app:s3cr3t@db/prosektor");
         assert!(!format!("{config:?}").contains("s3cr3t"));
     }

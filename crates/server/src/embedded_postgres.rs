@@ -59,7 +59,9 @@ impl EmbeddedPostgres {
     /// # Errors
     /// [`EmbeddedPostgresError`] naming the step that failed.
     pub async fn start(root: &Path, port: u16) -> Result<Self, EmbeddedPostgresError> {
-        let bin_dir = find_bin_dir().await.ok_or(EmbeddedPostgresError::BinariesNotFound)?;
+        let bin_dir = find_bin_dir()
+            .await
+            .ok_or(EmbeddedPostgresError::BinariesNotFound)?;
         let data_dir = absolute(&root.join("postgres"))?;
         let mut cluster = Self {
             bin_dir,
@@ -81,7 +83,10 @@ impl EmbeddedPostgres {
 
     /// The URL of the server's database in this cluster.
     pub fn url(&self) -> String {
-        format!("postgres://postgres@127.0.0.1:{}/{DATABASE_NAME}", self.port)
+        format!(
+            "postgres://postgres@127.0.0.1:{}/{DATABASE_NAME}",
+            self.port
+        )
     }
 
     /// Stops the cluster if this process started it (fast shutdown: open transactions roll back).
@@ -93,7 +98,8 @@ impl EmbeddedPostgres {
             return Ok(());
         }
         let data_dir = self.data_dir_arg();
-        self.pg("pg_ctl", &["stop", "-D", &data_dir, "-m", "fast", "-w"]).await?;
+        self.pg("pg_ctl", &["stop", "-D", &data_dir, "-m", "fast", "-w"])
+            .await?;
         Ok(())
     }
 
@@ -101,12 +107,25 @@ impl EmbeddedPostgres {
         tracing::info!(data_dir = %self.data_dir.display(), "initialising the embedded PostgreSQL cluster");
         std::fs::create_dir_all(&self.data_dir).map_err(|source| self.data_dir_error(source))?;
         if self.run_as_postgres {
-            run(Command::new("chown").args(["-R", "postgres:postgres"]).arg(&self.data_dir)).await?;
+            run(Command::new("chown")
+                .args(["-R", "postgres:postgres"])
+                .arg(&self.data_dir))
+            .await?;
         }
         let data_dir = self.data_dir_arg();
         self.pg(
             "initdb",
-            &["-D", &data_dir, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--locale=C.UTF-8"],
+            &[
+                "-D",
+                &data_dir,
+                "-U",
+                "postgres",
+                "-A",
+                "trust",
+                "-E",
+                "UTF8",
+                "--locale=C.UTF-8",
+            ],
         )
         .await?;
         Ok(())
@@ -116,15 +135,25 @@ impl EmbeddedPostgres {
         tracing::info!(port = self.port, "starting the embedded PostgreSQL");
         let data_dir = self.data_dir_arg();
         let log = self.data_dir.join("server.log").display().to_string();
-        let options = format!("-p {} -c listen_addresses=127.0.0.1 -k {data_dir}", self.port);
-        self.pg("pg_ctl", &["start", "-D", &data_dir, "-l", &log, "-w", "-t", "60", "-o", &options])
-            .await?;
+        let options = format!(
+            "-p {} -c listen_addresses=127.0.0.1 -k {data_dir}",
+            self.port
+        );
+        self.pg(
+            "pg_ctl",
+            &[
+                "start", "-D", &data_dir, "-l", &log, "-w", "-t", "60", "-o", &options,
+            ],
+        )
+        .await?;
         Ok(())
     }
 
     async fn is_running(&self) -> bool {
         let data_dir = self.data_dir_arg();
-        self.pg("pg_ctl", &["status", "-D", &data_dir]).await.is_ok()
+        self.pg("pg_ctl", &["status", "-D", &data_dir])
+            .await
+            .is_ok()
     }
 
     async fn ensure_database(&self) -> Result<(), EmbeddedPostgresError> {
@@ -132,13 +161,34 @@ impl EmbeddedPostgres {
         let exists = self
             .pg(
                 "psql",
-                &["-h", "127.0.0.1", "-p", &port, "-U", "postgres", "-d", "postgres", "-Atc",
-                  &format!("SELECT 1 FROM pg_database WHERE datname = '{DATABASE_NAME}'")],
+                &[
+                    "-h",
+                    "127.0.0.1",
+                    "-p",
+                    &port,
+                    "-U",
+                    "postgres",
+                    "-d",
+                    "postgres",
+                    "-Atc",
+                    &format!("SELECT 1 FROM pg_database WHERE datname = '{DATABASE_NAME}'"),
+                ],
             )
             .await?;
         if String::from_utf8_lossy(&exists.stdout).trim() != "1" {
-            self.pg("createdb", &["-h", "127.0.0.1", "-p", &port, "-U", "postgres", DATABASE_NAME])
-                .await?;
+            self.pg(
+                "createdb",
+                &[
+                    "-h",
+                    "127.0.0.1",
+                    "-p",
+                    &port,
+                    "-U",
+                    "postgres",
+                    DATABASE_NAME,
+                ],
+            )
+            .await?;
         }
         Ok(())
     }
@@ -171,14 +221,12 @@ impl EmbeddedPostgres {
 
 async fn run(command: &mut Command) -> Result<Output, EmbeddedPostgresError> {
     let described = format!("{:?}", command.as_std());
-    let output = command
-        .kill_on_drop(true)
-        .output()
-        .await
-        .map_err(|error| EmbeddedPostgresError::Command {
+    let output = command.kill_on_drop(true).output().await.map_err(|error| {
+        EmbeddedPostgresError::Command {
             command: described.clone(),
             output: error.to_string(),
-        })?;
+        }
+    })?;
     if output.status.success() {
         Ok(output)
     } else {
@@ -210,7 +258,12 @@ async fn find_bin_dir() -> Option<PathBuf> {
     let mut installed: Vec<(u32, PathBuf)> = std::fs::read_dir("/usr/lib/postgresql")
         .ok()?
         .filter_map(Result::ok)
-        .filter_map(|entry| Some((entry.file_name().to_str()?.parse().ok()?, entry.path().join("bin"))))
+        .filter_map(|entry| {
+            Some((
+                entry.file_name().to_str()?.parse().ok()?,
+                entry.path().join("bin"),
+            ))
+        })
         .filter(|(_, bin)| has_server(bin))
         .collect();
     installed.sort();
@@ -225,5 +278,6 @@ fn absolute(path: &Path) -> Result<PathBuf, EmbeddedPostgresError> {
 }
 
 fn running_as_root() -> bool {
-    std::fs::metadata("/proc/self").is_ok_and(|meta| std::os::unix::fs::MetadataExt::uid(&meta) == 0)
+    std::fs::metadata("/proc/self")
+        .is_ok_and(|meta| std::os::unix::fs::MetadataExt::uid(&meta) == 0)
 }

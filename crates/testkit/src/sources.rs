@@ -18,7 +18,7 @@ pub(crate) enum ServerGuard {
     /// A throwaway cluster; dropped, it stops and deletes its data directory (unless kept).
     Cluster(PgTempDB),
     /// A container; dropped, testcontainers removes it.
-    Container(ContainerAsync<Postgres>),
+    Container(Box<ContainerAsync<Postgres>>),
 }
 
 impl std::fmt::Debug for ServerGuard {
@@ -73,7 +73,7 @@ pub(crate) async fn start_container() -> Result<(String, ServerGuard), String> {
         .await
         .map_err(|error| error.to_string())?;
     let url = format!("postgres://postgres:postgres@{host}:{port}/postgres");
-    Ok((url, ServerGuard::Container(container)))
+    Ok((url, ServerGuard::Container(Box::new(container))))
 }
 
 /// The directory holding `initdb`: from `PATH`, else the newest `/usr/lib/postgresql/<version>/bin`.

@@ -1,0 +1,56 @@
+# ProSektor: the commands. `make run` serves; `make test` runs every test; `make lint` is CI's gate.
+# Tests use DATABASE_URL when set, else a throwaway PostgreSQL cluster from the installed binaries,
+# else a testcontainers container (see crates/testkit).
+
+CARGO ?= cargo
+SERVER = $(CARGO) run --quiet -p prosektor-server --
+
+.PHONY: run test lint fmt fmt-check clippy domain-purity migrate migrate-down openapi doc build test-prereqs
+
+## Start the server (embedded PostgreSQL under ./.data unless DATABASE_URL is set).
+run:
+	$(SERVER) serve
+
+## Run the whole suite: unit, property, migration, adapter and end-to-end tests, then doctests.
+test: test-prereqs
+	$(CARGO) nextest run --workspace --all-features --no-fail-fast
+	$(CARGO) test --workspace --all-features --doc
+
+test-prereqs:
+	@scripts/test-prereqs.sh
+
+## fmt check, clippy with -D warnings (with and without optional features), the domain's purity.
+lint: fmt-check clippy domain-purity
+
+fmt:
+	$(CARGO) fmt --all
+
+fmt-check:
+	$(CARGO) fmt --all -- --check
+
+clippy:
+	$(CARGO) clippy --workspace --all-targets --all-features -- -D warnings
+	$(CARGO) clippy -p prosektor-domain -p prosektor-application --all-targets -- -D warnings
+
+## The domain crate must not depend on a runtime, database or web crate.
+domain-purity:
+	@scripts/check-domain-purity.sh
+
+## Apply pending migrations (to DATABASE_URL, or the embedded PostgreSQL).
+migrate:
+	$(SERVER) migrate
+
+## Roll back the newest migration (needs DATABASE_URL).
+migrate-down:
+	$(CARGO) run --quiet -p prosektor-migration -- down -n 1
+
+## Regenerate the committed OpenAPI document from the server.
+openapi:
+	$(SERVER) openapi > docs/openapi.json
+
+## API docs of every crate (warnings are errors).
+doc:
+	RUSTDOCFLAGS="-D warnings" $(CARGO) doc --workspace --all-features --no-deps
+
+build:
+	$(CARGO) build --workspace --all-targets --all-features
