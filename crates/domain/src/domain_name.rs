@@ -18,7 +18,12 @@ pub(crate) fn validate_host(field: &'static str, host: &str) -> DomainResult<()>
         return Err(DomainError::invalid(field, ValidationReason::Empty));
     }
     if host.len() > MAX_HOST_CHARS {
-        return Err(DomainError::invalid(field, ValidationReason::TooLong { max: MAX_HOST_CHARS }));
+        return Err(DomainError::invalid(
+            field,
+            ValidationReason::TooLong {
+                max: MAX_HOST_CHARS,
+            },
+        ));
     }
     let labels: Vec<&str> = host.split('.').collect();
     if labels.len() < 2 {
@@ -28,12 +33,17 @@ pub(crate) fn validate_host(field: &'static str, host: &str) -> DomainResult<()>
         (1..=MAX_LABEL_CHARS).contains(&label.len())
             && !label.starts_with('-')
             && !label.ends_with('-')
-            && label.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+            && label
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
     };
     if !labels.iter().all(|label| label_ok(label)) {
         return Err(format());
     }
-    if labels.last().is_some_and(|tld| tld.bytes().all(|b| b.is_ascii_digit())) {
+    if labels
+        .last()
+        .is_some_and(|tld| tld.bytes().all(|b| b.is_ascii_digit()))
+    {
         return Err(format());
     }
     Ok(())
@@ -74,7 +84,10 @@ mod tests {
 
     fn reason(input: &str) -> ValidationReason {
         match DomainName::parse(input) {
-            Err(DomainError::Validation { field: "domain", reason }) => reason,
+            Err(DomainError::Validation {
+                field: "domain",
+                reason,
+            }) => reason,
             other => panic!("expected a domain validation error for {input:?}, got {other:?}"),
         }
     }
@@ -120,6 +133,9 @@ mod tests {
         let long = format!("{label}.{label}.{label}.{}.com", "a".repeat(57));
         assert_eq!(long.len(), 253);
         assert!(DomainName::parse(&long).is_ok());
-        assert_eq!(reason(&format!("a{long}")), ValidationReason::TooLong { max: 253 });
+        assert_eq!(
+            reason(&format!("a{long}")),
+            ValidationReason::TooLong { max: 253 }
+        );
     }
 }

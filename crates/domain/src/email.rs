@@ -45,7 +45,10 @@ impl Email {
             return Err(DomainError::invalid(FIELD, ValidationReason::Empty));
         }
         if trimmed.chars().count() > MAX_CHARS {
-            return Err(DomainError::invalid(FIELD, ValidationReason::TooLong { max: MAX_CHARS }));
+            return Err(DomainError::invalid(
+                FIELD,
+                ValidationReason::TooLong { max: MAX_CHARS },
+            ));
         }
         let address = trimmed.to_ascii_lowercase();
         let (local, domain) = address.split_once('@').ok_or_else(format)?;
@@ -67,7 +70,9 @@ fn is_dot_atom(local: &str) -> bool {
     (1..=MAX_LOCAL_CHARS).contains(&local.len())
         && local.split('.').all(|atom| {
             !atom.is_empty()
-                && atom.bytes().all(|b| b.is_ascii_alphanumeric() || LOCAL_SPECIALS.contains(&b))
+                && atom
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || LOCAL_SPECIALS.contains(&b))
         })
 }
 
@@ -77,7 +82,10 @@ mod tests {
 
     fn reason(input: &str) -> ValidationReason {
         match Email::parse(input) {
-            Err(DomainError::Validation { field: "email", reason }) => reason,
+            Err(DomainError::Validation {
+                field: "email",
+                reason,
+            }) => reason,
             other => panic!("expected an email validation error for {input:?}, got {other:?}"),
         }
     }
@@ -87,7 +95,10 @@ mod tests {
         let email = Email::parse("\t Info+Sales@OSGB.Example.com ").unwrap();
         assert_eq!(email.as_str(), "info+sales@osgb.example.com");
         assert_eq!(email.domain(), "osgb.example.com");
-        assert_eq!(email, "info+sales@osgb.example.com".parse::<Email>().unwrap());
+        assert_eq!(
+            email,
+            "info+sales@osgb.example.com".parse::<Email>().unwrap()
+        );
     }
 
     #[test]
@@ -123,11 +134,22 @@ mod tests {
         assert_eq!(reason(" "), ValidationReason::Empty);
         let local = "a".repeat(64);
         assert!(Email::parse(&format!("{local}@example.com")).is_ok());
-        assert_eq!(reason(&format!("a{local}@example.com")), ValidationReason::Format);
-        let domain = format!("{}.{}.{}.com", "b".repeat(62), "c".repeat(62), "d".repeat(60));
+        assert_eq!(
+            reason(&format!("a{local}@example.com")),
+            ValidationReason::Format
+        );
+        let domain = format!(
+            "{}.{}.{}.com",
+            "b".repeat(62),
+            "c".repeat(62),
+            "d".repeat(60)
+        );
         let longest = format!("{local}@{domain}");
         assert_eq!(longest.len(), 255);
         assert!(Email::parse(&longest).is_ok());
-        assert_eq!(reason(&format!("{longest}x")), ValidationReason::TooLong { max: 255 });
+        assert_eq!(
+            reason(&format!("{longest}x")),
+            ValidationReason::TooLong { max: 255 }
+        );
     }
 }

@@ -85,7 +85,7 @@ macro_rules! string_enum {
         impl ::std::str::FromStr for $name {
             type Err = $crate::DomainError;
 
-            fn from_str(input: &str) -> Result<Self, Self::Err> {
+            fn from_str(input: &str) -> Result<Self, $crate::DomainError> {
                 Self::parse(input)
             }
         }
@@ -93,7 +93,7 @@ macro_rules! string_enum {
         impl TryFrom<String> for $name {
             type Error = $crate::DomainError;
 
-            fn try_from(input: String) -> Result<Self, Self::Error> {
+            fn try_from(input: String) -> Result<Self, $crate::DomainError> {
                 Self::parse(&input)
             }
         }
@@ -144,7 +144,10 @@ mod tests {
         for input in ["red", " RED", "YELLOW", ""] {
             assert_eq!(
                 Light::parse(input),
-                Err(DomainError::invalid("light", ValidationReason::UnknownValue))
+                Err(DomainError::invalid(
+                    "light",
+                    ValidationReason::UnknownValue
+                ))
             );
         }
     }
@@ -154,7 +157,11 @@ mod tests {
         assert_eq!(Light::Red.transition_to(Light::Green), Ok(Light::Green));
         assert_eq!(
             Light::Red.transition_to(Light::Red),
-            Err(DomainError::InvalidTransition { entity: "light", from: "RED", to: "RED" })
+            Err(DomainError::InvalidTransition {
+                entity: "light",
+                from: "RED",
+                to: "RED"
+            })
         );
     }
 }

@@ -152,12 +152,25 @@ mod tests {
     #[test]
     fn codes_are_stable_snake_case() {
         let cases = [
-            (DomainError::invalid("email", ValidationReason::Format), "validation_failed"),
             (
-                DomainError::InvalidTransition { entity: "invoice", from: "PAID", to: "DRAFT" },
+                DomainError::invalid("email", ValidationReason::Format),
+                "validation_failed",
+            ),
+            (
+                DomainError::InvalidTransition {
+                    entity: "invoice",
+                    from: "PAID",
+                    to: "DRAFT",
+                },
                 "invalid_transition",
             ),
-            (DomainError::NotEditable { entity: "invoice", status: "SENT" }, "not_editable"),
+            (
+                DomainError::NotEditable {
+                    entity: "invoice",
+                    status: "SENT",
+                },
+                "not_editable",
+            ),
             (DomainError::AlreadyDeleted, "already_deleted"),
             (DomainError::NotDeleted, "not_deleted"),
             (DomainError::RoleCompanyMismatch, "role_company_mismatch"),
@@ -172,7 +185,11 @@ mod tests {
     fn messages_name_the_field_and_reason() {
         let error = DomainError::invalid("name", ValidationReason::TooLong { max: 255 });
         assert_eq!(error.to_string(), "name is too long (at most 255)");
-        let error = DomainError::InvalidTransition { entity: "invoice", from: "PAID", to: "DRAFT" };
+        let error = DomainError::InvalidTransition {
+            entity: "invoice",
+            from: "PAID",
+            to: "DRAFT",
+        };
         assert_eq!(error.to_string(), "invoice cannot move from PAID to DRAFT");
         assert_eq!(
             DomainError::invalid("x", ValidationReason::TooLarge { max_bytes: 4 }).to_string(),

@@ -92,21 +92,37 @@ mod tests {
             "90 (532) 123.45.67",
             " 05321234567 ",
         ] {
-            assert_eq!(Phone::parse(input).unwrap().as_str(), "+905321234567", "{input}");
+            assert_eq!(
+                Phone::parse(input).unwrap().as_str(),
+                "+905321234567",
+                "{input}"
+            );
         }
-        assert_eq!(Phone::parse("0212 555 00 00").unwrap().as_str(), "+902125550000");
+        assert_eq!(
+            Phone::parse("0212 555 00 00").unwrap().as_str(),
+            "+902125550000"
+        );
     }
 
     #[test]
     fn keeps_other_countries() {
-        assert_eq!(Phone::parse("+44 20 7946 0958").unwrap().as_str(), "+442079460958");
-        assert_eq!(Phone::parse("+1 (212) 555-0100").unwrap().as_str(), "+12125550100");
-        assert_eq!(Phone::parse("+4930123").unwrap().as_str(), "+4930123");
+        assert_eq!(
+            Phone::parse("+44 20 7946 0958").unwrap().as_str(),
+            "+442079460958"
+        );
+        assert_eq!(
+            Phone::parse("+1 (212) 555-0100").unwrap().as_str(),
+            "+12125550100"
+        );
+        assert_eq!(Phone::parse("+49301234").unwrap().as_str(), "+49301234");
     }
 
     #[test]
     fn rejects_bad_numbers() {
-        assert_eq!(Phone::parse("  "), Err(DomainError::invalid(FIELD, ValidationReason::Empty)));
+        assert_eq!(
+            Phone::parse("  "),
+            Err(DomainError::invalid(FIELD, ValidationReason::Empty))
+        );
         for input in [
             "0532 123 45",        // Turkish, too short
             "0532 123 45 678",    // Turkish, too long
@@ -123,7 +139,11 @@ mod tests {
             "++905321234567",
             "+",
         ] {
-            assert_eq!(Phone::parse(input), Err(DomainError::invalid(FIELD, ValidationReason::Format)), "{input}");
+            assert_eq!(
+                Phone::parse(input),
+                Err(DomainError::invalid(FIELD, ValidationReason::Format)),
+                "{input}"
+            );
         }
     }
 }

@@ -65,7 +65,11 @@ impl TaxId {
 
     /// Whether this is a VKN or a TCKN.
     pub fn kind(&self) -> TaxIdKind {
-        if self.0.len() == 10 { TaxIdKind::Vkn } else { TaxIdKind::Tckn }
+        if self.0.len() == 10 {
+            TaxIdKind::Vkn
+        } else {
+            TaxIdKind::Tckn
+        }
     }
 
     /// Builds a valid VKN from its first 9 digits by appending the check digit (handy for fixtures).
@@ -149,7 +153,10 @@ mod tests {
 
     fn reason(input: &str) -> ValidationReason {
         match TaxId::parse(input) {
-            Err(DomainError::Validation { field: "tax_id", reason }) => reason,
+            Err(DomainError::Validation {
+                field: "tax_id",
+                reason,
+            }) => reason,
             other => panic!("expected a tax_id validation error for {input:?}, got {other:?}"),
         }
     }
@@ -192,15 +199,24 @@ mod tests {
     #[test]
     fn rejects_bad_shapes() {
         assert_eq!(reason("  "), ValidationReason::Empty);
-        for input in ["123456789", "123456789012", "45405369 0", "4540-53692", "07291716060", "٤٥٤٠٥٣٦٩٢٠"]
-        {
+        for input in [
+            "123456789",
+            "123456789012",
+            "45405369 0",
+            "4540-53692",
+            "07291716060",
+            "٤٥٤٠٥٣٦٩٢٠",
+        ] {
             assert_eq!(reason(input), ValidationReason::Format, "{input}");
         }
     }
 
     #[test]
     fn completes_prefixes() {
-        assert_eq!(TaxId::complete_tckn("172917160").unwrap().as_str(), "17291716060");
+        assert_eq!(
+            TaxId::complete_tckn("172917160").unwrap().as_str(),
+            "17291716060"
+        );
         assert!(TaxId::complete_tckn("072917160").is_err());
         assert!(TaxId::complete_vkn("45405369").is_err());
         assert!(TaxId::complete_vkn("45405369x").is_err());

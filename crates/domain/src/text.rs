@@ -18,7 +18,10 @@ pub(crate) fn trimmed_bounded(
         return Err(DomainError::invalid(field, ValidationReason::Empty));
     }
     if trimmed.chars().count() > max_chars {
-        return Err(DomainError::invalid(field, ValidationReason::TooLong { max: max_chars }));
+        return Err(DomainError::invalid(
+            field,
+            ValidationReason::TooLong { max: max_chars },
+        ));
     }
     Ok(trimmed.to_owned())
 }
@@ -60,7 +63,7 @@ macro_rules! string_value {
         impl ::std::str::FromStr for $name {
             type Err = $crate::DomainError;
 
-            fn from_str(input: &str) -> Result<Self, Self::Err> {
+            fn from_str(input: &str) -> Result<Self, $crate::DomainError> {
                 Self::parse(input)
             }
         }
@@ -68,7 +71,7 @@ macro_rules! string_value {
         impl TryFrom<String> for $name {
             type Error = $crate::DomainError;
 
-            fn try_from(input: String) -> Result<Self, Self::Error> {
+            fn try_from(input: String) -> Result<Self, $crate::DomainError> {
                 Self::parse(&input)
             }
         }
@@ -111,7 +114,10 @@ mod tests {
 
     #[test]
     fn trims_and_keeps_inner_text() {
-        assert_eq!(trimmed_bounded("name", "  Acme  OSGB \n", 20).unwrap(), "Acme  OSGB");
+        assert_eq!(
+            trimmed_bounded("name", "  Acme  OSGB \n", 20).unwrap(),
+            "Acme  OSGB"
+        );
     }
 
     #[test]
@@ -129,7 +135,10 @@ mod tests {
         assert_eq!(trimmed_bounded("city", "Çğüşöı", 6).unwrap(), "Çğüşöı");
         assert_eq!(
             trimmed_bounded("city", "Çğüşöıi", 6),
-            Err(DomainError::invalid("city", ValidationReason::TooLong { max: 6 }))
+            Err(DomainError::invalid(
+                "city",
+                ValidationReason::TooLong { max: 6 }
+            ))
         );
     }
 }

@@ -33,7 +33,10 @@ mod tests {
 
     #[test]
     fn wire_names_and_labels() {
-        let all: Vec<_> = DangerClass::ALL.iter().map(|c| (c.as_str(), c.turkish_label())).collect();
+        let all: Vec<_> = DangerClass::ALL
+            .iter()
+            .map(|c| (c.as_str(), c.turkish_label()))
+            .collect();
         assert_eq!(
             all,
             [
@@ -42,7 +45,10 @@ mod tests {
                 ("VERY_DANGEROUS", "Çok Tehlikeli"),
             ]
         );
-        assert_eq!(DangerClass::parse("VERY_DANGEROUS"), Ok(DangerClass::VeryDangerous));
+        assert_eq!(
+            DangerClass::parse("VERY_DANGEROUS"),
+            Ok(DangerClass::VeryDangerous)
+        );
         assert!(DangerClass::parse("Tehlikeli").is_err());
     }
 }

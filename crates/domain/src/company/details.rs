@@ -68,23 +68,41 @@ mod tests {
         let id = CompanyId::new_v7();
         let details = CompanyDetails::empty(id);
         assert_eq!(details.company_id, id);
-        assert!(details.address.is_none() && details.city.is_none() && details.danger_class.is_none());
-        assert!(details.nace_code.is_none() && details.contact_email.is_none() && details.contact_phone.is_none());
+        assert!(
+            details.address.is_none() && details.city.is_none() && details.danger_class.is_none()
+        );
+        assert!(
+            details.nace_code.is_none()
+                && details.contact_email.is_none()
+                && details.contact_phone.is_none()
+        );
     }
 
     #[test]
     fn address_and_city_are_trimmed_and_bounded() {
-        assert_eq!(Address::parse("  Atatürk Cad. No:1 ").unwrap().as_str(), "Atatürk Cad. No:1");
+        assert_eq!(
+            Address::parse("  Atatürk Cad. No:1 ").unwrap().as_str(),
+            "Atatürk Cad. No:1"
+        );
         assert!(Address::parse(&"ş".repeat(500)).is_ok());
         assert_eq!(
             Address::parse(&"ş".repeat(501)),
-            Err(DomainError::invalid("address", ValidationReason::TooLong { max: 500 }))
+            Err(DomainError::invalid(
+                "address",
+                ValidationReason::TooLong { max: 500 }
+            ))
         );
         assert_eq!(City::parse(" İstanbul ").unwrap().to_string(), "İstanbul");
-        assert_eq!(City::parse(""), Err(DomainError::invalid("city", ValidationReason::Empty)));
+        assert_eq!(
+            City::parse(""),
+            Err(DomainError::invalid("city", ValidationReason::Empty))
+        );
         assert_eq!(
             City::parse(&"a".repeat(101)),
-            Err(DomainError::invalid("city", ValidationReason::TooLong { max: 100 }))
+            Err(DomainError::invalid(
+                "city",
+                ValidationReason::TooLong { max: 100 }
+            ))
         );
     }
 
@@ -99,11 +117,22 @@ mod tests {
         let json = serde_json::to_value(&details).unwrap();
         assert_eq!(json["danger_class"], "VERY_DANGEROUS");
         assert_eq!(json["contact_phone"], "+905321234567");
-        assert_eq!(serde_json::from_value::<CompanyDetails>(json.clone()).unwrap(), details);
-        for (key, bad) in [("city", " "), ("danger_class", "tehlikeli"), ("contact_email", "x"), ("nace_code", "1")] {
+        assert_eq!(
+            serde_json::from_value::<CompanyDetails>(json.clone()).unwrap(),
+            details
+        );
+        for (key, bad) in [
+            ("city", " "),
+            ("danger_class", "tehlikeli"),
+            ("contact_email", "x"),
+            ("nace_code", "1"),
+        ] {
             let mut invalid = json.clone();
             invalid[key] = bad.into();
-            assert!(serde_json::from_value::<CompanyDetails>(invalid).is_err(), "{key}");
+            assert!(
+                serde_json::from_value::<CompanyDetails>(invalid).is_err(),
+                "{key}"
+            );
         }
     }
 }

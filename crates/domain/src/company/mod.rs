@@ -45,7 +45,13 @@ impl Company {
         tax_id: Option<TaxId>,
         created_at: DateTime<Utc>,
     ) -> Self {
-        Self { id, name, tax_id, status: CompanyStatus::Lead, created_at }
+        Self {
+            id,
+            name,
+            tax_id,
+            status: CompanyStatus::Lead,
+            created_at,
+        }
     }
 
     /// Rebuilds a stored company. Every combination of valid fields is a valid company.
@@ -56,7 +62,13 @@ impl Company {
         status: CompanyStatus,
         created_at: DateTime<Utc>,
     ) -> Self {
-        Self { id, name, tax_id, status, created_at }
+        Self {
+            id,
+            name,
+            tax_id,
+            status,
+            created_at,
+        }
     }
 
     /// Renames the company.
@@ -112,17 +124,31 @@ mod tests {
     use crate::{DomainError, ValidationReason};
 
     fn company() -> Company {
-        Company::new(CompanyId::new_v7(), CompanyName::parse("Acme OSGB").unwrap(), None, Utc::now())
+        Company::new(
+            CompanyId::new_v7(),
+            CompanyName::parse("Acme OSGB").unwrap(),
+            None,
+            Utc::now(),
+        )
     }
 
     #[test]
     fn name_is_trimmed_and_bounded() {
-        assert_eq!(CompanyName::parse("  ŞİŞLİ OSGB ").unwrap().as_str(), "ŞİŞLİ OSGB");
-        assert_eq!(CompanyName::parse(" "), Err(DomainError::invalid("name", ValidationReason::Empty)));
+        assert_eq!(
+            CompanyName::parse("  ŞİŞLİ OSGB ").unwrap().as_str(),
+            "ŞİŞLİ OSGB"
+        );
+        assert_eq!(
+            CompanyName::parse(" "),
+            Err(DomainError::invalid("name", ValidationReason::Empty))
+        );
         assert!(CompanyName::parse(&"Ç".repeat(255)).is_ok());
         assert_eq!(
             CompanyName::parse(&"Ç".repeat(256)),
-            Err(DomainError::invalid("name", ValidationReason::TooLong { max: 255 }))
+            Err(DomainError::invalid(
+                "name",
+                ValidationReason::TooLong { max: 255 }
+            ))
         );
     }
 
@@ -136,11 +162,19 @@ mod tests {
         company.change_status(CompanyStatus::Active).unwrap();
         assert_eq!(
             company.change_status(CompanyStatus::Active),
-            Err(DomainError::InvalidTransition { entity: "company", from: "ACTIVE", to: "ACTIVE" })
+            Err(DomainError::InvalidTransition {
+                entity: "company",
+                from: "ACTIVE",
+                to: "ACTIVE"
+            })
         );
         assert_eq!(
             company.change_status(CompanyStatus::Lead),
-            Err(DomainError::InvalidTransition { entity: "company", from: "ACTIVE", to: "LEAD" })
+            Err(DomainError::InvalidTransition {
+                entity: "company",
+                from: "ACTIVE",
+                to: "LEAD"
+            })
         );
         assert_eq!(company.status(), CompanyStatus::Active);
     }
@@ -151,7 +185,10 @@ mod tests {
         company.rename(CompanyName::parse("Beta").unwrap());
         let vkn = TaxId::parse("4540536920").unwrap();
         company.set_tax_id(Some(vkn.clone()));
-        assert_eq!((company.name().as_str(), company.tax_id()), ("Beta", Some(&vkn)));
+        assert_eq!(
+            (company.name().as_str(), company.tax_id()),
+            ("Beta", Some(&vkn))
+        );
         company.set_tax_id(None);
         assert_eq!(company.tax_id(), None);
     }
@@ -166,6 +203,9 @@ mod tests {
             CompanyStatus::Churned,
             original.created_at(),
         );
-        assert_eq!((restored.id(), restored.status()), (original.id(), CompanyStatus::Churned));
+        assert_eq!(
+            (restored.id(), restored.status()),
+            (original.id(), CompanyStatus::Churned)
+        );
     }
 }

@@ -44,13 +44,30 @@ mod tests {
     #[test]
     fn accepts_both_lengths() {
         assert_eq!(NaceCode::parse("86.21").unwrap().as_str(), "86.21");
-        assert_eq!(NaceCode::parse("\t01.11.07\n").unwrap().as_str(), "01.11.07");
+        assert_eq!(
+            NaceCode::parse("\t01.11.07\n").unwrap().as_str(),
+            "01.11.07"
+        );
     }
 
     #[test]
     fn rejects_other_shapes() {
-        assert_eq!(NaceCode::parse(" "), Err(DomainError::invalid("nace_code", ValidationReason::Empty)));
-        for input in ["86", "8621", "86.2", "86.211", "86.21.", ".86.21", "86.21.01.01", "8a.21", "86,21", "86. 21"] {
+        assert_eq!(
+            NaceCode::parse(" "),
+            Err(DomainError::invalid("nace_code", ValidationReason::Empty))
+        );
+        for input in [
+            "86",
+            "8621",
+            "86.2",
+            "86.211",
+            "86.21.",
+            ".86.21",
+            "86.21.01.01",
+            "8a.21",
+            "86,21",
+            "86. 21",
+        ] {
             assert_eq!(
                 NaceCode::parse(input),
                 Err(DomainError::invalid("nace_code", ValidationReason::Format)),

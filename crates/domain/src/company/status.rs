@@ -58,7 +58,11 @@ mod tests {
         ];
         for &from in CompanyStatus::ALL {
             for &to in CompanyStatus::ALL {
-                assert_eq!(from.can_transition_to(to), allowed.contains(&(from, to)), "{from} -> {to}");
+                assert_eq!(
+                    from.can_transition_to(to),
+                    allowed.contains(&(from, to)),
+                    "{from} -> {to}"
+                );
             }
         }
     }

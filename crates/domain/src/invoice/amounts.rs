@@ -18,7 +18,10 @@ use crate::money::{Money, TaxRate};
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(try_from = "StoredAmounts", into = "StoredAmounts"))]
+#[cfg_attr(
+    feature = "serde",
+    serde(try_from = "StoredAmounts", into = "StoredAmounts")
+)]
 pub struct InvoiceAmounts {
     subtotal: Money,
     tax: Money,
@@ -34,8 +37,14 @@ impl InvoiceAmounts {
     pub fn new(subtotal: Money, tax: Money) -> DomainResult<Self> {
         let total = subtotal
             .checked_add(tax)
-            .map_err(|_| DomainError::Overflow { field: "amount_total" })?;
-        Ok(Self { subtotal, tax, total })
+            .map_err(|_| DomainError::Overflow {
+                field: "amount_total",
+            })?;
+        Ok(Self {
+            subtotal,
+            tax,
+            total,
+        })
     }
 
     /// Builds the amounts from a subtotal and a KDV rate (tax rounded half-up to the kuruş).
@@ -56,7 +65,10 @@ impl InvoiceAmounts {
     pub fn from_stored(subtotal: Money, tax: Money, total: Money) -> DomainResult<Self> {
         match Self::new(subtotal, tax) {
             Ok(amounts) if amounts.total == total => Ok(amounts),
-            _ => Err(DomainError::invalid("amount_total", ValidationReason::Mismatch)),
+            _ => Err(DomainError::invalid(
+                "amount_total",
+                ValidationReason::Mismatch,
+            )),
         }
     }
 
@@ -98,7 +110,11 @@ impl TryFrom<StoredAmounts> for InvoiceAmounts {
 #[cfg(feature = "serde")]
 impl From<InvoiceAmounts> for StoredAmounts {
     fn from(amounts: InvoiceAmounts) -> Self {
-        Self { subtotal: amounts.subtotal, tax: amounts.tax, total: amounts.total }
+        Self {
+            subtotal: amounts.subtotal,
+            tax: amounts.tax,
+            total: amounts.total,
+        }
     }
 }
 
@@ -116,14 +132,19 @@ mod tests {
     #[test]
     fn new_sums_exactly() {
         let amounts = InvoiceAmounts::new(m("100.10"), m("20.02")).unwrap();
-        assert_eq!((amounts.subtotal(), amounts.tax(), amounts.total()), (m("100.10"), m("20.02"), m("120.12")));
+        assert_eq!(
+            (amounts.subtotal(), amounts.tax(), amounts.total()),
+            (m("100.10"), m("20.02"), m("120.12"))
+        );
     }
 
     #[test]
     fn new_rejects_a_total_that_does_not_fit() {
         assert_eq!(
             InvoiceAmounts::new(Money::MAX, m("0.01")),
-            Err(DomainError::Overflow { field: "amount_total" })
+            Err(DomainError::Overflow {
+                field: "amount_total"
+            })
         );
     }
 
@@ -133,16 +154,27 @@ mod tests {
         assert_eq!((amounts.tax(), amounts.total()), (m("0.05"), m("0.30")));
         assert_eq!(
             InvoiceAmounts::from_rate(m("9000000000"), TaxRate::STANDARD),
-            Err(DomainError::Overflow { field: "amount_total" })
+            Err(DomainError::Overflow {
+                field: "amount_total"
+            })
         );
     }
 
     #[test]
     fn from_stored_checks_the_total() {
         assert!(InvoiceAmounts::from_stored(m("10"), m("2"), m("12")).is_ok());
-        let mismatch = Err(DomainError::invalid("amount_total", ValidationReason::Mismatch));
-        assert_eq!(InvoiceAmounts::from_stored(m("10"), m("2"), m("12.01")), mismatch);
-        assert_eq!(InvoiceAmounts::from_stored(Money::MAX, m("1"), Money::MAX), mismatch);
+        let mismatch = Err(DomainError::invalid(
+            "amount_total",
+            ValidationReason::Mismatch,
+        ));
+        assert_eq!(
+            InvoiceAmounts::from_stored(m("10"), m("2"), m("12.01")),
+            mismatch
+        );
+        assert_eq!(
+            InvoiceAmounts::from_stored(Money::MAX, m("1"), Money::MAX),
+            mismatch
+        );
     }
 
     #[cfg(feature = "serde")]
@@ -151,7 +183,10 @@ mod tests {
         let amounts = InvoiceAmounts::new(m("10"), m("2")).unwrap();
         let json = serde_json::to_string(&amounts).unwrap();
         assert_eq!(json, r#"{"subtotal":"10.00","tax":"2.00","total":"12.00"}"#);
-        assert_eq!(serde_json::from_str::<InvoiceAmounts>(&json).unwrap(), amounts);
+        assert_eq!(
+            serde_json::from_str::<InvoiceAmounts>(&json).unwrap(),
+            amounts
+        );
         let wrong = r#"{"subtotal":"10.00","tax":"2.00","total":"13.00"}"#;
         assert!(serde_json::from_str::<InvoiceAmounts>(wrong).is_err());
     }

@@ -51,7 +51,10 @@ use crate::ids::{CompanyId, InvoiceId};
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(try_from = "InvoiceParts", into = "InvoiceParts"))]
+#[cfg_attr(
+    feature = "serde",
+    serde(try_from = "InvoiceParts", into = "InvoiceParts")
+)]
 pub struct Invoice {
     id: InvoiceId,
     company_id: CompanyId,
@@ -92,9 +95,16 @@ impl Invoice {
     /// # Errors
     ///
     /// [`DomainError::NotEditable`] unless the invoice is a `DRAFT`.
-    pub fn edit(&mut self, amounts: InvoiceAmounts, due_date: Option<NaiveDate>) -> DomainResult<()> {
+    pub fn edit(
+        &mut self,
+        amounts: InvoiceAmounts,
+        due_date: Option<NaiveDate>,
+    ) -> DomainResult<()> {
         if self.status != InvoiceStatus::Draft {
-            return Err(DomainError::NotEditable { entity: "invoice", status: self.status.as_str() });
+            return Err(DomainError::NotEditable {
+                entity: "invoice",
+                status: self.status.as_str(),
+            });
         }
         self.amounts = amounts;
         self.due_date = due_date;
@@ -184,7 +194,6 @@ impl Invoice {
     }
 }
 
-
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
@@ -197,7 +206,8 @@ pub(crate) mod tests {
 
     /// A draft of 1000 + 20% KDV, due 2024-07-31.
     pub(crate) fn draft() -> Invoice {
-        let amounts = InvoiceAmounts::from_rate(Money::parse("1000").unwrap(), TaxRate::STANDARD).unwrap();
+        let amounts =
+            InvoiceAmounts::from_rate(Money::parse("1000").unwrap(), TaxRate::STANDARD).unwrap();
         Invoice::draft(
             InvoiceId::new_v7(),
             CompanyId::new_v7(),
@@ -216,7 +226,11 @@ pub(crate) mod tests {
 
     fn transition(from: &str, to: &'static str) -> DomainResult<()> {
         let from = InvoiceStatus::parse(from).unwrap().as_str();
-        Err(DomainError::InvalidTransition { entity: "invoice", from, to })
+        Err(DomainError::InvalidTransition {
+            entity: "invoice",
+            from,
+            to,
+        })
     }
 
     #[test]
@@ -242,7 +256,10 @@ pub(crate) mod tests {
         let amounts = invoice.amounts();
         assert_eq!(
             invoice.edit(amounts, None),
-            Err(DomainError::NotEditable { entity: "invoice", status: "SENT" })
+            Err(DomainError::NotEditable {
+                entity: "invoice",
+                status: "SENT"
+            })
         );
         assert_eq!(invoice.due_date(), Some(day(31)));
     }
@@ -250,20 +267,32 @@ pub(crate) mod tests {
     #[test]
     fn send_then_pay_records_dates() {
         let mut invoice = sent();
-        assert_eq!((invoice.status(), invoice.issue_date()), (InvoiceStatus::Sent, Some(day(2))));
+        assert_eq!(
+            (invoice.status(), invoice.issue_date()),
+            (InvoiceStatus::Sent, Some(day(2)))
+        );
         let at = Utc.with_ymd_and_hms(2024, 7, 10, 12, 0, 0).unwrap();
         invoice.pay(at).unwrap();
-        assert_eq!((invoice.status(), invoice.paid_at()), (InvoiceStatus::Paid, Some(at)));
+        assert_eq!(
+            (invoice.status(), invoice.paid_at()),
+            (InvoiceStatus::Paid, Some(at))
+        );
     }
 
     #[test]
     fn void_from_draft_or_sent() {
         let mut voided_draft = draft();
         voided_draft.void().unwrap();
-        assert_eq!((voided_draft.status(), voided_draft.issue_date()), (InvoiceStatus::Void, None));
+        assert_eq!(
+            (voided_draft.status(), voided_draft.issue_date()),
+            (InvoiceStatus::Void, None)
+        );
         let mut voided_sent = sent();
         voided_sent.void().unwrap();
-        assert_eq!((voided_sent.status(), voided_sent.issue_date()), (InvoiceStatus::Void, Some(day(2))));
+        assert_eq!(
+            (voided_sent.status(), voided_sent.issue_date()),
+            (InvoiceStatus::Void, Some(day(2)))
+        );
     }
 
     #[test]
@@ -283,7 +312,13 @@ pub(crate) mod tests {
         assert_eq!(voided.void(), transition("VOID", "VOID"));
         assert_eq!(voided.send(day(3)), transition("VOID", "SENT"));
         let amounts = voided.amounts();
-        assert_eq!(voided.edit(amounts, None), Err(DomainError::NotEditable { entity: "invoice", status: "VOID" }));
+        assert_eq!(
+            voided.edit(amounts, None),
+            Err(DomainError::NotEditable {
+                entity: "invoice",
+                status: "VOID"
+            })
+        );
     }
 
     #[test]

@@ -75,7 +75,10 @@ impl InvoiceNo {
             return Err(format());
         }
         let out_of_range = |_| DomainError::invalid(FIELD, ValidationReason::OutOfRange);
-        Self::new(year.parse().map_err(out_of_range)?, seq.parse().map_err(out_of_range)?)
+        Self::new(
+            year.parse().map_err(out_of_range)?,
+            seq.parse().map_err(out_of_range)?,
+        )
     }
 
     /// The calendar year.
@@ -94,7 +97,10 @@ impl InvoiceNo {
     ///
     /// [`DomainError::Overflow`] on field `invoice_no` after sequence `u32::MAX`.
     pub fn next(self) -> DomainResult<Self> {
-        let seq = self.seq.checked_add(1).ok_or(DomainError::Overflow { field: FIELD })?;
+        let seq = self
+            .seq
+            .checked_add(1)
+            .ok_or(DomainError::Overflow { field: FIELD })?;
         Ok(Self { seq, ..self })
     }
 }
@@ -134,7 +140,10 @@ mod tests {
 
     fn reason(input: &str) -> ValidationReason {
         match InvoiceNo::parse(input) {
-            Err(DomainError::Validation { field: "invoice_no", reason }) => reason,
+            Err(DomainError::Validation {
+                field: "invoice_no",
+                reason,
+            }) => reason,
             other => panic!("expected an invoice_no validation error for {input:?}, got {other:?}"),
         }
     }
@@ -149,13 +158,29 @@ mod tests {
             ("9999-4294967295", 9999, u32::MAX, "9999-4294967295"),
         ] {
             let no = InvoiceNo::parse(input).unwrap();
-            assert_eq!((no.year(), no.seq(), no.to_string().as_str()), (year, seq, shown));
+            assert_eq!(
+                (no.year(), no.seq(), no.to_string().as_str()),
+                (year, seq, shown)
+            );
         }
     }
 
     #[test]
     fn rejects_other_shapes() {
-        for input in ["2024-01", "2024-0001", "2024-0100", "24-001", "02024-001", "2024001", "2024_001", "2024-00a", "2024--001", "+024-001", "2024-+01", ""] {
+        for input in [
+            "2024-01",
+            "2024-0001",
+            "2024-0100",
+            "24-001",
+            "02024-001",
+            "2024001",
+            "2024_001",
+            "2024-00a",
+            "2024--001",
+            "+024-001",
+            "2024-+01",
+            "",
+        ] {
             assert_eq!(reason(input), ValidationReason::Format, "{input}");
         }
         for input in ["2024-000", "0999-001", "2024-4294967296"] {
@@ -179,7 +204,9 @@ mod tests {
         assert!(a < b && b < InvoiceNo::new(2025, 1).unwrap());
         assert_eq!(
             InvoiceNo::new(2024, u32::MAX).unwrap().next(),
-            Err(DomainError::Overflow { field: "invoice_no" })
+            Err(DomainError::Overflow {
+                field: "invoice_no"
+            })
         );
     }
 

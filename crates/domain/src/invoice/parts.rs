@@ -48,10 +48,16 @@ impl Invoice {
             Void => true,
         };
         if !issue_ok {
-            return Err(DomainError::invalid("issue_date", ValidationReason::Inconsistent));
+            return Err(DomainError::invalid(
+                "issue_date",
+                ValidationReason::Inconsistent,
+            ));
         }
         if parts.paid_at.is_some() != (parts.status == Paid) {
-            return Err(DomainError::invalid("paid_at", ValidationReason::Inconsistent));
+            return Err(DomainError::invalid(
+                "paid_at",
+                ValidationReason::Inconsistent,
+            ));
         }
         let InvoiceParts {
             id,
@@ -64,7 +70,17 @@ impl Invoice {
             paid_at,
             created_at,
         } = parts;
-        Ok(Self { id, company_id, invoice_no, amounts, status, due_date, issue_date, paid_at, created_at })
+        Ok(Self {
+            id,
+            company_id,
+            invoice_no,
+            amounts,
+            status,
+            due_date,
+            issue_date,
+            paid_at,
+            created_at,
+        })
     }
 }
 
@@ -81,7 +97,17 @@ impl From<Invoice> for InvoiceParts {
             paid_at,
             created_at,
         } = invoice;
-        Self { id, company_id, invoice_no, amounts, status, due_date, issue_date, paid_at, created_at }
+        Self {
+            id,
+            company_id,
+            invoice_no,
+            amounts,
+            status,
+            due_date,
+            issue_date,
+            paid_at,
+            created_at,
+        }
     }
 }
 
@@ -111,9 +137,13 @@ mod tests {
     #[test]
     fn accepts_consistent_rows() {
         use InvoiceStatus::*;
-        for (status, issued, paid) in
-            [(Draft, false, false), (Sent, true, false), (Paid, true, true), (Void, false, false), (Void, true, false)]
-        {
+        for (status, issued, paid) in [
+            (Draft, false, false),
+            (Sent, true, false),
+            (Paid, true, true),
+            (Void, false, false),
+            (Void, true, false),
+        ] {
             let parts = parts(status, issued, paid);
             let invoice = Invoice::from_parts(parts.clone()).unwrap();
             assert_eq!(InvoiceParts::from(invoice), parts);
@@ -123,8 +153,14 @@ mod tests {
     #[test]
     fn rejects_dates_that_contradict_the_status() {
         use InvoiceStatus::*;
-        let issue = Err(DomainError::invalid("issue_date", ValidationReason::Inconsistent));
-        let paid = Err(DomainError::invalid("paid_at", ValidationReason::Inconsistent));
+        let issue = Err(DomainError::invalid(
+            "issue_date",
+            ValidationReason::Inconsistent,
+        ));
+        let paid = Err(DomainError::invalid(
+            "paid_at",
+            ValidationReason::Inconsistent,
+        ));
         for (status, issued, paid_at, expected) in [
             (Draft, true, false, &issue),
             (Sent, false, false, &issue),
@@ -134,7 +170,11 @@ mod tests {
             (Paid, true, false, &paid),
             (Void, true, true, &paid),
         ] {
-            assert_eq!(&Invoice::try_from(parts(status, issued, paid_at)), expected, "{status}");
+            assert_eq!(
+                &Invoice::try_from(parts(status, issued, paid_at)),
+                expected,
+                "{status}"
+            );
         }
     }
 
@@ -146,7 +186,10 @@ mod tests {
         assert_eq!(json["invoice_no"], "2024-001");
         assert_eq!(json["status"], "DRAFT");
         assert_eq!(json["amounts"]["total"], "1200.00");
-        assert_eq!(serde_json::from_value::<Invoice>(json.clone()).unwrap(), invoice);
+        assert_eq!(
+            serde_json::from_value::<Invoice>(json.clone()).unwrap(),
+            invoice
+        );
         let mut inconsistent = json;
         inconsistent["paid_at"] = "2024-07-03T00:00:00Z".into();
         assert!(serde_json::from_value::<Invoice>(inconsistent).is_err());

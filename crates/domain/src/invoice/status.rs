@@ -52,7 +52,11 @@ mod tests {
         let allowed = [(Draft, Sent), (Draft, Void), (Sent, Paid), (Sent, Void)];
         for &from in InvoiceStatus::ALL {
             for &to in InvoiceStatus::ALL {
-                assert_eq!(from.can_transition_to(to), allowed.contains(&(from, to)), "{from} -> {to}");
+                assert_eq!(
+                    from.can_transition_to(to),
+                    allowed.contains(&(from, to)),
+                    "{from} -> {to}"
+                );
             }
         }
     }
@@ -60,7 +64,9 @@ mod tests {
     #[test]
     fn final_statuses_have_no_way_out() {
         for &from in InvoiceStatus::ALL {
-            let has_exit = InvoiceStatus::ALL.iter().any(|&to| from.can_transition_to(to));
+            let has_exit = InvoiceStatus::ALL
+                .iter()
+                .any(|&to| from.can_transition_to(to));
             assert_eq!(from.is_final(), !has_exit);
         }
     }
@@ -71,7 +77,11 @@ mod tests {
         assert_eq!(InvoiceStatus::Paid.as_str(), "PAID");
         assert_eq!(
             InvoiceStatus::Paid.transition_to(InvoiceStatus::Draft),
-            Err(DomainError::InvalidTransition { entity: "invoice", from: "PAID", to: "DRAFT" })
+            Err(DomainError::InvalidTransition {
+                entity: "invoice",
+                from: "PAID",
+                to: "DRAFT"
+            })
         );
     }
 }

@@ -23,7 +23,12 @@ impl RunInput {
             return Err(DomainError::invalid("input", ValidationReason::Empty));
         }
         if json.len() > Self::MAX_BYTES {
-            return Err(DomainError::invalid("input", ValidationReason::TooLarge { max_bytes: Self::MAX_BYTES }));
+            return Err(DomainError::invalid(
+                "input",
+                ValidationReason::TooLarge {
+                    max_bytes: Self::MAX_BYTES,
+                },
+            ));
         }
         Ok(Self(json.to_owned()))
     }
@@ -41,12 +46,18 @@ mod tests {
 
     #[test]
     fn rejects_blank_and_oversized_input() {
-        assert_eq!(RunInput::parse(" \n"), Err(DomainError::invalid("input", ValidationReason::Empty)));
+        assert_eq!(
+            RunInput::parse(" \n"),
+            Err(DomainError::invalid("input", ValidationReason::Empty))
+        );
         let max = "x".repeat(RunInput::MAX_BYTES);
         assert!(RunInput::parse(&max).is_ok());
         assert_eq!(
             RunInput::parse(&format!("{max}x")),
-            Err(DomainError::invalid("input", ValidationReason::TooLarge { max_bytes: 65_536 }))
+            Err(DomainError::invalid(
+                "input",
+                ValidationReason::TooLarge { max_bytes: 65_536 }
+            ))
         );
     }
 }

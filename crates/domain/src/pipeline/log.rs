@@ -44,12 +44,24 @@ impl LogLine {
     ///
     /// [`DomainError::Validation`]: field `seq` with `OutOfRange` below 1; field `message` with
     /// `Empty` or `TooLong` (over 8192 characters; messages are rejected, not truncated).
-    pub fn new(run_id: RunId, seq: i64, at: DateTime<Utc>, level: LogLevel, message: &str) -> DomainResult<Self> {
+    pub fn new(
+        run_id: RunId,
+        seq: i64,
+        at: DateTime<Utc>,
+        level: LogLevel,
+        message: &str,
+    ) -> DomainResult<Self> {
         if seq < 1 {
             return Err(DomainError::invalid("seq", ValidationReason::OutOfRange));
         }
         let message = trimmed_bounded("message", message, Self::MAX_MESSAGE_CHARS)?;
-        Ok(Self { run_id, seq, at, level, message })
+        Ok(Self {
+            run_id,
+            seq,
+            at,
+            level,
+            message,
+        })
     }
 
     /// The run this line belongs to.
@@ -108,29 +120,50 @@ mod tests {
         let run = RunId::new_v7();
         let at = Utc::now();
         let line = LogLine::new(run, 1, at, LogLevel::Info, "  generated 3 pages\n").unwrap();
-        assert_eq!((line.run_id(), line.seq(), line.at(), line.level()), (run, 1, at, LogLevel::Info));
+        assert_eq!(
+            (line.run_id(), line.seq(), line.at(), line.level()),
+            (run, 1, at, LogLevel::Info)
+        );
         assert_eq!(line.message(), "generated 3 pages");
     }
 
     #[test]
     fn rejects_bad_seq_and_messages() {
-        let new = |seq, message: &str| LogLine::new(RunId::new_v7(), seq, Utc::now(), LogLevel::Error, message);
-        assert_eq!(new(0, "x"), Err(DomainError::invalid("seq", ValidationReason::OutOfRange)));
-        assert_eq!(new(1, "  "), Err(DomainError::invalid("message", ValidationReason::Empty)));
+        let new = |seq, message: &str| {
+            LogLine::new(RunId::new_v7(), seq, Utc::now(), LogLevel::Error, message)
+        };
+        assert_eq!(
+            new(0, "x"),
+            Err(DomainError::invalid("seq", ValidationReason::OutOfRange))
+        );
+        assert_eq!(
+            new(1, "  "),
+            Err(DomainError::invalid("message", ValidationReason::Empty))
+        );
         assert!(new(1, &"ğ".repeat(8192)).is_ok());
         assert_eq!(
             new(1, &"ğ".repeat(8193)),
-            Err(DomainError::invalid("message", ValidationReason::TooLong { max: 8192 }))
+            Err(DomainError::invalid(
+                "message",
+                ValidationReason::TooLong { max: 8192 }
+            ))
         );
     }
 
     #[cfg(feature = "serde")]
     #[test]
     fn serde_round_trips_and_validates() {
-        let line = LogLine::new(RunId::new_v7(), 3, Utc::now(), LogLevel::Warn, "slow step").unwrap();
+        let line =
+            LogLine::new(RunId::new_v7(), 3, Utc::now(), LogLevel::Warn, "slow step").unwrap();
         let json = serde_json::to_value(&line).unwrap();
-        assert_eq!((json["level"].as_str(), json["seq"].as_i64()), (Some("WARN"), Some(3)));
-        assert_eq!(serde_json::from_value::<LogLine>(json.clone()).unwrap(), line);
+        assert_eq!(
+            (json["level"].as_str(), json["seq"].as_i64()),
+            (Some("WARN"), Some(3))
+        );
+        assert_eq!(
+            serde_json::from_value::<LogLine>(json.clone()).unwrap(),
+            line
+        );
         let mut invalid = json;
         invalid["seq"] = 0.into();
         assert!(serde_json::from_value::<LogLine>(invalid).is_err());

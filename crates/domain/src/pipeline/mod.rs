@@ -24,7 +24,10 @@ use crate::ids::{ProjectId, RunId};
 /// started; `finished_at` is set exactly when the status is terminal; `error` exactly when `FAILED`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(try_from = "PipelineRunParts", into = "PipelineRunParts"))]
+#[cfg_attr(
+    feature = "serde",
+    serde(try_from = "PipelineRunParts", into = "PipelineRunParts")
+)]
 pub struct PipelineRun {
     id: RunId,
     project_id: ProjectId,
@@ -95,7 +98,10 @@ impl PipelineRun {
     /// should stop).
     pub fn heartbeat(&mut self, now: DateTime<Utc>) -> DomainResult<()> {
         if self.status != RunStatus::Running {
-            return Err(DomainError::NotEditable { entity: "pipeline_run", status: self.status.as_str() });
+            return Err(DomainError::NotEditable {
+                entity: "pipeline_run",
+                status: self.status.as_str(),
+            });
         }
         self.heartbeat_at = Some(now);
         Ok(())
@@ -166,7 +172,8 @@ impl PipelineRun {
     /// Whether the run is `RUNNING` but its last heartbeat is older than `timeout` at `now` (its
     /// worker is presumed dead).
     pub fn is_stale(&self, now: DateTime<Utc>, timeout: Duration) -> bool {
-        self.status == RunStatus::Running && self.heartbeat_at.is_some_and(|beat| beat + timeout < now)
+        self.status == RunStatus::Running
+            && self.heartbeat_at.is_some_and(|beat| beat + timeout < now)
     }
 
     /// The run's id.
@@ -230,7 +237,10 @@ fn check_max_attempts(max_attempts: u32) -> DomainResult<()> {
     if (1..=PipelineRun::MAX_ATTEMPTS).contains(&max_attempts) {
         Ok(())
     } else {
-        Err(DomainError::invalid("max_attempts", ValidationReason::OutOfRange))
+        Err(DomainError::invalid(
+            "max_attempts",
+            ValidationReason::OutOfRange,
+        ))
     }
 }
 
@@ -246,22 +256,52 @@ pub(crate) mod tests {
     /// A queued run with `max_attempts` attempts, created at `t(0)`.
     pub(crate) fn queued(max_attempts: u32) -> PipelineRun {
         let input = RunInput::parse(r#"{"pages":["home"]}"#).unwrap();
-        PipelineRun::queue(RunId::new_v7(), ProjectId::new_v7(), input, max_attempts, t(0)).unwrap()
+        PipelineRun::queue(
+            RunId::new_v7(),
+            ProjectId::new_v7(),
+            input,
+            max_attempts,
+            t(0),
+        )
+        .unwrap()
     }
 
     fn invalid(from: &'static str, to: &'static str) -> DomainResult<()> {
-        Err(DomainError::InvalidTransition { entity: "pipeline_run", from, to })
+        Err(DomainError::InvalidTransition {
+            entity: "pipeline_run",
+            from,
+            to,
+        })
+    }
+
+    fn not_running(status: &'static str) -> DomainResult<()> {
+        Err(DomainError::NotEditable {
+            entity: "pipeline_run",
+            status,
+        })
     }
 
     #[test]
     fn queue_validates_max_attempts() {
         let run = queued(3);
-        assert_eq!((run.status(), run.attempt(), run.max_attempts()), (RunStatus::Queued, 0, 3));
-        assert_eq!((run.started_at(), run.finished_at(), run.error()), (None, None, None));
-        let out_of_range = Err(DomainError::invalid("max_attempts", ValidationReason::OutOfRange));
+        assert_eq!(
+            (run.status(), run.attempt(), run.max_attempts()),
+            (RunStatus::Queued, 0, 3)
+        );
+        assert_eq!(
+            (run.started_at(), run.finished_at(), run.error()),
+            (None, None, None)
+        );
+        let out_of_range = Err(DomainError::invalid(
+            "max_attempts",
+            ValidationReason::OutOfRange,
+        ));
         for max in [0, 21] {
             let input = run.input().clone();
-            assert_eq!(PipelineRun::queue(run.id(), run.project_id(), input, max, t(0)), out_of_range);
+            assert_eq!(
+                PipelineRun::queue(run.id(), run.project_id(), input, max, t(0)),
+                out_of_range
+            );
         }
         assert_eq!(queued(20).max_attempts(), 20);
     }
@@ -271,12 +311,18 @@ pub(crate) mod tests {
         let mut run = queued(1);
         run.start(t(1)).unwrap();
         assert_eq!((run.status(), run.attempt()), (RunStatus::Running, 1));
-        assert_eq!((run.started_at(), run.heartbeat_at()), (Some(t(1)), Some(t(1))));
+        assert_eq!(
+            (run.started_at(), run.heartbeat_at()),
+            (Some(t(1)), Some(t(1)))
+        );
         run.heartbeat(t(5)).unwrap();
         assert_eq!(run.heartbeat_at(), Some(t(5)));
         run.succeed(t(9)).unwrap();
-        assert_eq!((run.status(), run.finished_at()), (RunStatus::Succeeded, Some(t(9))));
-        assert_eq!(run.heartbeat(t(10)), Err(DomainError::NotEditable { entity: "pipeline_run", status: "SUCCEEDED" }));
+        assert_eq!(
+            (run.status(), run.finished_at()),
+            (RunStatus::Succeeded, Some(t(9)))
+        );
+        assert_eq!(run.heartbeat(t(10)), not_running("SUCCEEDED"));
         assert_eq!(run.cancel(t(10)), invalid("SUCCEEDED", "CANCELLED"));
         assert_eq!(run.start(t(10)), invalid("SUCCEEDED", "RUNNING"));
     }
@@ -286,7 +332,7 @@ pub(crate) mod tests {
         let mut run = queued(1);
         assert_eq!(run.succeed(t(1)), invalid("QUEUED", "SUCCEEDED"));
         assert_eq!(run.fail("boom", t(1)), invalid("QUEUED", "FAILED"));
-        assert_eq!(run.heartbeat(t(1)), Err(DomainError::NotEditable { entity: "pipeline_run", status: "QUEUED" }));
+        assert_eq!(run.heartbeat(t(1)), not_running("QUEUED"));
         assert_eq!(run.error(), None);
     }
 
@@ -294,11 +340,21 @@ pub(crate) mod tests {
     fn cancel_from_queued_or_running() {
         let mut waiting = queued(1);
         waiting.cancel(t(1)).unwrap();
-        assert_eq!((waiting.status(), waiting.started_at(), waiting.finished_at()), (RunStatus::Cancelled, None, Some(t(1))));
+        assert_eq!(
+            (
+                waiting.status(),
+                waiting.started_at(),
+                waiting.finished_at()
+            ),
+            (RunStatus::Cancelled, None, Some(t(1)))
+        );
         let mut running = queued(1);
         running.start(t(1)).unwrap();
         running.cancel(t(2)).unwrap();
-        assert_eq!((running.status(), running.finished_at()), (RunStatus::Cancelled, Some(t(2))));
+        assert_eq!(
+            (running.status(), running.finished_at()),
+            (RunStatus::Cancelled, Some(t(2)))
+        );
         assert_eq!(running.requeue(), invalid("CANCELLED", "QUEUED"));
     }
 
@@ -307,11 +363,20 @@ pub(crate) mod tests {
         let mut run = queued(2);
         run.start(t(1)).unwrap();
         run.fail("model timed out", t(2)).unwrap();
-        assert_eq!((run.status(), run.error(), run.finished_at()), (RunStatus::Failed, Some("model timed out"), Some(t(2))));
+        assert_eq!(
+            (run.status(), run.error(), run.finished_at()),
+            (RunStatus::Failed, Some("model timed out"), Some(t(2)))
+        );
         assert!(run.can_retry());
         run.requeue().unwrap();
-        assert_eq!((run.status(), run.attempt(), run.error()), (RunStatus::Queued, 1, None));
-        assert_eq!((run.started_at(), run.heartbeat_at(), run.finished_at()), (None, None, None));
+        assert_eq!(
+            (run.status(), run.attempt(), run.error()),
+            (RunStatus::Queued, 1, None)
+        );
+        assert_eq!(
+            (run.started_at(), run.heartbeat_at(), run.finished_at()),
+            (None, None, None)
+        );
         run.start(t(3)).unwrap();
         assert_eq!(run.attempt(), 2);
         run.fail("again", t(4)).unwrap();
@@ -323,8 +388,12 @@ pub(crate) mod tests {
     fn fail_truncates_long_errors() {
         let mut run = queued(1);
         run.start(t(1)).unwrap();
-        run.fail(&"ş".repeat(PipelineRun::MAX_ERROR_CHARS + 10), t(2)).unwrap();
-        assert_eq!(run.error().map(|e| e.chars().count()), Some(PipelineRun::MAX_ERROR_CHARS));
+        run.fail(&"ş".repeat(PipelineRun::MAX_ERROR_CHARS + 10), t(2))
+            .unwrap();
+        assert_eq!(
+            run.error().map(|e| e.chars().count()),
+            Some(PipelineRun::MAX_ERROR_CHARS)
+        );
     }
 
     #[test]

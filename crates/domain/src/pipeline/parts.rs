@@ -56,7 +56,10 @@ impl PipelineRun {
             _ => parts.attempt <= parts.max_attempts,
         };
         if !attempt_ok {
-            return Err(DomainError::invalid("attempt", ValidationReason::OutOfRange));
+            return Err(DomainError::invalid(
+                "attempt",
+                ValidationReason::OutOfRange,
+            ));
         }
         let started_ok = match parts.status {
             Queued => !started,
@@ -164,13 +167,24 @@ mod tests {
         cancelled_queued.cancel(t(1)).unwrap();
         let mut cancelled_running = running.clone();
         cancelled_running.cancel(t(2)).unwrap();
-        vec![queued_run, running, succeeded, failed, requeued, cancelled_queued, cancelled_running]
+        vec![
+            queued_run,
+            running,
+            succeeded,
+            failed,
+            requeued,
+            cancelled_queued,
+            cancelled_running,
+        ]
     }
 
     #[test]
     fn every_reachable_state_round_trips() {
         for run in reachable() {
-            assert_eq!(PipelineRun::from_parts(PipelineRunParts::from(run.clone())), Ok(run));
+            assert_eq!(
+                PipelineRun::from_parts(PipelineRunParts::from(run.clone())),
+                Ok(run)
+            );
         }
     }
 
@@ -184,18 +198,92 @@ mod tests {
         };
         use ValidationReason::{Inconsistent, OutOfRange};
         let cases = [
-            (PipelineRunParts { max_attempts: 0, attempt: 0, ..parts(&queued) }, ("max_attempts", OutOfRange)),
-            (PipelineRunParts { max_attempts: 21, ..parts(&queued) }, ("max_attempts", OutOfRange)),
-            (PipelineRunParts { attempt: 2, ..parts(&queued) }, ("attempt", OutOfRange)),
-            (PipelineRunParts { attempt: 0, ..parts(&running) }, ("attempt", OutOfRange)),
-            (PipelineRunParts { attempt: 3, ..parts(&failed) }, ("attempt", OutOfRange)),
-            (PipelineRunParts { started_at: Some(t(1)), heartbeat_at: Some(t(1)), ..parts(&queued) }, ("started_at", Inconsistent)),
-            (PipelineRunParts { started_at: None, ..parts(&running) }, ("started_at", Inconsistent)),
-            (PipelineRunParts { heartbeat_at: None, ..parts(&running) }, ("heartbeat_at", Inconsistent)),
-            (PipelineRunParts { finished_at: Some(t(3)), ..parts(&running) }, ("finished_at", Inconsistent)),
-            (PipelineRunParts { finished_at: None, ..parts(&failed) }, ("finished_at", Inconsistent)),
-            (PipelineRunParts { error: None, ..parts(&failed) }, ("error", Inconsistent)),
-            (PipelineRunParts { error: Some("x".into()), ..parts(&running) }, ("error", Inconsistent)),
+            (
+                PipelineRunParts {
+                    max_attempts: 0,
+                    attempt: 0,
+                    ..parts(&queued)
+                },
+                ("max_attempts", OutOfRange),
+            ),
+            (
+                PipelineRunParts {
+                    max_attempts: 21,
+                    ..parts(&queued)
+                },
+                ("max_attempts", OutOfRange),
+            ),
+            (
+                PipelineRunParts {
+                    attempt: 2,
+                    ..parts(&queued)
+                },
+                ("attempt", OutOfRange),
+            ),
+            (
+                PipelineRunParts {
+                    attempt: 0,
+                    ..parts(&running)
+                },
+                ("attempt", OutOfRange),
+            ),
+            (
+                PipelineRunParts {
+                    attempt: 3,
+                    ..parts(&failed)
+                },
+                ("attempt", OutOfRange),
+            ),
+            (
+                PipelineRunParts {
+                    started_at: Some(t(1)),
+                    heartbeat_at: Some(t(1)),
+                    ..parts(&queued)
+                },
+                ("started_at", Inconsistent),
+            ),
+            (
+                PipelineRunParts {
+                    started_at: None,
+                    ..parts(&running)
+                },
+                ("started_at", Inconsistent),
+            ),
+            (
+                PipelineRunParts {
+                    heartbeat_at: None,
+                    ..parts(&running)
+                },
+                ("heartbeat_at", Inconsistent),
+            ),
+            (
+                PipelineRunParts {
+                    finished_at: Some(t(3)),
+                    ..parts(&running)
+                },
+                ("finished_at", Inconsistent),
+            ),
+            (
+                PipelineRunParts {
+                    finished_at: None,
+                    ..parts(&failed)
+                },
+                ("finished_at", Inconsistent),
+            ),
+            (
+                PipelineRunParts {
+                    error: None,
+                    ..parts(&failed)
+                },
+                ("error", Inconsistent),
+            ),
+            (
+                PipelineRunParts {
+                    error: Some("x".into()),
+                    ..parts(&running)
+                },
+                ("error", Inconsistent),
+            ),
         ];
         for (parts, expected) in cases {
             assert_eq!(reason(parts), expected);
@@ -207,8 +295,14 @@ mod tests {
     fn serde_goes_through_the_checks() {
         let [_, running, ..] = <[PipelineRun; 7]>::try_from(reachable()).unwrap();
         let json = serde_json::to_value(&running).unwrap();
-        assert_eq!((json["status"].as_str(), json["attempt"].as_u64()), (Some("RUNNING"), Some(1)));
-        assert_eq!(serde_json::from_value::<PipelineRun>(json.clone()).unwrap(), running);
+        assert_eq!(
+            (json["status"].as_str(), json["attempt"].as_u64()),
+            (Some("RUNNING"), Some(1))
+        );
+        assert_eq!(
+            serde_json::from_value::<PipelineRun>(json.clone()).unwrap(),
+            running
+        );
         let mut invalid = json;
         invalid["finished_at"] = "2024-07-01T09:00:05Z".into();
         assert!(serde_json::from_value::<PipelineRun>(invalid).is_err());

@@ -34,7 +34,10 @@ impl RunStatus {
         matches!(
             (self, to),
             (Self::Queued, Self::Running | Self::Cancelled)
-                | (Self::Running, Self::Succeeded | Self::Failed | Self::Cancelled)
+                | (
+                    Self::Running,
+                    Self::Succeeded | Self::Failed | Self::Cancelled
+                )
                 | (Self::Failed, Self::Queued)
         )
     }
@@ -63,14 +66,22 @@ mod tests {
         ];
         for &from in RunStatus::ALL {
             for &to in RunStatus::ALL {
-                assert_eq!(from.can_transition_to(to), allowed.contains(&(from, to)), "{from} -> {to}");
+                assert_eq!(
+                    from.can_transition_to(to),
+                    allowed.contains(&(from, to)),
+                    "{from} -> {to}"
+                );
             }
         }
     }
 
     #[test]
     fn terminal_statuses() {
-        let terminal: Vec<_> = RunStatus::ALL.iter().filter(|s| s.is_terminal()).map(|s| s.as_str()).collect();
+        let terminal: Vec<_> = RunStatus::ALL
+            .iter()
+            .filter(|s| s.is_terminal())
+            .map(|s| s.as_str())
+            .collect();
         assert_eq!(terminal, ["SUCCEEDED", "FAILED", "CANCELLED"]);
     }
 }

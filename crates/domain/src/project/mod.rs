@@ -40,7 +40,15 @@ impl WebProject {
         domain: Option<DomainName>,
         now: DateTime<Utc>,
     ) -> Self {
-        Self { id, company_id, name, domain, status: ProjectStatus::Draft, created_at: now, updated_at: now }
+        Self {
+            id,
+            company_id,
+            name,
+            domain,
+            status: ProjectStatus::Draft,
+            created_at: now,
+            updated_at: now,
+        }
     }
 
     /// Rebuilds a stored project. Every combination of valid fields is a valid project.
@@ -53,7 +61,15 @@ impl WebProject {
         created_at: DateTime<Utc>,
         updated_at: DateTime<Utc>,
     ) -> Self {
-        Self { id, company_id, name, domain, status, created_at, updated_at }
+        Self {
+            id,
+            company_id,
+            name,
+            domain,
+            status,
+            created_at,
+            updated_at,
+        }
     }
 
     /// Renames the project.
@@ -132,13 +148,25 @@ mod tests {
     }
 
     fn project() -> WebProject {
-        WebProject::new(ProjectId::new_v7(), CompanyId::new_v7(), ProjectName::parse("Site").unwrap(), None, t(0))
+        WebProject::new(
+            ProjectId::new_v7(),
+            CompanyId::new_v7(),
+            ProjectName::parse("Site").unwrap(),
+            None,
+            t(0),
+        )
     }
 
     #[test]
     fn name_is_trimmed_and_bounded() {
-        assert_eq!(ProjectName::parse(" Kurumsal Site ").unwrap().as_str(), "Kurumsal Site");
-        assert_eq!(ProjectName::parse(""), Err(DomainError::invalid("name", ValidationReason::Empty)));
+        assert_eq!(
+            ProjectName::parse(" Kurumsal Site ").unwrap().as_str(),
+            "Kurumsal Site"
+        );
+        assert_eq!(
+            ProjectName::parse(""),
+            Err(DomainError::invalid("name", ValidationReason::Empty))
+        );
         assert!(ProjectName::parse(&"x".repeat(200)).is_ok());
         assert!(ProjectName::parse(&"x".repeat(201)).is_err());
     }
@@ -146,7 +174,10 @@ mod tests {
     #[test]
     fn starts_as_draft() {
         let project = project();
-        assert_eq!((project.status(), project.is_active()), (ProjectStatus::Draft, false));
+        assert_eq!(
+            (project.status(), project.is_active()),
+            (ProjectStatus::Draft, false)
+        );
         assert_eq!((project.created_at(), project.updated_at()), (t(0), t(0)));
     }
 
@@ -154,11 +185,19 @@ mod tests {
     fn changes_update_the_timestamp() {
         let mut project = project();
         project.rename(ProjectName::parse("New").unwrap(), t(1));
-        assert_eq!((project.name().as_str(), project.updated_at()), ("New", t(1)));
+        assert_eq!(
+            (project.name().as_str(), project.updated_at()),
+            ("New", t(1))
+        );
         let domain = DomainName::parse("acme.com.tr").unwrap();
         project.set_domain(Some(domain.clone()), t(2));
-        assert_eq!((project.domain(), project.updated_at()), (Some(&domain), t(2)));
-        project.change_status(ProjectStatus::Building, t(3)).unwrap();
+        assert_eq!(
+            (project.domain(), project.updated_at()),
+            (Some(&domain), t(2))
+        );
+        project
+            .change_status(ProjectStatus::Building, t(3))
+            .unwrap();
         project.change_status(ProjectStatus::Live, t(4)).unwrap();
         assert_eq!((project.is_active(), project.updated_at()), (true, t(4)));
         assert_eq!(project.created_at(), t(0));
@@ -169,10 +208,19 @@ mod tests {
         let mut project = project();
         assert_eq!(
             project.change_status(ProjectStatus::Live, t(1)),
-            Err(DomainError::InvalidTransition { entity: "web_project", from: "DRAFT", to: "LIVE" })
+            Err(DomainError::InvalidTransition {
+                entity: "web_project",
+                from: "DRAFT",
+                to: "LIVE"
+            })
         );
-        assert_eq!((project.status(), project.updated_at()), (ProjectStatus::Draft, t(0)));
-        project.change_status(ProjectStatus::Archived, t(2)).unwrap();
+        assert_eq!(
+            (project.status(), project.updated_at()),
+            (ProjectStatus::Draft, t(0))
+        );
+        project
+            .change_status(ProjectStatus::Archived, t(2))
+            .unwrap();
         assert!(project.change_status(ProjectStatus::Draft, t(3)).is_err());
     }
 
@@ -181,8 +229,12 @@ mod tests {
         let name = ProjectName::parse("Site").unwrap();
         let id = ProjectId::new_v7();
         let company = CompanyId::new_v7();
-        let restored = WebProject::restore(id, company, name, None, ProjectStatus::Paused, t(0), t(9));
+        let restored =
+            WebProject::restore(id, company, name, None, ProjectStatus::Paused, t(0), t(9));
         assert_eq!((restored.id(), restored.company_id()), (id, company));
-        assert_eq!((restored.status(), restored.updated_at()), (ProjectStatus::Paused, t(9)));
+        assert_eq!(
+            (restored.status(), restored.updated_at()),
+            (ProjectStatus::Paused, t(9))
+        );
     }
 }

@@ -37,7 +37,10 @@ impl ProjectStatus {
                 | (Self::Building, Self::Live | Self::Draft)
                 | (Self::Live, Self::Paused)
                 | (Self::Paused, Self::Live)
-                | (Self::Draft | Self::Building | Self::Live | Self::Paused, Self::Archived)
+                | (
+                    Self::Draft | Self::Building | Self::Live | Self::Paused,
+                    Self::Archived
+                )
         )
     }
 
@@ -73,16 +76,26 @@ mod tests {
         ];
         for &from in ProjectStatus::ALL {
             for &to in ProjectStatus::ALL {
-                assert_eq!(from.can_transition_to(to), allowed.contains(&(from, to)), "{from} -> {to}");
+                assert_eq!(
+                    from.can_transition_to(to),
+                    allowed.contains(&(from, to)),
+                    "{from} -> {to}"
+                );
             }
-            let has_exit = ProjectStatus::ALL.iter().any(|&to| from.can_transition_to(to));
+            let has_exit = ProjectStatus::ALL
+                .iter()
+                .any(|&to| from.can_transition_to(to));
             assert_eq!(from.is_final(), !has_exit);
         }
     }
 
     #[test]
     fn active_means_not_draft_or_archived() {
-        let active: Vec<_> = ProjectStatus::ALL.iter().filter(|s| s.is_active()).map(|s| s.as_str()).collect();
+        let active: Vec<_> = ProjectStatus::ALL
+            .iter()
+            .filter(|s| s.is_active())
+            .map(|s| s.as_str())
+            .collect();
         assert_eq!(active, ["BUILDING", "LIVE", "PAUSED"]);
     }
 }

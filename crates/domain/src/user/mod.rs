@@ -80,7 +80,14 @@ impl User {
         company_id: CompanyId,
         created_at: DateTime<Utc>,
     ) -> Self {
-        Self::fresh(id, email, password_hash, Role::Client, Some(company_id), created_at)
+        Self::fresh(
+            id,
+            email,
+            password_hash,
+            Role::Client,
+            Some(company_id),
+            created_at,
+        )
     }
 
     const fn fresh(
@@ -233,7 +240,13 @@ pub(crate) mod tests {
 
     pub(crate) fn client() -> User {
         let email = Email::parse("ayse@example.com").unwrap();
-        User::new_client(UserId::new_v7(), email, hash("one"), CompanyId::new_v7(), Utc::now())
+        User::new_client(
+            UserId::new_v7(),
+            email,
+            hash("one"),
+            CompanyId::new_v7(),
+            Utc::now(),
+        )
     }
 
     fn version(n: i32) -> SessionVersion {
@@ -242,7 +255,12 @@ pub(crate) mod tests {
 
     #[test]
     fn constructors_set_role_company_and_version() {
-        let admin = User::new_admin(UserId::new_v7(), Email::parse("a@b.io").unwrap(), hash("x"), Utc::now());
+        let admin = User::new_admin(
+            UserId::new_v7(),
+            Email::parse("a@b.io").unwrap(),
+            hash("x"),
+            Utc::now(),
+        );
         assert_eq!((admin.role(), admin.company_id()), (Role::Admin, None));
         let client = client();
         assert_eq!(client.role(), Role::Client);
@@ -257,9 +275,15 @@ pub(crate) mod tests {
         user.log_out_everywhere().unwrap();
         assert_eq!(user.session_version(), version(2));
         user.change_password(hash("two")).unwrap();
-        assert_eq!((user.session_version(), user.password_hash()), (version(3), &hash("two")));
+        assert_eq!(
+            (user.session_version(), user.password_hash()),
+            (version(3), &hash("two"))
+        );
         user.change_role(Role::Admin, None).unwrap();
-        assert_eq!((user.session_version(), user.role(), user.company_id()), (version(4), Role::Admin, None));
+        assert_eq!(
+            (user.session_version(), user.role(), user.company_id()),
+            (version(4), Role::Admin, None)
+        );
         user.soft_delete(Utc::now()).unwrap();
         assert_eq!(user.session_version(), version(5));
         assert!(!user.accepts_session(version(5)));
@@ -270,11 +294,18 @@ pub(crate) mod tests {
     fn change_role_checks_the_company_and_skips_no_ops() {
         let mut user = client();
         let company = user.company_id();
-        assert_eq!(user.change_role(Role::Client, None), Err(DomainError::RoleCompanyMismatch));
-        assert_eq!(user.change_role(Role::Admin, company), Err(DomainError::RoleCompanyMismatch));
+        assert_eq!(
+            user.change_role(Role::Client, None),
+            Err(DomainError::RoleCompanyMismatch)
+        );
+        assert_eq!(
+            user.change_role(Role::Admin, company),
+            Err(DomainError::RoleCompanyMismatch)
+        );
         user.change_role(Role::Client, company).unwrap();
         assert_eq!(user.session_version(), version(1));
-        user.change_role(Role::Client, Some(CompanyId::new_v7())).unwrap();
+        user.change_role(Role::Client, Some(CompanyId::new_v7()))
+            .unwrap();
         assert_eq!(user.session_version(), version(2));
     }
 
@@ -301,7 +332,9 @@ pub(crate) mod tests {
             ..UserParts::from(client())
         })
         .unwrap();
-        let overflow = Err(DomainError::Overflow { field: "session_version" });
+        let overflow = Err(DomainError::Overflow {
+            field: "session_version",
+        });
         assert_eq!(user.change_password(hash("two")), overflow);
         assert_eq!(user.password_hash(), &hash("one"));
         assert_eq!(user.change_role(Role::Admin, None), overflow);

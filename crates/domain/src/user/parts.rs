@@ -49,7 +49,16 @@ impl User {
             created_at,
             deleted_at,
         } = parts;
-        Ok(Self { id, email, password_hash, role, company_id, session_version, created_at, deleted_at })
+        Ok(Self {
+            id,
+            email,
+            password_hash,
+            role,
+            company_id,
+            session_version,
+            created_at,
+            deleted_at,
+        })
     }
 }
 
@@ -65,7 +74,16 @@ impl From<User> for UserParts {
             created_at,
             deleted_at,
         } = user;
-        Self { id, email, password_hash, role, company_id, session_version, created_at, deleted_at }
+        Self {
+            id,
+            email,
+            password_hash,
+            role,
+            company_id,
+            session_version,
+            created_at,
+            deleted_at,
+        }
     }
 }
 
@@ -84,7 +102,10 @@ mod tests {
 
     #[test]
     fn round_trips_a_valid_user() {
-        let parts = UserParts { deleted_at: Some(Utc::now()), ..UserParts::from(client()) };
+        let parts = UserParts {
+            deleted_at: Some(Utc::now()),
+            ..UserParts::from(client())
+        };
         let user = User::from_parts(parts.clone()).unwrap();
         assert!(user.is_deleted());
         assert_eq!(UserParts::from(user), parts);
@@ -94,10 +115,23 @@ mod tests {
     fn rejects_a_broken_role_company_pair() {
         let client = UserParts::from(client());
         let company = client.company_id;
-        let clientless = UserParts { company_id: None, ..client.clone() };
-        let admin_with_company = UserParts { role: Role::Admin, company_id: company, ..client };
-        assert_eq!(User::try_from(clientless), Err(DomainError::RoleCompanyMismatch));
-        assert_eq!(User::try_from(admin_with_company), Err(DomainError::RoleCompanyMismatch));
+        let clientless = UserParts {
+            company_id: None,
+            ..client.clone()
+        };
+        let admin_with_company = UserParts {
+            role: Role::Admin,
+            company_id: company,
+            ..client
+        };
+        assert_eq!(
+            User::try_from(clientless),
+            Err(DomainError::RoleCompanyMismatch)
+        );
+        assert_eq!(
+            User::try_from(admin_with_company),
+            Err(DomainError::RoleCompanyMismatch)
+        );
     }
 
     #[cfg(feature = "serde")]
@@ -105,7 +139,10 @@ mod tests {
     fn serde_goes_through_the_checks() {
         let user = client();
         let json = serde_json::to_value(&user).unwrap();
-        assert_eq!((json["role"].as_str(), json["session_version"].as_i64()), (Some("CLIENT"), Some(1)));
+        assert_eq!(
+            (json["role"].as_str(), json["session_version"].as_i64()),
+            (Some("CLIENT"), Some(1))
+        );
         assert_eq!(serde_json::from_value::<User>(json.clone()).unwrap(), user);
         for (key, bad) in [
             ("company_id", serde_json::Value::Null),

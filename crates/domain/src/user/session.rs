@@ -22,7 +22,10 @@ impl SessionVersion {
     /// [`DomainError::Validation`] on field `session_version` with `OutOfRange` below 1.
     pub const fn new(version: i32) -> DomainResult<Self> {
         if version < 1 {
-            return Err(DomainError::invalid("session_version", ValidationReason::OutOfRange));
+            return Err(DomainError::invalid(
+                "session_version",
+                ValidationReason::OutOfRange,
+            ));
         }
         Ok(Self(version))
     }
@@ -40,7 +43,9 @@ impl SessionVersion {
     pub const fn next(self) -> DomainResult<Self> {
         match self.0.checked_add(1) {
             Some(next) => Ok(Self(next)),
-            None => Err(DomainError::Overflow { field: "session_version" }),
+            None => Err(DomainError::Overflow {
+                field: "session_version",
+            }),
         }
     }
 }
@@ -81,7 +86,10 @@ mod tests {
         for version in [0, -1, i32::MIN] {
             assert_eq!(
                 SessionVersion::new(version),
-                Err(DomainError::invalid("session_version", ValidationReason::OutOfRange))
+                Err(DomainError::invalid(
+                    "session_version",
+                    ValidationReason::OutOfRange
+                ))
             );
         }
     }
@@ -89,6 +97,11 @@ mod tests {
     #[test]
     fn overflows_at_the_column_maximum() {
         let last = SessionVersion::new(i32::MAX).unwrap();
-        assert_eq!(last.next(), Err(DomainError::Overflow { field: "session_version" }));
+        assert_eq!(
+            last.next(),
+            Err(DomainError::Overflow {
+                field: "session_version"
+            })
+        );
     }
 }

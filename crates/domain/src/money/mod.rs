@@ -1,10 +1,14 @@
-//! Money and tax rates: [`Money`] (an amount that fits `NUMERIC(12,2)`) and [`TaxRate`] (a KDV
-//! percentage), with the half-up rounding to the kuruş used for invoice tax.
+//! Money and tax rates: [`Money`] (an amount that fits `NUMERIC(12,2)`), the plain-decimal parser
+//! shared with [`TaxRate`] (a KDV percentage, in its own file with its half-up rounding).
+
+mod tax_rate;
+
+pub use tax_rate::TaxRate;
 
 use std::fmt;
 use std::str::FromStr;
 
-use rust_decimal::{Decimal, RoundingStrategy};
+use rust_decimal::Decimal;
 
 use crate::error::{DomainError, DomainResult, ValidationReason};
 
@@ -13,7 +17,11 @@ const MONEY_SCALE: u32 = 2;
 
 /// Parses a plain decimal string: optional `-`, digits, optionally `.` and digits. No exponent, no
 /// `+`, no separators. Trailing fractional zeros don't count against `max_places`.
-fn parse_plain_decimal(field: &'static str, input: &str, max_places: usize) -> DomainResult<Decimal> {
+fn parse_plain_decimal(
+    field: &'static str,
+    input: &str,
+    max_places: usize,
+) -> DomainResult<Decimal> {
     let invalid = |reason| DomainError::invalid(field, reason);
     let trimmed = input.trim();
     if trimmed.is_empty() {
@@ -72,7 +80,13 @@ impl Money {
     /// Zero lira.
     pub const ZERO: Self = Self(Decimal::from_parts(0, 0, 0, false, MONEY_SCALE));
     /// The largest amount, `9999999999.99`.
-    pub const MAX: Self = Self(Decimal::from_parts(3_567_587_327, 232, 0, false, MONEY_SCALE));
+    pub const MAX: Self = Self(Decimal::from_parts(
+        3_567_587_327,
+        232,
+        0,
+        false,
+        MONEY_SCALE,
+    ));
 
     /// Validates an amount and normalises it to 2 decimal places.
     ///
@@ -150,101 +164,6 @@ impl From<Money> for String {
     }
 }
 
-/// A KDV (VAT) rate in percent, 0..=100 with at most 2 decimal places.
-///
-/// ```
-/// use prosektor_domain::{Money, TaxRate};
-///
-/// let tax = TaxRate::STANDARD.tax_on(Money::parse("99.99").unwrap()).unwrap();
-/// assert_eq!(tax.to_string(), "20.00"); // 19.998 rounds half-up to 20.00
-/// assert_eq!(TaxRate::parse("8.5").unwrap().to_string(), "8.5");
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(try_from = "String", into = "String"))]
-pub struct TaxRate(Decimal);
-
-impl TaxRate {
-    /// The standard KDV rate, 20% (since July 2023).
-    pub const STANDARD: Self = Self(Decimal::from_parts(20, 0, 0, false, 0));
-    /// The reduced KDV rate, 10%.
-    pub const REDUCED: Self = Self(Decimal::from_parts(10, 0, 0, false, 0));
-    /// The super-reduced KDV rate, 1%.
-    pub const SUPER_REDUCED: Self = Self(Decimal::from_parts(1, 0, 0, false, 0));
-
-    /// Validates a percentage.
-    ///
-    /// # Errors
-    ///
-    /// [`DomainError::Validation`] on field `tax_rate`: `OutOfRange` outside 0..=100, `Precision`
-    /// with more than 2 decimal places.
-    pub fn new(percent: Decimal) -> DomainResult<Self> {
-        if (percent.is_sign_negative() && !percent.is_zero()) || percent > Decimal::ONE_HUNDRED {
-            return Err(DomainError::invalid("tax_rate", ValidationReason::OutOfRange));
-        }
-        if !fits_places(percent, 2) {
-            return Err(DomainError::invalid("tax_rate", ValidationReason::Precision));
-        }
-        let mut percent = percent.normalize();
-        percent.set_sign_positive(true);
-        Ok(Self(percent))
-    }
-
-    /// Parses a plain decimal percentage such as `"20"` or `"8.5"`.
-    ///
-    /// # Errors
-    ///
-    /// As [`TaxRate::new`], plus `Empty` and `Format` for text that is not a plain decimal.
-    pub fn parse(input: &str) -> DomainResult<Self> {
-        Self::new(parse_plain_decimal("tax_rate", input, 2)?)
-    }
-
-    /// The rate in percent (`20` for 20%).
-    pub const fn percent(self) -> Decimal {
-        self.0
-    }
-
-    /// The tax on `subtotal`: `subtotal * rate / 100`, rounded half-up (away from zero at the
-    /// midpoint) to the kuruş.
-    ///
-    /// # Errors
-    ///
-    /// None in practice (the tax never exceeds the subtotal); the result still goes through
-    /// [`Money::new`].
-    pub fn tax_on(self, subtotal: Money) -> DomainResult<Money> {
-        let exact = subtotal.amount() * self.0 / Decimal::ONE_HUNDRED;
-        Money::new(exact.round_dp_with_strategy(MONEY_SCALE, RoundingStrategy::MidpointAwayFromZero))
-    }
-}
-
-impl fmt::Display for TaxRate {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(&self.0, f)
-    }
-}
-
-impl FromStr for TaxRate {
-    type Err = DomainError;
-
-    fn from_str(input: &str) -> DomainResult<Self> {
-        Self::parse(input)
-    }
-}
-
-impl TryFrom<String> for TaxRate {
-    type Error = DomainError;
-
-    fn try_from(input: String) -> DomainResult<Self> {
-        Self::parse(&input)
-    }
-}
-
-impl From<TaxRate> for String {
-    fn from(rate: TaxRate) -> Self {
-        rate.to_string()
-    }
-}
-
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
@@ -258,7 +177,10 @@ pub(crate) mod tests {
 
     fn reason(result: DomainResult<Money>) -> ValidationReason {
         match result {
-            Err(DomainError::Validation { field: "amount", reason }) => reason,
+            Err(DomainError::Validation {
+                field: "amount",
+                reason,
+            }) => reason,
             other => panic!("expected an amount validation error, got {other:?}"),
         }
     }
@@ -268,9 +190,6 @@ pub(crate) mod tests {
         assert_eq!(Money::ZERO.amount(), dec!(0.00));
         assert_eq!(Money::MAX.amount(), dec!(9999999999.99));
         assert_eq!(Money::MAX.to_string(), "9999999999.99");
-        assert_eq!(TaxRate::STANDARD.percent(), dec!(20));
-        assert_eq!(TaxRate::REDUCED.percent(), dec!(10));
-        assert_eq!(TaxRate::SUPER_REDUCED.percent(), dec!(1));
     }
 
     #[test]
@@ -278,25 +197,51 @@ pub(crate) mod tests {
         assert_eq!(Money::new(dec!(1.500)).unwrap().to_string(), "1.50");
         assert_eq!(Money::new(dec!(-0.00)).unwrap(), Money::ZERO);
         assert_eq!(Money::new(dec!(7)).unwrap().amount().scale(), 2);
-        assert_eq!(reason(Money::new(dec!(-0.01))), ValidationReason::OutOfRange);
-        assert_eq!(reason(Money::new(dec!(10000000000))), ValidationReason::OutOfRange);
+        assert_eq!(
+            reason(Money::new(dec!(-0.01))),
+            ValidationReason::OutOfRange
+        );
+        assert_eq!(
+            reason(Money::new(dec!(10000000000))),
+            ValidationReason::OutOfRange
+        );
         assert_eq!(reason(Money::new(dec!(0.001))), ValidationReason::Precision);
     }
 
     #[test]
     fn parse_accepts_plain_decimals_only() {
-        for (input, shown) in [("1250.5", "1250.50"), (" 0 ", "0.00"), ("007.10", "7.10"), ("1.000", "1.00")] {
+        for (input, shown) in [
+            ("1250.5", "1250.50"),
+            (" 0 ", "0.00"),
+            ("007.10", "7.10"),
+            ("1.000", "1.00"),
+        ] {
             assert_eq!(input.parse::<Money>().unwrap().to_string(), shown);
         }
-        for input in ["1e3", "+1", "1,5", "1_000", ".5", "5.", "1.2.3", "abc", "--1", "1 000"] {
-            assert_eq!(reason(Money::parse(input)), ValidationReason::Format, "{input}");
+        for input in [
+            "1e3", "+1", "1,5", "1_000", ".5", "5.", "1.2.3", "abc", "--1", "1 000",
+        ] {
+            assert_eq!(
+                reason(Money::parse(input)),
+                ValidationReason::Format,
+                "{input}"
+            );
         }
         assert_eq!(reason(Money::parse("")), ValidationReason::Empty);
         assert_eq!(reason(Money::parse("-1")), ValidationReason::OutOfRange);
-        assert_eq!(reason(Money::parse("10000000000")), ValidationReason::OutOfRange);
-        assert_eq!(reason(Money::parse(&"9".repeat(40))), ValidationReason::OutOfRange);
+        assert_eq!(
+            reason(Money::parse("10000000000")),
+            ValidationReason::OutOfRange
+        );
+        assert_eq!(
+            reason(Money::parse(&"9".repeat(40))),
+            ValidationReason::OutOfRange
+        );
         assert_eq!(reason(Money::parse("1.001")), ValidationReason::Precision);
-        assert_eq!(reason(Money::parse(&format!("1.{}1", "0".repeat(40)))), ValidationReason::Precision);
+        assert_eq!(
+            reason(Money::parse(&format!("1.{}1", "0".repeat(40)))),
+            ValidationReason::Precision
+        );
         assert_eq!(Money::parse("-0").unwrap(), Money::ZERO);
     }
 
@@ -304,32 +249,10 @@ pub(crate) mod tests {
     fn checked_add_overflows_past_max() {
         let cent = Money::parse("0.01").unwrap();
         assert_eq!(Money::MAX.checked_add(Money::ZERO), Ok(Money::MAX));
-        assert_eq!(Money::MAX.checked_add(cent), Err(DomainError::Overflow { field: "amount" }));
-    }
-
-    #[test]
-    fn tax_rate_validates() {
-        assert_eq!(TaxRate::parse("8.50").unwrap(), TaxRate::new(dec!(8.5)).unwrap());
-        assert_eq!(TaxRate::parse("100").unwrap().to_string(), "100");
-        assert_eq!(TaxRate::parse("0").unwrap().to_string(), "0");
-        let rate_reason = |input| match TaxRate::parse(input) {
-            Err(DomainError::Validation { field: "tax_rate", reason }) => reason,
-            other => panic!("unexpected {other:?}"),
-        };
-        assert_eq!(rate_reason("100.01"), ValidationReason::OutOfRange);
-        assert_eq!(rate_reason("-1"), ValidationReason::OutOfRange);
-        assert_eq!(rate_reason("1.125"), ValidationReason::Precision);
-        assert_eq!(rate_reason("20%"), ValidationReason::Format);
-    }
-
-    #[test]
-    fn tax_rounds_half_up_to_the_kurus() {
-        let tax = |rate: TaxRate, subtotal: &str| rate.tax_on(Money::parse(subtotal).unwrap()).unwrap().to_string();
-        assert_eq!(tax(TaxRate::STANDARD, "1250.00"), "250.00");
-        assert_eq!(tax(TaxRate::SUPER_REDUCED, "0.50"), "0.01"); // 0.005 -> 0.01
-        assert_eq!(tax(TaxRate::SUPER_REDUCED, "0.49"), "0.00"); // 0.0049 -> 0.00
-        assert_eq!(tax(TaxRate::parse("18").unwrap(), "0.25"), "0.05"); // 0.045 -> 0.05
-        assert_eq!(tax(TaxRate::parse("100").unwrap(), "9999999999.99"), "9999999999.99");
+        assert_eq!(
+            Money::MAX.checked_add(cent),
+            Err(DomainError::Overflow { field: "amount" })
+        );
     }
 
     proptest! {
