@@ -85,7 +85,8 @@ mod tests {
     use std::sync::Arc;
 
     use poem::test::TestClient;
-    use prosektor_application::{MockReadinessProbe, NotReady};
+    use prosektor_application::NotReady;
+    use prosektor_application::mocks::MockReadinessProbe;
 
     use crate::{ApiDependencies, app};
 

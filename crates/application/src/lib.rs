@@ -1,18 +1,43 @@
 //! # prosektor-application
 //!
 //! The inner ring around the domain: **ports**, the async-trait interfaces through which use cases
-//! reach the outside world (repositories, password hashing, clocks, the site generator, health), and
-//! the **use-case services** that orchestrate them and decide tenancy and permissions.
+//! reach the outside world (repositories, password hashing, the clock, ids, health), and the
+//! **use-case services** that orchestrate them and decide tenancy and permissions.
 //!
 //! May depend on: `prosektor-domain` and plain Rust crates. Never on sea-orm, poem or any other
 //! adapter: adapters depend on this crate, not the other way round. With the `mocks` feature every
-//! port also has a mockall mock (`MockReadinessProbe`, ...) for unit tests of services.
+//! port also has a mockall mock in [`mocks`] for unit tests of services (ours and embedders').
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
 pub mod ports;
 
-#[cfg(feature = "mocks")]
-pub use ports::readiness::MockReadinessProbe;
+pub use ports::clock::{Clock, SystemClock};
+pub use ports::company::{CompanyRepository, SearchText};
+pub use ports::error::{Conflict, RepositoryError, RepositoryResult};
+pub use ports::ids::{IdGenerator, UuidV7Generator};
+pub use ports::invoice::{InvoiceFilter, InvoiceRepository, InvoiceSummary, NewInvoice};
+pub use ports::page::{Cursor, Page, PageRequest};
+pub use ports::password::{HasherError, PasswordHasher};
+pub use ports::pipeline::PipelineRunRepository;
+pub use ports::project::WebProjectRepository;
 pub use ports::readiness::{NotReady, ReadinessProbe};
+pub use ports::scope::TenantScope;
+pub use ports::stats::DailyStatsRepository;
+pub use ports::user::{UserFilter, UserRepository};
+
+/// mockall mocks of every port (feature `mocks`).
+#[cfg(feature = "mocks")]
+pub mod mocks {
+    pub use crate::ports::clock::MockClock;
+    pub use crate::ports::company::MockCompanyRepository;
+    pub use crate::ports::ids::MockIdGenerator;
+    pub use crate::ports::invoice::MockInvoiceRepository;
+    pub use crate::ports::password::MockPasswordHasher;
+    pub use crate::ports::pipeline::MockPipelineRunRepository;
+    pub use crate::ports::project::MockWebProjectRepository;
+    pub use crate::ports::readiness::MockReadinessProbe;
+    pub use crate::ports::stats::MockDailyStatsRepository;
+    pub use crate::ports::user::MockUserRepository;
+}

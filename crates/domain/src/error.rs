@@ -16,6 +16,11 @@ pub type DomainResult<T> = Result<T, DomainError>;
 pub enum ValidationReason {
     /// Empty, or only whitespace.
     Empty,
+    /// Shorter than `min` characters.
+    TooShort {
+        /// The smallest accepted length.
+        min: usize,
+    },
     /// Longer than `max` (characters for text, days for a date range).
     TooLong {
         /// The largest accepted length.
@@ -51,6 +56,7 @@ impl fmt::Display for ValidationReason {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Empty => f.write_str("must not be empty"),
+            Self::TooShort { min } => write!(f, "is too short (at least {min})"),
             Self::TooLong { max } => write!(f, "is too long (at most {max})"),
             Self::TooLarge { max_bytes } => write!(f, "is too large (at most {max_bytes} bytes)"),
             Self::TooMany { max } => write!(f, "has too many entries (at most {max})"),

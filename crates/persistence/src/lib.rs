@@ -1,18 +1,23 @@
 //! # prosektor-persistence
 //!
 //! The SeaORM adapter: opens the PostgreSQL pool, applies the migration history, and implements the
-//! application's ports (repositories, readiness) on PostgreSQL, translating driver errors into
-//! domain meaning so that nothing of sea-orm leaks upward.
+//! application's ports (repositories, password hashing, readiness) on PostgreSQL, translating driver
+//! errors into domain meaning so that nothing of sea-orm leaks upward.
 //!
-//! May depend on: `prosektor-domain`, `prosektor-application`, `prosektor-migration`, sea-orm. Never
-//! on an HTTP crate.
+//! May depend on: `prosektor-domain`, `prosektor-application`, `prosektor-migration`, sea-orm,
+//! argon2. Never on an HTTP crate.
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+mod cursor;
+mod entities;
+mod error;
 mod migrate;
+pub mod password;
 mod pool;
 mod readiness;
+pub mod repositories;
 
 pub use migrate::migrate;
 pub use pool::{PoolSettings, connect};

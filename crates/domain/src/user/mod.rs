@@ -4,6 +4,7 @@
 
 mod parts;
 mod password;
+mod plain_password;
 mod preferences;
 mod profile;
 mod role;
@@ -11,6 +12,7 @@ mod session;
 
 pub use parts::UserParts;
 pub use password::PasswordHash;
+pub use plain_password::PlainPassword;
 pub use preferences::{Locale, Preferences, Theme};
 pub use profile::{AvatarUrl, PersonName, UserProfile};
 pub use role::Role;

@@ -1,0 +1,76 @@
+//! [`UserRepository`]: users (credentials, roles, sessions, soft delete) and their profiles.
+
+use async_trait::async_trait;
+use prosektor_domain::{CompanyId, Email, SessionVersion, User, UserId, UserProfile};
+
+use super::error::RepositoryResult;
+use super::page::{Page, PageRequest};
+use super::scope::TenantScope;
+
+/// Which users a listing returns.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct UserFilter {
+    /// Only users of this company.
+    pub company_id: Option<CompanyId>,
+    /// Include soft-deleted users (admins only).
+    pub include_deleted: bool,
+}
+
+/// Stores users and their one-to-one profiles.
+#[cfg_attr(feature = "mocks", mockall::automock)]
+#[async_trait]
+pub trait UserRepository: Send + Sync {
+    /// Stores a new user with its profile, atomically.
+    ///
+    /// # Errors
+    /// `Conflict(EmailTaken)` when a user that is not deleted has the email; `Unavailable`.
+    async fn create(&self, user: &User, profile: &UserProfile) -> RepositoryResult<()>;
+
+    /// The user that is not deleted with this email (login; access pattern 3).
+    ///
+    /// # Errors
+    /// `Corrupt`; `Unavailable`. An unknown email is `Ok(None)`.
+    async fn find_active_by_email(&self, email: &Email) -> RepositoryResult<Option<User>>;
+
+    /// The user `id` in `scope`; a deleted user only when `include_deleted`.
+    ///
+    /// # Errors
+    /// `NotFound`; `Corrupt`; `Unavailable`.
+    async fn get(
+        &self,
+        scope: TenantScope,
+        id: UserId,
+        include_deleted: bool,
+    ) -> RepositoryResult<User>;
+
+    /// Saves role, company, password hash, session version and deletion, if the stored session
+    /// version is still `expected` (every such change bumps it, so concurrent changes cannot both win).
+    ///
+    /// # Errors
+    /// `NotFound`; `Conflict(StaleState)`; `Conflict(EmailTaken)` when restoring a user whose email
+    /// was taken meanwhile; `Unavailable`.
+    async fn save(&self, user: &User, expected: SessionVersion) -> RepositoryResult<()>;
+
+    /// The profile of user `id`.
+    ///
+    /// # Errors
+    /// `NotFound`; `Corrupt`; `Unavailable`.
+    async fn get_profile(&self, id: UserId) -> RepositoryResult<UserProfile>;
+
+    /// Replaces the profile of its user.
+    ///
+    /// # Errors
+    /// `NotFound`; `Unavailable`.
+    async fn save_profile(&self, profile: &UserProfile) -> RepositoryResult<()>;
+
+    /// Users in `scope` matching `filter`, newest first.
+    ///
+    /// # Errors
+    /// `InvalidCursor`; `Corrupt`; `Unavailable`.
+    async fn list(
+        &self,
+        scope: TenantScope,
+        filter: &UserFilter,
+        page: &PageRequest,
+    ) -> RepositoryResult<Page<User>>;
+}

@@ -1,0 +1,1 @@
+//! SeaORM model of `companies` (to be written).

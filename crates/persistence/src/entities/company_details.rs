@@ -1,0 +1,1 @@
+//! SeaORM model of `company_details` (to be written).

@@ -1,0 +1,1 @@
+//! SeaORM model of `daily_stats` (to be written).

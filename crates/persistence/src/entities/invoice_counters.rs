@@ -1,0 +1,1 @@
+//! SeaORM model of `invoice_counters` (to be written).

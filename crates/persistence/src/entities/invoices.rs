@@ -1,0 +1,1 @@
+//! SeaORM model of `invoices` (to be written).

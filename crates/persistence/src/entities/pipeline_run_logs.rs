@@ -1,0 +1,1 @@
+//! SeaORM model of `pipeline_run_logs` (to be written).

@@ -1,0 +1,1 @@
+//! SeaORM model of `pipeline_runs` (to be written).

@@ -1,0 +1,1 @@
+//! SeaORM model of `user_profiles` (to be written).

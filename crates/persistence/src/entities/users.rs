@@ -1,0 +1,1 @@
+//! SeaORM model of `users` (to be written).

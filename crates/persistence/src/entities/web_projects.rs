@@ -1,0 +1,1 @@
+//! SeaORM model of `web_projects` (to be written).

@@ -1,0 +1,62 @@
+//! Translating driver errors into [`RepositoryError`]: unique violations become the conflict they
+//! mean, foreign-key violations become `NotFound` (the referenced row does not exist), everything
+//! else is `Unavailable` with the driver's message (for logs). Nothing of sea-orm leaks upward.
+
+use prosektor_application::{Conflict, RepositoryError};
+use sea_orm::{DbErr, RuntimeErr, TransactionError, sqlx};
+
+/// Which unique constraint means which conflict.
+const UNIQUE_CONFLICTS: [(&str, Conflict); 4] = [
+    ("users_email_active_key", Conflict::EmailTaken),
+    ("companies_tax_id_key", Conflict::TaxIdTaken),
+    ("web_projects_domain_key", Conflict::DomainTaken),
+    (
+        "pipeline_runs_one_active_per_project",
+        Conflict::ActiveRunExists,
+    ),
+];
+
+/// SQLSTATE of a unique violation.
+const UNIQUE_VIOLATION: &str = "23505";
+/// SQLSTATE of a foreign-key violation.
+const FOREIGN_KEY_VIOLATION: &str = "23503";
+
+/// The repository meaning of a driver error.
+pub(crate) fn map_db_err(error: DbErr) -> RepositoryError {
+    if let Some(database) = database_error(&error) {
+        let constraint = database.constraint().unwrap_or_default();
+        match database.code().as_deref() {
+            Some(UNIQUE_VIOLATION) => {
+                if let Some((_, conflict)) = UNIQUE_CONFLICTS
+                    .iter()
+                    .find(|(name, _)| *name == constraint)
+                {
+                    return RepositoryError::Conflict(*conflict);
+                }
+            }
+            Some(FOREIGN_KEY_VIOLATION) => return RepositoryError::NotFound,
+            _ => {}
+        }
+    }
+    RepositoryError::Unavailable(error.to_string())
+}
+
+/// The repository meaning of a failed transaction (its body's error is already mapped).
+pub(crate) fn map_transaction_err(error: TransactionError<RepositoryError>) -> RepositoryError {
+    match error {
+        TransactionError::Connection(error) => map_db_err(error),
+        TransactionError::Transaction(error) => error,
+    }
+}
+
+fn database_error(error: &DbErr) -> Option<&dyn sqlx::error::DatabaseError> {
+    match error {
+        DbErr::Exec(RuntimeErr::SqlxError(error)) | DbErr::Query(RuntimeErr::SqlxError(error)) => {
+            match error.as_ref() {
+                sqlx::Error::Database(database) => Some(database.as_ref()),
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}

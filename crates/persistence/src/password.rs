@@ -1,0 +1,1 @@
+//! The argon2id PasswordHasher (to be written).

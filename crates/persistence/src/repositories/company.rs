@@ -1,0 +1,1 @@
+//! The PostgreSQL implementation of the company repository port (to be written).

@@ -1,0 +1,1 @@
+//! The PostgreSQL implementation of the invoice repository port (to be written).

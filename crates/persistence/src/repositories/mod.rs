@@ -1,0 +1,8 @@
+//! The repository ports implemented on PostgreSQL, one module per port.
+
+pub mod company;
+pub mod invoice;
+pub mod pipeline;
+pub mod project;
+pub mod stats;
+pub mod user;

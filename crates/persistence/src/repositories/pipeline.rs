@@ -1,0 +1,1 @@
+//! The PostgreSQL implementation of the pipeline repository port (to be written).

@@ -1,0 +1,1 @@
+//! The PostgreSQL implementation of the project repository port (to be written).

@@ -1,0 +1,1 @@
+//! The PostgreSQL implementation of the stats repository port (to be written).

@@ -1,0 +1,1 @@
+//! The PostgreSQL implementation of the user repository port (to be written).

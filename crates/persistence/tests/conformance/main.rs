@@ -1,0 +1,11 @@
+//! Conformance suites, one per port, against real PostgreSQL through `prosektor-testkit`: every
+//! method, every mapping, tenancy scoping, pagination, soft delete and restore.
+
+mod company;
+mod invoice;
+mod password;
+mod pipeline;
+mod project;
+mod stats;
+mod support;
+mod user;

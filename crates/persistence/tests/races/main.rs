@@ -1,0 +1,7 @@
+//! Race tests against real PostgreSQL, each with at least 32 concurrent tasks.
+
+mod email;
+mod invoice_numbers;
+mod invoice_pay;
+mod stats_increments;
+mod support;
