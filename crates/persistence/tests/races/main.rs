@@ -4,4 +4,5 @@ mod email;
 mod invoice_numbers;
 mod invoice_pay;
 mod stats_increments;
+#[path = "../conformance/support.rs"]
 mod support;
