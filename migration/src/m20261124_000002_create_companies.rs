@@ -3,9 +3,11 @@
 //! contract migration's `down` reuses); `m20261124_000009` and `m20261124_000010` move them to
 //! `company_details` (SPEC §7, "Splitting a table").
 //!
-//! Indexes: the design document's `(name varchar_pattern_ops)` for raw prefix autocomplete, and for
-//! SPEC §5's search on both sides of `name OR tax_id`: a prefix B-tree and a trigram GIN index each,
-//! the name ones over `search_fold(name)`.
+//! Indexes: the design document's `(name varchar_pattern_ops)` for raw, case-sensitive prefix
+//! autocomplete (`name LIKE 'Anad%'`), and for SPEC §5's search, which is infix (a prefix match is
+//! an infix match too) and insensitive to case and Turkish letters, one trigram GIN index on each
+//! side of `name OR tax_id`: over `search_fold(name)` and over `tax_id`. Unlike a B-tree, a trigram
+//! index also serves `LIKE '%' || $1 || '%'` in a generic plan, which knows no parameter value.
 
 use crate::company_details_sync::ADD_LEGACY_COLUMNS;
 
@@ -26,9 +28,7 @@ CREATE TABLE companies (
 );
 
 CREATE INDEX idx_companies_name_pattern ON companies (name varchar_pattern_ops);
-CREATE INDEX idx_companies_name_fold_prefix ON companies (search_fold(name) text_pattern_ops);
 CREATE INDEX idx_companies_name_fold_trgm ON companies USING gin (search_fold(name) gin_trgm_ops);
-CREATE INDEX idx_companies_tax_id_pattern ON companies (tax_id varchar_pattern_ops);
 CREATE INDEX idx_companies_tax_id_trgm ON companies USING gin (tax_id gin_trgm_ops);
 "#;
 
