@@ -13,6 +13,7 @@
 #![warn(missing_docs)]
 
 mod app;
+pub mod auth;
 mod health;
 mod tags;
 

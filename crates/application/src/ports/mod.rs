@@ -18,4 +18,5 @@ pub mod project;
 pub mod readiness;
 pub mod scope;
 pub mod stats;
+pub mod token;
 pub mod user;

@@ -1,0 +1,3 @@
+//! Authentication: bearer tokens ([`jwt`]).
+
+pub mod jwt;
