@@ -8,8 +8,10 @@ use prosektor_domain::{CompanyId, Email, PasswordHash, User, UserId};
 use uuid::Uuid;
 
 use super::actor::Actor;
+use super::error::{ServiceError, ServiceResult};
 use crate::ports::clock::Clock;
 use crate::ports::ids::IdGenerator;
+use crate::ports::page::Page;
 
 /// The company of the client actors.
 pub(crate) fn own_company() -> CompanyId {
@@ -102,4 +104,45 @@ pub(crate) fn clock() -> Arc<dyn Clock> {
 /// [`FixedIds`] behind the port.
 pub(crate) fn ids() -> Arc<dyn IdGenerator> {
     Arc::new(FixedIds)
+}
+
+/// How an action ended, for permission matrices.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Outcome {
+    /// It succeeded.
+    Allowed,
+    /// `ServiceError::Forbidden`.
+    Forbidden,
+    /// `ServiceError::NotFound`.
+    NotFound,
+}
+
+/// Runs every action of `matrix` as each of [`actor_kinds`] (admin, own client, other client, in
+/// the order of each row's outcomes) and checks how it ended. `attempt(action, actor, allowed)`
+/// sets up its mocks, expecting writes only when `allowed`, and runs the action; the resources
+/// it acts on belong to [`own_company`].
+pub(crate) async fn check_matrix<A: std::fmt::Debug + Copy>(
+    matrix: &[(A, [Outcome; 3])],
+    attempt: impl AsyncFn(A, &Actor, bool) -> ServiceResult<()>,
+) {
+    for &(action, expected) in matrix {
+        for ((kind, actor), expected) in actor_kinds().into_iter().zip(expected) {
+            let result = attempt(action, &actor, expected == Outcome::Allowed).await;
+            let outcome = match result {
+                Ok(()) => Some(Outcome::Allowed),
+                Err(ServiceError::Forbidden) => Some(Outcome::Forbidden),
+                Err(ServiceError::NotFound) => Some(Outcome::NotFound),
+                Err(_) => None,
+            };
+            assert_eq!(outcome, Some(expected), "{action:?} by {kind}: {result:?}");
+        }
+    }
+}
+
+/// An empty page.
+pub(crate) fn empty_page<T>() -> Page<T> {
+    Page {
+        items: vec![],
+        next_cursor: None,
+    }
 }

@@ -12,7 +12,8 @@ use crate::ports::error::{Conflict, RepositoryError};
 use crate::ports::scope::TenantScope;
 use crate::services::error::ServiceError;
 use crate::services::test_support::{
-    NEW_ID, actor_kinds, admin, clock, ids, now, other_company, own_company,
+    NEW_ID, Outcome, actor_kinds, admin, check_matrix, clock, empty_page, ids, now, other_company,
+    own_company,
 };
 
 fn money(text: &str) -> Money {
@@ -85,24 +86,6 @@ enum Action {
     List,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Outcome {
-    Allowed,
-    Forbidden,
-    NotFound,
-}
-
-impl Outcome {
-    fn of(result: &ServiceResult<()>) -> Option<Self> {
-        match result {
-            Ok(()) => Some(Self::Allowed),
-            Err(ServiceError::Forbidden) => Some(Self::Forbidden),
-            Err(ServiceError::NotFound) => Some(Self::NotFound),
-            Err(_) => None,
-        }
-    }
-}
-
 /// Runs `action` on an invoice of [`own_company`] and reports how it ended.
 async fn attempt(action: Action, actor: &Actor, allowed: bool) -> ServiceResult<()> {
     let status = if action == Action::Pay {
@@ -123,12 +106,7 @@ async fn attempt(action: Action, actor: &Actor, allowed: bool) -> ServiceResult<
     let scope = actor.scope();
     repo.expect_list()
         .withf(move |asked, _, _| *asked == scope)
-        .returning(|_, _, _| {
-            Ok(Page {
-                items: vec![],
-                next_cursor: None,
-            })
-        });
+        .returning(|_, _, _| Ok(empty_page()));
     let invoices = service(repo);
     let id = stored.id();
     match action {
@@ -161,16 +139,7 @@ async fn permission_matrix() {
         (Action::Get, [A, A, N]),
         (Action::List, [A, A, A]),
     ];
-    for (action, expected) in matrix {
-        for ((kind, actor), expected) in actor_kinds().into_iter().zip(expected) {
-            let result = attempt(action, &actor, expected == A).await;
-            assert_eq!(
-                Outcome::of(&result),
-                Some(expected),
-                "{action:?} by {kind}: {result:?}"
-            );
-        }
-    }
+    check_matrix(&matrix, attempt).await;
 }
 
 #[tokio::test]
