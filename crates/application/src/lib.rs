@@ -7,7 +7,7 @@
 //!
 //! May depend on: `prosektor-domain` and plain Rust crates. Never on sea-orm, poem or any other
 //! adapter: adapters depend on this crate, not the other way round. With the `mocks` feature every
-//! port also has a mockall mock in [`mocks`] for unit tests of services (ours and embedders').
+//! port also has a mockall mock in the `mocks` module for unit tests of services (ours and embedders').
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
