@@ -1,17 +1,19 @@
 //! # prosektor-application
 //!
-//! The inner ring around the domain: **ports**, the async-trait interfaces through which use cases
-//! reach the outside world (repositories, password hashing, the clock, ids, health), and the
-//! **use-case services** that orchestrate them and decide tenancy and permissions.
+//! The inner ring around the domain: **ports** ([`ports`]), the async-trait interfaces through
+//! which use cases reach the outside world (repositories, password hashing, the clock, ids,
+//! health), and the **use-case services** ([`services`]) that orchestrate them and decide tenancy
+//! and permissions, reporting every refusal as one [`ServiceError`].
 //!
 //! May depend on: `prosektor-domain` and plain Rust crates. Never on sea-orm, poem or any other
 //! adapter: adapters depend on this crate, not the other way round. With the `mocks` feature every
-//! port also has a mockall mock in [`mocks`] for unit tests of services (ours and embedders').
+//! port also has a mockall mock in the `mocks` module for unit tests of services (ours and embedders').
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
 pub mod ports;
+pub mod services;
 
 pub use ports::clock::{Clock, SystemClock};
 pub use ports::company::{CompanyRepository, SearchText};
@@ -26,9 +28,13 @@ pub use ports::readiness::{NotReady, ReadinessProbe};
 pub use ports::scope::TenantScope;
 pub use ports::stats::DailyStatsRepository;
 pub use ports::user::{UserFilter, UserRepository};
+pub use services::{
+    Actor, AuthService, CompanyService, DashboardService, InvoiceService, Ports, ProjectService,
+    ServiceError, ServiceResult, Services, StatsService, UserService,
+};
 
-/// mockall mocks of every port (feature `mocks`).
-#[cfg(feature = "mocks")]
+/// mockall mocks of every port (feature `mocks`; always built for this crate's own tests).
+#[cfg(any(test, feature = "mocks"))]
 pub mod mocks {
     pub use crate::ports::clock::MockClock;
     pub use crate::ports::company::MockCompanyRepository;

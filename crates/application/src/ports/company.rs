@@ -45,7 +45,7 @@ impl SearchText {
 }
 
 /// Stores companies (the tenants) and their one-to-one details.
-#[cfg_attr(feature = "mocks", mockall::automock)]
+#[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
 #[async_trait]
 pub trait CompanyRepository: Send + Sync {
     /// Stores a new company with its details, atomically.

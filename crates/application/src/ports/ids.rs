@@ -3,7 +3,7 @@
 use uuid::Uuid;
 
 /// Makes new, unique ids.
-#[cfg_attr(feature = "mocks", mockall::automock)]
+#[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
 pub trait IdGenerator: Send + Sync {
     /// A new id; UUID v7 in production, so ids sort by creation time.
     fn new_id(&self) -> Uuid;

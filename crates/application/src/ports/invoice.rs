@@ -56,7 +56,7 @@ pub struct InvoiceSummary {
 }
 
 /// Stores invoices. Invoices are never deleted.
-#[cfg_attr(feature = "mocks", mockall::automock)]
+#[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
 #[async_trait]
 pub trait InvoiceRepository: Send + Sync {
     /// Assigns the next number of the creation year and stores the draft in one transaction, so

@@ -9,7 +9,7 @@ use prosektor_domain::{PasswordHash, PlainPassword};
 pub struct HasherError(pub String);
 
 /// Hashes and verifies passwords. Implementations must not block the async runtime.
-#[cfg_attr(feature = "mocks", mockall::automock)]
+#[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
 #[async_trait]
 pub trait PasswordHasher: Send + Sync {
     /// Hashes `password` with a fresh salt.

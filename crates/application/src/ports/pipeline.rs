@@ -9,7 +9,7 @@ use super::page::{Page, PageRequest};
 use super::scope::TenantScope;
 
 /// Stores pipeline runs and their logs.
-#[cfg_attr(feature = "mocks", mockall::automock)]
+#[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
 #[async_trait]
 pub trait PipelineRunRepository: Send + Sync {
     /// Stores a newly queued run.

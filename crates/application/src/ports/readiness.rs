@@ -11,7 +11,7 @@ pub struct NotReady {
 }
 
 /// Answers whether the service can take traffic (the `/readyz` probe).
-#[cfg_attr(feature = "mocks", mockall::automock)]
+#[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
 #[async_trait]
 pub trait ReadinessProbe: Send + Sync {
     /// Checks every dependency a request needs.

@@ -9,7 +9,7 @@ use super::error::RepositoryResult;
 use super::scope::TenantScope;
 
 /// Stores daily statistics.
-#[cfg_attr(feature = "mocks", mockall::automock)]
+#[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
 #[async_trait]
 pub trait DailyStatsRepository: Send + Sync {
     /// Adds `increment` to the project's counters of `date` and merges its breakdown, in one atomic

@@ -17,7 +17,7 @@ pub struct UserFilter {
 }
 
 /// Stores users and their one-to-one profiles.
-#[cfg_attr(feature = "mocks", mockall::automock)]
+#[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
 #[async_trait]
 pub trait UserRepository: Send + Sync {
     /// Stores a new user with its profile, atomically.

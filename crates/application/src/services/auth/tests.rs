@@ -1,0 +1,324 @@
+//! Unit tests of [`AuthService`]'s decisions: credentials never say what was wrong and cost the
+//! same, sessions die with their version, and self-service changes save conditionally.
+
+use std::sync::Arc;
+
+use mockall::predicate::eq;
+use prosektor_domain::{DomainError, SessionVersion, User, UserParts, ValidationReason};
+
+use super::*;
+use crate::mocks::{MockPasswordHasher, MockUserRepository};
+use crate::ports::error::Conflict;
+use crate::ports::password::HasherError;
+use crate::services::test_support::{client_user, hash, own_company};
+
+const PASSWORD: &str = "correct horse battery";
+
+fn service(users: MockUserRepository, hasher: MockPasswordHasher) -> AuthService {
+    AuthService::new(Arc::new(users), Arc::new(hasher))
+}
+
+fn with_version(user: User, version: i32) -> User {
+    User::from_parts(UserParts {
+        session_version: SessionVersion::new(version).unwrap(),
+        ..UserParts::from(user)
+    })
+    .unwrap()
+}
+
+fn version(n: i32) -> SessionVersion {
+    SessionVersion::new(n).unwrap()
+}
+
+#[tokio::test]
+async fn login_normalises_the_email_and_returns_the_user_for_the_right_password() {
+    let user = client_user(own_company());
+    let mut users = MockUserRepository::new();
+    let found = user.clone();
+    users
+        .expect_find_active_by_email()
+        .withf(|email| email.as_str() == "client@osgb.example.com")
+        .times(1)
+        .returning(move |_| Ok(Some(found.clone())));
+    let mut hasher = MockPasswordHasher::new();
+    hasher.expect_dummy_hash().times(0);
+    hasher
+        .expect_verify()
+        .withf(|password, stored| password.expose() == PASSWORD && *stored == hash("client"))
+        .times(1)
+        .returning(|_, _| Ok(true));
+
+    let logged_in = service(users, hasher)
+        .login("  Client@OSGB.example.COM ", PASSWORD)
+        .await;
+    assert_eq!(logged_in, Ok(user));
+}
+
+#[tokio::test]
+async fn login_with_a_wrong_password_is_invalid_credentials() {
+    let user = client_user(own_company());
+    let mut users = MockUserRepository::new();
+    users
+        .expect_find_active_by_email()
+        .returning(move |_| Ok(Some(user.clone())));
+    let mut hasher = MockPasswordHasher::new();
+    hasher.expect_dummy_hash().times(0);
+    hasher
+        .expect_verify()
+        .withf(|_, stored| *stored == hash("client"))
+        .times(1)
+        .returning(|_, _| Ok(false));
+
+    let refused = service(users, hasher)
+        .login("client@osgb.example.com", PASSWORD)
+        .await;
+    assert_eq!(refused, Err(ServiceError::InvalidCredentials));
+}
+
+#[tokio::test]
+async fn login_with_an_unknown_email_verifies_against_the_dummy_hash_exactly_once() {
+    let mut users = MockUserRepository::new();
+    users
+        .expect_find_active_by_email()
+        .times(1)
+        .returning(|_| Ok(None));
+    let mut hasher = MockPasswordHasher::new();
+    hasher
+        .expect_dummy_hash()
+        .times(1)
+        .returning(|| hash("dummy"));
+    // Even a "match" against the dummy hash must not log anyone in.
+    hasher
+        .expect_verify()
+        .withf(|_, stored| *stored == hash("dummy"))
+        .times(1)
+        .returning(|_, _| Ok(true));
+
+    let refused = service(users, hasher)
+        .login("nobody@example.com", PASSWORD)
+        .await;
+    assert_eq!(refused, Err(ServiceError::InvalidCredentials));
+}
+
+#[tokio::test]
+async fn login_of_a_deleted_user_costs_a_dummy_verification_and_fails() {
+    let mut deleted = client_user(own_company());
+    deleted.soft_delete(chrono::Utc::now()).unwrap();
+    let mut users = MockUserRepository::new();
+    users
+        .expect_find_active_by_email()
+        .returning(move |_| Ok(Some(deleted.clone())));
+    let mut hasher = MockPasswordHasher::new();
+    hasher
+        .expect_dummy_hash()
+        .times(1)
+        .returning(|| hash("dummy"));
+    hasher
+        .expect_verify()
+        .withf(|_, stored| *stored == hash("dummy"))
+        .times(1)
+        .returning(|_, _| Ok(true));
+
+    let refused = service(users, hasher)
+        .login("client@osgb.example.com", PASSWORD)
+        .await;
+    assert_eq!(refused, Err(ServiceError::InvalidCredentials));
+}
+
+#[tokio::test]
+async fn malformed_credentials_are_refused_without_touching_storage() {
+    for (email, password) in [("not-an-email", PASSWORD), ("a@example.com", "short")] {
+        let mut users = MockUserRepository::new();
+        users.expect_find_active_by_email().times(0);
+        let mut hasher = MockPasswordHasher::new();
+        hasher.expect_verify().times(0);
+        let refused = service(users, hasher).login(email, password).await;
+        assert_eq!(refused, Err(ServiceError::InvalidCredentials), "{email}");
+    }
+}
+
+#[tokio::test]
+async fn login_failures_of_storage_and_hasher_are_internal() {
+    let mut users = MockUserRepository::new();
+    users
+        .expect_find_active_by_email()
+        .returning(|_| Err(RepositoryError::Unavailable("db down".into())));
+    let refused = service(users, MockPasswordHasher::new())
+        .login("a@example.com", PASSWORD)
+        .await;
+    assert_eq!(refused, Err(ServiceError::Internal("db down".into())));
+
+    let mut users = MockUserRepository::new();
+    users.expect_find_active_by_email().returning(|_| Ok(None));
+    let mut hasher = MockPasswordHasher::new();
+    hasher.expect_dummy_hash().returning(|| hash("dummy"));
+    hasher
+        .expect_verify()
+        .returning(|_, _| Err(HasherError("out of memory".into())));
+    let refused = service(users, hasher)
+        .login("a@example.com", PASSWORD)
+        .await;
+    assert_eq!(
+        refused,
+        Err(ServiceError::Internal(
+            "password hashing failed: out of memory".into()
+        ))
+    );
+}
+
+fn users_returning(result: Result<User, RepositoryError>) -> MockUserRepository {
+    let mut users = MockUserRepository::new();
+    users
+        .expect_get()
+        .withf(|scope, _, include_deleted| *scope == TenantScope::All && !include_deleted)
+        .times(1)
+        .returning(move |_, _, _| result.clone());
+    users
+}
+
+#[tokio::test]
+async fn authenticate_accepts_only_the_current_session_version() {
+    let user = with_version(client_user(own_company()), 3);
+    let auth = service(users_returning(Ok(user.clone())), MockPasswordHasher::new());
+    let actor = auth.authenticate(user.id(), version(3)).await.unwrap();
+    assert_eq!(actor, Actor::from(&user));
+    assert_eq!(actor.scope(), TenantScope::Company(own_company()));
+
+    for stale in [2, 4] {
+        let auth = service(users_returning(Ok(user.clone())), MockPasswordHasher::new());
+        let refused = auth.authenticate(user.id(), version(stale)).await;
+        assert_eq!(refused, Err(ServiceError::Unauthenticated), "v{stale}");
+    }
+}
+
+#[tokio::test]
+async fn authenticate_refuses_missing_and_deleted_users() {
+    let user = client_user(own_company());
+    let auth = service(
+        users_returning(Err(RepositoryError::NotFound)),
+        MockPasswordHasher::new(),
+    );
+    let refused = auth.authenticate(user.id(), version(1)).await;
+    assert_eq!(refused, Err(ServiceError::Unauthenticated));
+
+    let mut deleted = user.clone();
+    deleted.soft_delete(chrono::Utc::now()).unwrap();
+    let current = deleted.session_version();
+    let auth = service(users_returning(Ok(deleted)), MockPasswordHasher::new());
+    let refused = auth.authenticate(user.id(), current).await;
+    assert_eq!(refused, Err(ServiceError::Unauthenticated));
+
+    let auth = service(
+        users_returning(Err(RepositoryError::Unavailable("db down".into()))),
+        MockPasswordHasher::new(),
+    );
+    let failed = auth.authenticate(user.id(), version(1)).await;
+    assert_eq!(failed, Err(ServiceError::Internal("db down".into())));
+}
+
+/// A repository that finds `user` in the actor's own scope.
+fn users_finding_self(user: &User) -> MockUserRepository {
+    let mut users = MockUserRepository::new();
+    let found = user.clone();
+    users
+        .expect_get()
+        .with(
+            eq(TenantScope::Company(own_company())),
+            eq(user.id()),
+            eq(false),
+        )
+        .times(1)
+        .returning(move |_, _, _| Ok(found.clone()));
+    users
+}
+
+#[tokio::test]
+async fn log_out_everywhere_bumps_the_version_and_saves_against_the_old_one() {
+    let user = with_version(client_user(own_company()), 4);
+    let mut users = users_finding_self(&user);
+    users
+        .expect_save()
+        .withf(|saved, expected| saved.session_version() == version(5) && *expected == version(4))
+        .times(1)
+        .returning(|_, _| Ok(()));
+    let auth = service(users, MockPasswordHasher::new());
+    assert_eq!(auth.log_out_everywhere(&Actor::from(&user)).await, Ok(()));
+}
+
+#[tokio::test]
+async fn a_lost_session_race_is_a_stale_state_conflict() {
+    let user = client_user(own_company());
+    let mut users = users_finding_self(&user);
+    users
+        .expect_save()
+        .returning(|_, _| Err(RepositoryError::Conflict(Conflict::StaleState)));
+    let auth = service(users, MockPasswordHasher::new());
+    assert_eq!(
+        auth.log_out_everywhere(&Actor::from(&user)).await,
+        Err(ServiceError::Conflict(Conflict::StaleState))
+    );
+}
+
+#[tokio::test]
+async fn change_password_verifies_the_current_one_first() {
+    let user = client_user(own_company());
+    let mut users = users_finding_self(&user);
+    users.expect_save().times(0);
+    let mut hasher = MockPasswordHasher::new();
+    hasher
+        .expect_verify()
+        .withf(|current, stored| current.expose() == "wrong password" && *stored == hash("client"))
+        .times(1)
+        .returning(|_, _| Ok(false));
+    hasher.expect_hash().times(0);
+    let refused = service(users, hasher)
+        .change_password(&Actor::from(&user), "wrong password", "new password 123")
+        .await;
+    assert_eq!(refused, Err(ServiceError::InvalidCredentials));
+}
+
+#[tokio::test]
+async fn change_password_stores_the_new_hash_and_a_new_session_version() {
+    let user = client_user(own_company());
+    let mut users = users_finding_self(&user);
+    users
+        .expect_save()
+        .withf(|saved, expected| {
+            *saved.password_hash() == hash("new")
+                && saved.session_version() == version(2)
+                && *expected == version(1)
+        })
+        .times(1)
+        .returning(|_, _| Ok(()));
+    let mut hasher = MockPasswordHasher::new();
+    hasher.expect_verify().times(1).returning(|_, _| Ok(true));
+    hasher
+        .expect_hash()
+        .withf(|new| new.expose() == "new password 123")
+        .times(1)
+        .returning(|_| Ok(hash("new")));
+    let changed = service(users, hasher)
+        .change_password(&Actor::from(&user), PASSWORD, "new password 123")
+        .await
+        .unwrap();
+    assert_eq!(
+        (changed.id(), changed.session_version()),
+        (user.id(), version(2))
+    );
+}
+
+#[tokio::test]
+async fn a_new_password_breaking_the_policy_is_refused_before_any_work() {
+    let mut users = MockUserRepository::new();
+    users.expect_get().times(0);
+    let refused = service(users, MockPasswordHasher::new())
+        .change_password(&Actor::from(&client_user(own_company())), PASSWORD, "short")
+        .await;
+    assert_eq!(
+        refused,
+        Err(ServiceError::Domain(DomainError::invalid(
+            "password",
+            ValidationReason::TooShort { min: 10 }
+        )))
+    );
+}

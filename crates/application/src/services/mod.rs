@@ -1,0 +1,155 @@
+//! Use-case services: what the API calls, one service per area, each taking the acting user.
+//!
+//! Every method receives an [`Actor`] and decides, before touching storage, whether that actor may
+//! act (SPEC §5): an admin-only action answers [`ServiceError::Forbidden`] to a client, and another
+//! company's resource answers [`ServiceError::NotFound`], exactly like a missing one. Reads pass
+//! the actor's [`TenantScope`](crate::TenantScope) to the repositories, which scope their SQL too.
+//! State changes go through the domain, then a conditional save that names the status (or session
+//! version) read, so a lost race surfaces as `Conflict(StaleState)`.
+//!
+//! Services hold their ports as `Arc<dyn Port>` and are cheap to clone. [`Services`] builds them
+//! all from one [`Ports`] bundle, for the server's composition root.
+
+mod actor;
+mod auth;
+mod company;
+mod dashboard;
+mod error;
+mod invoice;
+mod project;
+mod stats;
+mod user;
+
+#[cfg(test)]
+mod test_support;
+
+use std::fmt;
+use std::sync::Arc;
+
+pub use actor::Actor;
+pub use auth::AuthService;
+pub use company::{
+    ClassificationUpdate, CompanyService, CompanyUpdate, ContactDetailsUpdate, NewCompany,
+};
+pub use dashboard::{Dashboard, DashboardService, VISITOR_WINDOW_DAYS};
+pub use error::{ServiceError, ServiceResult};
+pub use invoice::{InvoiceDraft, InvoiceService, InvoiceTax};
+pub use project::ProjectService;
+pub use stats::{StatsSeries, StatsService};
+pub use user::{NewUser, ProfilePatch, UserAccount, UserService};
+
+use crate::ports::clock::Clock;
+use crate::ports::company::CompanyRepository;
+use crate::ports::ids::IdGenerator;
+use crate::ports::invoice::InvoiceRepository;
+use crate::ports::password::PasswordHasher;
+use crate::ports::project::WebProjectRepository;
+use crate::ports::stats::DailyStatsRepository;
+use crate::ports::user::UserRepository;
+
+/// Applies one field of a patch: `None` keeps `field`, `Some(value)` replaces it (`Some(None)`
+/// clears it).
+fn patch<T>(field: &mut Option<T>, change: Option<Option<T>>) {
+    if let Some(value) = change {
+        *field = value;
+    }
+}
+
+/// Every port the services need, as the composition root hands them over.
+#[derive(Clone)]
+pub struct Ports {
+    /// Users and profiles.
+    pub users: Arc<dyn UserRepository>,
+    /// Companies and their details.
+    pub companies: Arc<dyn CompanyRepository>,
+    /// Invoices.
+    pub invoices: Arc<dyn InvoiceRepository>,
+    /// Web projects.
+    pub projects: Arc<dyn WebProjectRepository>,
+    /// Daily analytics.
+    pub stats: Arc<dyn DailyStatsRepository>,
+    /// Password hashing.
+    pub hasher: Arc<dyn PasswordHasher>,
+    /// The time.
+    pub clock: Arc<dyn Clock>,
+    /// New ids.
+    pub ids: Arc<dyn IdGenerator>,
+}
+
+/// Every use-case service, built over one set of ports.
+#[derive(Debug, Clone)]
+pub struct Services {
+    /// Login, sessions, password change.
+    pub auth: AuthService,
+    /// User administration and self-service profiles.
+    pub users: UserService,
+    /// Companies and their details.
+    pub companies: CompanyService,
+    /// Invoices.
+    pub invoices: InvoiceService,
+    /// Web projects.
+    pub projects: ProjectService,
+    /// Analytics.
+    pub stats: StatsService,
+    /// Dashboards.
+    pub dashboard: DashboardService,
+}
+
+impl Services {
+    /// Builds every service over `ports`.
+    pub fn new(ports: &Ports) -> Self {
+        let Ports {
+            users,
+            companies,
+            invoices,
+            projects,
+            stats,
+            hasher,
+            clock,
+            ids,
+        } = ports;
+        Self {
+            auth: AuthService::new(users.clone(), hasher.clone()),
+            users: UserService::new(
+                users.clone(),
+                companies.clone(),
+                hasher.clone(),
+                clock.clone(),
+                ids.clone(),
+            ),
+            companies: CompanyService::new(companies.clone(), clock.clone(), ids.clone()),
+            invoices: InvoiceService::new(invoices.clone(), clock.clone(), ids.clone()),
+            projects: ProjectService::new(projects.clone(), clock.clone(), ids.clone()),
+            stats: StatsService::new(stats.clone(), ids.clone()),
+            dashboard: DashboardService::new(
+                companies.clone(),
+                invoices.clone(),
+                projects.clone(),
+                stats.clone(),
+                clock.clone(),
+            ),
+        }
+    }
+}
+
+/// `Debug` for types holding `Arc<dyn Port>`s, which have none: the name only.
+macro_rules! opaque_debug {
+    ($($name:ty),+ $(,)?) => {$(
+        impl fmt::Debug for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.debug_struct(stringify!($name)).finish_non_exhaustive()
+            }
+        }
+    )+};
+}
+
+opaque_debug!(
+    Ports,
+    AuthService,
+    UserService,
+    CompanyService,
+    InvoiceService,
+    ProjectService,
+    StatsService,
+    DashboardService,
+);

@@ -1,0 +1,165 @@
+//! [`ProjectService`]: the websites built for companies. Clients create and rename their own
+//! company's projects; publishing, pausing and archiving (status changes) are admin-only.
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use prosektor_domain::{
+    CompanyId, DomainName, DomainResult, ProjectId, ProjectName, ProjectStatus, WebProject,
+};
+
+use super::actor::Actor;
+use super::error::ServiceResult;
+use crate::ports::clock::Clock;
+use crate::ports::ids::IdGenerator;
+use crate::ports::page::{Page, PageRequest};
+use crate::ports::project::WebProjectRepository;
+
+/// Web projects.
+#[derive(Clone)]
+pub struct ProjectService {
+    projects: Arc<dyn WebProjectRepository>,
+    clock: Arc<dyn Clock>,
+    ids: Arc<dyn IdGenerator>,
+}
+
+impl ProjectService {
+    /// A service over these ports.
+    pub fn new(
+        projects: Arc<dyn WebProjectRepository>,
+        clock: Arc<dyn Clock>,
+        ids: Arc<dyn IdGenerator>,
+    ) -> Self {
+        Self {
+            projects,
+            clock,
+            ids,
+        }
+    }
+
+    /// Creates a `DRAFT` project for `company_id` (admin, or a client of the company).
+    ///
+    /// # Errors
+    /// `NotFound` for another tenant's or a missing company; `Conflict(DomainTaken)`; `Internal`.
+    pub async fn create(
+        &self,
+        actor: &Actor,
+        company_id: CompanyId,
+        name: ProjectName,
+        domain: Option<DomainName>,
+    ) -> ServiceResult<WebProject> {
+        actor.check_tenant(company_id)?;
+        let id = ProjectId::from_uuid(self.ids.new_id());
+        let project = WebProject::new(id, company_id, name, domain, self.clock.now());
+        self.projects.create(&project).await?;
+        Ok(project)
+    }
+
+    /// Renames a project (admin, or a client of its company).
+    ///
+    /// # Errors
+    /// `NotFound` (also another tenant's); `Conflict(StaleState)`; `Internal`.
+    pub async fn rename(
+        &self,
+        actor: &Actor,
+        id: ProjectId,
+        name: ProjectName,
+    ) -> ServiceResult<WebProject> {
+        self.modify(actor, id, |project, now| {
+            project.rename(name, now);
+            Ok(())
+        })
+        .await
+    }
+
+    /// Sets or clears a project's domain (admin, or a client of its company).
+    ///
+    /// # Errors
+    /// `NotFound` (also another tenant's); `Conflict(DomainTaken)`; `Conflict(StaleState)`;
+    /// `Internal`.
+    pub async fn set_domain(
+        &self,
+        actor: &Actor,
+        id: ProjectId,
+        domain: Option<DomainName>,
+    ) -> ServiceResult<WebProject> {
+        self.modify(actor, id, |project, now| {
+            project.set_domain(domain, now);
+            Ok(())
+        })
+        .await
+    }
+
+    /// Publishes, pauses, archives... a project along the documented transitions (admin).
+    ///
+    /// # Errors
+    /// `Forbidden` for a client; `NotFound`; `Domain(InvalidTransition)`; `Conflict(StaleState)`
+    /// when a concurrent change won; `Internal`.
+    pub async fn change_status(
+        &self,
+        actor: &Actor,
+        id: ProjectId,
+        status: ProjectStatus,
+    ) -> ServiceResult<WebProject> {
+        actor.require_admin()?;
+        self.modify(actor, id, |project, now| project.change_status(status, now))
+            .await
+    }
+
+    /// A project of the actor's tenancy.
+    ///
+    /// # Errors
+    /// `NotFound` (also another tenant's); `Internal`.
+    pub async fn get(&self, actor: &Actor, id: ProjectId) -> ServiceResult<WebProject> {
+        let project = self.projects.get(actor.scope(), id).await?;
+        // The repository scopes the read; checking again keeps the decision in this layer.
+        actor.check_tenant(project.company_id())?;
+        Ok(project)
+    }
+
+    /// Projects within the actor's tenancy, optionally of one company, newest first. A client
+    /// naming another company gets an empty page, as for a company without projects.
+    ///
+    /// # Errors
+    /// `InvalidCursor`; `Internal`.
+    pub async fn list(
+        &self,
+        actor: &Actor,
+        company_id: Option<CompanyId>,
+        page: &PageRequest,
+    ) -> ServiceResult<Page<WebProject>> {
+        Ok(self.projects.list(actor.scope(), company_id, page).await?)
+    }
+
+    /// The company's active projects (not `DRAFT`, not `ARCHIVED`), newest first (access pattern 2).
+    ///
+    /// # Errors
+    /// `NotFound` for another tenant's company; `InvalidCursor`; `Internal`.
+    pub async fn list_active(
+        &self,
+        actor: &Actor,
+        company_id: CompanyId,
+        page: &PageRequest,
+    ) -> ServiceResult<Page<WebProject>> {
+        actor.check_tenant(company_id)?;
+        Ok(self.projects.list_active(company_id, page).await?)
+    }
+
+    /// Loads a project of the actor's tenancy, applies a change at the clock's now and saves it on
+    /// condition that its status is still the one read. A refused change writes nothing.
+    async fn modify(
+        &self,
+        actor: &Actor,
+        id: ProjectId,
+        change: impl FnOnce(&mut WebProject, DateTime<Utc>) -> DomainResult<()>,
+    ) -> ServiceResult<WebProject> {
+        let mut project = self.get(actor, id).await?;
+        let expected = project.status();
+        change(&mut project, self.clock.now())?;
+        self.projects.save(&project, expected).await?;
+        Ok(project)
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,199 @@
+//! Unit tests of [`ProjectService`]'s decisions: clients manage their own company's projects,
+//! status changes are admin-only and go through the state machine, saves are conditional.
+
+use std::sync::Arc;
+
+use prosektor_domain::DomainError;
+
+use super::*;
+use crate::mocks::MockWebProjectRepository;
+use crate::ports::error::{Conflict, RepositoryError};
+use crate::services::error::ServiceError;
+use crate::services::test_support::{
+    NEW_ID, Outcome, admin, check_matrix, client, clock, empty_page, ids, now, other_company,
+    own_company,
+};
+
+fn service(projects: MockWebProjectRepository) -> ProjectService {
+    ProjectService::new(Arc::new(projects), clock(), ids())
+}
+
+fn name(text: &str) -> ProjectName {
+    ProjectName::parse(text).unwrap()
+}
+
+/// A `DRAFT` project of `company`, created an hour before [`now`].
+fn project(company: CompanyId) -> WebProject {
+    WebProject::new(
+        ProjectId::new_v7(),
+        company,
+        name("Kurumsal Site"),
+        None,
+        now() - chrono::Duration::hours(1),
+    )
+}
+
+/// A repository holding `stored`, answering reads as the port's contract says and expecting
+/// exactly `saves` conditional saves.
+fn repository(stored: &WebProject, saves: usize) -> MockWebProjectRepository {
+    let mut projects = MockWebProjectRepository::new();
+    let row = stored.clone();
+    projects.expect_get().returning(move |scope, id| {
+        if id == row.id() && scope.allows(row.company_id()) {
+            Ok(row.clone())
+        } else {
+            Err(RepositoryError::NotFound)
+        }
+    });
+    projects.expect_save().times(saves).returning(|_, _| Ok(()));
+    projects
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Action {
+    Create,
+    Rename,
+    SetDomain,
+    ChangeStatus,
+    Get,
+    List,
+    ListActive,
+}
+
+async fn attempt(action: Action, actor: &Actor, allowed: bool) -> ServiceResult<()> {
+    let stored = project(own_company());
+    let saves = [Action::Rename, Action::SetDomain, Action::ChangeStatus];
+    let mut projects = repository(&stored, usize::from(allowed && saves.contains(&action)));
+    projects
+        .expect_create()
+        .times(usize::from(allowed && action == Action::Create))
+        .returning(|_| Ok(()));
+    let scope = actor.scope();
+    projects
+        .expect_list()
+        .withf(move |asked, _, _| *asked == scope)
+        .returning(|_, _, _| Ok(empty_page()));
+    projects
+        .expect_list_active()
+        .times(usize::from(allowed && action == Action::ListActive))
+        .returning(|_, _| Ok(empty_page()));
+    let projects = service(projects);
+    let (id, company, page) = (stored.id(), own_company(), PageRequest::first());
+    match action {
+        Action::Create => projects
+            .create(actor, company, name("Yeni"), None)
+            .await
+            .map(drop),
+        Action::Rename => projects.rename(actor, id, name("Yeni")).await.map(drop),
+        Action::SetDomain => {
+            let domain = DomainName::parse("acme.com.tr").ok();
+            projects.set_domain(actor, id, domain).await.map(drop)
+        }
+        Action::ChangeStatus => projects
+            .change_status(actor, id, ProjectStatus::Building)
+            .await
+            .map(drop),
+        Action::Get => projects.get(actor, id).await.map(drop),
+        Action::List => projects.list(actor, None, &page).await.map(drop),
+        Action::ListActive => projects.list_active(actor, company, &page).await.map(drop),
+    }
+}
+
+#[tokio::test]
+async fn permission_matrix() {
+    use Outcome::{Allowed as A, Forbidden as F, NotFound as N};
+    let matrix = [
+        (Action::Create, [A, A, N]),
+        (Action::Rename, [A, A, N]),
+        (Action::SetDomain, [A, A, N]),
+        (Action::ChangeStatus, [A, F, F]),
+        (Action::Get, [A, A, N]),
+        (Action::List, [A, A, A]),
+        (Action::ListActive, [A, A, N]),
+    ];
+    check_matrix(&matrix, attempt).await;
+}
+
+#[tokio::test]
+async fn create_takes_id_and_time_from_the_ports() {
+    let mut projects = MockWebProjectRepository::new();
+    projects
+        .expect_create()
+        .withf(|project| {
+            project.id() == ProjectId::from_uuid(NEW_ID)
+                && project.company_id() == own_company()
+                && project.status() == ProjectStatus::Draft
+                && project.created_at() == now()
+        })
+        .times(1)
+        .returning(|_| Ok(()));
+    let created = service(projects)
+        .create(&client(), own_company(), name("Site"), None)
+        .await;
+    assert_eq!(created.map(|p| p.updated_at()), Ok(now()));
+}
+
+#[tokio::test]
+async fn status_changes_go_through_the_state_machine_and_save_against_the_status_read() {
+    let stored = project(own_company());
+    let refused = service(repository(&stored, 0))
+        .change_status(&admin(), stored.id(), ProjectStatus::Paused)
+        .await;
+    assert_eq!(
+        refused,
+        Err(ServiceError::Domain(DomainError::InvalidTransition {
+            entity: "web_project",
+            from: "DRAFT",
+            to: "PAUSED"
+        }))
+    );
+
+    let mut projects = MockWebProjectRepository::new();
+    let row = stored.clone();
+    projects.expect_get().returning(move |_, _| Ok(row.clone()));
+    projects
+        .expect_save()
+        .withf(|saved, expected| {
+            saved.status() == ProjectStatus::Building
+                && saved.updated_at() == now()
+                && *expected == ProjectStatus::Draft
+        })
+        .times(1)
+        .returning(|_, _| Ok(()));
+    let building = service(projects)
+        .change_status(&admin(), stored.id(), ProjectStatus::Building)
+        .await;
+    assert_eq!(building.map(|p| p.status()), Ok(ProjectStatus::Building));
+}
+
+#[tokio::test]
+async fn a_taken_domain_is_a_conflict() {
+    let stored = project(own_company());
+    let mut projects = MockWebProjectRepository::new();
+    let row = stored.clone();
+    projects.expect_get().returning(move |_, _| Ok(row.clone()));
+    projects
+        .expect_save()
+        .returning(|_, _| Err(RepositoryError::Conflict(Conflict::DomainTaken)));
+    let refused = service(projects)
+        .set_domain(
+            &client(),
+            stored.id(),
+            DomainName::parse("acme.com.tr").ok(),
+        )
+        .await;
+    assert_eq!(refused, Err(ServiceError::Conflict(Conflict::DomainTaken)));
+}
+
+#[tokio::test]
+async fn another_tenants_project_is_not_found_even_if_storage_returned_it() {
+    let foreign = project(other_company());
+    let mut projects = MockWebProjectRepository::new();
+    let row = foreign.clone();
+    projects.expect_get().returning(move |_, _| Ok(row.clone()));
+    projects.expect_save().times(0);
+    let refused = service(projects)
+        .rename(&client(), foreign.id(), name("Mine now"))
+        .await;
+    assert_eq!(refused, Err(ServiceError::NotFound));
+}
