@@ -20,6 +20,9 @@ mod readiness;
 pub mod repositories;
 
 pub use migrate::migrate;
+pub use password::Argon2Hasher;
 pub use pool::{PoolSettings, connect};
 pub use readiness::PostgresReadiness;
+pub use repositories::company::PgCompanyRepository;
+pub use repositories::user::PgUserRepository;
 pub use sea_orm::{DatabaseConnection, DbErr};

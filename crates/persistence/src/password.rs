@@ -1,1 +1,96 @@
-//! The argon2id PasswordHasher (to be written).
+//! [`Argon2Hasher`]: the [`PasswordHasher`] port with argon2id and OWASP's parameters, run on
+//! tokio's blocking pool so that a hash (tens of milliseconds of CPU) never stalls the async
+//! runtime. Neither passwords nor hashes are ever logged.
+
+use argon2::password_hash::{self, PasswordHasher as _, PasswordVerifier as _};
+use argon2::{Algorithm, Argon2, Params, Version};
+use async_trait::async_trait;
+use prosektor_application::{HasherError, PasswordHasher};
+use prosektor_domain::{PasswordHash, PlainPassword};
+
+/// argon2id with OWASP's recommended parameters: 19 MiB of memory, 2 passes, 1 lane; 16-byte salts
+/// from the operating system's secure generator (argon2's own `hash_password`).
+#[derive(Debug, Clone)]
+pub struct Argon2Hasher {
+    params: Params,
+    dummy: PasswordHash,
+}
+
+impl Argon2Hasher {
+    /// Memory cost in KiB (OWASP: 19 MiB).
+    pub const MEMORY_KIB: u32 = 19_456;
+    /// Number of passes (OWASP: 2).
+    pub const PASSES: u32 = 2;
+    /// Degree of parallelism (OWASP: 1).
+    pub const LANES: u32 = 1;
+
+    /// A hasher, with its dummy hash computed from a random password. Computing that hash takes
+    /// one hash's time on the calling thread: build the hasher once, at start-up.
+    ///
+    /// # Errors
+    /// [`HasherError`] when the parameters are refused or the system's random generator fails.
+    pub fn new() -> Result<Self, HasherError> {
+        let params = Params::new(Self::MEMORY_KIB, Self::PASSES, Self::LANES, None)
+            .map_err(|error| HasherError(error.to_string()))?;
+        let random_password =
+            password_hash::try_generate_salt().map_err(|error| HasherError(error.to_string()))?;
+        let dummy = hash_with(&params, &random_password)?;
+        Ok(Self { params, dummy })
+    }
+}
+
+#[async_trait]
+impl PasswordHasher for Argon2Hasher {
+    #[tracing::instrument(skip_all)]
+    async fn hash(&self, password: &PlainPassword) -> Result<PasswordHash, HasherError> {
+        let params = self.params.clone();
+        let password = password.expose().to_owned();
+        off_runtime(move || hash_with(&params, password.as_bytes())).await
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn verify(
+        &self,
+        password: &PlainPassword,
+        hash: &PasswordHash,
+    ) -> Result<bool, HasherError> {
+        let params = self.params.clone();
+        let password = password.expose().to_owned();
+        let hash = hash.as_str().to_owned();
+        off_runtime(move || {
+            // The hash's own parameters and salt are used; the output is compared in constant time.
+            match argon2id(params).verify_password(password.as_bytes(), hash.as_str()) {
+                Ok(()) => Ok(true),
+                Err(password_hash::Error::PasswordInvalid) => Ok(false),
+                Err(error) => Err(HasherError(error.to_string())),
+            }
+        })
+        .await
+    }
+
+    fn dummy_hash(&self) -> PasswordHash {
+        self.dummy.clone()
+    }
+}
+
+/// The argon2id context for `params`.
+fn argon2id(params: Params) -> Argon2<'static> {
+    Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
+}
+
+/// Hashes `password` with a fresh random salt, as a PHC string.
+fn hash_with(params: &Params, password: &[u8]) -> Result<PasswordHash, HasherError> {
+    let phc = argon2id(params.clone())
+        .hash_password(password)
+        .map_err(|error| HasherError(error.to_string()))?;
+    PasswordHash::parse(&phc.to_string()).map_err(|error| HasherError(error.to_string()))
+}
+
+/// Runs CPU-heavy `work` on tokio's blocking pool.
+async fn off_runtime<T: Send + 'static>(
+    work: impl FnOnce() -> Result<T, HasherError> + Send + 'static,
+) -> Result<T, HasherError> {
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|error| HasherError(format!("hashing task failed: {error}")))?
+}

@@ -6,6 +6,7 @@ pub(crate) mod company_details;
 pub(crate) mod daily_stats;
 pub(crate) mod invoice_counters;
 pub(crate) mod invoices;
+pub(crate) mod mapping;
 pub(crate) mod pipeline_run_logs;
 pub(crate) mod pipeline_runs;
 pub(crate) mod user_profiles;

@@ -4,5 +4,6 @@ pub mod company;
 pub mod invoice;
 pub mod pipeline;
 pub mod project;
+mod shared;
 pub mod stats;
 pub mod user;

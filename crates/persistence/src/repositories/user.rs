@@ -1,1 +1,196 @@
-//! The PostgreSQL implementation of the user repository port (to be written).
+//! [`PgUserRepository`]: [`UserRepository`] on PostgreSQL, over `users` and `user_profiles`.
+//!
+//! Lookups of users that are not deleted say `deleted_at IS NULL`, which is also what lets the login
+//! lookup use the partial unique index `users_email_active_key` (access pattern 3). Listings run
+//! newest first, by `(created_at, id)` descending, with keyset pagination.
+
+use async_trait::async_trait;
+use chrono::{DateTime, SecondsFormat, Utc};
+use prosektor_application::{
+    Page, PageRequest, RepositoryError, RepositoryResult, TenantScope, UserFilter, UserRepository,
+};
+use prosektor_domain::{Email, SessionVersion, User, UserId, UserProfile};
+use sea_orm::ActiveValue::NotSet;
+use sea_orm::sea_query::OnConflict;
+use sea_orm::{
+    ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect, Select,
+    TransactionTrait,
+};
+
+use super::shared::{Direction, KeysetOrder, conditional_update, scoped};
+use crate::cursor::{Keyset, page};
+use crate::entities::mapping::{all_to_domain, found, to_domain};
+use crate::entities::{user_profiles, users};
+use crate::error::{map_db_err, map_transaction_err};
+
+/// The name of the newest-first ordering, written into its cursors.
+const ORDERING: &str = "users_newest";
+
+/// The newest-first ordering of listings.
+const NEWEST_FIRST: KeysetOrder<users::Column> = KeysetOrder {
+    key: users::Column::CreatedAt,
+    id: users::Column::Id,
+    direction: Direction::Descending,
+};
+
+/// Users and their profiles in PostgreSQL.
+#[derive(Debug, Clone)]
+pub struct PgUserRepository {
+    db: DatabaseConnection,
+}
+
+impl PgUserRepository {
+    /// A repository over the server's pool.
+    pub fn new(db: DatabaseConnection) -> Self {
+        Self { db }
+    }
+}
+
+#[async_trait]
+impl UserRepository for PgUserRepository {
+    #[tracing::instrument(skip_all)]
+    async fn create(&self, user: &User, profile: &UserProfile) -> RepositoryResult<()> {
+        let user = users::ActiveModel::from(user);
+        let profile = user_profiles::ActiveModel::from(profile);
+        self.db
+            .transaction::<_, (), RepositoryError>(|txn| {
+                Box::pin(async move {
+                    users::Entity::insert(user)
+                        .exec_without_returning(txn)
+                        .await
+                        .map_err(map_db_err)?;
+                    user_profiles::Entity::insert(profile)
+                        .exec_without_returning(txn)
+                        .await
+                        .map_err(map_db_err)?;
+                    Ok(())
+                })
+            })
+            .await
+            .map_err(map_transaction_err)
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn find_active_by_email(&self, email: &Email) -> RepositoryResult<Option<User>> {
+        let row = active(users::Entity::find())
+            .filter(users::Column::Email.eq(email.as_str()))
+            .one(&self.db)
+            .await
+            .map_err(map_db_err)?;
+        row.map(to_domain).transpose()
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn get(
+        &self,
+        scope: TenantScope,
+        id: UserId,
+        include_deleted: bool,
+    ) -> RepositoryResult<User> {
+        let select = scoped(
+            users::Entity::find_by_id(id.as_uuid()),
+            users::Column::CompanyId,
+            scope,
+        );
+        let select = if include_deleted {
+            select
+        } else {
+            active(select)
+        };
+        found(select.one(&self.db).await.map_err(map_db_err)?)
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn save(&self, user: &User, expected: SessionVersion) -> RepositoryResult<()> {
+        let id = user.id().as_uuid();
+        let changes = users::ActiveModel {
+            id: NotSet,
+            email: NotSet,
+            created_at: NotSet,
+            ..users::ActiveModel::from(user)
+        };
+        let update = users::Entity::update_many()
+            .set(changes)
+            .filter(users::Column::Id.eq(id))
+            .filter(users::Column::CurrSessionVersion.eq(expected.get()));
+        conditional_update(&self.db, update, id).await
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn get_profile(&self, id: UserId) -> RepositoryResult<UserProfile> {
+        let row = user_profiles::Entity::find_by_id(id.as_uuid())
+            .one(&self.db)
+            .await
+            .map_err(map_db_err)?;
+        found(row)
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn save_profile(&self, profile: &UserProfile) -> RepositoryResult<()> {
+        // An upsert: a missing user is a foreign-key violation, which `map_db_err` reports as
+        // `NotFound`.
+        let upsert = OnConflict::column(user_profiles::Column::UserId)
+            .update_columns(user_profiles::PROFILE_COLUMNS)
+            .to_owned();
+        user_profiles::Entity::insert(user_profiles::ActiveModel::from(profile))
+            .on_conflict(upsert)
+            .exec_without_returning(&self.db)
+            .await
+            .map_err(map_db_err)?;
+        Ok(())
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn list(
+        &self,
+        scope: TenantScope,
+        filter: &UserFilter,
+        request: &PageRequest,
+    ) -> RepositoryResult<Page<User>> {
+        let after = request
+            .cursor()
+            .map(|cursor| Keyset::decode(cursor, ORDERING))
+            .transpose()?
+            .map(|keyset| Ok::<_, RepositoryError>((decode_time(&keyset.key)?, keyset.id)))
+            .transpose()?;
+        let mut select = scoped(users::Entity::find(), users::Column::CompanyId, scope);
+        if let Some(company) = filter.company_id {
+            select = select.filter(users::Column::CompanyId.eq(company.as_uuid()));
+        }
+        if !filter.include_deleted {
+            select = active(select);
+        }
+        let rows = NEWEST_FIRST
+            .apply(select, after)
+            .limit(u64::from(request.limit()) + 1)
+            .all(&self.db)
+            .await
+            .map_err(map_db_err)?;
+        Ok(page(
+            all_to_domain(rows)?,
+            request.limit(),
+            ORDERING,
+            |user| Keyset {
+                key: encode_time(user.created_at()),
+                id: user.id().as_uuid(),
+            },
+        ))
+    }
+}
+
+/// Only users that are not deleted (the predicate of `users_email_active_key`).
+fn active(select: Select<users::Entity>) -> Select<users::Entity> {
+    select.filter(users::Column::DeletedAt.is_null())
+}
+
+/// A cursor key for a timestamp: RFC 3339 in UTC with microseconds, PostgreSQL's precision.
+fn encode_time(at: DateTime<Utc>) -> String {
+    at.to_rfc3339_opts(SecondsFormat::Micros, true)
+}
+
+/// Reads a key written by [`encode_time`].
+fn decode_time(key: &str) -> RepositoryResult<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(key)
+        .map(|at| at.with_timezone(&Utc))
+        .map_err(|_| RepositoryError::InvalidCursor)
+}

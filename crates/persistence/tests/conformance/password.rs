@@ -1,1 +1,69 @@
-//! (to be written)
+//! `Argon2Hasher`: argon2id with OWASP parameters, fresh salts, verification, the dummy hash.
+
+use prosektor_application::PasswordHasher;
+use prosektor_domain::{PasswordHash, PlainPassword};
+use prosektor_persistence::Argon2Hasher;
+
+/// The parameters every hash must carry (OWASP: 19 MiB, 2 passes, 1 lane).
+const OWASP: &str = "$argon2id$v=19$m=19456,t=2,p=1$";
+
+fn password(text: &str) -> PlainPassword {
+    PlainPassword::new(text).unwrap()
+}
+
+#[tokio::test]
+async fn hashes_verify_the_right_password_only() {
+    let hasher = Argon2Hasher::new().unwrap();
+    let right = password("correct horse battery");
+    let hash = hasher.hash(&right).await.unwrap();
+    assert!(hash.as_str().starts_with(OWASP), "parameters of the hash");
+    assert!(!hash.as_str().contains("correct"));
+
+    assert_eq!(hasher.verify(&right, &hash).await, Ok(true));
+    assert_eq!(
+        hasher
+            .verify(&password("correct horse battery!"), &hash)
+            .await,
+        Ok(false)
+    );
+}
+
+#[tokio::test]
+async fn every_hash_has_a_fresh_salt() {
+    let hasher = Argon2Hasher::new().unwrap();
+    let same = password("same password");
+    let first = hasher.hash(&same).await.unwrap();
+    let second = hasher.hash(&same).await.unwrap();
+    assert_ne!(first, second);
+    let salt = |hash: &PasswordHash| hash.as_str().split('$').nth(4).unwrap().to_owned();
+    assert_ne!(salt(&first), salt(&second));
+    // 16 bytes of salt are 22 characters of unpadded base64.
+    assert_eq!(salt(&first).len(), 22);
+}
+
+#[tokio::test]
+async fn the_dummy_hash_has_the_real_parameters_and_matches_nothing_typed() {
+    let hasher = Argon2Hasher::new().unwrap();
+    let dummy = hasher.dummy_hash();
+    assert!(dummy.as_str().starts_with(OWASP));
+    assert_eq!(hasher.dummy_hash(), dummy, "computed once");
+    assert_ne!(Argon2Hasher::new().unwrap().dummy_hash(), dummy, "random");
+    assert_eq!(
+        hasher
+            .verify(&password("any password at all"), &dummy)
+            .await,
+        Ok(false)
+    );
+}
+
+#[tokio::test]
+async fn an_unreadable_hash_is_an_error_not_a_mismatch() {
+    let hasher = Argon2Hasher::new().unwrap();
+    let unreadable = PasswordHash::parse("$argon2id$not-a-phc-string").unwrap();
+    assert!(
+        hasher
+            .verify(&password("any password at all"), &unreadable)
+            .await
+            .is_err()
+    );
+}

@@ -38,8 +38,33 @@ pub async fn project(db: &DatabaseConnection, company: CompanyId) -> ProjectId {
     let id = Uuid::now_v7();
     exec(
         db,
-        &format!("INSERT INTO web_projects (id, company_id, name) VALUES ('{id}', '{company}', 'Site')"),
+        &format!(
+            "INSERT INTO web_projects (id, company_id, name) VALUES ('{id}', '{company}', 'Site')"
+        ),
     )
     .await;
     ProjectId::from_uuid(id)
+}
+
+/// Now, at PostgreSQL's precision (microseconds), so that a stored time reads back equal.
+pub fn now() -> chrono::DateTime<chrono::Utc> {
+    use chrono::SubsecRound;
+    chrono::Utc::now().trunc_subsecs(6)
+}
+
+/// A syntactically valid argon2id PHC string (not a real hash; the repositories do not verify).
+pub fn password_hash(tag: &str) -> prosektor_domain::PasswordHash {
+    prosektor_domain::PasswordHash::parse(&format!("$argon2id$v=19$m=19456,t=2,p=1$c2FsdA${tag}"))
+        .expect("hash")
+}
+
+/// A new `CLIENT` of `company` with `email`, and an empty profile.
+pub fn client(
+    company: CompanyId,
+    email: &str,
+) -> (prosektor_domain::User, prosektor_domain::UserProfile) {
+    let id = prosektor_domain::UserId::new_v7();
+    let email = prosektor_domain::Email::parse(email).expect("email");
+    let user = prosektor_domain::User::new_client(id, email, password_hash("x"), company, now());
+    (user, prosektor_domain::UserProfile::empty(id))
 }

@@ -4,5 +4,7 @@ mod email;
 mod invoice_numbers;
 mod invoice_pay;
 mod stats_increments;
+// Shared with the conformance suite, which uses fixtures that no race needs.
+#[allow(dead_code)]
 #[path = "../conformance/support.rs"]
 mod support;

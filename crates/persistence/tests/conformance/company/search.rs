@@ -1,0 +1,125 @@
+//! `PgCompanyRepository::search` (access pattern 4): prefix and infix on name or tax id, case- and
+//! Turkish-letter-insensitive, wildcards literal, paginated.
+
+use prosektor_application::{CompanyRepository, PageRequest, SearchText};
+use prosektor_persistence::PgCompanyRepository;
+use prosektor_testkit::TestDatabase;
+
+use super::{new_company, stored};
+use crate::support;
+
+/// A repository over a fresh database holding the search fixtures.
+async fn fixtures() -> (TestDatabase, PgCompanyRepository) {
+    let db = support::database().await;
+    let repo = PgCompanyRepository::new(db.connection().clone());
+    for (name, tax_id) in [
+        ("ŞİŞLİ OSGB", Some("4540536920")),
+        ("Çağrı Sağlık Hizmetleri", Some("17291716060")),
+        ("Işık İnşaat", None),
+        ("50% İndirim_Ltd", None),
+        ("500 Indirim Ltd", Some("10000000146")),
+        ("Back\\slash", None),
+    ] {
+        stored(&repo, new_company(name, tax_id)).await;
+    }
+    (db, repo)
+}
+
+/// The names found for `text`, in result order.
+async fn names(repo: &PgCompanyRepository, text: &str) -> Vec<String> {
+    let text = SearchText::parse(text).unwrap();
+    let page = repo
+        .search(&text, &PageRequest::new(100, None).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(page.next_cursor, None);
+    page.items
+        .iter()
+        .map(|company| company.name().as_str().to_owned())
+        .collect()
+}
+
+#[tokio::test]
+async fn finds_by_name_prefix_and_infix_ignoring_case_and_turkish_letters() {
+    let (_db, repo) = fixtures().await;
+    assert_eq!(names(&repo, "sisli").await, ["ŞİŞLİ OSGB"]);
+    assert_eq!(names(&repo, "ŞİŞ").await, ["ŞİŞLİ OSGB"]);
+    assert_eq!(names(&repo, "osgb").await, ["ŞİŞLİ OSGB"]);
+    assert_eq!(names(&repo, "saglik").await, ["Çağrı Sağlık Hizmetleri"]);
+    assert_eq!(names(&repo, "CAGRI").await, ["Çağrı Sağlık Hizmetleri"]);
+    assert_eq!(names(&repo, "isik insaat").await, ["Işık İnşaat"]);
+    assert_eq!(names(&repo, "İNŞ").await, ["Işık İnşaat"]);
+    assert!(names(&repo, "nothing like it").await.is_empty());
+}
+
+#[tokio::test]
+async fn wildcards_and_backslashes_are_literal() {
+    let (_db, repo) = fixtures().await;
+    assert_eq!(names(&repo, "50%").await, ["50% İndirim_Ltd"]);
+    assert_eq!(names(&repo, "m_l").await, ["50% İndirim_Ltd"]);
+    assert_eq!(names(&repo, "%").await, ["50% İndirim_Ltd"]);
+    assert_eq!(names(&repo, "_").await, ["50% İndirim_Ltd"]);
+    assert_eq!(names(&repo, "k\\s").await, ["Back\\slash"]);
+    // Unescaped, `5_0`, `0% i` and `m_l` would also match "500 Indirim Ltd".
+    assert!(names(&repo, "5_0").await.is_empty());
+    assert_eq!(names(&repo, "0% i").await, ["50% İndirim_Ltd"]);
+}
+
+#[tokio::test]
+async fn finds_by_tax_id_prefix_and_infix() {
+    let (_db, repo) = fixtures().await;
+    assert_eq!(names(&repo, "4540").await, ["ŞİŞLİ OSGB"]);
+    assert_eq!(names(&repo, "0536").await, ["ŞİŞLİ OSGB"]);
+    assert_eq!(
+        names(&repo, "1729171606").await,
+        ["Çağrı Sağlık Hizmetleri"]
+    );
+    assert_eq!(names(&repo, "00000001").await, ["500 Indirim Ltd"]);
+    // Names and tax ids matching the same text, together.
+    let mut found = names(&repo, "0").await;
+    found.sort();
+    assert_eq!(
+        found,
+        [
+            "50% İndirim_Ltd",
+            "500 Indirim Ltd",
+            "Çağrı Sağlık Hizmetleri",
+            "ŞİŞLİ OSGB"
+        ]
+    );
+}
+
+#[tokio::test]
+async fn results_are_paginated_by_name_then_id_without_skips_or_repeats() {
+    let db = support::database().await;
+    let repo = PgCompanyRepository::new(db.connection().clone());
+    let mut expected = Vec::new();
+    for name in [
+        "Aynı OSGB",
+        "Aynı OSGB",
+        "Aynı OSGB",
+        "Başka OSGB",
+        "Aynı OSGB",
+    ] {
+        expected.push(stored(&repo, new_company(name, None)).await);
+    }
+    stored(&repo, new_company("Unrelated", None)).await;
+    expected.sort_by(|a, b| (a.name(), a.id()).cmp(&(b.name(), b.id())));
+
+    let text = SearchText::parse("osgb").unwrap();
+    let mut walked = Vec::new();
+    let mut cursor = None;
+    loop {
+        let page = repo
+            .search(&text, &PageRequest::new(2, cursor).unwrap())
+            .await
+            .unwrap();
+        assert!(page.items.len() <= 2);
+        walked.extend(page.items);
+        match page.next_cursor {
+            Some(next) => cursor = Some(next),
+            None => break,
+        }
+    }
+    assert_eq!(walked, expected);
+}
