@@ -22,4 +22,8 @@ pub mod repositories;
 pub use migrate::migrate;
 pub use pool::{PoolSettings, connect};
 pub use readiness::PostgresReadiness;
+pub use repositories::invoice::PgInvoiceRepository;
+pub use repositories::pipeline::PgPipelineRunRepository;
+pub use repositories::project::PgWebProjectRepository;
+pub use repositories::stats::PgDailyStatsRepository;
 pub use sea_orm::{DatabaseConnection, DbErr};

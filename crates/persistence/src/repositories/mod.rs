@@ -5,4 +5,5 @@ pub mod invoice;
 pub mod pipeline;
 pub mod project;
 pub mod stats;
+mod support;
 pub mod user;

@@ -38,7 +38,9 @@ pub async fn project(db: &DatabaseConnection, company: CompanyId) -> ProjectId {
     let id = Uuid::now_v7();
     exec(
         db,
-        &format!("INSERT INTO web_projects (id, company_id, name) VALUES ('{id}', '{company}', 'Site')"),
+        &format!(
+            "INSERT INTO web_projects (id, company_id, name) VALUES ('{id}', '{company}', 'Site')"
+        ),
     )
     .await;
     ProjectId::from_uuid(id)
