@@ -83,7 +83,8 @@ fn column(value: u32) -> i32 {
     i32::try_from(value).unwrap_or(i32::MAX)
 }
 
-/// The whole row of `run`, for inserting it.
+/// The whole row of `run`, for inserting it. The input is stored as `JSONB`, so it reads back in
+/// compact canonical form (`{"pages":4}`), not byte for byte.
 ///
 /// # Errors
 /// `Corrupt` (on field `input`, `Format`) when the run's input is not JSON: a `JSONB` column

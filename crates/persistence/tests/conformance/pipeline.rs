@@ -12,7 +12,7 @@ use prosektor_domain::{
 use prosektor_persistence::PgPipelineRunRepository;
 use uuid::Uuid;
 
-use crate::support::{company, database, exec, project};
+use crate::support::{company, database, exec, project, wide_pool};
 
 fn at(minute: u32) -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2024, 5, 1, 10, minute, 0).unwrap()
@@ -189,8 +189,9 @@ async fn concurrent_appends_get_distinct_increasing_numbers() {
     let run = queued(f.site, at(0));
     f.repo.enqueue(&run).await.unwrap();
     let run_id = run.id();
-    let appends = (0..12).map(|i| {
-        let repo = f.repo.clone();
+    let repo = PgPipelineRunRepository::new(wide_pool(&f.db).await);
+    let appends = (0..32).map(|i| {
+        let repo = repo.clone();
         async move {
             repo.append_log(run_id, LogLevel::Debug, &format!("step {i}"), at(1))
                 .await
@@ -202,7 +203,7 @@ async fn concurrent_appends_get_distinct_increasing_numbers() {
         .map(|line| line.unwrap().seq())
         .collect();
     seqs.sort_unstable();
-    assert_eq!(seqs, (1..=12).collect::<Vec<_>>());
+    assert_eq!(seqs, (1..=32).collect::<Vec<_>>());
 }
 
 #[tokio::test]

@@ -45,3 +45,14 @@ pub async fn project(db: &DatabaseConnection, company: CompanyId) -> ProjectId {
     .await;
     ProjectId::from_uuid(id)
 }
+
+/// A pool of its own on `db`, big enough for 40 concurrent tasks (the test kit's holds 16).
+pub async fn wide_pool(db: &TestDatabase) -> DatabaseConnection {
+    let settings = prosektor_persistence::PoolSettings {
+        max_connections: 40,
+        ..Default::default()
+    };
+    prosektor_persistence::connect(db.url(), &settings)
+        .await
+        .expect("a wide pool")
+}
