@@ -91,6 +91,6 @@ pub use stats::{
 };
 pub use tax_id::{TaxId, TaxIdKind};
 pub use user::{
-    AvatarUrl, Locale, PasswordHash, PersonName, PlainPassword, Preferences, Role, SessionVersion, Theme, User,
-    UserParts, UserProfile,
+    AvatarUrl, Locale, PasswordHash, PersonName, PlainPassword, Preferences, Role, SessionVersion,
+    Theme, User, UserParts, UserProfile,
 };

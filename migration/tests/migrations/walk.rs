@@ -9,7 +9,7 @@ use sea_orm::DatabaseConnection;
 
 use crate::support::{exec, has_column, row, scalar, tables};
 
-const HISTORY: [&str; 10] = [
+const HISTORY: [&str; 11] = [
     "m20261124_000001_create_search_support",
     "m20261124_000002_create_companies",
     "m20261124_000003_create_users",
@@ -20,6 +20,7 @@ const HISTORY: [&str; 10] = [
     "m20261124_000008_add_profile_middle_name",
     "m20261124_000009_expand_company_details",
     "m20261124_000010_contract_company_details",
+    "m20261125_000011_create_breakdown_merge",
 ];
 
 const ALL_TABLES: [&str; 10] = [
@@ -143,6 +144,14 @@ async fn walking_up_step_by_step_keeps_every_row_and_value() {
     assert!(!has_column(db, "companies", "address").await);
     assert!(!has_column(db, "companies", "contact_phone").await);
 
+    up_to(db, 10).await;
+    let merged: String = scalar(
+        db,
+        r#"SELECT stats_breakdown_add('{"source": {"google": 10}}', '{"source": {"google": 1, "direct": 5}}')::text"#,
+    )
+    .await;
+    assert_eq!(merged, r#"{"source": {"direct": 5, "google": 11}}"#);
+
     assert_everything_is_there(db).await;
 }
 
@@ -237,6 +246,15 @@ async fn every_migration_reverses_and_the_history_replays() {
     let database = TestDatabase::empty().await.expect("test database");
     let db = database.connection();
     Migrator::up(db, None).await.expect("migrate up");
+    Migrator::down(db, Some(1))
+        .await
+        .expect("down breakdown merge");
+    let merge_exists: bool = scalar(
+        db,
+        "SELECT EXISTS (SELECT 1 FROM pg_proc WHERE proname = 'stats_breakdown_add')",
+    )
+    .await;
+    assert!(!merge_exists);
     exec(db, &format!(
         "INSERT INTO companies (id, name) VALUES ('{COMPANY_A}', 'Anadolu OSGB');
          INSERT INTO company_details (company_id, address, city, contact_phone) VALUES ('{COMPANY_A}', 'Atatürk Cad. 1', 'Bursa', '+905321234567');"
@@ -268,7 +286,7 @@ async fn every_migration_reverses_and_the_history_replays() {
     .await;
     assert_eq!(kept, "Bolu");
 
-    for remaining in (0..HISTORY.len() - 2).rev() {
+    for remaining in (0..HISTORY.len() - 3).rev() {
         Migrator::down(db, Some(1)).await.expect("one step down");
         let applied = Migrator::get_applied_migrations(db)
             .await

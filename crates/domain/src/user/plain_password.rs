@@ -95,7 +95,10 @@ mod tests {
     fn rejects_blank_short_and_long_passwords() {
         assert_eq!(reason("          "), ValidationReason::Empty);
         assert_eq!(reason("123456789"), ValidationReason::TooShort { min: 10 });
-        assert_eq!(reason(&"x".repeat(129)), ValidationReason::TooLong { max: 128 });
+        assert_eq!(
+            reason(&"x".repeat(129)),
+            ValidationReason::TooLong { max: 128 }
+        );
     }
 
     #[test]

@@ -1,1 +1,89 @@
-//! SeaORM model of `invoices` (to be written).
+//! SeaORM model of `invoices` and its mapping to and from [`Invoice`]. Money is `NUMERIC(12,2)`
+//! read as [`Decimal`], never a float.
+
+use prosektor_application::{RepositoryError, RepositoryResult};
+use prosektor_domain::{
+    DomainResult, Invoice, InvoiceAmounts, InvoiceNo, InvoiceParts, InvoiceStatus, Money,
+};
+use sea_orm::ActiveValue::Set;
+use sea_orm::entity::prelude::*;
+
+/// One row of `invoices`.
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "invoices")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub company_id: Uuid,
+    pub invoice_no: String,
+    #[sea_orm(column_type = "Decimal(Some((12, 2)))")]
+    pub amount_subtotal: Decimal,
+    #[sea_orm(column_type = "Decimal(Some((12, 2)))")]
+    pub amount_tax: Decimal,
+    #[sea_orm(column_type = "Decimal(Some((12, 2)))")]
+    pub amount_total: Decimal,
+    pub status: String,
+    pub due_date: Option<Date>,
+    pub issue_date: Option<Date>,
+    pub paid_at: Option<DateTimeUtc>,
+    pub created_at: DateTimeUtc,
+}
+
+/// `invoices` has no relation the adapter navigates.
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}
+
+impl Model {
+    /// The domain invoice; a row the domain rejects is `Corrupt`.
+    pub(crate) fn into_domain(self) -> RepositoryResult<Invoice> {
+        self.into_parts()
+            .and_then(Invoice::from_parts)
+            .map_err(RepositoryError::Corrupt)
+    }
+
+    fn into_parts(self) -> DomainResult<InvoiceParts> {
+        Ok(InvoiceParts {
+            id: self.id.into(),
+            company_id: self.company_id.into(),
+            invoice_no: InvoiceNo::parse(&self.invoice_no)?,
+            amounts: InvoiceAmounts::from_stored(
+                Money::new(self.amount_subtotal)?,
+                Money::new(self.amount_tax)?,
+                Money::new(self.amount_total)?,
+            )?,
+            status: InvoiceStatus::parse(&self.status)?,
+            due_date: self.due_date,
+            issue_date: self.issue_date,
+            paid_at: self.paid_at,
+            created_at: self.created_at,
+        })
+    }
+}
+
+/// The whole row of `invoice`, for inserting it.
+pub(crate) fn new_row(invoice: &Invoice) -> ActiveModel {
+    ActiveModel {
+        id: Set(invoice.id().as_uuid()),
+        company_id: Set(invoice.company_id().as_uuid()),
+        invoice_no: Set(invoice.invoice_no().to_string()),
+        created_at: Set(invoice.created_at()),
+        ..changes(invoice)
+    }
+}
+
+/// The columns a save may change: amounts, due date, status and its dates.
+pub(crate) fn changes(invoice: &Invoice) -> ActiveModel {
+    let amounts = invoice.amounts();
+    ActiveModel {
+        amount_subtotal: Set(amounts.subtotal().amount()),
+        amount_tax: Set(amounts.tax().amount()),
+        amount_total: Set(amounts.total().amount()),
+        status: Set(invoice.status().as_str().to_owned()),
+        due_date: Set(invoice.due_date()),
+        issue_date: Set(invoice.issue_date()),
+        paid_at: Set(invoice.paid_at()),
+        ..Default::default()
+    }
+}

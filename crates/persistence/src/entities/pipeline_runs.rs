@@ -1,1 +1,117 @@
-//! SeaORM model of `pipeline_runs` (to be written).
+//! SeaORM model of `pipeline_runs` and its mapping to and from [`PipelineRun`]. A run reaches its
+//! tenant through its project, hence the relation to `web_projects`.
+
+use prosektor_application::{RepositoryError, RepositoryResult};
+use prosektor_domain::{
+    DomainError, DomainResult, PipelineRun, PipelineRunParts, RunInput, RunStatus, ValidationReason,
+};
+use sea_orm::ActiveValue::Set;
+use sea_orm::entity::prelude::*;
+
+/// One row of `pipeline_runs`.
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "pipeline_runs")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub project_id: Uuid,
+    pub status: String,
+    pub attempt: i32,
+    pub max_attempts: i32,
+    #[sea_orm(column_type = "JsonBinary")]
+    pub input: Json,
+    pub error: Option<String>,
+    pub created_at: DateTimeUtc,
+    pub started_at: Option<DateTimeUtc>,
+    pub heartbeat_at: Option<DateTimeUtc>,
+    pub finished_at: Option<DateTimeUtc>,
+}
+
+/// A run belongs to a project.
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {
+    /// The project being generated (and, through it, the tenant).
+    #[sea_orm(
+        belongs_to = "super::web_projects::Entity",
+        from = "Column::ProjectId",
+        to = "super::web_projects::Column::Id"
+    )]
+    Project,
+}
+
+impl Related<super::web_projects::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Project.def()
+    }
+}
+
+impl ActiveModelBehavior for ActiveModel {}
+
+impl Model {
+    /// The domain run; a row the domain rejects is `Corrupt`.
+    pub(crate) fn into_domain(self) -> RepositoryResult<PipelineRun> {
+        self.into_parts()
+            .and_then(PipelineRun::from_parts)
+            .map_err(RepositoryError::Corrupt)
+    }
+
+    fn into_parts(self) -> DomainResult<PipelineRunParts> {
+        Ok(PipelineRunParts {
+            id: self.id.into(),
+            project_id: self.project_id.into(),
+            status: RunStatus::parse(&self.status)?,
+            attempt: count("attempt", self.attempt)?,
+            max_attempts: count("max_attempts", self.max_attempts)?,
+            input: RunInput::parse(&self.input.to_string())?,
+            error: self.error,
+            created_at: self.created_at,
+            started_at: self.started_at,
+            heartbeat_at: self.heartbeat_at,
+            finished_at: self.finished_at,
+        })
+    }
+}
+
+/// A non-negative `INT` column as the domain's `u32`.
+fn count(field: &'static str, value: i32) -> DomainResult<u32> {
+    u32::try_from(value).map_err(|_| DomainError::invalid(field, ValidationReason::OutOfRange))
+}
+
+/// The domain's `u32` as an `INT` column (the CHECK constraints keep it small; a value too big for
+/// the column fails the same way as one the constraint refuses).
+fn column(value: u32) -> i32 {
+    i32::try_from(value).unwrap_or(i32::MAX)
+}
+
+/// The whole row of `run`, for inserting it. The input is stored as `JSONB`, so it reads back in
+/// compact canonical form (`{"pages":4}`), not byte for byte.
+///
+/// # Errors
+/// `Corrupt` (on field `input`, `Format`) when the run's input is not JSON: a `JSONB` column
+/// cannot hold it.
+pub(crate) fn new_row(run: &PipelineRun) -> RepositoryResult<ActiveModel> {
+    let input = serde_json::from_str::<Json>(run.input().as_str()).map_err(|_| {
+        RepositoryError::Corrupt(DomainError::invalid("input", ValidationReason::Format))
+    })?;
+    Ok(ActiveModel {
+        id: Set(run.id().as_uuid()),
+        project_id: Set(run.project_id().as_uuid()),
+        max_attempts: Set(column(run.max_attempts())),
+        input: Set(input),
+        created_at: Set(run.created_at()),
+        ..changes(run)
+    })
+}
+
+/// The columns a save may change: status, attempt, error and timestamps.
+pub(crate) fn changes(run: &PipelineRun) -> ActiveModel {
+    ActiveModel {
+        status: Set(run.status().as_str().to_owned()),
+        attempt: Set(column(run.attempt())),
+        error: Set(run.error().map(str::to_owned)),
+        started_at: Set(run.started_at()),
+        heartbeat_at: Set(run.heartbeat_at()),
+        finished_at: Set(run.finished_at()),
+        ..Default::default()
+    }
+}

@@ -1,1 +1,66 @@
-//! SeaORM model of `web_projects` (to be written).
+//! SeaORM model of `web_projects` and its mapping to and from [`WebProject`].
+
+use prosektor_application::{RepositoryError, RepositoryResult};
+use prosektor_domain::{DomainName, DomainResult, ProjectName, ProjectStatus, WebProject};
+use sea_orm::ActiveValue::Set;
+use sea_orm::entity::prelude::*;
+
+/// One row of `web_projects`.
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "web_projects")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub company_id: Uuid,
+    pub name: String,
+    pub domain: Option<String>,
+    pub status: String,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+/// Runs and stats point at projects; the adapter navigates from them (see their `Related`).
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}
+
+impl Model {
+    /// The domain project; a row the domain rejects is `Corrupt`.
+    pub(crate) fn into_domain(self) -> RepositoryResult<WebProject> {
+        self.try_into_domain().map_err(RepositoryError::Corrupt)
+    }
+
+    fn try_into_domain(self) -> DomainResult<WebProject> {
+        Ok(WebProject::restore(
+            self.id.into(),
+            self.company_id.into(),
+            ProjectName::parse(&self.name)?,
+            self.domain.as_deref().map(DomainName::parse).transpose()?,
+            ProjectStatus::parse(&self.status)?,
+            self.created_at,
+            self.updated_at,
+        ))
+    }
+}
+
+/// The whole row of `project`, for inserting it.
+pub(crate) fn new_row(project: &WebProject) -> ActiveModel {
+    ActiveModel {
+        id: Set(project.id().as_uuid()),
+        company_id: Set(project.company_id().as_uuid()),
+        created_at: Set(project.created_at()),
+        ..changes(project)
+    }
+}
+
+/// The columns a save may change: name, domain, status and `updated_at`.
+pub(crate) fn changes(project: &WebProject) -> ActiveModel {
+    ActiveModel {
+        name: Set(project.name().as_str().to_owned()),
+        domain: Set(project.domain().map(|domain| domain.as_str().to_owned())),
+        status: Set(project.status().as_str().to_owned()),
+        updated_at: Set(project.updated_at()),
+        ..Default::default()
+    }
+}

@@ -18,7 +18,7 @@ use sea_orm::{
     TransactionTrait,
 };
 
-use super::shared::{Direction, KeysetOrder, conditional_update, scoped};
+use super::shared::{KeysetOrder, conditional_update, scoped};
 use crate::cursor::{Keyset, page};
 use crate::entities::mapping::{all_to_domain, found};
 use crate::entities::{companies, company_details};
@@ -31,7 +31,6 @@ const ORDERING: &str = "companies_by_name";
 const BY_NAME: KeysetOrder<companies::Column> = KeysetOrder {
     key: companies::Column::Name,
     id: companies::Column::Id,
-    direction: Direction::Ascending,
 };
 
 /// Company search, one page: `$1` and `$2` are the search text with `\`, `%` and `_` escaped

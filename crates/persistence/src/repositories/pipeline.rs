@@ -1,1 +1,169 @@
-//! The PostgreSQL implementation of the pipeline repository port (to be written).
+//! [`PgPipelineRunRepository`]: pipeline runs and their append-only logs on PostgreSQL. A run is
+//! scoped through its project's company; log lines are numbered under a lock on the run's row.
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use prosektor_application::{
+    Page, PageRequest, PipelineRunRepository, RepositoryError, RepositoryResult, TenantScope,
+};
+use prosektor_domain::{LogLevel, LogLine, PipelineRun, ProjectId, RunId, RunStatus};
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, TransactionTrait,
+};
+use uuid::Uuid;
+
+use super::shared::{NewestFirst, into_domain, save_if_status, scoped_through_project};
+use crate::entities::pipeline_run_logs;
+use crate::entities::pipeline_runs::{self, Column};
+use crate::error::{map_db_err, map_transaction_err};
+
+/// The listing's name inside its cursors.
+const NEWEST: NewestFirst = NewestFirst("runs_newest");
+
+/// [`PipelineRunRepository`] on PostgreSQL.
+#[derive(Debug, Clone)]
+pub struct PgPipelineRunRepository {
+    db: DatabaseConnection,
+}
+
+impl PgPipelineRunRepository {
+    /// A repository using the pool `db`.
+    pub const fn new(db: DatabaseConnection) -> Self {
+        Self { db }
+    }
+
+    /// Whether run `id` exists and its project's company is visible in `scope`.
+    async fn visible(&self, scope: TenantScope, id: RunId) -> RepositoryResult<bool> {
+        let found = scoped_through_project(pipeline_runs::Entity::find_by_id(id.as_uuid()), scope)
+            .select_only()
+            .column(Column::Id)
+            .into_tuple::<Uuid>()
+            .one(&self.db)
+            .await
+            .map_err(map_db_err)?;
+        Ok(found.is_some())
+    }
+}
+
+#[async_trait]
+impl PipelineRunRepository for PgPipelineRunRepository {
+    #[tracing::instrument(skip_all)]
+    async fn enqueue(&self, run: &PipelineRun) -> RepositoryResult<()> {
+        pipeline_runs::new_row(run)?
+            .insert(&self.db)
+            .await
+            .map_err(map_db_err)?;
+        Ok(())
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn get(&self, scope: TenantScope, id: RunId) -> RepositoryResult<PipelineRun> {
+        scoped_through_project(pipeline_runs::Entity::find_by_id(id.as_uuid()), scope)
+            .one(&self.db)
+            .await
+            .map_err(map_db_err)?
+            .ok_or(RepositoryError::NotFound)?
+            .into_domain()
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn list_for_project(
+        &self,
+        scope: TenantScope,
+        project_id: ProjectId,
+        page: &PageRequest,
+    ) -> RepositoryResult<Page<PipelineRun>> {
+        let select = scoped_through_project(
+            pipeline_runs::Entity::find().filter(Column::ProjectId.eq(project_id.as_uuid())),
+            scope,
+        );
+        let rows = NEWEST
+            .select(select, Column::CreatedAt, Column::Id, page)?
+            .all(&self.db)
+            .await
+            .map_err(map_db_err)?;
+        let runs = into_domain(rows, pipeline_runs::Model::into_domain)?;
+        Ok(NEWEST.page(runs, page, |run| (run.created_at(), run.id().as_uuid())))
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn save(&self, run: &PipelineRun, expected: RunStatus) -> RepositoryResult<()> {
+        save_if_status(
+            &self.db,
+            pipeline_runs::changes(run),
+            (Column::Id, run.id().as_uuid()),
+            (Column::Status, expected.as_str()),
+        )
+        .await
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn append_log(
+        &self,
+        run_id: RunId,
+        level: LogLevel,
+        message: &str,
+        at: DateTime<Utc>,
+    ) -> RepositoryResult<LogLine> {
+        let message = message.to_owned();
+        self.db
+            .transaction::<_, LogLine, RepositoryError>(|txn| {
+                Box::pin(async move {
+                    // Appenders of one run take turns on its row, so each reads the last `seq`
+                    // written by the one before: numbers are distinct and increasing.
+                    pipeline_runs::Entity::find_by_id(run_id.as_uuid())
+                        .select_only()
+                        .column(Column::Id)
+                        .lock_exclusive()
+                        .into_tuple::<Uuid>()
+                        .one(txn)
+                        .await
+                        .map_err(map_db_err)?
+                        .ok_or(RepositoryError::NotFound)?;
+                    let last = pipeline_run_logs::Entity::find()
+                        .select_only()
+                        .expr(Expr::col(pipeline_run_logs::Column::Seq).max())
+                        .filter(pipeline_run_logs::Column::RunId.eq(run_id.as_uuid()))
+                        .into_tuple::<Option<i64>>()
+                        .one(txn)
+                        .await
+                        .map_err(map_db_err)?
+                        .flatten()
+                        .unwrap_or(0);
+                    let line = LogLine::new(run_id, last + 1, at, level, &message)
+                        .map_err(RepositoryError::Corrupt)?;
+                    pipeline_run_logs::new_row(&line)
+                        .insert(txn)
+                        .await
+                        .map_err(map_db_err)?
+                        .into_domain()
+                })
+            })
+            .await
+            .map_err(map_transaction_err)
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn logs(
+        &self,
+        scope: TenantScope,
+        run_id: RunId,
+        after_seq: i64,
+        limit: u32,
+    ) -> RepositoryResult<Vec<LogLine>> {
+        if !self.visible(scope, run_id).await? {
+            return Err(RepositoryError::NotFound);
+        }
+        let rows = pipeline_run_logs::Entity::find()
+            .filter(pipeline_run_logs::Column::RunId.eq(run_id.as_uuid()))
+            .filter(pipeline_run_logs::Column::Seq.gt(after_seq))
+            .order_by_asc(pipeline_run_logs::Column::Seq)
+            .limit(u64::from(limit))
+            .all(&self.db)
+            .await
+            .map_err(map_db_err)?;
+        into_domain(rows, pipeline_run_logs::Model::into_domain)
+    }
+}

@@ -1,1 +1,144 @@
-//! The PostgreSQL implementation of the project repository port (to be written).
+//! [`PgWebProjectRepository`]: web projects on PostgreSQL, and the dashboard's active projects
+//! (access pattern 2, [`ACTIVE_PROJECTS_SQL`]).
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use prosektor_application::{
+    Page, PageRequest, RepositoryError, RepositoryResult, TenantScope, WebProjectRepository,
+};
+use prosektor_domain::{CompanyId, ProjectId, ProjectStatus, WebProject};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, FromQueryResult, QueryFilter,
+    QueryTrait,
+};
+use uuid::Uuid;
+
+use super::shared::{NewestFirst, into_domain, save_if_status, scalar, scoped, statement};
+use crate::entities::web_projects::{self, Column};
+use crate::error::map_db_err;
+
+/// Access pattern 2, one page of company `$1`'s active projects, newest first, after the cursor
+/// `($2 created_at, $3 id)` (both `NULL` for the first page), at most `$4` rows. The status
+/// predicate is written literally, exactly as in `idx_web_projects_active`'s `WHERE`, so that
+/// PostgreSQL can use that partial index even in a generic plan.
+pub(crate) const ACTIVE_PROJECTS_SQL: &str = "SELECT id, company_id, name, domain, status, \
+     created_at, updated_at FROM web_projects \
+     WHERE company_id = $1 AND status NOT IN ('DRAFT', 'ARCHIVED') \
+     AND ($2::timestamptz IS NULL OR (created_at, id) < ($2::timestamptz, $3::uuid)) \
+     ORDER BY created_at DESC, id DESC LIMIT $4";
+
+/// How many active projects company `$1` has, through the same partial index.
+const COUNT_ACTIVE_SQL: &str = "SELECT COUNT(*) FROM web_projects \
+     WHERE company_id = $1 AND status NOT IN ('DRAFT', 'ARCHIVED')";
+
+/// The listings' names inside their cursors.
+const NEWEST: NewestFirst = NewestFirst("projects_newest");
+const ACTIVE_NEWEST: NewestFirst = NewestFirst("active_projects_newest");
+
+/// [`WebProjectRepository`] on PostgreSQL.
+#[derive(Debug, Clone)]
+pub struct PgWebProjectRepository {
+    db: DatabaseConnection,
+}
+
+impl PgWebProjectRepository {
+    /// A repository using the pool `db`.
+    pub const fn new(db: DatabaseConnection) -> Self {
+        Self { db }
+    }
+}
+
+/// A project's position in a newest-first listing.
+fn position(project: &WebProject) -> (DateTime<Utc>, Uuid) {
+    (project.created_at(), project.id().as_uuid())
+}
+
+#[async_trait]
+impl WebProjectRepository for PgWebProjectRepository {
+    #[tracing::instrument(skip_all)]
+    async fn create(&self, project: &WebProject) -> RepositoryResult<()> {
+        web_projects::new_row(project)
+            .insert(&self.db)
+            .await
+            .map_err(map_db_err)?;
+        Ok(())
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn get(&self, scope: TenantScope, id: ProjectId) -> RepositoryResult<WebProject> {
+        scoped(
+            web_projects::Entity::find_by_id(id.as_uuid()),
+            Column::CompanyId,
+            scope,
+        )
+        .one(&self.db)
+        .await
+        .map_err(map_db_err)?
+        .ok_or(RepositoryError::NotFound)?
+        .into_domain()
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn list(
+        &self,
+        scope: TenantScope,
+        company_id: Option<CompanyId>,
+        page: &PageRequest,
+    ) -> RepositoryResult<Page<WebProject>> {
+        let select = scoped(web_projects::Entity::find(), Column::CompanyId, scope)
+            .apply_if(company_id, |q, id| {
+                q.filter(Column::CompanyId.eq(id.as_uuid()))
+            });
+        let rows = NEWEST
+            .select(select, Column::CreatedAt, Column::Id, page)?
+            .all(&self.db)
+            .await
+            .map_err(map_db_err)?;
+        let projects = into_domain(rows, web_projects::Model::into_domain)?;
+        Ok(NEWEST.page(projects, page, position))
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn list_active(
+        &self,
+        company_id: CompanyId,
+        page: &PageRequest,
+    ) -> RepositoryResult<Page<WebProject>> {
+        let after = ACTIVE_NEWEST.after(page)?;
+        let rows = web_projects::Model::find_by_statement(statement(
+            ACTIVE_PROJECTS_SQL,
+            [
+                company_id.as_uuid().into(),
+                after.map(|(at, _)| at).into(),
+                after.map(|(_, id)| id).into(),
+                (i64::from(page.limit()) + 1).into(),
+            ],
+        ))
+        .all(&self.db)
+        .await
+        .map_err(map_db_err)?;
+        let projects = into_domain(rows, web_projects::Model::into_domain)?;
+        Ok(ACTIVE_NEWEST.page(projects, page, position))
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn count_active(&self, company_id: CompanyId) -> RepositoryResult<u64> {
+        let count: i64 = scalar(
+            &self.db,
+            statement(COUNT_ACTIVE_SQL, [company_id.as_uuid().into()]),
+        )
+        .await?;
+        Ok(u64::try_from(count).unwrap_or_default())
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn save(&self, project: &WebProject, expected: ProjectStatus) -> RepositoryResult<()> {
+        save_if_status(
+            &self.db,
+            web_projects::changes(project),
+            (Column::Id, project.id().as_uuid()),
+            (Column::Status, expected.as_str()),
+        )
+        .await
+    }
+}

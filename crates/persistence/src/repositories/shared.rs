@@ -1,54 +1,173 @@
-//! Query pieces every repository repeats: tenant scoping, the keyset condition of a page, and the
-//! verdict of a conditional update that changed no row.
+//! What the repositories share: raw statements, tenant scoping (directly by `company_id` or through
+//! the row's project), keyset pages (newest first, or ascending by a key), and conditional saves
+//! that tell a lost race (`StaleState`) from a missing row (`NotFound`).
 
-use prosektor_application::{Conflict, RepositoryError, RepositoryResult, TenantScope};
+use chrono::{DateTime, SecondsFormat, Utc};
+use prosektor_application::{
+    Conflict, Page, PageRequest, RepositoryError, RepositoryResult, TenantScope,
+};
+use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, EntityTrait, Order, PrimaryKeyTrait, QueryFilter,
-    QueryOrder, Select, UpdateMany, Value,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait, Order,
+    PrimaryKeyTrait, QueryFilter, QueryOrder, QuerySelect, Related, Select, Statement, TryGetable,
+    UpdateMany, Value,
 };
 use uuid::Uuid;
 
+use crate::cursor::{Keyset, page};
+use crate::entities::web_projects;
 use crate::error::map_db_err;
 
-/// Limits `select` to the rows of `scope`: `company_column = $company` for one company's scope.
+/// A PostgreSQL statement with `$n` parameters.
+pub(crate) fn statement(sql: &str, values: impl IntoIterator<Item = Value>) -> Statement {
+    Statement::from_sql_and_values(DbBackend::Postgres, sql, values)
+}
+
+/// Narrows `select` to the scope's company, read from the entity's own `company` column.
 pub(crate) fn scoped<E: EntityTrait>(
     select: Select<E>,
-    company_column: E::Column,
+    company: E::Column,
     scope: TenantScope,
 ) -> Select<E> {
     match scope.company() {
-        Some(company) => select.filter(company_column.eq(company.as_uuid())),
+        Some(own) => select.filter(company.eq(own.as_uuid())),
         None => select,
     }
 }
 
-/// Which way a listing runs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Direction {
-    /// Smallest first.
-    Ascending,
-    /// Largest first.
-    Descending,
-}
-
-impl Direction {
-    fn order(self) -> Order {
-        match self {
-            Self::Ascending => Order::Asc,
-            Self::Descending => Order::Desc,
-        }
+/// Narrows `select` to rows whose project belongs to the scope's company (runs, stats).
+pub(crate) fn scoped_through_project<E>(select: Select<E>, scope: TenantScope) -> Select<E>
+where
+    E: EntityTrait + Related<web_projects::Entity>,
+{
+    match scope.company() {
+        Some(own) => select
+            .inner_join(web_projects::Entity)
+            .filter(web_projects::Column::CompanyId.eq(own.as_uuid())),
+        None => select,
     }
 }
 
-/// A listing's sort: `(key, id)`, both in the same direction.
+/// A listing ordered newest first by `(created_at DESC, id DESC)`, paged by keyset. `ordering`
+/// names the listing inside its cursors, so a cursor of another listing is refused.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct NewestFirst(pub &'static str);
+
+impl NewestFirst {
+    /// Where the requested page starts: after this `(created_at, id)`, or at the top.
+    ///
+    /// # Errors
+    /// `InvalidCursor` for a cursor this listing did not issue.
+    pub fn after(self, request: &PageRequest) -> RepositoryResult<Option<(DateTime<Utc>, Uuid)>> {
+        let Some(cursor) = request.cursor() else {
+            return Ok(None);
+        };
+        let keyset = Keyset::decode(cursor, self.0)?;
+        let created_at = DateTime::parse_from_rfc3339(&keyset.key)
+            .map_err(|_| RepositoryError::InvalidCursor)?;
+        Ok(Some((created_at.with_timezone(&Utc), keyset.id)))
+    }
+
+    /// `select` ordered newest first, starting after the request's cursor, fetching one row more
+    /// than the page holds (see [`NewestFirst::page`]).
+    ///
+    /// # Errors
+    /// As [`NewestFirst::after`].
+    pub fn select<E: EntityTrait>(
+        self,
+        select: Select<E>,
+        created_at: E::Column,
+        id: E::Column,
+        request: &PageRequest,
+    ) -> RepositoryResult<Select<E>> {
+        let select = match self.after(request)? {
+            Some((at, last)) => select.filter(
+                Expr::tuple([created_at.into_expr(), id.into_expr()])
+                    .lt(Expr::tuple([Expr::val(at), Expr::val(last)])),
+            ),
+            None => select,
+        };
+        Ok(select
+            .order_by_desc(created_at)
+            .order_by_desc(id)
+            .limit(u64::from(request.limit()) + 1))
+    }
+
+    /// The page of `rows` (fetched with one extra), with the next cursor if more follow.
+    pub fn page<T>(
+        self,
+        rows: Vec<T>,
+        request: &PageRequest,
+        key: impl Fn(&T) -> (DateTime<Utc>, Uuid),
+    ) -> Page<T> {
+        page(rows, request.limit(), self.0, |row| {
+            let (created_at, id) = key(row);
+            Keyset {
+                key: created_at.to_rfc3339_opts(SecondsFormat::Micros, true),
+                id,
+            }
+        })
+    }
+}
+
+/// Maps rows to domain values, failing on the first corrupt one.
+pub(crate) fn into_domain<M, T>(
+    rows: Vec<M>,
+    map: impl Fn(M) -> RepositoryResult<T>,
+) -> RepositoryResult<Vec<T>> {
+    rows.into_iter().map(map).collect()
+}
+
+/// Saves `changes` to row `id` if its `status` column still holds `expected`, in one conditional
+/// `UPDATE ... WHERE id = $id AND status = $expected`: of two concurrent transitions from the same
+/// status exactly one changes the row.
+///
+/// # Errors
+/// `Conflict(StaleState)` when the row exists in another status; `NotFound` when it does not;
+/// driver errors through [`map_db_err`] (so a unique violation is its conflict).
+pub(crate) async fn save_if_status<A, C>(
+    db: &C,
+    changes: A,
+    (id_column, id): (<A::Entity as EntityTrait>::Column, Uuid),
+    (status_column, expected): (<A::Entity as EntityTrait>::Column, &str),
+) -> RepositoryResult<()>
+where
+    A: ActiveModelTrait,
+    C: ConnectionTrait,
+    <<A::Entity as EntityTrait>::PrimaryKey as PrimaryKeyTrait>::ValueType: From<Uuid>,
+{
+    let update = A::Entity::update_many()
+        .set(changes)
+        .filter(id_column.eq(id))
+        .filter(status_column.eq(expected));
+    conditional_update(db, update, id).await
+}
+
+/// The first column of the one row `stmt` returns (a count or a sum).
+///
+/// # Errors
+/// `Unavailable` when the statement fails or returns no row.
+pub(crate) async fn scalar<T, C>(db: &C, stmt: Statement) -> RepositoryResult<T>
+where
+    T: TryGetable,
+    C: ConnectionTrait,
+{
+    db.query_one_raw(stmt)
+        .await
+        .map_err(map_db_err)?
+        .ok_or_else(|| RepositoryError::Unavailable("the query returned no row".into()))?
+        .try_get_by_index(0)
+        .map_err(map_db_err)
+}
+
+/// An ascending listing sorted by `(key, id)` (companies by name). Newest-first listings use
+/// [`NewestFirst`].
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct KeysetOrder<C> {
     /// The sort key.
     pub key: C,
     /// The id, which breaks ties.
     pub id: C,
-    /// The direction of both columns.
-    pub direction: Direction,
 }
 
 impl<C: ColumnTrait> KeysetOrder<C> {
@@ -64,19 +183,15 @@ impl<C: ColumnTrait> KeysetOrder<C> {
             None => select,
         };
         select
-            .order_by(self.key, self.direction.order())
-            .order_by(self.id, self.direction.order())
+            .order_by(self.key, Order::Asc)
+            .order_by(self.id, Order::Asc)
     }
 
-    /// `key > $key OR (key = $key AND id > $id)` (with `<` when descending).
+    /// `key > $key OR (key = $key AND id > $id)`.
     fn after<V: Into<Value> + Clone>(&self, key: V, id: Uuid) -> Condition {
-        let (key_beyond, id_beyond) = match self.direction {
-            Direction::Ascending => (self.key.gt(key.clone()), self.id.gt(id)),
-            Direction::Descending => (self.key.lt(key.clone()), self.id.lt(id)),
-        };
         Condition::any()
-            .add(key_beyond)
-            .add(Condition::all().add(self.key.eq(key)).add(id_beyond))
+            .add(self.key.gt(key.clone()))
+            .add(Condition::all().add(self.key.eq(key)).add(self.id.gt(id)))
     }
 }
 

@@ -5,7 +5,6 @@
 //! newest first, by `(created_at, id)` descending, with keyset pagination.
 
 use async_trait::async_trait;
-use chrono::{DateTime, SecondsFormat, Utc};
 use prosektor_application::{
     Page, PageRequest, RepositoryError, RepositoryResult, TenantScope, UserFilter, UserRepository,
 };
@@ -13,25 +12,16 @@ use prosektor_domain::{Email, SessionVersion, User, UserId, UserProfile};
 use sea_orm::ActiveValue::NotSet;
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
-    ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect, Select,
-    TransactionTrait,
+    ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Select, TransactionTrait,
 };
 
-use super::shared::{Direction, KeysetOrder, conditional_update, scoped};
-use crate::cursor::{Keyset, page};
+use super::shared::{NewestFirst, conditional_update, scoped};
 use crate::entities::mapping::{all_to_domain, found, to_domain};
 use crate::entities::{user_profiles, users};
 use crate::error::{map_db_err, map_transaction_err};
 
-/// The name of the newest-first ordering, written into its cursors.
-const ORDERING: &str = "users_newest";
-
-/// The newest-first ordering of listings.
-const NEWEST_FIRST: KeysetOrder<users::Column> = KeysetOrder {
-    key: users::Column::CreatedAt,
-    id: users::Column::Id,
-    direction: Direction::Descending,
-};
+/// The newest-first listing, named in its cursors.
+const NEWEST: NewestFirst = NewestFirst("users_newest");
 
 /// Users and their profiles in PostgreSQL.
 #[derive(Debug, Clone)]
@@ -147,12 +137,6 @@ impl UserRepository for PgUserRepository {
         filter: &UserFilter,
         request: &PageRequest,
     ) -> RepositoryResult<Page<User>> {
-        let after = request
-            .cursor()
-            .map(|cursor| Keyset::decode(cursor, ORDERING))
-            .transpose()?
-            .map(|keyset| Ok::<_, RepositoryError>((decode_time(&keyset.key)?, keyset.id)))
-            .transpose()?;
         let mut select = scoped(users::Entity::find(), users::Column::CompanyId, scope);
         if let Some(company) = filter.company_id {
             select = select.filter(users::Column::CompanyId.eq(company.as_uuid()));
@@ -160,37 +144,18 @@ impl UserRepository for PgUserRepository {
         if !filter.include_deleted {
             select = active(select);
         }
-        let rows = NEWEST_FIRST
-            .apply(select, after)
-            .limit(u64::from(request.limit()) + 1)
+        let rows = NEWEST
+            .select(select, users::Column::CreatedAt, users::Column::Id, request)?
             .all(&self.db)
             .await
             .map_err(map_db_err)?;
-        Ok(page(
-            all_to_domain(rows)?,
-            request.limit(),
-            ORDERING,
-            |user| Keyset {
-                key: encode_time(user.created_at()),
-                id: user.id().as_uuid(),
-            },
-        ))
+        Ok(NEWEST.page(all_to_domain(rows)?, request, |user| {
+            (user.created_at(), user.id().as_uuid())
+        }))
     }
 }
 
 /// Only users that are not deleted (the predicate of `users_email_active_key`).
 fn active(select: Select<users::Entity>) -> Select<users::Entity> {
     select.filter(users::Column::DeletedAt.is_null())
-}
-
-/// A cursor key for a timestamp: RFC 3339 in UTC with microseconds, PostgreSQL's precision.
-fn encode_time(at: DateTime<Utc>) -> String {
-    at.to_rfc3339_opts(SecondsFormat::Micros, true)
-}
-
-/// Reads a key written by [`encode_time`].
-fn decode_time(key: &str) -> RepositoryResult<DateTime<Utc>> {
-    DateTime::parse_from_rfc3339(key)
-        .map(|at| at.with_timezone(&Utc))
-        .map_err(|_| RepositoryError::InvalidCursor)
 }

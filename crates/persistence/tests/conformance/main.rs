@@ -7,7 +7,5 @@ mod password;
 mod pipeline;
 mod project;
 mod stats;
-// Fixtures serve every suite; a suite still being written may leave one unused.
-#[allow(dead_code)]
 mod support;
 mod user;

@@ -2,7 +2,7 @@
 //! email is taken, and one row is stored (the partial unique index `users_email_active_key`).
 
 use prosektor_application::{Conflict, RepositoryError, UserRepository};
-use prosektor_persistence::{PgUserRepository, PoolSettings, connect};
+use prosektor_persistence::PgUserRepository;
 use sea_orm::{ConnectionTrait, DbBackend, Statement};
 
 use crate::support;
@@ -12,11 +12,7 @@ const CONTENDERS: usize = 32;
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn one_of_32_concurrent_registrations_wins() {
     let db = support::database().await;
-    let settings = PoolSettings {
-        max_connections: 40,
-        ..PoolSettings::default()
-    };
-    let pool = connect(db.url(), &settings).await.unwrap();
+    let pool = support::wide_pool(&db).await;
     let repo = PgUserRepository::new(pool.clone());
     let company = support::company(&pool, "Acme").await;
 
