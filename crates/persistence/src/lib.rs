@@ -13,6 +13,8 @@
 mod cursor;
 mod entities;
 mod error;
+#[cfg(test)]
+mod explain;
 mod migrate;
 pub mod password;
 mod pool;

@@ -62,8 +62,7 @@ impl UserRepository for PgUserRepository {
 
     #[tracing::instrument(skip_all)]
     async fn find_active_by_email(&self, email: &Email) -> RepositoryResult<Option<User>> {
-        let row = active(users::Entity::find())
-            .filter(users::Column::Email.eq(email.as_str()))
+        let row = login_lookup(email)
             .one(&self.db)
             .await
             .map_err(map_db_err)?;
@@ -153,6 +152,12 @@ impl UserRepository for PgUserRepository {
             (user.created_at(), user.id().as_uuid())
         }))
     }
+}
+
+/// Access pattern 3, the login lookup: the user that is not deleted with `email`, through the
+/// partial unique index `users_email_active_key` (whose predicate the query repeats).
+pub(crate) fn login_lookup(email: &Email) -> Select<users::Entity> {
+    active(users::Entity::find()).filter(users::Column::Email.eq(email.as_str()))
 }
 
 /// Only users that are not deleted (the predicate of `users_email_active_key`).
