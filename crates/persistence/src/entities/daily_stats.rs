@@ -1,7 +1,7 @@
 //! SeaORM model of `daily_stats` and its mapping to and from [`DailyStats`]. The breakdown is a
 //! `JSONB` object `{dimension: {key: count}}`; a `NULL` one is an empty breakdown.
 
-use prosektor_application::{RepositoryError, RepositoryResult};
+use super::mapping::IntoDomain;
 use prosektor_domain::{
     Breakdown, BreakdownMap, DailyStats, DailyStatsParts, DomainError, DomainResult,
     ValidationReason,
@@ -44,14 +44,16 @@ impl Related<super::web_projects::Entity> for Entity {
 
 impl ActiveModelBehavior for ActiveModel {}
 
-impl Model {
-    /// The domain day; a row the domain rejects (a malformed breakdown, say) is `Corrupt`.
-    pub(crate) fn into_domain(self) -> RepositoryResult<DailyStats> {
-        self.into_parts()
-            .and_then(DailyStats::from_parts)
-            .map_err(RepositoryError::Corrupt)
-    }
+impl IntoDomain for Model {
+    type Domain = DailyStats;
 
+    /// The domain day; a row the domain rejects (a malformed breakdown, say) fails with the domain's error.
+    fn into_domain(self) -> DomainResult<DailyStats> {
+        self.into_parts().and_then(DailyStats::from_parts)
+    }
+}
+
+impl Model {
     fn into_parts(self) -> DomainResult<DailyStatsParts> {
         let count = |field, value: i32| {
             u32::try_from(value)

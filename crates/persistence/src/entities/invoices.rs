@@ -1,7 +1,7 @@
 //! SeaORM model of `invoices` and its mapping to and from [`Invoice`]. Money is `NUMERIC(12,2)`
 //! read as [`Decimal`], never a float.
 
-use prosektor_application::{RepositoryError, RepositoryResult};
+use super::mapping::IntoDomain;
 use prosektor_domain::{
     DomainResult, Invoice, InvoiceAmounts, InvoiceNo, InvoiceParts, InvoiceStatus, Money,
 };
@@ -35,14 +35,16 @@ pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
 
-impl Model {
-    /// The domain invoice; a row the domain rejects is `Corrupt`.
-    pub(crate) fn into_domain(self) -> RepositoryResult<Invoice> {
-        self.into_parts()
-            .and_then(Invoice::from_parts)
-            .map_err(RepositoryError::Corrupt)
-    }
+impl IntoDomain for Model {
+    type Domain = Invoice;
 
+    /// The domain invoice; a row the domain rejects fails with the domain's error.
+    fn into_domain(self) -> DomainResult<Invoice> {
+        self.into_parts().and_then(Invoice::from_parts)
+    }
+}
+
+impl Model {
     fn into_parts(self) -> DomainResult<InvoiceParts> {
         Ok(InvoiceParts {
             id: self.id.into(),

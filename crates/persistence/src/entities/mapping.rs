@@ -15,11 +15,22 @@ pub(crate) trait IntoDomain {
     /// The [`DomainError`](prosektor_domain::DomainError) of the first field (or combination of
     /// fields) that the domain refuses.
     fn into_domain(self) -> DomainResult<Self::Domain>;
+
+    /// Rebuilds the domain value for a repository: a row the domain refuses is `Corrupt`.
+    ///
+    /// # Errors
+    /// `Corrupt` with the domain's error.
+    fn restore(self) -> RepositoryResult<Self::Domain>
+    where
+        Self: Sized,
+    {
+        self.into_domain().map_err(RepositoryError::Corrupt)
+    }
 }
 
 /// Maps one row; a row the domain refuses is `Corrupt`.
 pub(crate) fn to_domain<M: IntoDomain>(row: M) -> RepositoryResult<M::Domain> {
-    row.into_domain().map_err(RepositoryError::Corrupt)
+    row.restore()
 }
 
 /// Maps every row; the first row the domain refuses makes the whole answer `Corrupt`.

@@ -1,8 +1,8 @@
 //! SeaORM model of `pipeline_run_logs` (append-only, numbered per run by `seq`) and its mapping to
 //! and from [`LogLine`].
 
-use prosektor_application::{RepositoryError, RepositoryResult};
-use prosektor_domain::{LogLevel, LogLine};
+use super::mapping::IntoDomain;
+use prosektor_domain::{DomainResult, LogLevel, LogLine};
 use sea_orm::ActiveValue::Set;
 use sea_orm::entity::prelude::*;
 
@@ -25,14 +25,14 @@ pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
 
-impl Model {
-    /// The domain line; a row the domain rejects (say, a blank message) is `Corrupt`.
-    pub(crate) fn into_domain(self) -> RepositoryResult<LogLine> {
-        LogLevel::parse(&self.level)
-            .and_then(|level| {
-                LogLine::new(self.run_id.into(), self.seq, self.at, level, &self.message)
-            })
-            .map_err(RepositoryError::Corrupt)
+impl IntoDomain for Model {
+    type Domain = LogLine;
+
+    /// The domain line; a row the domain rejects (say, a blank message) fails with the domain's error.
+    fn into_domain(self) -> DomainResult<LogLine> {
+        LogLevel::parse(&self.level).and_then(|level| {
+            LogLine::new(self.run_id.into(), self.seq, self.at, level, &self.message)
+        })
     }
 }
 

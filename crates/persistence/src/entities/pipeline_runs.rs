@@ -1,6 +1,7 @@
 //! SeaORM model of `pipeline_runs` and its mapping to and from [`PipelineRun`]. A run reaches its
 //! tenant through its project, hence the relation to `web_projects`.
 
+use super::mapping::IntoDomain;
 use prosektor_application::{RepositoryError, RepositoryResult};
 use prosektor_domain::{
     DomainError, DomainResult, PipelineRun, PipelineRunParts, RunInput, RunStatus, ValidationReason,
@@ -47,14 +48,16 @@ impl Related<super::web_projects::Entity> for Entity {
 
 impl ActiveModelBehavior for ActiveModel {}
 
-impl Model {
-    /// The domain run; a row the domain rejects is `Corrupt`.
-    pub(crate) fn into_domain(self) -> RepositoryResult<PipelineRun> {
-        self.into_parts()
-            .and_then(PipelineRun::from_parts)
-            .map_err(RepositoryError::Corrupt)
-    }
+impl IntoDomain for Model {
+    type Domain = PipelineRun;
 
+    /// The domain run; a row the domain rejects fails with the domain's error.
+    fn into_domain(self) -> DomainResult<PipelineRun> {
+        self.into_parts().and_then(PipelineRun::from_parts)
+    }
+}
+
+impl Model {
     fn into_parts(self) -> DomainResult<PipelineRunParts> {
         Ok(PipelineRunParts {
             id: self.id.into(),

@@ -1,6 +1,6 @@
 //! SeaORM model of `web_projects` and its mapping to and from [`WebProject`].
 
-use prosektor_application::{RepositoryError, RepositoryResult};
+use super::mapping::IntoDomain;
 use prosektor_domain::{DomainName, DomainResult, ProjectName, ProjectStatus, WebProject};
 use sea_orm::ActiveValue::Set;
 use sea_orm::entity::prelude::*;
@@ -25,12 +25,16 @@ pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
 
-impl Model {
-    /// The domain project; a row the domain rejects is `Corrupt`.
-    pub(crate) fn into_domain(self) -> RepositoryResult<WebProject> {
-        self.try_into_domain().map_err(RepositoryError::Corrupt)
-    }
+impl IntoDomain for Model {
+    type Domain = WebProject;
 
+    /// The domain project; a row the domain rejects fails with the domain's error.
+    fn into_domain(self) -> DomainResult<WebProject> {
+        self.try_into_domain()
+    }
+}
+
+impl Model {
     fn try_into_domain(self) -> DomainResult<WebProject> {
         Ok(WebProject::restore(
             self.id.into(),

@@ -7,22 +7,20 @@
 
 use async_trait::async_trait;
 use prosektor_application::{
-    CompanyRepository, Page, PageRequest, RepositoryError, RepositoryResult, SearchText,
-    TenantScope,
+    CompanyRepository, Page, PageRequest, RepositoryResult, SearchText, TenantScope,
 };
 use prosektor_domain::{Company, CompanyDetails, CompanyId, CompanyStatus};
 use sea_orm::ActiveValue::NotSet;
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
     ColumnTrait, DatabaseConnection, DbBackend, EntityTrait, QueryFilter, QuerySelect, Statement,
-    TransactionTrait,
 };
 
-use super::shared::{KeysetOrder, conditional_update, scoped};
+use super::shared::{KeysetOrder, conditional_update, insert_both, scoped};
 use crate::cursor::{Keyset, page};
 use crate::entities::mapping::{all_to_domain, found};
 use crate::entities::{companies, company_details};
-use crate::error::{map_db_err, map_transaction_err};
+use crate::error::map_db_err;
 
 /// The name of the `(name, id)` ordering, written into its cursors.
 const ORDERING: &str = "companies_by_name";
@@ -66,24 +64,12 @@ impl PgCompanyRepository {
 impl CompanyRepository for PgCompanyRepository {
     #[tracing::instrument(skip_all)]
     async fn create(&self, company: &Company, details: &CompanyDetails) -> RepositoryResult<()> {
-        let company = companies::ActiveModel::from(company);
-        let details = company_details::ActiveModel::from(details);
-        self.db
-            .transaction::<_, (), RepositoryError>(|txn| {
-                Box::pin(async move {
-                    companies::Entity::insert(company)
-                        .exec_without_returning(txn)
-                        .await
-                        .map_err(map_db_err)?;
-                    company_details::Entity::insert(details)
-                        .exec_without_returning(txn)
-                        .await
-                        .map_err(map_db_err)?;
-                    Ok(())
-                })
-            })
-            .await
-            .map_err(map_transaction_err)
+        insert_both(
+            &self.db,
+            companies::ActiveModel::from(company),
+            company_details::ActiveModel::from(details),
+        )
+        .await
     }
 
     #[tracing::instrument(skip_all)]

@@ -17,9 +17,10 @@ use sea_orm::{
     QueryTrait, TransactionTrait,
 };
 
-use super::shared::{NewestFirst, into_domain, save_if_status, scoped, statement};
+use super::shared::{NewestFirst, save_if_status, scoped, statement};
 use crate::entities::invoice_counters;
 use crate::entities::invoices::{self, Column};
+use crate::entities::mapping::{IntoDomain, all_to_domain};
 use crate::error::{map_db_err, map_transaction_err};
 
 /// Access pattern 1, the dashboard's invoice figures of company `$1` as of day `$2`. The `WHERE`
@@ -92,7 +93,7 @@ impl InvoiceRepository for PgInvoiceRepository {
                         .insert(txn)
                         .await
                         .map_err(map_db_err)?
-                        .into_domain()
+                        .restore()
                 })
             })
             .await
@@ -110,7 +111,7 @@ impl InvoiceRepository for PgInvoiceRepository {
         .await
         .map_err(map_db_err)?
         .ok_or(RepositoryError::NotFound)?
-        .into_domain()
+        .restore()
     }
 
     #[tracing::instrument(skip_all)]
@@ -140,7 +141,7 @@ impl InvoiceRepository for PgInvoiceRepository {
             .all(&self.db)
             .await
             .map_err(map_db_err)?;
-        let invoices = into_domain(rows, invoices::Model::into_domain)?;
+        let invoices = all_to_domain(rows)?;
         Ok(NEWEST.page(invoices, page, |invoice| {
             (invoice.created_at(), invoice.id().as_uuid())
         }))

@@ -14,7 +14,8 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use super::shared::{NewestFirst, into_domain, save_if_status, scoped_through_project};
+use super::shared::{NewestFirst, save_if_status, scoped_through_project};
+use crate::entities::mapping::{IntoDomain, all_to_domain};
 use crate::entities::pipeline_run_logs;
 use crate::entities::pipeline_runs::{self, Column};
 use crate::error::{map_db_err, map_transaction_err};
@@ -65,7 +66,7 @@ impl PipelineRunRepository for PgPipelineRunRepository {
             .await
             .map_err(map_db_err)?
             .ok_or(RepositoryError::NotFound)?
-            .into_domain()
+            .restore()
     }
 
     #[tracing::instrument(skip_all)]
@@ -84,7 +85,7 @@ impl PipelineRunRepository for PgPipelineRunRepository {
             .all(&self.db)
             .await
             .map_err(map_db_err)?;
-        let runs = into_domain(rows, pipeline_runs::Model::into_domain)?;
+        let runs = all_to_domain(rows)?;
         Ok(NEWEST.page(runs, page, |run| (run.created_at(), run.id().as_uuid())))
     }
 
@@ -138,7 +139,7 @@ impl PipelineRunRepository for PgPipelineRunRepository {
                         .insert(txn)
                         .await
                         .map_err(map_db_err)?
-                        .into_domain()
+                        .restore()
                 })
             })
             .await
@@ -164,6 +165,6 @@ impl PipelineRunRepository for PgPipelineRunRepository {
             .all(&self.db)
             .await
             .map_err(map_db_err)?;
-        into_domain(rows, pipeline_run_logs::Model::into_domain)
+        all_to_domain(rows)
     }
 }

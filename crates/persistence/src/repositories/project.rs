@@ -13,7 +13,8 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use super::shared::{NewestFirst, into_domain, save_if_status, scalar, scoped, statement};
+use super::shared::{NewestFirst, save_if_status, scalar, scoped, statement};
+use crate::entities::mapping::{IntoDomain, all_to_domain};
 use crate::entities::web_projects::{self, Column};
 use crate::error::map_db_err;
 
@@ -75,7 +76,7 @@ impl WebProjectRepository for PgWebProjectRepository {
         .await
         .map_err(map_db_err)?
         .ok_or(RepositoryError::NotFound)?
-        .into_domain()
+        .restore()
     }
 
     #[tracing::instrument(skip_all)]
@@ -94,7 +95,7 @@ impl WebProjectRepository for PgWebProjectRepository {
             .all(&self.db)
             .await
             .map_err(map_db_err)?;
-        let projects = into_domain(rows, web_projects::Model::into_domain)?;
+        let projects = all_to_domain(rows)?;
         Ok(NEWEST.page(projects, page, position))
     }
 
@@ -117,7 +118,7 @@ impl WebProjectRepository for PgWebProjectRepository {
         .all(&self.db)
         .await
         .map_err(map_db_err)?;
-        let projects = into_domain(rows, web_projects::Model::into_domain)?;
+        let projects = all_to_domain(rows)?;
         Ok(ACTIVE_NEWEST.page(projects, page, position))
     }
 

@@ -8,15 +8,15 @@ use prosektor_application::{
 };
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait, Order,
-    PrimaryKeyTrait, QueryFilter, QueryOrder, QuerySelect, Related, Select, Statement, TryGetable,
-    UpdateMany, Value,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbBackend,
+    EntityTrait, Order, PrimaryKeyTrait, QueryFilter, QueryOrder, QuerySelect, Related, Select,
+    Statement, TransactionTrait, TryGetable, UpdateMany, Value,
 };
 use uuid::Uuid;
 
 use crate::cursor::{Keyset, page};
 use crate::entities::web_projects;
-use crate::error::map_db_err;
+use crate::error::{map_db_err, map_transaction_err};
 
 /// A PostgreSQL statement with `$n` parameters.
 pub(crate) fn statement(sql: &str, values: impl IntoIterator<Item = Value>) -> Statement {
@@ -110,14 +110,6 @@ impl NewestFirst {
     }
 }
 
-/// Maps rows to domain values, failing on the first corrupt one.
-pub(crate) fn into_domain<M, T>(
-    rows: Vec<M>,
-    map: impl Fn(M) -> RepositoryResult<T>,
-) -> RepositoryResult<Vec<T>> {
-    rows.into_iter().map(map).collect()
-}
-
 /// Saves `changes` to row `id` if its `status` column still holds `expected`, in one conditional
 /// `UPDATE ... WHERE id = $id AND status = $expected`: of two concurrent transitions from the same
 /// status exactly one changes the row.
@@ -141,6 +133,36 @@ where
         .filter(id_column.eq(id))
         .filter(status_column.eq(expected));
     conditional_update(db, update, id).await
+}
+
+/// Inserts `first`, then `second`, in one transaction: an aggregate and its one-to-one part.
+///
+/// # Errors
+/// Driver errors through [`map_db_err`] (a unique violation is its conflict); nothing is stored.
+pub(crate) async fn insert_both<A, B>(
+    db: &DatabaseConnection,
+    first: A,
+    second: B,
+) -> RepositoryResult<()>
+where
+    A: ActiveModelTrait + Send + 'static,
+    B: ActiveModelTrait + Send + 'static,
+{
+    db.transaction::<_, (), RepositoryError>(|txn| {
+        Box::pin(async move {
+            A::Entity::insert(first)
+                .exec_without_returning(txn)
+                .await
+                .map_err(map_db_err)?;
+            B::Entity::insert(second)
+                .exec_without_returning(txn)
+                .await
+                .map_err(map_db_err)?;
+            Ok(())
+        })
+    })
+    .await
+    .map_err(map_transaction_err)
 }
 
 /// The first column of the one row `stmt` returns (a count or a sum).

@@ -15,8 +15,9 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use super::shared::{into_domain, scalar, scoped, statement};
+use super::shared::{scalar, scoped, statement};
 use crate::entities::daily_stats::{self, Column};
+use crate::entities::mapping::all_to_domain;
 use crate::entities::web_projects;
 use crate::error::{map_db_err, map_transaction_err};
 
@@ -155,7 +156,7 @@ impl DailyStatsRepository for PgDailyStatsRepository {
         .all(&self.db)
         .await
         .map_err(map_db_err)?;
-        into_domain(rows, daily_stats::Model::into_domain)
+        all_to_domain(rows)
     }
 
     #[tracing::instrument(skip_all)]

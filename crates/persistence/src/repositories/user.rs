@@ -6,19 +6,17 @@
 
 use async_trait::async_trait;
 use prosektor_application::{
-    Page, PageRequest, RepositoryError, RepositoryResult, TenantScope, UserFilter, UserRepository,
+    Page, PageRequest, RepositoryResult, TenantScope, UserFilter, UserRepository,
 };
 use prosektor_domain::{Email, SessionVersion, User, UserId, UserProfile};
 use sea_orm::ActiveValue::NotSet;
 use sea_orm::sea_query::OnConflict;
-use sea_orm::{
-    ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Select, TransactionTrait,
-};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Select};
 
-use super::shared::{NewestFirst, conditional_update, scoped};
+use super::shared::{NewestFirst, conditional_update, insert_both, scoped};
 use crate::entities::mapping::{all_to_domain, found, to_domain};
 use crate::entities::{user_profiles, users};
-use crate::error::{map_db_err, map_transaction_err};
+use crate::error::map_db_err;
 
 /// The newest-first listing, named in its cursors.
 const NEWEST: NewestFirst = NewestFirst("users_newest");
@@ -40,24 +38,12 @@ impl PgUserRepository {
 impl UserRepository for PgUserRepository {
     #[tracing::instrument(skip_all)]
     async fn create(&self, user: &User, profile: &UserProfile) -> RepositoryResult<()> {
-        let user = users::ActiveModel::from(user);
-        let profile = user_profiles::ActiveModel::from(profile);
-        self.db
-            .transaction::<_, (), RepositoryError>(|txn| {
-                Box::pin(async move {
-                    users::Entity::insert(user)
-                        .exec_without_returning(txn)
-                        .await
-                        .map_err(map_db_err)?;
-                    user_profiles::Entity::insert(profile)
-                        .exec_without_returning(txn)
-                        .await
-                        .map_err(map_db_err)?;
-                    Ok(())
-                })
-            })
-            .await
-            .map_err(map_transaction_err)
+        insert_both(
+            &self.db,
+            users::ActiveModel::from(user),
+            user_profiles::ActiveModel::from(profile),
+        )
+        .await
     }
 
     #[tracing::instrument(skip_all)]
