@@ -1,9 +1,13 @@
-//! `TestServer`: the real server on a free loopback port against a test database of its own.
+//! `TestServer`: the real server on a free loopback port against a test database of its own, with
+//! the demo admin and tenant seeded, and a small JSON client.
 
 use std::net::SocketAddr;
 
+use prosektor_server::demo::{ADMIN_EMAIL, ADMIN_PASSWORD, CLIENT_EMAIL, CLIENT_PASSWORD};
 use prosektor_server::{Application, Config};
 use prosektor_testkit::TestDatabase;
+use reqwest::{Method, StatusCode};
+use serde_json::Value;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
@@ -13,16 +17,27 @@ pub struct TestServer {
     client: reqwest::Client,
     stop: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<Result<(), String>>>,
-    _database: TestDatabase,
+    database: TestDatabase,
+}
+
+/// A response's status and JSON body (`Value::Null` when the body is empty or not JSON).
+#[derive(Debug)]
+pub struct Reply {
+    /// The status.
+    pub status: StatusCode,
+    /// The `Content-Type`, if any.
+    pub content_type: Option<String>,
+    /// The body as JSON.
+    pub body: Value,
 }
 
 impl TestServer {
-    /// Starts the server against a freshly migrated database.
+    /// Starts the server against a freshly migrated database with the demo data.
     pub async fn start() -> Self {
         let database = TestDatabase::migrated().await.expect("test database");
-        let application = Application::build(&Config::for_database(database.url()))
-            .await
-            .expect("server starts");
+        let mut config = Config::for_database(database.url());
+        config.demo_seed = Some(true);
+        let application = Application::build(&config).await.expect("server starts");
         let addr = application.local_addr();
         let (stop, stopped) = oneshot::channel();
         let task = tokio::spawn(async move {
@@ -38,8 +53,13 @@ impl TestServer {
             client: reqwest::Client::new(),
             stop: Some(stop),
             task: Some(task),
-            _database: database,
+            database,
         }
+    }
+
+    /// The server's database (to check what a request did, or did not, write).
+    pub fn database(&self) -> &TestDatabase {
+        &self.database
     }
 
     /// The absolute URL of `path` on this server.
@@ -47,13 +67,76 @@ impl TestServer {
         format!("http://{}{path}", self.addr)
     }
 
-    /// `GET path`.
+    /// `GET path` without a token.
     pub async fn get(&self, path: &str) -> reqwest::Response {
         self.client
             .get(self.url(path))
             .send()
             .await
             .expect("request is answered")
+    }
+
+    /// Sends `method path` with an optional bearer token and JSON body.
+    pub async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> Reply {
+        let mut request = self.client.request(method, self.url(path));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let response = request.send().await.expect("request is answered");
+        let status = response.status();
+        let content_type = response
+            .headers()
+            .get(reqwest::header::CONTENT_TYPE)
+            .and_then(|value| value.to_str().ok())
+            .map(str::to_owned);
+        let text = response.text().await.expect("body is readable");
+        let body = serde_json::from_str(&text).unwrap_or(Value::Null);
+        Reply {
+            status,
+            content_type,
+            body,
+        }
+    }
+
+    /// Logs in and returns the bearer token.
+    pub async fn login(&self, email: &str, password: &str) -> String {
+        let reply = self
+            .call(
+                Method::POST,
+                "/api/v1/auth/login",
+                None,
+                Some(serde_json::json!({"email": email, "password": password})),
+            )
+            .await;
+        assert_eq!(
+            reply.status,
+            StatusCode::OK,
+            "login of {email}: {:?}",
+            reply.body
+        );
+        reply.body["access_token"]
+            .as_str()
+            .expect("a token")
+            .to_owned()
+    }
+
+    /// A token of the demo admin.
+    pub async fn admin_token(&self) -> String {
+        self.login(ADMIN_EMAIL, ADMIN_PASSWORD).await
+    }
+
+    /// A token of the demo tenant's client user.
+    pub async fn client_token(&self) -> String {
+        self.login(CLIENT_EMAIL, CLIENT_PASSWORD).await
     }
 
     /// Stops the server gracefully and reports how its task ended.

@@ -1,11 +1,13 @@
-//! The whole HTTP application: the OpenAPI service, its spec and Swagger UI, under one route tree.
+//! The whole HTTP application: the OpenAPI service, its spec and Swagger UI, under one route tree,
+//! with every error (the framework's too) answered as a problem document.
 
-use std::sync::Arc;
-
-use poem::{Endpoint, EndpointExt, Route, middleware::Tracing};
+use poem::middleware::Tracing;
+use poem::{Endpoint, EndpointExt, Route};
 use poem_openapi::OpenApiService;
-use prosektor_application::ReadinessProbe;
 
+use crate::context::ApiContext;
+use crate::endpoints::auth::AuthApi;
+use crate::error::problem_from_poem;
 use crate::health::HealthApi;
 
 /// Base path of the versioned resource API.
@@ -14,43 +16,37 @@ pub const BASE_PATH: &str = "/api/v1";
 pub const SPEC_PATH: &str = "/api/v1/openapi.json";
 /// Where Swagger UI is served.
 pub const DOCS_PATH: &str = "/docs";
+/// The largest request body accepted (bigger ones answer `413`).
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 
-/// The application services the endpoints call, built by the server's composition root.
-#[derive(Clone)]
-pub struct ApiDependencies {
-    /// Answers `/readyz`.
-    pub readiness: Arc<dyn ReadinessProbe>,
-}
-
-impl std::fmt::Debug for ApiDependencies {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ApiDependencies").finish_non_exhaustive()
-    }
-}
-
-type Apis = HealthApi;
+type Apis = (HealthApi, AuthApi);
 
 /// The OpenAPI service: every operation, and the document generated from them.
-pub fn openapi_service(dependencies: ApiDependencies) -> OpenApiService<Apis, ()> {
+pub fn openapi_service(context: &ApiContext) -> OpenApiService<Apis, ()> {
     OpenApiService::new(
-        HealthApi::new(dependencies.readiness),
+        (
+            HealthApi::new(context.readiness.clone()),
+            AuthApi::new(context.clone()),
+        ),
         "ProSektor API",
         env!("CARGO_PKG_VERSION"),
     )
     .description(
-        "Websites and billing for Turkish OSGB firms. Conventions (auth, errors, pagination, money) \
-         are in docs/api.md.",
+        "Websites and billing for Turkish OSGB firms. Conventions (auth, errors, pagination, money, \
+         tenancy) are in docs/api.md: errors are RFC 9457 problem documents with a stable `code`.",
     )
 }
 
 /// The HTTP application: operations, `/api/v1/openapi.json` and Swagger UI at `/docs`.
-pub fn app(dependencies: ApiDependencies) -> impl Endpoint {
-    let service = openapi_service(dependencies);
+pub fn app(context: &ApiContext) -> impl Endpoint + 'static {
+    let service = openapi_service(context);
     let spec = service.spec_endpoint();
     let docs = service.swagger_ui();
     Route::new()
         .nest(SPEC_PATH, spec)
         .nest(DOCS_PATH, docs)
         .nest("/", service)
+        .around(|next, request| crate::body_limit::limit_body(next, request, MAX_BODY_BYTES))
+        .catch_all_error(problem_from_poem)
         .with(Tracing)
 }

@@ -85,10 +85,11 @@ mod tests {
     use std::sync::Arc;
 
     use poem::test::TestClient;
+    use poem_openapi::OpenApiService;
     use prosektor_application::NotReady;
     use prosektor_application::mocks::MockReadinessProbe;
 
-    use crate::{ApiDependencies, app};
+    use super::HealthApi;
 
     fn client(ready: bool) -> TestClient<impl poem::Endpoint> {
         let mut probe = MockReadinessProbe::new();
@@ -101,9 +102,11 @@ mod tests {
                 })
             }
         });
-        TestClient::new(app(ApiDependencies {
-            readiness: Arc::new(probe),
-        }))
+        TestClient::new(OpenApiService::new(
+            HealthApi::new(Arc::new(probe)),
+            "test",
+            "1",
+        ))
     }
 
     #[tokio::test]

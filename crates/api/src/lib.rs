@@ -14,8 +14,16 @@
 
 mod app;
 pub mod auth;
+mod body_limit;
+pub mod context;
+mod convert;
+pub mod dto;
+pub mod endpoints;
+pub mod error;
 mod health;
+mod pagination;
 mod tags;
 
-pub use app::{ApiDependencies, BASE_PATH, DOCS_PATH, SPEC_PATH, app, openapi_service};
+pub use app::{BASE_PATH, DOCS_PATH, MAX_BODY_BYTES, SPEC_PATH, app, openapi_service};
+pub use context::ApiContext;
 pub use health::{HealthApi, HealthState, HealthStatus};

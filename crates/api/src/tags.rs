@@ -7,4 +7,16 @@ use poem_openapi::Tags;
 pub enum ApiTags {
     /// Liveness and readiness probes.
     Health,
+    /// Login, sessions and one's own profile.
+    Auth,
+    /// User administration (admins).
+    Users,
+    /// Companies (tenants), their details, search and dashboard.
+    Companies,
+    /// Invoices.
+    Invoices,
+    /// Web projects.
+    Projects,
+    /// Analytics.
+    Stats,
 }

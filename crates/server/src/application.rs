@@ -2,16 +2,16 @@
 
 use std::future::Future;
 use std::net::SocketAddr;
-use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
 use poem::listener::{Acceptor, Listener, TcpAcceptor, TcpListener};
-use prosektor_api::{ApiDependencies, DOCS_PATH};
-use prosektor_persistence::{DatabaseConnection, PoolSettings, PostgresReadiness};
+use prosektor_api::{ApiContext, DOCS_PATH};
+use prosektor_persistence::{DatabaseConnection, PoolSettings};
 
 use crate::config::Config;
 use crate::embedded_postgres::EmbeddedPostgres;
+use crate::{composition, demo};
 
 /// How long in-flight requests may run after a shutdown signal.
 const GRACE_PERIOD: Duration = Duration::from_secs(10);
@@ -21,6 +21,7 @@ pub struct Application {
     acceptor: TcpAcceptor,
     local_addr: SocketAddr,
     pool: DatabaseConnection,
+    context: ApiContext,
     embedded: Option<EmbeddedPostgres>,
 }
 
@@ -50,6 +51,13 @@ impl Application {
         let pool = prosektor_persistence::connect(&database_url, &settings)
             .await
             .context("opening the database pool")?;
+        let ports = composition::ports(&pool)?;
+        let context = composition::api_context(config, &pool, &ports)?;
+        if config.demo_seed.unwrap_or(embedded.is_some()) {
+            demo::seed(&ports, &context.services)
+                .await
+                .context("seeding the demo data")?;
+        }
         let acceptor = TcpListener::bind(config.listen.to_string())
             .into_acceptor()
             .await
@@ -63,6 +71,7 @@ impl Application {
             acceptor,
             local_addr,
             pool,
+            context,
             embedded,
         })
     }
@@ -78,14 +87,13 @@ impl Application {
     /// # Errors
     /// An I/O error of the listener, or a failure to stop the embedded PostgreSQL.
     pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send) -> anyhow::Result<()> {
-        let dependencies = compose(&self.pool);
         tracing::info!(
             "ready: http://{addr} (Swagger UI at http://{addr}{DOCS_PATH})",
             addr = self.local_addr
         );
         let served = poem::Server::new_with_acceptor(self.acceptor)
             .run_with_graceful_shutdown(
-                prosektor_api::app(dependencies),
+                prosektor_api::app(&self.context),
                 shutdown,
                 Some(GRACE_PERIOD),
             )
@@ -110,13 +118,6 @@ impl std::fmt::Debug for Application {
     }
 }
 
-/// Wires adapters to the ports the API needs.
-fn compose(pool: &DatabaseConnection) -> ApiDependencies {
-    ApiDependencies {
-        readiness: Arc::new(PostgresReadiness::new(pool.clone())),
-    }
-}
-
 /// The OpenAPI document the server serves, generated without touching a database.
 ///
 /// # Errors
@@ -129,5 +130,11 @@ pub async fn openapi_json() -> anyhow::Result<String> {
     // The URL is never dialled: a lazy pool connects on first use, and generating the spec
     // uses none of the services.
     let pool = prosektor_persistence::connect("postgres://spec@127.0.0.1/spec", &settings).await?;
-    Ok(prosektor_api::openapi_service(compose(&pool)).spec())
+    let ports = composition::ports(&pool)?;
+    let context = composition::api_context(
+        &Config::for_database("postgres://spec@127.0.0.1/spec"),
+        &pool,
+        &ports,
+    )?;
+    Ok(prosektor_api::openapi_service(&context).spec())
 }

@@ -28,6 +28,19 @@ pub struct Config {
     /// Most connections in the database pool.
     #[arg(long, env = "PROSEKTOR_DB_MAX_CONNECTIONS", default_value_t = 16)]
     pub db_max_connections: u32,
+
+    /// Secret that signs bearer tokens (at least 32 bytes). Unset: a random one per process, so
+    /// tokens do not survive a restart and are not accepted by other instances.
+    #[arg(long, env = "PROSEKTOR_JWT_SECRET", hide_env_values = true)]
+    pub jwt_secret: Option<String>,
+
+    /// How long a bearer token is valid, in seconds.
+    #[arg(long, env = "PROSEKTOR_TOKEN_TTL_SECS", default_value_t = 12 * 60 * 60)]
+    pub token_ttl_secs: u64,
+
+    /// Seed the demo admin and tenant (once). Default: only with the embedded PostgreSQL.
+    #[arg(long, env = "PROSEKTOR_DEMO_SEED")]
+    pub demo_seed: Option<bool>,
 }
 
 impl Config {
@@ -39,6 +52,9 @@ impl Config {
             data_dir: PathBuf::from(".data"),
             embedded_pg_port: 54329,
             db_max_connections: 16,
+            jwt_secret: None,
+            token_ttl_secs: 3600,
+            demo_seed: Some(false),
         }
     }
 }
@@ -54,6 +70,9 @@ impl std::fmt::Debug for Config {
             .field("data_dir", &self.data_dir)
             .field("embedded_pg_port", &self.embedded_pg_port)
             .field("db_max_connections", &self.db_max_connections)
+            .field("jwt_secret", &self.jwt_secret.as_ref().map(|_| "***"))
+            .field("token_ttl_secs", &self.token_ttl_secs)
+            .field("demo_seed", &self.demo_seed)
             .finish()
     }
 }
@@ -86,7 +105,10 @@ mod tests {
             redact_password("postgres://app@db/prosektor"),
             "postgres://app@db/prosektor"
         );
-        let config = Config::for_database("postgres://app:s3cr3t@db/prosektor");
-        assert!(!format!("{config:?}").contains("s3cr3t"));
+        let mut config = Config::for_database("postgres://app:s3cr3t@db/prosektor");
+        config.jwt_secret = Some("token-signing-secret-token-signing".into());
+        let debug = format!("{config:?}");
+        assert!(!debug.contains("s3cr3t"));
+        assert!(!debug.contains("token-signing-secret"));
     }
 }

@@ -12,7 +12,9 @@
 
 pub mod application;
 pub mod cli;
+mod composition;
 pub mod config;
+pub mod demo;
 pub mod embedded_postgres;
 mod telemetry;
 

@@ -1,0 +1,71 @@
+//! The bearer security scheme and [`Authenticator`], which turns a token into the acting user:
+//! the token must verify, and its user must exist, not be deleted, and still have the session
+//! version the token carries (so logout-everywhere, password and role changes and deletion take
+//! effect on the next request).
+
+use std::sync::Arc;
+
+use poem_openapi::SecurityScheme;
+use poem_openapi::auth::Bearer;
+use prosektor_application::Clock;
+use prosektor_application::ports::token::TokenCodec;
+use prosektor_application::services::{Actor, AuthService, ServiceError};
+
+use crate::error::{ApiError, ApiResult};
+
+/// `Authorization: Bearer <token>`, a token from `POST /api/v1/auth/login`.
+#[derive(Debug, SecurityScheme)]
+#[oai(ty = "bearer", bearer_format = "JWT")]
+pub struct BearerAuth(pub Bearer);
+
+/// Checks bearer tokens against the token codec and the user row.
+#[derive(Clone)]
+pub struct Authenticator {
+    tokens: Arc<dyn TokenCodec>,
+    auth: AuthService,
+    clock: Arc<dyn Clock>,
+}
+
+impl std::fmt::Debug for Authenticator {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Authenticator").finish_non_exhaustive()
+    }
+}
+
+impl Authenticator {
+    /// An authenticator verifying with `tokens` and `auth` at the `clock`'s time.
+    pub fn new(tokens: Arc<dyn TokenCodec>, auth: AuthService, clock: Arc<dyn Clock>) -> Self {
+        Self {
+            tokens,
+            auth,
+            clock,
+        }
+    }
+
+    /// The acting user of a request.
+    ///
+    /// # Errors
+    /// `401` for a bad or expired token, or a deleted user or outdated session; `500` when the
+    /// user cannot be read.
+    pub async fn actor(&self, bearer: &BearerAuth) -> ApiResult<Actor> {
+        let claims = self
+            .tokens
+            .verify(&bearer.0.token, self.clock.now())
+            .map_err(|_| ApiError::unauthenticated())?;
+        self.auth
+            .authenticate(claims.user_id, claims.session_version)
+            .await
+            .map_err(|error| match error {
+                ServiceError::Unauthenticated | ServiceError::NotFound => {
+                    ApiError::unauthenticated()
+                }
+                other => ApiError::from(other),
+            })
+    }
+
+    /// A new token for the user's current session version.
+    pub fn issue(&self, user: &prosektor_domain::User) -> String {
+        self.tokens
+            .issue(user.id(), user.session_version(), self.clock.now())
+    }
+}

@@ -1,0 +1,3 @@
+//! The API's operations, one module per resource.
+
+pub mod auth;

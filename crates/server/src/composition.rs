@@ -1,0 +1,91 @@
+//! Wiring: the PostgreSQL adapters, the argon2 hasher, the JWT codec, the clock and the id
+//! generator, plugged into the ports of the use-case services and the HTTP API.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context;
+use prosektor_api::ApiContext;
+use prosektor_api::auth::bearer::Authenticator;
+use prosektor_api::auth::jwt::JwtCodec;
+use prosektor_api::auth::rate_limit::{LoginRateLimiter, RateLimit};
+use prosektor_application::services::{Ports, Services};
+use prosektor_application::{SystemClock, UuidV7Generator};
+use prosektor_persistence::{
+    Argon2Hasher, DatabaseConnection, PgCompanyRepository, PgDailyStatsRepository,
+    PgInvoiceRepository, PgUserRepository, PgWebProjectRepository, PostgresReadiness,
+};
+
+use crate::config::Config;
+
+/// Failed logins allowed per client address within the window (per email it is
+/// [`RateLimit::default`]'s).
+const ADDRESS_FAILURES: u32 = 50;
+
+/// Every port implemented on `pool` (and the system's clock, ids and argon2).
+///
+/// # Errors
+/// When the argon2 parameters are refused.
+pub fn ports(pool: &DatabaseConnection) -> anyhow::Result<Ports> {
+    Ok(Ports {
+        users: Arc::new(PgUserRepository::new(pool.clone())),
+        companies: Arc::new(PgCompanyRepository::new(pool.clone())),
+        invoices: Arc::new(PgInvoiceRepository::new(pool.clone())),
+        projects: Arc::new(PgWebProjectRepository::new(pool.clone())),
+        stats: Arc::new(PgDailyStatsRepository::new(pool.clone())),
+        hasher: Arc::new(Argon2Hasher::new().context("configuring argon2")?),
+        clock: Arc::new(SystemClock),
+        ids: Arc::new(UuidV7Generator),
+    })
+}
+
+/// The API's context over `ports`.
+///
+/// # Errors
+/// When the configured token secret is too short.
+pub fn api_context(
+    config: &Config,
+    pool: &DatabaseConnection,
+    ports: &Ports,
+) -> anyhow::Result<ApiContext> {
+    let services = Services::new(ports);
+    let secret = match &config.jwt_secret {
+        Some(secret) => secret.as_bytes().to_vec(),
+        None => {
+            tracing::warn!(
+                "PROSEKTOR_JWT_SECRET is not set: using a random secret, so tokens end with this process"
+            );
+            random_secret()
+        }
+    };
+    let codec = JwtCodec::new(&secret, Duration::from_secs(config.token_ttl_secs))
+        .context("PROSEKTOR_JWT_SECRET")?;
+    let limit = RateLimit::default();
+    Ok(ApiContext {
+        authenticator: Authenticator::new(
+            Arc::new(codec),
+            services.auth.clone(),
+            ports.clock.clone(),
+        ),
+        services,
+        email_limiter: Arc::new(LoginRateLimiter::new(limit)),
+        address_limiter: Arc::new(LoginRateLimiter::new(RateLimit {
+            max_failures: ADDRESS_FAILURES,
+            ..limit
+        })),
+        readiness: Arc::new(PostgresReadiness::new(pool.clone())),
+        clock: ports.clock.clone(),
+    })
+}
+
+/// 256 random bits from the operating system (two v4 UUIDs carry 244 of them).
+fn random_secret() -> Vec<u8> {
+    [
+        uuid::Uuid::new_v4(),
+        uuid::Uuid::new_v4(),
+        uuid::Uuid::new_v4(),
+    ]
+    .iter()
+    .flat_map(|uuid| uuid.as_bytes().to_vec())
+    .collect()
+}
