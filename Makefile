@@ -5,7 +5,7 @@
 CARGO ?= cargo
 SERVER = $(CARGO) run --quiet -p prosektor-server --
 
-.PHONY: run test lint fmt fmt-check clippy domain-purity migrate migrate-down openapi doc build test-prereqs
+.PHONY: run test fuzz lint fmt fmt-check clippy domain-purity migrate migrate-down openapi doc build test-prereqs
 
 ## Start the server (embedded PostgreSQL under ./.data unless DATABASE_URL is set).
 run:
@@ -15,6 +15,10 @@ run:
 test: test-prereqs
 	$(CARGO) nextest run --workspace --all-features --no-fail-fast
 	$(CARGO) test --workspace --all-features --doc
+
+## Fuzz the running server against docs/openapi.json with schemathesis (no 5xx, responses match).
+fuzz:
+	@scripts/fuzz.sh
 
 test-prereqs:
 	@scripts/test-prereqs.sh

@@ -2,7 +2,7 @@
 //! with every error (the framework's too) answered as a problem document.
 
 use poem::middleware::Tracing;
-use poem::{Endpoint, EndpointExt, Route};
+use poem::{Endpoint, EndpointExt, IntoResponse, Route};
 use poem_openapi::OpenApiService;
 
 use crate::context::ApiContext;
@@ -37,10 +37,21 @@ pub fn openapi_service(context: &ApiContext) -> OpenApiService<Apis, ()> {
     )
 }
 
+/// The exact OpenAPI document the server serves (and `docs/openapi.json` holds).
+pub fn openapi_json(context: &ApiContext) -> String {
+    crate::spec::exact_spec(&openapi_service(context).spec())
+}
+
 /// The HTTP application: operations, `/api/v1/openapi.json` and Swagger UI at `/docs`.
 pub fn app(context: &ApiContext) -> impl Endpoint + 'static {
     let service = openapi_service(context);
-    let spec = service.spec_endpoint();
+    let document = openapi_json(context);
+    let spec = poem::endpoint::make_sync(move |_| {
+        document
+            .clone()
+            .with_content_type("application/json")
+            .into_response()
+    });
     let docs = service.swagger_ui();
     Route::new()
         .nest(SPEC_PATH, spec)

@@ -22,8 +22,11 @@ pub mod endpoints;
 pub mod error;
 mod health;
 mod pagination;
+mod spec;
 mod tags;
 
-pub use app::{BASE_PATH, DOCS_PATH, MAX_BODY_BYTES, SPEC_PATH, app, openapi_service};
+pub use app::{
+    BASE_PATH, DOCS_PATH, MAX_BODY_BYTES, SPEC_PATH, app, openapi_json, openapi_service,
+};
 pub use context::ApiContext;
 pub use health::{HealthApi, HealthState, HealthStatus};

@@ -136,5 +136,5 @@ pub async fn openapi_json() -> anyhow::Result<String> {
         &pool,
         &ports,
     )?;
-    Ok(prosektor_api::openapi_service(&context).spec())
+    Ok(prosektor_api::openapi_json(&context))
 }

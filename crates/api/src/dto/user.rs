@@ -10,6 +10,7 @@ use prosektor_domain::{
 use uuid::Uuid;
 
 use super::enums::{LocaleDto, RoleDto, ThemeDto};
+use super::text::Text;
 use crate::convert::field;
 use crate::error::ApiResult;
 
@@ -147,20 +148,20 @@ impl From<&UserAccount> for AccountDto {
 #[oai(rename = "ProfilePatch", deny_unknown_fields)]
 pub struct ProfilePatchDto {
     /// Given name (1 to 100 characters).
-    #[oai(default)]
-    pub first_name: MaybeUndefined<String>,
+    #[oai(default, validator(max_length = 100, pattern = r"\S"))]
+    pub first_name: MaybeUndefined<Text>,
     /// Middle name (1 to 100 characters).
-    #[oai(default)]
-    pub middle_name: MaybeUndefined<String>,
+    #[oai(default, validator(max_length = 100, pattern = r"\S"))]
+    pub middle_name: MaybeUndefined<Text>,
     /// Family name (1 to 100 characters).
-    #[oai(default)]
-    pub last_name: MaybeUndefined<String>,
+    #[oai(default, validator(max_length = 100, pattern = r"\S"))]
+    pub last_name: MaybeUndefined<Text>,
     /// Phone; Turkish input such as `0532 123 45 67` is normalised to E.164.
     #[oai(default)]
-    pub phone: MaybeUndefined<String>,
+    pub phone: MaybeUndefined<Text>,
     /// Profile picture, an https URL.
     #[oai(default)]
-    pub avatar_url: MaybeUndefined<String>,
+    pub avatar_url: MaybeUndefined<Text>,
     /// Preference keys to overwrite.
     pub preferences: Option<PreferencesDto>,
 }
@@ -185,7 +186,7 @@ impl ProfilePatchDto {
 /// One patch field: absent keeps (`None`), `null` clears (`Some(None)`), a value sets.
 fn change<T>(
     name: &'static str,
-    value: MaybeUndefined<String>,
+    value: MaybeUndefined<Text>,
     parse: impl FnOnce(&str) -> DomainResult<T>,
 ) -> ApiResult<Option<Option<T>>> {
     Ok(match value {

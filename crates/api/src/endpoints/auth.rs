@@ -9,6 +9,7 @@ use poem_openapi::{ApiResponse, Object, OpenApi};
 
 use crate::auth::bearer::BearerAuth;
 use crate::context::ApiContext;
+use crate::dto::text::Text;
 use crate::dto::user::{AccountDto, ProfileDto, ProfilePatchDto, UserDto};
 use crate::error::{ApiError, ApiResult};
 use crate::tags::ApiTags;
@@ -32,10 +33,10 @@ impl AuthApi {
 struct LoginRequest {
     /// Login email (case and surrounding spaces do not matter).
     #[oai(validator(max_length = 255))]
-    email: String,
+    email: Text,
     /// Password.
     #[oai(validator(max_length = 1024))]
-    password: String,
+    password: Text,
 }
 
 /// A bearer token and the user it was issued to.
@@ -55,10 +56,10 @@ struct TokenResponse {
 struct ChangePasswordRequest {
     /// The current password.
     #[oai(validator(max_length = 1024))]
-    current_password: String,
+    current_password: Text,
     /// The new password: 10 to 128 characters.
     #[oai(validator(max_length = 1024))]
-    new_password: String,
+    new_password: Text,
 }
 
 /// Logged out everywhere.

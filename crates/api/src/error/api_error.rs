@@ -28,6 +28,12 @@ pub enum ApiError {
     /// A uniqueness rule, a state machine, or a concurrent request refused the change.
     #[oai(status = 409, content_type = "application/problem+json")]
     Conflict(Json<Problem>),
+    /// The body is larger than the API accepts (1 MiB).
+    #[oai(status = 413, content_type = "application/problem+json")]
+    PayloadTooLarge(Json<Problem>),
+    /// The body is not `application/json`.
+    #[oai(status = 415, content_type = "application/problem+json")]
+    UnsupportedMediaType(Json<Problem>),
     /// The request is well formed, but a value breaks a rule; `errors` lists the fields.
     #[oai(status = 422, content_type = "application/problem+json")]
     Unprocessable(Json<Problem>),
@@ -163,6 +169,8 @@ mod tests {
             | ApiError::Forbidden(Json(p))
             | ApiError::NotFound(Json(p))
             | ApiError::Conflict(Json(p))
+            | ApiError::PayloadTooLarge(Json(p))
+            | ApiError::UnsupportedMediaType(Json(p))
             | ApiError::Unprocessable(Json(p))
             | ApiError::TooManyRequests(Json(p), _)
             | ApiError::Internal(Json(p)) => p,

@@ -1,0 +1,145 @@
+//! The OpenAPI document as served and committed: poem-openapi's generated document, made exact in
+//! two ways that its derive macros cannot express.
+//!
+//! 1. Optional properties are serialized as `null` when absent, so every property that is not
+//!    `required` is marked `nullable` (OpenAPI 3.0), wrapping a `$ref` in `allOf` as 3.0 requires.
+//! 2. Every request body refuses unknown fields (`deny_unknown_fields` is the convention for all
+//!    request bodies), so each object schema reachable from a request body gets
+//!    `additionalProperties: false`.
+//!
+//! Generated clients and schemathesis then see exactly what the server does.
+
+use std::collections::BTreeSet;
+
+use serde_json::{Map, Value, json};
+
+/// The exact document for poem-openapi's generated `spec`.
+///
+/// # Panics
+/// Never for a document poem-openapi generated (it is always valid JSON).
+pub fn exact_spec(generated: &str) -> String {
+    let mut spec: Value = serde_json::from_str(generated).expect("poem-openapi emits valid JSON");
+    let strict = request_schemas(&spec);
+    if let Some(schemas) = spec
+        .pointer_mut("/components/schemas")
+        .and_then(Value::as_object_mut)
+    {
+        for (name, schema) in schemas.iter_mut() {
+            mark_nullable(schema);
+            if strict.contains(name) {
+                if let Some(object) = schema.as_object_mut() {
+                    object.insert("additionalProperties".into(), Value::Bool(false));
+                }
+            }
+        }
+    }
+    serde_json::to_string_pretty(&spec).expect("a JSON value serializes")
+}
+
+/// Marks every property of `schema` that is not `required` as nullable.
+fn mark_nullable(schema: &mut Value) {
+    let required: BTreeSet<String> = schema
+        .get("required")
+        .and_then(Value::as_array)
+        .map(|names| {
+            names
+                .iter()
+                .filter_map(Value::as_str)
+                .map(str::to_owned)
+                .collect()
+        })
+        .unwrap_or_default();
+    let Some(properties) = schema.get_mut("properties").and_then(Value::as_object_mut) else {
+        return;
+    };
+    for (name, property) in properties.iter_mut() {
+        if required.contains(name) {
+            continue;
+        }
+        if let Some(reference) = property.get("$ref").cloned() {
+            let mut wrapped = Map::new();
+            wrapped.insert("allOf".into(), json!([{ "$ref": reference }]));
+            wrapped.insert("nullable".into(), Value::Bool(true));
+            if let Some(description) = property.get("description").cloned() {
+                wrapped.insert("description".into(), description);
+            }
+            *property = Value::Object(wrapped);
+        } else if let Some(object) = property.as_object_mut() {
+            object.insert("nullable".into(), Value::Bool(true));
+        }
+    }
+}
+
+/// The names of the component schemas reachable from any request body.
+fn request_schemas(spec: &Value) -> BTreeSet<String> {
+    let mut pending: Vec<String> = Vec::new();
+    for operation in spec
+        .get("paths")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flat_map(|paths| paths.values())
+        .filter_map(Value::as_object)
+        .flat_map(|methods| methods.values())
+    {
+        if let Some(body) = operation.get("requestBody") {
+            collect_refs(body, &mut pending);
+        }
+    }
+    let mut seen = BTreeSet::new();
+    while let Some(name) = pending.pop() {
+        if seen.insert(name.clone()) {
+            if let Some(schema) = spec.pointer(&format!("/components/schemas/{name}")) {
+                collect_refs(schema, &mut pending);
+            }
+        }
+    }
+    seen
+}
+
+/// Pushes the component names of every `$ref` inside `value`.
+fn collect_refs(value: &Value, names: &mut Vec<String>) {
+    match value {
+        Value::Object(object) => {
+            if let Some(reference) = object.get("$ref").and_then(Value::as_str) {
+                if let Some(name) = reference.strip_prefix("#/components/schemas/") {
+                    names.push(name.to_owned());
+                }
+            }
+            object.values().for_each(|child| collect_refs(child, names));
+        }
+        Value::Array(items) => items.iter().for_each(|child| collect_refs(child, names)),
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn optional_properties_are_nullable_and_request_bodies_strict() {
+        let generated = json!({
+            "paths": {"/x": {"post": {
+                "requestBody": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/In"}}}},
+                "responses": {"200": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Out"}}}}}
+            }}},
+            "components": {"schemas": {
+                "In": {"type": "object", "required": ["a"], "properties": {
+                    "a": {"type": "string"}, "nested": {"$ref": "#/components/schemas/Nested"}}},
+                "Nested": {"type": "object", "properties": {"b": {"type": "boolean"}}},
+                "Out": {"type": "object", "properties": {"c": {"type": "integer"}}}
+            }}
+        });
+        let exact: Value = serde_json::from_str(&exact_spec(&generated.to_string())).unwrap();
+        let schemas = &exact["components"]["schemas"];
+        assert_eq!(schemas["In"]["additionalProperties"], json!(false));
+        assert_eq!(schemas["Nested"]["additionalProperties"], json!(false));
+        assert_eq!(schemas["Out"].get("additionalProperties"), None);
+        assert_eq!(schemas["In"]["properties"]["a"].get("nullable"), None);
+        assert_eq!(
+            schemas["In"]["properties"]["nested"],
+            json!({"allOf": [{"$ref": "#/components/schemas/Nested"}], "nullable": true})
+        );
+        assert_eq!(schemas["Out"]["properties"]["c"]["nullable"], json!(true));
+    }
+}
