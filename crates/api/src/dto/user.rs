@@ -148,19 +148,17 @@ impl From<&UserAccount> for AccountDto {
 #[oai(rename = "ProfilePatch", deny_unknown_fields)]
 pub struct ProfilePatchDto {
     /// Given name (1 to 100 characters).
-    #[oai(default, validator(max_length = 100, pattern = r"\S"))]
+    #[oai(validator(max_length = 100, pattern = r"\S"))]
     pub first_name: MaybeUndefined<Text>,
     /// Middle name (1 to 100 characters).
-    #[oai(default, validator(max_length = 100, pattern = r"\S"))]
+    #[oai(validator(max_length = 100, pattern = r"\S"))]
     pub middle_name: MaybeUndefined<Text>,
     /// Family name (1 to 100 characters).
-    #[oai(default, validator(max_length = 100, pattern = r"\S"))]
+    #[oai(validator(max_length = 100, pattern = r"\S"))]
     pub last_name: MaybeUndefined<Text>,
     /// Phone; Turkish input such as `0532 123 45 67` is normalised to E.164.
-    #[oai(default)]
     pub phone: MaybeUndefined<Text>,
     /// Profile picture, an https URL.
-    #[oai(default)]
     pub avatar_url: MaybeUndefined<Text>,
     /// Preference keys to overwrite.
     pub preferences: Option<PreferencesDto>,
