@@ -16,7 +16,7 @@ pub mod ports;
 pub mod services;
 
 pub use ports::clock::{Clock, SystemClock};
-pub use ports::company::{CompanyRepository, SearchText};
+pub use ports::company::{CompanyRepository, DetailsPart, SearchText};
 pub use ports::error::{Conflict, RepositoryError, RepositoryResult};
 pub use ports::ids::{IdGenerator, UuidV7Generator};
 pub use ports::invoice::{InvoiceFilter, InvoiceRepository, InvoiceSummary, NewInvoice};

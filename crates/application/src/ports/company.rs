@@ -44,6 +44,15 @@ impl SearchText {
     }
 }
 
+/// The independently edited parts of a company's details.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DetailsPart {
+    /// Address, city, contact email and phone (the company's own clients may edit these).
+    Contact,
+    /// Danger class and NACE code (admins only).
+    Classification,
+}
+
 /// Stores companies (the tenants) and their one-to-one details.
 #[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
 #[async_trait]
@@ -78,11 +87,17 @@ pub trait CompanyRepository: Send + Sync {
         id: CompanyId,
     ) -> RepositoryResult<CompanyDetails>;
 
-    /// Replaces the details of their company.
+    /// Saves one part of the details of their company (only that part's columns are written, so
+    /// a client's contact change and an admin's classification change made at the same moment
+    /// both survive).
     ///
     /// # Errors
     /// `NotFound` when the company does not exist; `Unavailable`.
-    async fn save_details(&self, details: &CompanyDetails) -> RepositoryResult<()>;
+    async fn save_details(
+        &self,
+        details: &CompanyDetails,
+        part: DetailsPart,
+    ) -> RepositoryResult<()>;
 
     /// Companies in `scope`, by name then id.
     ///

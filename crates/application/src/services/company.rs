@@ -11,7 +11,7 @@ use super::actor::Actor;
 use super::error::ServiceResult;
 use super::patch;
 use crate::ports::clock::Clock;
-use crate::ports::company::{CompanyRepository, SearchText};
+use crate::ports::company::{CompanyRepository, DetailsPart, SearchText};
 use crate::ports::ids::IdGenerator;
 use crate::ports::page::{Page, PageRequest};
 
@@ -153,7 +153,7 @@ impl CompanyService {
         update: ContactDetailsUpdate,
     ) -> ServiceResult<CompanyDetails> {
         actor.check_tenant(id)?;
-        self.modify_details(actor, id, |details| {
+        self.modify_details(actor, id, DetailsPart::Contact, |details| {
             patch(&mut details.address, update.address);
             patch(&mut details.city, update.city);
             patch(&mut details.contact_email, update.contact_email);
@@ -173,7 +173,7 @@ impl CompanyService {
         update: ClassificationUpdate,
     ) -> ServiceResult<CompanyDetails> {
         actor.require_admin()?;
-        self.modify_details(actor, id, |details| {
+        self.modify_details(actor, id, DetailsPart::Classification, |details| {
             patch(&mut details.danger_class, update.danger_class);
             patch(&mut details.nace_code, update.nace_code);
         })
@@ -202,16 +202,17 @@ impl CompanyService {
         Ok(self.companies.search(text, page).await?)
     }
 
-    /// Reads the details in the actor's scope, changes them and saves them.
+    /// Reads the details in the actor's scope, changes them and saves the changed `part`.
     async fn modify_details(
         &self,
         actor: &Actor,
         id: CompanyId,
+        part: DetailsPart,
         change: impl FnOnce(&mut CompanyDetails),
     ) -> ServiceResult<CompanyDetails> {
         let mut details = self.companies.get_details(actor.scope(), id).await?;
         change(&mut details);
-        self.companies.save_details(&details).await?;
+        self.companies.save_details(&details, part).await?;
         Ok(details)
     }
 }

@@ -66,12 +66,13 @@ impl From<&CompanyDetails> for ActiveModel {
     }
 }
 
-/// Every column but the key: what an upsert of the details replaces.
-pub(crate) const DETAIL_COLUMNS: [Column; 6] = [
+/// The columns of the contact part (editable by the company's own clients).
+pub(crate) const CONTACT_COLUMNS: [Column; 4] = [
     Column::Address,
     Column::City,
-    Column::DangerClass,
-    Column::NaceCode,
     Column::ContactEmail,
     Column::ContactPhone,
 ];
+
+/// The columns of the classification part (admins only).
+pub(crate) const CLASSIFICATION_COLUMNS: [Column; 2] = [Column::DangerClass, Column::NaceCode];

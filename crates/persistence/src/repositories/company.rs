@@ -7,7 +7,7 @@
 
 use async_trait::async_trait;
 use prosektor_application::{
-    CompanyRepository, Page, PageRequest, RepositoryResult, SearchText, TenantScope,
+    CompanyRepository, DetailsPart, Page, PageRequest, RepositoryResult, SearchText, TenantScope,
 };
 use prosektor_domain::{Company, CompanyDetails, CompanyId, CompanyStatus};
 use sea_orm::ActiveValue::NotSet;
@@ -112,12 +112,22 @@ impl CompanyRepository for PgCompanyRepository {
     }
 
     #[tracing::instrument(skip_all)]
-    async fn save_details(&self, details: &CompanyDetails) -> RepositoryResult<()> {
-        // An upsert: a company whose details row is missing gets one; a missing company is a
-        // foreign-key violation, which `map_db_err` reports as `NotFound`.
-        let upsert = OnConflict::column(company_details::Column::CompanyId)
-            .update_columns(company_details::DETAIL_COLUMNS)
-            .to_owned();
+    async fn save_details(
+        &self,
+        details: &CompanyDetails,
+        part: DetailsPart,
+    ) -> RepositoryResult<()> {
+        // An upsert writing only `part`'s columns of an existing row: a concurrent save of the
+        // other part is not overwritten. A company whose details row is missing gets one; a
+        // missing company is a foreign-key violation, which `map_db_err` reports as `NotFound`.
+        let upsert = match part {
+            DetailsPart::Contact => OnConflict::column(company_details::Column::CompanyId)
+                .update_columns(company_details::CONTACT_COLUMNS)
+                .to_owned(),
+            DetailsPart::Classification => OnConflict::column(company_details::Column::CompanyId)
+                .update_columns(company_details::CLASSIFICATION_COLUMNS)
+                .to_owned(),
+        };
         company_details::Entity::insert(company_details::ActiveModel::from(details))
             .on_conflict(upsert)
             .exec_without_returning(&self.db)

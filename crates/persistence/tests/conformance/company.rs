@@ -4,7 +4,7 @@
 mod search;
 
 use prosektor_application::{
-    CompanyRepository, Conflict, Cursor, PageRequest, RepositoryError, TenantScope,
+    CompanyRepository, Conflict, Cursor, DetailsPart, PageRequest, RepositoryError, TenantScope,
 };
 use prosektor_domain::{
     Address, City, Company, CompanyDetails, CompanyId, CompanyName, CompanyStatus, DangerClass,
@@ -162,33 +162,52 @@ async fn save_is_conditional_on_the_expected_status() {
 }
 
 #[tokio::test]
-async fn save_details_replaces_every_field() {
+async fn each_part_of_the_details_is_saved_without_touching_the_other() {
     let db = support::database().await;
     let repo = PgCompanyRepository::new(db.connection().clone());
     let company = stored(&repo, new_company("Acme", None)).await;
+    let read = || repo.get_details(TenantScope::All, company.id());
 
-    let details = full_details(company.id());
-    repo.save_details(&details).await.unwrap();
-    assert_eq!(
-        repo.get_details(TenantScope::All, company.id())
-            .await
-            .unwrap(),
-        details
-    );
-    let cleared = CompanyDetails {
+    let full = full_details(company.id());
+    repo.save_details(&full, DetailsPart::Contact)
+        .await
+        .unwrap();
+    repo.save_details(&full, DetailsPart::Classification)
+        .await
+        .unwrap();
+    assert_eq!(read().await.unwrap(), full);
+
+    // Two edits read the same row; each saves only its part, so neither undoes the other.
+    let contact_edit = CompanyDetails {
         city: Some(City::parse("Ankara").unwrap()),
-        ..CompanyDetails::empty(company.id())
+        address: None,
+        ..full.clone()
     };
-    repo.save_details(&cleared).await.unwrap();
+    let classification_edit = CompanyDetails {
+        danger_class: None,
+        nace_code: None,
+        ..full.clone()
+    };
+    repo.save_details(&contact_edit, DetailsPart::Contact)
+        .await
+        .unwrap();
+    repo.save_details(&classification_edit, DetailsPart::Classification)
+        .await
+        .unwrap();
     assert_eq!(
-        repo.get_details(TenantScope::All, company.id())
-            .await
-            .unwrap(),
-        cleared
+        read().await.unwrap(),
+        CompanyDetails {
+            danger_class: None,
+            nace_code: None,
+            ..contact_edit
+        }
     );
     assert_eq!(
-        repo.save_details(&CompanyDetails::empty(CompanyId::new_v7()))
-            .await,
+        repo.save_details(
+            &CompanyDetails::empty(CompanyId::new_v7()),
+            DetailsPart::Contact
+        )
+        .await,
         Err(RepositoryError::NotFound)
     );
 }

@@ -83,7 +83,7 @@ async fn attempt(action: Action, actor: &Actor, allowed: bool) -> ServiceResult<
             Action::UpdateContactDetails,
             Action::UpdateClassification,
         ]))
-        .returning(|_| Ok(()));
+        .returning(|_, _| Ok(()));
     let scope = actor.scope();
     companies
         .expect_list()
@@ -231,16 +231,17 @@ async fn contact_and_classification_updates_touch_only_their_fields() {
     let saved_email = email.clone();
     companies
         .expect_save_details()
-        .withf(move |details| {
-            *details
-                == CompanyDetails {
-                    contact_email: Some(saved_email.clone()),
-                    city: None,
-                    ..stored_details()
-                }
+        .withf(move |details, part| {
+            *part == DetailsPart::Contact
+                && *details
+                    == CompanyDetails {
+                        contact_email: Some(saved_email.clone()),
+                        city: None,
+                        ..stored_details()
+                    }
         })
         .times(1)
-        .returning(|_| Ok(()));
+        .returning(|_, _| Ok(()));
     let update = ContactDetailsUpdate {
         contact_email: Some(Some(email)),
         city: Some(None),
@@ -256,16 +257,17 @@ async fn contact_and_classification_updates_touch_only_their_fields() {
 
     let mut repo = repository();
     repo.expect_save_details()
-        .withf(|details| {
-            *details
-                == CompanyDetails {
-                    danger_class: Some(DangerClass::VeryDangerous),
-                    nace_code: Some(NaceCode::parse("86.90").unwrap()),
-                    ..stored_details()
-                }
+        .withf(|details, part| {
+            *part == DetailsPart::Classification
+                && *details
+                    == CompanyDetails {
+                        danger_class: Some(DangerClass::VeryDangerous),
+                        nace_code: Some(NaceCode::parse("86.90").unwrap()),
+                        ..stored_details()
+                    }
         })
         .times(1)
-        .returning(|_| Ok(()));
+        .returning(|_, _| Ok(()));
     let update = ClassificationUpdate {
         danger_class: Some(Some(DangerClass::VeryDangerous)),
         nace_code: Some(NaceCode::parse("86.90").ok()),
