@@ -4,13 +4,11 @@ use chrono::{DateTime, Utc};
 use poem_openapi::Object;
 use poem_openapi::types::MaybeUndefined;
 use prosektor_application::services::{ProfilePatch, UserAccount};
-use prosektor_domain::{
-    AvatarUrl, DomainResult, PersonName, Phone, Preferences, User, UserProfile,
-};
+use prosektor_domain::{AvatarUrl, PersonName, Phone, Preferences, User, UserProfile};
 use uuid::Uuid;
 
 use super::enums::{LocaleDto, RoleDto, ThemeDto};
-use crate::convert::field;
+use crate::convert::change;
 use crate::error::ApiResult;
 
 /// A user (never with a password or hash).
@@ -147,19 +145,14 @@ impl From<&UserAccount> for AccountDto {
 #[oai(rename = "ProfilePatch", deny_unknown_fields)]
 pub struct ProfilePatchDto {
     /// Given name (1 to 100 characters).
-    #[oai(default)]
     pub first_name: MaybeUndefined<String>,
     /// Middle name (1 to 100 characters).
-    #[oai(default)]
     pub middle_name: MaybeUndefined<String>,
     /// Family name (1 to 100 characters).
-    #[oai(default)]
     pub last_name: MaybeUndefined<String>,
     /// Phone; Turkish input such as `0532 123 45 67` is normalised to E.164.
-    #[oai(default)]
     pub phone: MaybeUndefined<String>,
     /// Profile picture, an https URL.
-    #[oai(default)]
     pub avatar_url: MaybeUndefined<String>,
     /// Preference keys to overwrite.
     pub preferences: Option<PreferencesDto>,
@@ -180,17 +173,4 @@ impl ProfilePatchDto {
             preferences: self.preferences.unwrap_or_default().into(),
         })
     }
-}
-
-/// One patch field: absent keeps (`None`), `null` clears (`Some(None)`), a value sets.
-fn change<T>(
-    name: &'static str,
-    value: MaybeUndefined<String>,
-    parse: impl FnOnce(&str) -> DomainResult<T>,
-) -> ApiResult<Option<Option<T>>> {
-    Ok(match value {
-        MaybeUndefined::Undefined => None,
-        MaybeUndefined::Null => Some(None),
-        MaybeUndefined::Value(value) => Some(Some(field(name, parse(&value))?)),
-    })
 }
