@@ -1,6 +1,9 @@
 //! End-to-end suites: the real server, in-process on a free port, against its own freshly migrated
 //! PostgreSQL database, driven over HTTP.
 
+mod companies;
+mod fixtures;
 mod health;
 mod openapi;
 mod support;
+mod users;
