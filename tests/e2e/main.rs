@@ -2,6 +2,9 @@
 //! PostgreSQL database, driven over HTTP.
 
 mod auth;
+mod companies;
+mod fixtures;
 mod health;
 mod openapi;
 mod support;
+mod users;

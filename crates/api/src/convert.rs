@@ -1,6 +1,7 @@
 //! From request values to domain values, naming the request's field when the domain refuses one
 //! (a value object names itself, e.g. `phone`, not knowing it was `contact_phone`).
 
+use poem_openapi::types::MaybeUndefined;
 use prosektor_application::services::ServiceError;
 use prosektor_domain::{DomainError, DomainResult};
 
@@ -33,6 +34,23 @@ pub fn optional<T>(
     parse: impl FnOnce(&str) -> DomainResult<T>,
 ) -> ApiResult<Option<T>> {
     value.map(|value| field(name, parse(value))).transpose()
+}
+
+/// One field of a PATCH body parsed with `parse`: absent keeps (`None`), `null` clears
+/// (`Some(None)`), a value sets (`Some(Some(value))`).
+///
+/// # Errors
+/// As [`field`].
+pub fn change<T, S: AsRef<str>>(
+    name: &'static str,
+    value: MaybeUndefined<S>,
+    parse: impl FnOnce(&str) -> DomainResult<T>,
+) -> ApiResult<Option<Option<T>>> {
+    Ok(match value {
+        MaybeUndefined::Undefined => None,
+        MaybeUndefined::Null => Some(None),
+        MaybeUndefined::Value(value) => Some(Some(field(name, parse(value.as_ref()))?)),
+    })
 }
 
 #[cfg(test)]

@@ -11,6 +11,11 @@
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
+#![allow(
+    clippy::result_large_err,
+    reason = "`ApiError` is the problem response itself, held by value as poem-openapi's \
+              `ApiResponse` wants it, and built at most once per request"
+)]
 
 mod app;
 pub mod auth;

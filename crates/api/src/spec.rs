@@ -26,10 +26,10 @@ pub fn exact_spec(generated: &str) -> String {
     {
         for (name, schema) in schemas.iter_mut() {
             mark_nullable(schema);
-            if strict.contains(name) {
-                if let Some(object) = schema.as_object_mut() {
-                    object.insert("additionalProperties".into(), Value::Bool(false));
-                }
+            if strict.contains(name)
+                && let Some(object) = schema.as_object_mut()
+            {
+                object.insert("additionalProperties".into(), Value::Bool(false));
             }
         }
     }
@@ -87,10 +87,10 @@ fn request_schemas(spec: &Value) -> BTreeSet<String> {
     }
     let mut seen = BTreeSet::new();
     while let Some(name) = pending.pop() {
-        if seen.insert(name.clone()) {
-            if let Some(schema) = spec.pointer(&format!("/components/schemas/{name}")) {
-                collect_refs(schema, &mut pending);
-            }
+        if seen.insert(name.clone())
+            && let Some(schema) = spec.pointer(&format!("/components/schemas/{name}"))
+        {
+            collect_refs(schema, &mut pending);
         }
     }
     seen
@@ -100,10 +100,12 @@ fn request_schemas(spec: &Value) -> BTreeSet<String> {
 fn collect_refs(value: &Value, names: &mut Vec<String>) {
     match value {
         Value::Object(object) => {
-            if let Some(reference) = object.get("$ref").and_then(Value::as_str) {
-                if let Some(name) = reference.strip_prefix("#/components/schemas/") {
-                    names.push(name.to_owned());
-                }
+            if let Some(name) = object
+                .get("$ref")
+                .and_then(Value::as_str)
+                .and_then(|reference| reference.strip_prefix("#/components/schemas/"))
+            {
+                names.push(name.to_owned());
             }
             object.values().for_each(|child| collect_refs(child, names));
         }

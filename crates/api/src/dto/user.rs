@@ -4,14 +4,12 @@ use chrono::{DateTime, Utc};
 use poem_openapi::Object;
 use poem_openapi::types::MaybeUndefined;
 use prosektor_application::services::{ProfilePatch, UserAccount};
-use prosektor_domain::{
-    AvatarUrl, DomainResult, PersonName, Phone, Preferences, User, UserProfile,
-};
+use prosektor_domain::{AvatarUrl, PersonName, Phone, Preferences, User, UserProfile};
 use uuid::Uuid;
 
 use super::enums::{LocaleDto, RoleDto, ThemeDto};
 use super::text::Text;
-use crate::convert::field;
+use crate::convert::change;
 use crate::error::ApiResult;
 
 /// A user (never with a password or hash).
@@ -179,17 +177,4 @@ impl ProfilePatchDto {
             preferences: self.preferences.unwrap_or_default().into(),
         })
     }
-}
-
-/// One patch field: absent keeps (`None`), `null` clears (`Some(None)`), a value sets.
-fn change<T>(
-    name: &'static str,
-    value: MaybeUndefined<Text>,
-    parse: impl FnOnce(&str) -> DomainResult<T>,
-) -> ApiResult<Option<Option<T>>> {
-    Ok(match value {
-        MaybeUndefined::Undefined => None,
-        MaybeUndefined::Null => Some(None),
-        MaybeUndefined::Value(value) => Some(Some(field(name, parse(&value))?)),
-    })
 }

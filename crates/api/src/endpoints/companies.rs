@@ -1,0 +1,234 @@
+//! `/api/v1/companies`: the tenants. Admins create, search and update companies and classify them;
+//! a client reads only its own company (another company answers `404`, exactly as a missing one),
+//! and may update its contact details and read its dashboard.
+
+use poem_openapi::param::{Path, Query};
+use poem_openapi::payload::Json;
+use poem_openapi::{ApiResponse, OpenApi};
+use prosektor_application::SearchText;
+use prosektor_domain::CompanyId;
+use uuid::Uuid;
+
+use crate::auth::bearer::BearerAuth;
+use crate::context::ApiContext;
+use crate::convert::field;
+use crate::dto::company::{
+    ClassificationDto, CompanyDetailsDto, CompanyDto, CompanyPatchDto, ContactDetailsDto,
+    CreateCompanyDto,
+};
+use crate::dto::dashboard::DashboardDto;
+use crate::dto::page::PageDto;
+use crate::error::ApiResult;
+use crate::pagination::page_request;
+use crate::tags::ApiTags;
+
+/// Company endpoints.
+#[derive(Debug)]
+pub struct CompaniesApi {
+    context: ApiContext,
+}
+
+impl CompaniesApi {
+    /// The endpoints over `context`.
+    pub fn new(context: ApiContext) -> Self {
+        Self { context }
+    }
+}
+
+/// A company was created.
+#[derive(Debug, ApiResponse)]
+enum CompanyCreated {
+    /// The new company, a `LEAD`.
+    #[oai(status = 201)]
+    Created(Json<CompanyDto>),
+}
+
+#[OpenApi(prefix_path = "/api/v1", tag = "ApiTags::Companies")]
+impl CompaniesApi {
+    /// Create a company (admin); it starts as a `LEAD` with empty details. A taken tax id answers
+    /// `409 tax_id_taken`.
+    #[oai(path = "/companies", method = "post", operation_id = "createCompany")]
+    async fn create_company(
+        &self,
+        auth: BearerAuth,
+        body: Json<CreateCompanyDto>,
+    ) -> ApiResult<CompanyCreated> {
+        let actor = self.context.actor(&auth).await?;
+        let new = body.0.into_new_company()?;
+        let company = self.context.services.companies.create(&actor, new).await?;
+        Ok(CompanyCreated::Created(Json((&company).into())))
+    }
+
+    /// List the companies the caller may see (a client: only its own), by name.
+    #[oai(path = "/companies", method = "get", operation_id = "listCompanies")]
+    async fn list_companies(
+        &self,
+        auth: BearerAuth,
+        /// Page size, 1 to 100 (default 20).
+        limit: Query<Option<u32>>,
+        /// The `next_cursor` of the previous page.
+        cursor: Query<Option<String>>,
+    ) -> ApiResult<Json<PageDto<CompanyDto>>> {
+        let actor = self.context.actor(&auth).await?;
+        let page = page_request(limit.0, cursor.0)?;
+        let companies = self.context.services.companies.list(&actor, &page).await?;
+        Ok(Json(PageDto::from_page(companies, |company| {
+            (&company).into()
+        })))
+    }
+
+    /// Search every company by name or tax id (admin): prefix and infix, ignoring case and
+    /// Turkish letters (`sisli` finds `ŞİŞLİ OSGB`); `%` and `_` are literal. By name.
+    #[oai(
+        path = "/companies/search",
+        method = "get",
+        operation_id = "searchCompanies"
+    )]
+    async fn search_companies(
+        &self,
+        auth: BearerAuth,
+        /// The text to look for, 1 to 100 characters after trimming.
+        q: Query<String>,
+        /// Page size, 1 to 100 (default 20).
+        limit: Query<Option<u32>>,
+        /// The `next_cursor` of the previous page.
+        cursor: Query<Option<String>>,
+    ) -> ApiResult<Json<PageDto<CompanyDto>>> {
+        let actor = self.context.actor(&auth).await?;
+        let text = field("q", SearchText::parse(&q.0))?;
+        let page = page_request(limit.0, cursor.0)?;
+        let companies = self
+            .context
+            .services
+            .companies
+            .search(&actor, &text, &page)
+            .await?;
+        Ok(Json(PageDto::from_page(companies, |company| {
+            (&company).into()
+        })))
+    }
+
+    /// A company.
+    #[oai(path = "/companies/:id", method = "get", operation_id = "getCompany")]
+    async fn get_company(&self, auth: BearerAuth, id: Path<Uuid>) -> ApiResult<Json<CompanyDto>> {
+        let actor = self.context.actor(&auth).await?;
+        let company = self
+            .context
+            .services
+            .companies
+            .get(&actor, CompanyId::from_uuid(id.0))
+            .await?;
+        Ok(Json((&company).into()))
+    }
+
+    /// Change a company's name, tax id or status (admin). A status change outside the documented
+    /// transitions answers `409 invalid_transition`; a taken tax id `409 tax_id_taken`.
+    #[oai(
+        path = "/companies/:id",
+        method = "patch",
+        operation_id = "updateCompany"
+    )]
+    async fn update_company(
+        &self,
+        auth: BearerAuth,
+        id: Path<Uuid>,
+        body: Json<CompanyPatchDto>,
+    ) -> ApiResult<Json<CompanyDto>> {
+        let actor = self.context.actor(&auth).await?;
+        let update = body.0.into_update()?;
+        let company = self
+            .context
+            .services
+            .companies
+            .update(&actor, CompanyId::from_uuid(id.0), update)
+            .await?;
+        Ok(Json((&company).into()))
+    }
+
+    /// A company's details: address, contacts and classification.
+    #[oai(
+        path = "/companies/:id/details",
+        method = "get",
+        operation_id = "getCompanyDetails"
+    )]
+    async fn get_details(
+        &self,
+        auth: BearerAuth,
+        id: Path<Uuid>,
+    ) -> ApiResult<Json<CompanyDetailsDto>> {
+        let actor = self.context.actor(&auth).await?;
+        let details = self
+            .context
+            .services
+            .companies
+            .get_details(&actor, CompanyId::from_uuid(id.0))
+            .await?;
+        Ok(Json((&details).into()))
+    }
+
+    /// Replace a company's contact details: address, city, contact email and phone (admin, or a
+    /// client of the company). Answers the whole details.
+    #[oai(
+        path = "/companies/:id/contact-details",
+        method = "put",
+        operation_id = "updateCompanyContactDetails"
+    )]
+    async fn update_contact_details(
+        &self,
+        auth: BearerAuth,
+        id: Path<Uuid>,
+        body: Json<ContactDetailsDto>,
+    ) -> ApiResult<Json<CompanyDetailsDto>> {
+        let actor = self.context.actor(&auth).await?;
+        let update = body.0.into_update()?;
+        let details = self
+            .context
+            .services
+            .companies
+            .update_contact_details(&actor, CompanyId::from_uuid(id.0), update)
+            .await?;
+        Ok(Json((&details).into()))
+    }
+
+    /// Replace a company's classification: danger class and NACE code (admin). Answers the whole
+    /// details.
+    #[oai(
+        path = "/companies/:id/classification",
+        method = "put",
+        operation_id = "updateCompanyClassification"
+    )]
+    async fn update_classification(
+        &self,
+        auth: BearerAuth,
+        id: Path<Uuid>,
+        body: Json<ClassificationDto>,
+    ) -> ApiResult<Json<CompanyDetailsDto>> {
+        let actor = self.context.actor(&auth).await?;
+        let update = body.0.into_update()?;
+        let details = self
+            .context
+            .services
+            .companies
+            .update_classification(&actor, CompanyId::from_uuid(id.0), update)
+            .await?;
+        Ok(Json((&details).into()))
+    }
+
+    /// A company's dashboard as of today: paid total, unpaid count and sum, overdue count,
+    /// active projects and visitors over the last 30 days.
+    #[oai(
+        path = "/companies/:id/dashboard",
+        method = "get",
+        operation_id = "getCompanyDashboard"
+    )]
+    async fn dashboard(&self, auth: BearerAuth, id: Path<Uuid>) -> ApiResult<Json<DashboardDto>> {
+        let actor = self.context.actor(&auth).await?;
+        let dashboard = self
+            .context
+            .services
+            .dashboard
+            .dashboard(&actor, CompanyId::from_uuid(id.0))
+            .await?;
+        Ok(Json((&dashboard).into()))
+    }
+}
