@@ -7,6 +7,9 @@ use poem_openapi::OpenApiService;
 
 use crate::context::ApiContext;
 use crate::endpoints::auth::AuthApi;
+use crate::endpoints::invoices::InvoicesApi;
+use crate::endpoints::projects::ProjectsApi;
+use crate::endpoints::stats::StatsApi;
 use crate::error::problem_from_poem;
 use crate::health::HealthApi;
 
@@ -19,7 +22,7 @@ pub const DOCS_PATH: &str = "/docs";
 /// The largest request body accepted (bigger ones answer `413`).
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 
-type Apis = (HealthApi, AuthApi);
+type Apis = (HealthApi, AuthApi, InvoicesApi, ProjectsApi, StatsApi);
 
 /// The OpenAPI service: every operation, and the document generated from them.
 pub fn openapi_service(context: &ApiContext) -> OpenApiService<Apis, ()> {
@@ -27,6 +30,9 @@ pub fn openapi_service(context: &ApiContext) -> OpenApiService<Apis, ()> {
         (
             HealthApi::new(context.readiness.clone()),
             AuthApi::new(context.clone()),
+            InvoicesApi::new(context.clone()),
+            ProjectsApi::new(context.clone()),
+            StatsApi::new(context.clone()),
         ),
         "ProSektor API",
         env!("CARGO_PKG_VERSION"),

@@ -183,7 +183,7 @@ impl ProfilePatchDto {
 }
 
 /// One patch field: absent keeps (`None`), `null` clears (`Some(None)`), a value sets.
-fn change<T>(
+pub(crate) fn change<T>(
     name: &'static str,
     value: MaybeUndefined<String>,
     parse: impl FnOnce(&str) -> DomainResult<T>,

@@ -1,3 +1,7 @@
 //! The API's operations, one module per resource.
 
 pub mod auth;
+pub mod invoices;
+pub mod projects;
+pub mod responses;
+pub mod stats;

@@ -1,0 +1,133 @@
+//! Web projects on the wire.
+
+use chrono::{DateTime, Utc};
+use poem_openapi::Object;
+use poem_openapi::types::MaybeUndefined;
+use prosektor_application::Page;
+use prosektor_domain::{DomainName, ProjectName, WebProject};
+use uuid::Uuid;
+
+use super::enums::ProjectStatusDto;
+use super::user::change;
+use crate::convert::{field, optional};
+use crate::error::ApiResult;
+use crate::pagination::next_cursor;
+
+/// A website built and managed for a company.
+#[derive(Debug, Clone, Object)]
+#[oai(rename = "Project")]
+pub struct ProjectDto {
+    /// The project's id.
+    pub id: Uuid,
+    /// The company it belongs to.
+    pub company_id: Uuid,
+    /// Its name.
+    pub name: String,
+    /// Its host name (lower-case), if one is set.
+    pub domain: Option<String>,
+    /// Where it is in its life; "active" means neither `DRAFT` nor `ARCHIVED`.
+    pub status: ProjectStatusDto,
+    /// When it was created.
+    pub created_at: DateTime<Utc>,
+    /// When it last changed.
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<&WebProject> for ProjectDto {
+    fn from(project: &WebProject) -> Self {
+        Self {
+            id: project.id().as_uuid(),
+            company_id: project.company_id().as_uuid(),
+            name: project.name().as_str().to_owned(),
+            domain: project.domain().map(|domain| domain.as_str().to_owned()),
+            status: project.status().into(),
+            created_at: project.created_at(),
+            updated_at: project.updated_at(),
+        }
+    }
+}
+
+/// One page of projects, newest first.
+#[derive(Debug, Clone, Object)]
+pub struct ProjectPage {
+    /// The projects.
+    pub items: Vec<ProjectDto>,
+    /// Pass as `cursor` for the next page; absent on the last page.
+    pub next_cursor: Option<String>,
+}
+
+impl From<Page<WebProject>> for ProjectPage {
+    fn from(page: Page<WebProject>) -> Self {
+        Self {
+            items: page.items.iter().map(ProjectDto::from).collect(),
+            next_cursor: next_cursor(page.next_cursor),
+        }
+    }
+}
+
+/// A new project; it starts in `DRAFT`.
+#[derive(Debug, Clone, Object)]
+#[oai(rename = "NewProject", deny_unknown_fields)]
+pub struct NewProjectDto {
+    /// The company it is built for (a client may only name its own).
+    pub company_id: Uuid,
+    /// Its name, 1 to 200 characters.
+    pub name: String,
+    /// Its host name (`anadolu-osgb.com.tr`), unique across projects.
+    pub domain: Option<String>,
+}
+
+impl NewProjectDto {
+    /// The name and domain, validated by the domain.
+    ///
+    /// # Errors
+    /// `422` naming `name` or `domain`.
+    pub fn parse(&self) -> ApiResult<(ProjectName, Option<DomainName>)> {
+        Ok((
+            field("name", ProjectName::parse(&self.name))?,
+            optional("domain", self.domain.as_deref(), DomainName::parse)?,
+        ))
+    }
+}
+
+/// Changes to a project: an absent field is kept; `domain: null` removes the domain.
+#[derive(Debug, Clone, Default, Object)]
+#[oai(rename = "ProjectPatch", deny_unknown_fields)]
+pub struct ProjectPatchDto {
+    /// A new name, 1 to 200 characters.
+    pub name: Option<String>,
+    /// A new host name, or `null` to remove it.
+    #[oai(default)]
+    pub domain: MaybeUndefined<String>,
+}
+
+/// A validated [`ProjectPatchDto`]: `None` keeps a field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProjectPatch {
+    /// The new name.
+    pub name: Option<ProjectName>,
+    /// The new domain (`Some(None)` removes it).
+    pub domain: Option<Option<DomainName>>,
+}
+
+impl ProjectPatchDto {
+    /// The patch, with every value validated.
+    ///
+    /// # Errors
+    /// `422` naming `name` or `domain`.
+    pub fn into_patch(self) -> ApiResult<ProjectPatch> {
+        Ok(ProjectPatch {
+            name: optional("name", self.name.as_deref(), ProjectName::parse)?,
+            domain: change("domain", self.domain, DomainName::parse)?,
+        })
+    }
+}
+
+/// A status change (admins): `DRAFT -> BUILDING -> LIVE <-> PAUSED`, `BUILDING -> DRAFT`, and
+/// any non-final status `-> ARCHIVED`.
+#[derive(Debug, Clone, Object)]
+#[oai(rename = "ProjectStatusChange", deny_unknown_fields)]
+pub struct ProjectStatusChangeDto {
+    /// The status to move to.
+    pub status: ProjectStatusDto,
+}
