@@ -1,6 +1,6 @@
-//! Invoices on the wire. Money is a decimal string both ways (`"1250.00"`): requests are checked
-//! against a pattern in the spec and parsed by the domain's [`Money::parse`]; responses use
-//! [`Money`]'s `Display`. No floating point touches an amount.
+//! Invoices on the wire. Money is a decimal string both ways (`"1250.00"`, see [`MoneyText`]):
+//! requests are parsed by the domain's [`Money::parse`], responses use [`Money`]'s `Display`. No
+//! floating point touches an amount.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use poem_openapi::Object;
@@ -10,6 +10,7 @@ use prosektor_application::services::{InvoiceDraft, InvoiceTax};
 use prosektor_domain::{Invoice, Money, TaxRate};
 use uuid::Uuid;
 
+use super::decimal::{MoneyText, PercentText};
 use super::enums::InvoiceStatusDto;
 use crate::convert::{field, optional};
 use crate::error::{ApiError, ApiResult, FieldError, Problem};
@@ -27,12 +28,12 @@ pub struct InvoiceDto {
     pub invoice_no: String,
     /// `DRAFT`, `SENT`, `PAID` or `VOID`.
     pub status: InvoiceStatusDto,
-    /// The amount before tax, a decimal string with 2 places (`"1000.00"`).
-    pub subtotal: String,
-    /// The tax (KDV), a decimal string with 2 places (`"200.00"`).
-    pub tax: String,
-    /// `subtotal + tax`, exactly, a decimal string with 2 places (`"1200.00"`).
-    pub total: String,
+    /// The amount before tax (`"1000.00"`).
+    pub subtotal: MoneyText,
+    /// The tax (KDV) (`"200.00"`).
+    pub tax: MoneyText,
+    /// `subtotal + tax`, exactly (`"1200.00"`).
+    pub total: MoneyText,
     /// When payment is due.
     pub due_date: Option<NaiveDate>,
     /// When the invoice was sent (issued); absent for a draft.
@@ -51,9 +52,9 @@ impl From<&Invoice> for InvoiceDto {
             company_id: invoice.company_id().as_uuid(),
             invoice_no: invoice.invoice_no().to_string(),
             status: invoice.status().into(),
-            subtotal: amounts.subtotal().to_string(),
-            tax: amounts.tax().to_string(),
-            total: amounts.total().to_string(),
+            subtotal: amounts.subtotal().into(),
+            tax: amounts.tax().into(),
+            total: amounts.total().into(),
             due_date: invoice.due_date(),
             issue_date: invoice.issue_date(),
             paid_at: invoice.paid_at(),
@@ -85,16 +86,13 @@ impl From<Page<Invoice>> for InvoicePage {
 #[derive(Debug, Clone, Object)]
 #[oai(rename = "InvoiceDraft", deny_unknown_fields)]
 pub struct InvoiceDraftDto {
-    /// The amount before tax: a decimal string, at most 2 places, below 10^10 (`"1000.00"`).
-    #[oai(validator(pattern = r"^(0|[1-9][0-9]{0,9})(\.[0-9]{1,2})?$"))]
-    pub subtotal: String,
-    /// A KDV rate in percent, 0 to 100, at most 2 places (`"20"`, `"10"`, `"1"`); the tax is
-    /// `subtotal * rate / 100` rounded half-up to the kuruş.
-    #[oai(validator(pattern = r"^(0|[1-9][0-9]{0,2})(\.[0-9]{1,2})?$"))]
-    pub tax_rate: Option<String>,
-    /// An explicit tax amount: a decimal string like `subtotal`.
-    #[oai(validator(pattern = r"^(0|[1-9][0-9]{0,9})(\.[0-9]{1,2})?$"))]
-    pub tax_amount: Option<String>,
+    /// The amount before tax (`"1000.00"`).
+    pub subtotal: MoneyText,
+    /// A KDV rate in percent (`"20"`, `"10"`, `"1"`); the tax is `subtotal * rate / 100` rounded
+    /// half-up to the kuruş. Give this or `tax_amount`.
+    pub tax_rate: Option<PercentText>,
+    /// An explicit tax amount (`"200.00"`). Give this or `tax_rate`.
+    pub tax_amount: Option<MoneyText>,
     /// When payment is due.
     pub due_date: Option<NaiveDate>,
 }
@@ -107,15 +105,23 @@ impl InvoiceDraftDto {
     /// `tax_amount` is given.
     pub fn into_draft(self) -> ApiResult<InvoiceDraft> {
         let tax = match (
-            optional("tax_rate", self.tax_rate.as_deref(), TaxRate::parse)?,
-            optional("tax_amount", self.tax_amount.as_deref(), Money::parse)?,
+            optional(
+                "tax_rate",
+                self.tax_rate.as_ref().map(PercentText::as_str),
+                TaxRate::parse,
+            )?,
+            optional(
+                "tax_amount",
+                self.tax_amount.as_ref().map(MoneyText::as_str),
+                Money::parse,
+            )?,
         ) {
             (Some(rate), None) => InvoiceTax::Rate(rate),
             (None, Some(amount)) => InvoiceTax::Amount(amount),
             _ => return Err(exactly_one_tax()),
         };
         Ok(InvoiceDraft {
-            subtotal: field("subtotal", Money::parse(&self.subtotal))?,
+            subtotal: field("subtotal", Money::parse(self.subtotal.as_str()))?,
             tax,
             due_date: self.due_date,
         })
@@ -128,15 +134,12 @@ impl InvoiceDraftDto {
 pub struct NewInvoiceDto {
     /// The billed company.
     pub company_id: Uuid,
-    /// The amount before tax: a decimal string, at most 2 places, below 10^10 (`"1000.00"`).
-    #[oai(validator(pattern = r"^(0|[1-9][0-9]{0,9})(\.[0-9]{1,2})?$"))]
-    pub subtotal: String,
+    /// The amount before tax (`"1000.00"`).
+    pub subtotal: MoneyText,
     /// A KDV rate in percent (`"20"`); give this or `tax_amount`.
-    #[oai(validator(pattern = r"^(0|[1-9][0-9]{0,2})(\.[0-9]{1,2})?$"))]
-    pub tax_rate: Option<String>,
+    pub tax_rate: Option<PercentText>,
     /// An explicit tax amount (`"200.00"`); give this or `tax_rate`.
-    #[oai(validator(pattern = r"^(0|[1-9][0-9]{0,9})(\.[0-9]{1,2})?$"))]
-    pub tax_amount: Option<String>,
+    pub tax_amount: Option<MoneyText>,
     /// When payment is due.
     pub due_date: Option<NaiveDate>,
 }
@@ -181,9 +184,9 @@ mod tests {
 
     fn draft(tax_rate: Option<&str>, tax_amount: Option<&str>) -> InvoiceDraftDto {
         InvoiceDraftDto {
-            subtotal: "1000.00".into(),
-            tax_rate: tax_rate.map(Into::into),
-            tax_amount: tax_amount.map(Into::into),
+            subtotal: MoneyText("1000.00".into()),
+            tax_rate: tax_rate.map(|rate| PercentText(rate.into())),
+            tax_amount: tax_amount.map(|amount| MoneyText(amount.into())),
             due_date: None,
         }
     }
@@ -218,7 +221,7 @@ mod tests {
             "tax_rate"
         );
         let mut bad = draft(None, Some("1.00"));
-        bad.subtotal = "1.005".into();
+        bad.subtotal = MoneyText("1.005".into());
         assert_eq!(refused_field(bad.into_draft()), "subtotal");
     }
 }

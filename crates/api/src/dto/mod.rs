@@ -1,5 +1,6 @@
 //! Request and response bodies, separate from domain types and converted in one place each.
 
+pub mod decimal;
 pub mod enums;
 pub mod invoice;
 pub mod project;

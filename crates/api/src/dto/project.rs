@@ -96,8 +96,8 @@ impl NewProjectDto {
 pub struct ProjectPatchDto {
     /// A new name, 1 to 200 characters.
     pub name: Option<String>,
-    /// A new host name, or `null` to remove it.
-    #[oai(default)]
+    /// A new host name, or `null` to remove it. (No `#[oai(default)]` here: with it, poem-openapi
+    /// would read `null` as absent.)
     pub domain: MaybeUndefined<String>,
 }
 
@@ -130,4 +130,36 @@ impl ProjectPatchDto {
 pub struct ProjectStatusChangeDto {
     /// The status to move to.
     pub status: ProjectStatusDto,
+}
+
+#[cfg(test)]
+mod tests {
+    use poem_openapi::types::ParseFromJSON;
+    use serde_json::json;
+
+    use super::*;
+
+    fn patch(body: serde_json::Value) -> ProjectPatch {
+        ProjectPatchDto::parse_from_json(Some(body))
+            .expect("a valid body")
+            .into_patch()
+            .expect("valid values")
+    }
+
+    #[test]
+    fn an_absent_domain_is_kept_null_removes_it_and_a_value_sets_it() {
+        assert_eq!(patch(json!({})).domain, None);
+        assert_eq!(patch(json!({"domain": null})).domain, Some(None));
+        let set = patch(json!({"domain": "Acme.com.tr", "name": " Site "}));
+        assert_eq!(
+            set.domain
+                .flatten()
+                .map(|domain| domain.as_str().to_owned()),
+            Some("acme.com.tr".to_owned())
+        );
+        assert_eq!(
+            set.name.map(|name| name.as_str().to_owned()),
+            Some("Site".into())
+        );
+    }
 }
