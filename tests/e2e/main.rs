@@ -2,5 +2,10 @@
 //! PostgreSQL database, driven over HTTP.
 
 mod health;
+mod invoice_races;
+mod invoices;
 mod openapi;
+mod projects;
+mod stats;
 mod support;
+mod tenants;
