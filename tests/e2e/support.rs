@@ -31,6 +31,25 @@ pub struct Reply {
     pub body: Value,
 }
 
+impl Reply {
+    /// Reads a response's status, content type and body.
+    async fn read(response: reqwest::Response) -> Self {
+        let status = response.status();
+        let content_type = response
+            .headers()
+            .get(reqwest::header::CONTENT_TYPE)
+            .and_then(|value| value.to_str().ok())
+            .map(str::to_owned);
+        let text = response.text().await.expect("body is readable");
+        let body = serde_json::from_str(&text).unwrap_or(Value::Null);
+        Self {
+            status,
+            content_type,
+            body,
+        }
+    }
+}
+
 impl TestServer {
     /// Starts the server against a freshly migrated database with the demo data.
     pub async fn start() -> Self {
@@ -91,20 +110,19 @@ impl TestServer {
         if let Some(body) = body {
             request = request.json(&body);
         }
-        let response = request.send().await.expect("request is answered");
-        let status = response.status();
-        let content_type = response
-            .headers()
-            .get(reqwest::header::CONTENT_TYPE)
-            .and_then(|value| value.to_str().ok())
-            .map(str::to_owned);
-        let text = response.text().await.expect("body is readable");
-        let body = serde_json::from_str(&text).unwrap_or(Value::Null);
-        Reply {
-            status,
-            content_type,
-            body,
-        }
+        Reply::read(request.send().await.expect("request is answered")).await
+    }
+
+    /// Sends `method path` with a bearer token and `body` as it is, labelled JSON (for documents
+    /// that are not valid JSON, or not what a JSON serializer would write).
+    pub async fn call_raw(&self, method: Method, path: &str, token: &str, body: &str) -> Reply {
+        let request = self
+            .client
+            .request(method, self.url(path))
+            .bearer_auth(token)
+            .header(reqwest::header::CONTENT_TYPE, "application/json")
+            .body(body.to_owned());
+        Reply::read(request.send().await.expect("request is answered")).await
     }
 
     /// Logs in and returns the bearer token.

@@ -8,6 +8,9 @@ use poem_openapi::OpenApiService;
 use crate::context::ApiContext;
 use crate::endpoints::auth::AuthApi;
 use crate::endpoints::companies::CompaniesApi;
+use crate::endpoints::invoices::InvoicesApi;
+use crate::endpoints::projects::ProjectsApi;
+use crate::endpoints::stats::StatsApi;
 use crate::endpoints::users::UsersApi;
 use crate::error::problem_from_poem;
 use crate::health::HealthApi;
@@ -21,7 +24,15 @@ pub const DOCS_PATH: &str = "/docs";
 /// The largest request body accepted (bigger ones answer `413`).
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 
-type Apis = (HealthApi, AuthApi, UsersApi, CompaniesApi);
+type Apis = (
+    HealthApi,
+    AuthApi,
+    UsersApi,
+    CompaniesApi,
+    InvoicesApi,
+    ProjectsApi,
+    StatsApi,
+);
 
 /// The OpenAPI service: every operation, and the document generated from them.
 pub fn openapi_service(context: &ApiContext) -> OpenApiService<Apis, ()> {
@@ -31,6 +42,9 @@ pub fn openapi_service(context: &ApiContext) -> OpenApiService<Apis, ()> {
             AuthApi::new(context.clone()),
             UsersApi::new(context.clone()),
             CompaniesApi::new(context.clone()),
+            InvoicesApi::new(context.clone()),
+            ProjectsApi::new(context.clone()),
+            StatsApi::new(context.clone()),
         ),
         "ProSektor API",
         env!("CARGO_PKG_VERSION"),

@@ -2,8 +2,12 @@
 
 pub mod company;
 pub mod dashboard;
+pub mod decimal;
 pub mod enums;
+pub mod invoice;
 pub mod page;
+pub mod project;
+pub mod stats;
 pub mod text;
 pub mod user;
 pub mod user_admin;

@@ -2,4 +2,8 @@
 
 pub mod auth;
 pub mod companies;
+pub mod invoices;
+pub mod projects;
+pub mod responses;
+pub mod stats;
 pub mod users;

@@ -1,0 +1,151 @@
+//! Daily analytics on the wire: a day's counts (what ingestion adds, or what an import writes) and
+//! the series a range query answers.
+
+use chrono::NaiveDate;
+use poem_openapi::Object;
+use prosektor_application::services::StatsSeries;
+use prosektor_domain::{
+    Breakdown, BreakdownMap, DailyStats, DailyStatsParts, DateRange, ProjectId, StatsId,
+    StatsIncrement,
+};
+
+use crate::convert::field;
+use crate::error::ApiResult;
+
+/// One day's counts of a project's website.
+#[derive(Debug, Clone, Object)]
+#[oai(rename = "StatsDay", deny_unknown_fields)]
+pub struct StatsDayDto {
+    /// The day (UTC).
+    pub date: NaiveDate,
+    /// Visitors.
+    #[oai(validator(maximum(value = "2147483647")))]
+    pub visitors: u32,
+    /// Page views.
+    #[oai(validator(maximum(value = "2147483647")))]
+    pub page_views: u32,
+    /// Counts per dimension and key, e.g. `{"source": {"google": 10, "direct": 5}}`: at most 32
+    /// dimensions of at most 256 keys, names of 1 to 64 characters.
+    #[oai(default)]
+    pub breakdown: BreakdownMap,
+}
+
+impl StatsDayDto {
+    fn breakdown(&self) -> ApiResult<Breakdown> {
+        field("breakdown", Breakdown::new(self.breakdown.clone()))
+    }
+
+    /// What ingesting this day adds to the stored day.
+    ///
+    /// # Errors
+    /// `422` for a breakdown the domain refuses.
+    pub fn increment(&self) -> ApiResult<StatsIncrement> {
+        Ok(StatsIncrement {
+            visitors: self.visitors,
+            page_views: self.page_views,
+            breakdown: self.breakdown()?,
+        })
+    }
+
+    /// The whole day, as an import writes it for `project_id`.
+    ///
+    /// The row id is only used when the day has no row yet (an existing row keeps its id).
+    ///
+    /// # Errors
+    /// `422` for a breakdown or count the domain refuses.
+    pub fn day(&self, project_id: ProjectId) -> ApiResult<DailyStats> {
+        field(
+            "days",
+            DailyStats::from_parts(DailyStatsParts {
+                id: StatsId::new_v7(),
+                project_id,
+                date: self.date,
+                visitors: self.visitors,
+                page_views: self.page_views,
+                breakdown: self.breakdown()?,
+            }),
+        )
+    }
+}
+
+/// Whole days to write (replacing what is stored for those days).
+#[derive(Debug, Clone, Object)]
+#[oai(rename = "StatsImport", deny_unknown_fields)]
+pub struct StatsImportDto {
+    /// The days, 1 to 366 per request; a date given twice keeps the last.
+    #[oai(validator(min_items = 1, max_items = 366))]
+    pub days: Vec<StatsDayDto>,
+}
+
+/// How many days an import wrote.
+#[derive(Debug, Clone, Object)]
+pub struct StatsImported {
+    /// Days written (distinct dates).
+    pub written: u64,
+}
+
+/// One day of a series.
+#[derive(Debug, Clone, Object)]
+pub struct StatsPointDto {
+    /// The day.
+    pub date: NaiveDate,
+    /// Visitors.
+    pub visitors: u64,
+    /// Page views.
+    pub page_views: u64,
+    /// The day's breakdown; absent in a zero-filled series.
+    #[oai(skip_serializing_if_is_none)]
+    pub breakdown: Option<BreakdownMap>,
+}
+
+/// A project's analytics over a range.
+#[derive(Debug, Clone, Object)]
+#[oai(rename = "StatsSeries")]
+pub struct StatsSeriesDto {
+    /// The first day (included).
+    pub from: NaiveDate,
+    /// The last day (included).
+    pub to: NaiveDate,
+    /// Whether every day of the range is present, with zeros where nothing was recorded
+    /// (otherwise only recorded days are listed).
+    pub filled: bool,
+    /// The days, in date order.
+    pub days: Vec<StatsPointDto>,
+}
+
+impl StatsSeriesDto {
+    /// The series of `range`.
+    pub fn new(range: DateRange, series: StatsSeries) -> Self {
+        let (filled, days) = match series {
+            StatsSeries::Days(days) => (
+                false,
+                days.iter()
+                    .map(|day| StatsPointDto {
+                        date: day.date(),
+                        visitors: day.visitors().into(),
+                        page_views: day.page_views().into(),
+                        breakdown: Some(day.breakdown().as_map().clone()),
+                    })
+                    .collect(),
+            ),
+            StatsSeries::ZeroFilled(points) => (
+                true,
+                points
+                    .iter()
+                    .map(|point| StatsPointDto {
+                        date: point.date,
+                        visitors: point.visitors,
+                        page_views: point.page_views,
+                        breakdown: None,
+                    })
+                    .collect(),
+            ),
+        };
+        Self {
+            from: range.start(),
+            to: range.end(),
+            filled,
+            days,
+        }
+    }
+}

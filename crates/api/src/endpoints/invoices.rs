@@ -1,0 +1,188 @@
+//! `/api/v1/invoices`: admins create, edit (drafts), send, pay and void invoices; every tenant
+//! reads its own. Of two racing transitions exactly one wins; the other answers `409`.
+
+use chrono::NaiveDate;
+use poem_openapi::OpenApi;
+use poem_openapi::param::{Path, Query};
+use poem_openapi::payload::Json;
+use prosektor_application::InvoiceFilter;
+use prosektor_domain::{CompanyId, InvoiceId};
+use uuid::Uuid;
+
+use super::responses::Created;
+use crate::auth::bearer::BearerAuth;
+use crate::context::ApiContext;
+use crate::dto::enums::InvoiceStatusDto;
+use crate::dto::invoice::{InvoiceDraftDto, InvoiceDto, NewInvoiceDto};
+use crate::dto::page::PageDto;
+use crate::error::ApiResult;
+use crate::pagination::page_request;
+use crate::tags::ApiTags;
+
+/// Invoice endpoints.
+#[derive(Debug)]
+pub struct InvoicesApi {
+    context: ApiContext,
+}
+
+impl InvoicesApi {
+    /// The endpoints over `context`.
+    pub fn new(context: ApiContext) -> Self {
+        Self { context }
+    }
+}
+
+#[OpenApi(prefix_path = "/api/v1", tag = "ApiTags::Invoices")]
+impl InvoicesApi {
+    /// Create a draft invoice for a company (admins); its number (`YYYY-NNN`, gapless per year)
+    /// is assigned now. Give the tax as a KDV `tax_rate` or as a `tax_amount`.
+    #[oai(path = "/invoices", method = "post", operation_id = "createInvoice")]
+    async fn create(
+        &self,
+        auth: BearerAuth,
+        body: Json<NewInvoiceDto>,
+    ) -> ApiResult<Created<InvoiceDto>> {
+        let actor = self.context.actor(&auth).await?;
+        let (company_id, draft) = body.0.into_parts()?;
+        let invoice = self
+            .context
+            .services
+            .invoices
+            .create(&actor, CompanyId::from_uuid(company_id), draft)
+            .await?;
+        Ok(Created::Created(Json((&invoice).into())))
+    }
+
+    /// An invoice (clients: of their own company only).
+    #[oai(path = "/invoices/:id", method = "get", operation_id = "getInvoice")]
+    async fn get(&self, auth: BearerAuth, id: Path<Uuid>) -> ApiResult<Json<InvoiceDto>> {
+        let actor = self.context.actor(&auth).await?;
+        let invoice = self
+            .context
+            .services
+            .invoices
+            .get(&actor, InvoiceId::from_uuid(id.0))
+            .await?;
+        Ok(Json((&invoice).into()))
+    }
+
+    /// Invoices, newest first, one page at a time; every filter narrows the list. Clients see
+    /// only their own company's invoices.
+    #[oai(path = "/invoices", method = "get", operation_id = "listInvoices")]
+    #[allow(clippy::too_many_arguments)]
+    async fn list(
+        &self,
+        auth: BearerAuth,
+        /// Page size, 1 to 100 (default 20).
+        limit: Query<Option<u32>>,
+        /// The `next_cursor` of the previous page.
+        cursor: Query<Option<String>>,
+        /// Only this company's invoices.
+        company_id: Query<Option<Uuid>>,
+        /// Only invoices in this status.
+        status: Query<Option<InvoiceStatusDto>>,
+        /// Only invoices due on or after this day.
+        due_from: Query<Option<NaiveDate>>,
+        /// Only invoices due on or before this day.
+        due_to: Query<Option<NaiveDate>>,
+        /// Only invoices issued (sent) on or after this day.
+        issued_from: Query<Option<NaiveDate>>,
+        /// Only invoices issued (sent) on or before this day.
+        issued_to: Query<Option<NaiveDate>>,
+    ) -> ApiResult<Json<PageDto<InvoiceDto>>> {
+        let actor = self.context.actor(&auth).await?;
+        let page = page_request(limit.0, cursor.0)?;
+        let filter = InvoiceFilter {
+            company_id: company_id.0.map(CompanyId::from_uuid),
+            status: status.0.map(Into::into),
+            due_from: due_from.0,
+            due_to: due_to.0,
+            issued_from: issued_from.0,
+            issued_to: issued_to.0,
+        };
+        let invoices = self
+            .context
+            .services
+            .invoices
+            .list(&actor, &filter, &page)
+            .await?;
+        Ok(Json(PageDto::from_page(invoices, |item| {
+            InvoiceDto::from(&item)
+        })))
+    }
+
+    /// Replace a draft's amounts and due date (admins); `409 not_editable` once it is sent.
+    #[oai(
+        path = "/invoices/:id",
+        method = "put",
+        operation_id = "updateInvoiceDraft"
+    )]
+    async fn edit_draft(
+        &self,
+        auth: BearerAuth,
+        id: Path<Uuid>,
+        body: Json<InvoiceDraftDto>,
+    ) -> ApiResult<Json<InvoiceDto>> {
+        let actor = self.context.actor(&auth).await?;
+        let draft = body.0.into_draft()?;
+        let invoice = self
+            .context
+            .services
+            .invoices
+            .edit_draft(&actor, InvoiceId::from_uuid(id.0), draft)
+            .await?;
+        Ok(Json((&invoice).into()))
+    }
+
+    /// Send a draft (`DRAFT -> SENT`, admins); its issue date is today.
+    #[oai(
+        path = "/invoices/:id/send",
+        method = "post",
+        operation_id = "sendInvoice"
+    )]
+    async fn send(&self, auth: BearerAuth, id: Path<Uuid>) -> ApiResult<Json<InvoiceDto>> {
+        let actor = self.context.actor(&auth).await?;
+        let invoice = self
+            .context
+            .services
+            .invoices
+            .send(&actor, InvoiceId::from_uuid(id.0))
+            .await?;
+        Ok(Json((&invoice).into()))
+    }
+
+    /// Mark a sent invoice paid (`SENT -> PAID`, admins). Of concurrent calls exactly one
+    /// succeeds; the others answer `409` (`stale_state` or `invalid_transition`).
+    #[oai(
+        path = "/invoices/:id/pay",
+        method = "post",
+        operation_id = "payInvoice"
+    )]
+    async fn pay(&self, auth: BearerAuth, id: Path<Uuid>) -> ApiResult<Json<InvoiceDto>> {
+        let actor = self.context.actor(&auth).await?;
+        let invoice = self
+            .context
+            .services
+            .invoices
+            .pay(&actor, InvoiceId::from_uuid(id.0))
+            .await?;
+        Ok(Json((&invoice).into()))
+    }
+
+    /// Void a draft or sent invoice (`-> VOID`, admins); paid and void invoices are final.
+    #[oai(
+        path = "/invoices/:id/void",
+        method = "post",
+        operation_id = "voidInvoice"
+    )]
+    async fn void(&self, auth: BearerAuth, id: Path<Uuid>) -> ApiResult<Json<InvoiceDto>> {
+        let actor = self.context.actor(&auth).await?;
+        let invoice = self
+            .context
+            .services
+            .invoices
+            .void(&actor, InvoiceId::from_uuid(id.0))
+            .await?;
+        Ok(Json((&invoice).into()))
+    }
+}

@@ -1,0 +1,171 @@
+//! `/api/v1/projects` and a company's active projects: clients create and rename their own
+//! company's websites; publishing, pausing and archiving (status changes) are for admins.
+
+use poem_openapi::OpenApi;
+use poem_openapi::param::{Path, Query};
+use poem_openapi::payload::Json;
+use prosektor_domain::{CompanyId, ProjectId};
+use uuid::Uuid;
+
+use super::responses::Created;
+use crate::auth::bearer::BearerAuth;
+use crate::context::ApiContext;
+use crate::dto::page::PageDto;
+use crate::dto::project::{NewProjectDto, ProjectDto, ProjectPatchDto, ProjectStatusChangeDto};
+use crate::error::ApiResult;
+use crate::pagination::page_request;
+use crate::tags::ApiTags;
+
+/// Web project endpoints.
+#[derive(Debug)]
+pub struct ProjectsApi {
+    context: ApiContext,
+}
+
+impl ProjectsApi {
+    /// The endpoints over `context`.
+    pub fn new(context: ApiContext) -> Self {
+        Self { context }
+    }
+}
+
+#[OpenApi(prefix_path = "/api/v1", tag = "ApiTags::Projects")]
+impl ProjectsApi {
+    /// Create a web project in `DRAFT` (admins, or a client for its own company).
+    #[oai(path = "/projects", method = "post", operation_id = "createProject")]
+    async fn create(
+        &self,
+        auth: BearerAuth,
+        body: Json<NewProjectDto>,
+    ) -> ApiResult<Created<ProjectDto>> {
+        let actor = self.context.actor(&auth).await?;
+        let (name, domain) = body.parse()?;
+        let company_id = CompanyId::from_uuid(body.company_id);
+        let project = self
+            .context
+            .services
+            .projects
+            .create(&actor, company_id, name, domain)
+            .await?;
+        Ok(Created::Created(Json((&project).into())))
+    }
+
+    /// A web project (clients: of their own company only).
+    #[oai(path = "/projects/:id", method = "get", operation_id = "getProject")]
+    async fn get(&self, auth: BearerAuth, id: Path<Uuid>) -> ApiResult<Json<ProjectDto>> {
+        let actor = self.context.actor(&auth).await?;
+        let project = self
+            .context
+            .services
+            .projects
+            .get(&actor, ProjectId::from_uuid(id.0))
+            .await?;
+        Ok(Json((&project).into()))
+    }
+
+    /// Web projects, newest first, one page at a time (clients: their own company's only).
+    #[oai(path = "/projects", method = "get", operation_id = "listProjects")]
+    async fn list(
+        &self,
+        auth: BearerAuth,
+        /// Page size, 1 to 100 (default 20).
+        limit: Query<Option<u32>>,
+        /// The `next_cursor` of the previous page.
+        cursor: Query<Option<String>>,
+        /// Only this company's projects.
+        company_id: Query<Option<Uuid>>,
+    ) -> ApiResult<Json<PageDto<ProjectDto>>> {
+        let actor = self.context.actor(&auth).await?;
+        let page = page_request(limit.0, cursor.0)?;
+        let company_id = company_id.0.map(CompanyId::from_uuid);
+        let projects = self
+            .context
+            .services
+            .projects
+            .list(&actor, company_id, &page)
+            .await?;
+        Ok(Json(PageDto::from_page(projects, |item| {
+            ProjectDto::from(&item)
+        })))
+    }
+
+    /// A company's active projects (neither `DRAFT` nor `ARCHIVED`), newest first: the
+    /// dashboard's "Active Projects" widget.
+    #[oai(
+        path = "/companies/:company_id/projects/active",
+        method = "get",
+        operation_id = "listActiveProjects"
+    )]
+    async fn list_active(
+        &self,
+        auth: BearerAuth,
+        company_id: Path<Uuid>,
+        /// Page size, 1 to 100 (default 20).
+        limit: Query<Option<u32>>,
+        /// The `next_cursor` of the previous page.
+        cursor: Query<Option<String>>,
+    ) -> ApiResult<Json<PageDto<ProjectDto>>> {
+        let actor = self.context.actor(&auth).await?;
+        let page = page_request(limit.0, cursor.0)?;
+        let projects = self
+            .context
+            .services
+            .projects
+            .list_active(&actor, CompanyId::from_uuid(company_id.0), &page)
+            .await?;
+        Ok(Json(PageDto::from_page(projects, |item| {
+            ProjectDto::from(&item)
+        })))
+    }
+
+    /// Rename a web project and/or set or remove its domain (admins, or a client of its company).
+    /// The domain is applied first, so a `409 domain_taken` leaves the project unchanged.
+    #[oai(
+        path = "/projects/:id",
+        method = "patch",
+        operation_id = "updateProject"
+    )]
+    async fn update(
+        &self,
+        auth: BearerAuth,
+        id: Path<Uuid>,
+        body: Json<ProjectPatchDto>,
+    ) -> ApiResult<Json<ProjectDto>> {
+        let actor = self.context.actor(&auth).await?;
+        let patch = body.0.into_patch()?;
+        let id = ProjectId::from_uuid(id.0);
+        let projects = &self.context.services.projects;
+        // The service changes one field per call; an empty patch just reads the project.
+        let mut project = match patch.domain {
+            Some(domain) => projects.set_domain(&actor, id, domain).await?,
+            None => projects.get(&actor, id).await?,
+        };
+        if let Some(name) = patch.name {
+            project = projects.rename(&actor, id, name).await?;
+        }
+        Ok(Json((&project).into()))
+    }
+
+    /// Move a web project along its status machine (admins): `DRAFT -> BUILDING -> LIVE <->
+    /// PAUSED`, `BUILDING -> DRAFT`, and any status but `ARCHIVED` `-> ARCHIVED`.
+    #[oai(
+        path = "/projects/:id/status",
+        method = "post",
+        operation_id = "changeProjectStatus"
+    )]
+    async fn change_status(
+        &self,
+        auth: BearerAuth,
+        id: Path<Uuid>,
+        body: Json<ProjectStatusChangeDto>,
+    ) -> ApiResult<Json<ProjectDto>> {
+        let actor = self.context.actor(&auth).await?;
+        let project = self
+            .context
+            .services
+            .projects
+            .change_status(&actor, ProjectId::from_uuid(id.0), body.status.into())
+            .await?;
+        Ok(Json((&project).into()))
+    }
+}
