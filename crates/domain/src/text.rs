@@ -7,7 +7,8 @@
 
 use crate::error::{DomainError, DomainResult, ValidationReason};
 
-/// Trims `input` and checks it holds 1..=`max_chars` characters (Unicode scalar values).
+/// Trims `input` and checks it holds 1..=`max_chars` characters (Unicode scalar values) and no
+/// control characters other than line breaks and tabs (a NUL could not even be stored).
 pub(crate) fn trimmed_bounded(
     field: &'static str,
     input: &str,
@@ -22,6 +23,12 @@ pub(crate) fn trimmed_bounded(
             field,
             ValidationReason::TooLong { max: max_chars },
         ));
+    }
+    if trimmed
+        .chars()
+        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+    {
+        return Err(DomainError::invalid(field, ValidationReason::Format));
     }
     Ok(trimmed.to_owned())
 }
@@ -117,6 +124,21 @@ mod tests {
         assert_eq!(
             trimmed_bounded("name", "  Acme  OSGB \n", 20).unwrap(),
             "Acme  OSGB"
+        );
+    }
+
+    #[test]
+    fn rejects_control_characters_but_keeps_line_breaks_and_tabs() {
+        for input in ["Acme\0OSGB", "Acme\u{7}", "A\u{1b}[31m"] {
+            assert_eq!(
+                trimmed_bounded("name", input, 20),
+                Err(DomainError::invalid("name", ValidationReason::Format)),
+                "{input:?}"
+            );
+        }
+        assert_eq!(
+            trimmed_bounded("address", "Atatürk Cad. 1\nKat\t3", 50).unwrap(),
+            "Atatürk Cad. 1\nKat\t3"
         );
     }
 

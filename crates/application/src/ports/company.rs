@@ -9,8 +9,9 @@ use super::error::RepositoryResult;
 use super::page::{Page, PageRequest};
 use super::scope::TenantScope;
 
-/// A company search's text: trimmed, 1 to 100 characters. Matched as a prefix or infix of the
-/// name or the tax id, ignoring case and Turkish letters; `%` and `_` are literal.
+/// A company search's text: trimmed, 1 to 100 characters, no control characters. Matched as a
+/// prefix or infix of the name or the tax id, ignoring case and Turkish letters; `%` and `_` are
+/// literal.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SearchText(String);
 
@@ -21,11 +22,15 @@ impl SearchText {
     /// Validates a search text.
     ///
     /// # Errors
-    /// [`DomainError::Validation`] on field `q`: `Empty` or `TooLong`.
+    /// [`DomainError::Validation`] on field `q`: `Empty`, `TooLong`, or `Format` (a control
+    /// character).
     pub fn parse(text: &str) -> DomainResult<Self> {
         let text = text.trim();
         if text.is_empty() {
             return Err(DomainError::invalid("q", ValidationReason::Empty));
+        }
+        if text.chars().any(char::is_control) {
+            return Err(DomainError::invalid("q", ValidationReason::Format));
         }
         if text.chars().count() > Self::MAX_CHARS {
             return Err(DomainError::invalid(
@@ -128,5 +133,6 @@ mod tests {
         assert!(SearchText::parse("   ").is_err());
         assert!(SearchText::parse(&"a".repeat(101)).is_err());
         assert!(SearchText::parse("50%_off").is_ok());
+        assert!(SearchText::parse("a\0b").is_err());
     }
 }
