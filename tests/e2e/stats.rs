@@ -236,3 +236,22 @@ async fn a_client_of_another_company_reads_no_demo_stats_and_writes_none() {
         (&json!(7), Some(1))
     );
 }
+
+#[tokio::test]
+async fn a_counter_pushed_past_its_maximum_answers_422_and_keeps_the_day() {
+    let server = TestServer::start().await;
+    let admin = server.admin_token().await;
+    let project = demo_tenant(&server, &admin).await.project_id;
+    let near = json!({"date": "2026-03-02", "visitors": 2_147_483_646_u32, "page_views": 0});
+    assert_eq!(
+        ingest(&server, &admin, &project, near).await.status,
+        StatusCode::NO_CONTENT
+    );
+
+    let over = json!({"date": "2026-03-02", "visitors": 2, "page_views": 0});
+    let refused = ingest(&server, &admin, &project, over).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(refused.body["code"], "overflow");
+    let stored = range(&server, &admin, &project, "from=2026-03-02&to=2026-03-02").await;
+    assert_eq!(stored.body["days"][0]["visitors"], 2_147_483_646_u32);
+}

@@ -1,8 +1,10 @@
 //! Translating driver errors into [`RepositoryError`]: unique violations become the conflict they
-//! mean, foreign-key violations become `NotFound` (the referenced row does not exist), everything
-//! else is `Unavailable` with the driver's message (for logs). Nothing of sea-orm leaks upward.
+//! mean, foreign-key violations become `NotFound` (the referenced row does not exist), a number out
+//! of its column's range becomes `Rejected(Overflow)`, everything else is `Unavailable` with the
+//! driver's message (for logs). Nothing of sea-orm leaks upward.
 
 use prosektor_application::{Conflict, RepositoryError};
+use prosektor_domain::DomainError;
 use sea_orm::{DbErr, RuntimeErr, TransactionError, sqlx};
 
 /// Which unique constraint means which conflict.
@@ -20,6 +22,8 @@ const UNIQUE_CONFLICTS: [(&str, Conflict); 4] = [
 const UNIQUE_VIOLATION: &str = "23505";
 /// SQLSTATE of a foreign-key violation.
 const FOREIGN_KEY_VIOLATION: &str = "23503";
+/// SQLSTATE of a number out of its type's range (a counter sum past `INT`).
+const NUMERIC_OUT_OF_RANGE: &str = "22003";
 
 /// The repository meaning of a driver error.
 pub(crate) fn map_db_err(error: DbErr) -> RepositoryError {
@@ -35,6 +39,9 @@ pub(crate) fn map_db_err(error: DbErr) -> RepositoryError {
                 }
             }
             Some(FOREIGN_KEY_VIOLATION) => return RepositoryError::NotFound,
+            Some(NUMERIC_OUT_OF_RANGE) => {
+                return RepositoryError::Rejected(DomainError::Overflow { field: "counter" });
+            }
             _ => {}
         }
     }

@@ -49,6 +49,10 @@ pub enum RepositoryError {
     /// A pagination cursor that this repository did not issue (or for another ordering).
     #[error("invalid pagination cursor")]
     InvalidCursor,
+    /// The store refused a value that the domain refuses too, but that only the store could check
+    /// (a counter that would pass its column's maximum once added to the stored one).
+    #[error("refused by the store: {0}")]
+    Rejected(DomainError),
     /// A stored row violates a domain invariant (the row is reported, never half-mapped).
     #[error("stored data violates the domain: {0}")]
     Corrupt(DomainError),

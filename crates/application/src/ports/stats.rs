@@ -16,8 +16,8 @@ pub trait DailyStatsRepository: Send + Sync {
     /// statement: concurrent ingestions are never lost. `new_id` is used when the day has no row yet.
     ///
     /// # Errors
-    /// `NotFound` when the project does not exist; `Conflict(StaleState)`-free; `Unavailable`
-    /// (including a counter that would pass its column's maximum).
+    /// `NotFound` when the project does not exist; `Rejected(Overflow)` when a counter would pass
+    /// its column's maximum (nothing is added); `Unavailable`.
     async fn ingest(
         &self,
         new_id: StatsId,

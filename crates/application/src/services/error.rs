@@ -76,6 +76,7 @@ impl From<RepositoryError> for ServiceError {
             RepositoryError::NotFound => Self::NotFound,
             RepositoryError::Conflict(conflict) => Self::Conflict(conflict),
             RepositoryError::InvalidCursor => Self::InvalidCursor,
+            RepositoryError::Rejected(error) => Self::Domain(error),
             corrupt @ RepositoryError::Corrupt(_) => Self::Internal(corrupt.to_string()),
             RepositoryError::Unavailable(message) => Self::Internal(message),
         }
@@ -104,6 +105,10 @@ mod tests {
                 ServiceError::Conflict(Conflict::StaleState),
             ),
             (RepositoryError::InvalidCursor, ServiceError::InvalidCursor),
+            (
+                RepositoryError::Rejected(DomainError::Overflow { field: "visitors" }),
+                ServiceError::Domain(DomainError::Overflow { field: "visitors" }),
+            ),
             (
                 RepositoryError::Corrupt(corrupt),
                 ServiceError::Internal(
