@@ -37,6 +37,7 @@ mod m20261124_000008_add_profile_middle_name;
 mod m20261124_000009_expand_company_details;
 mod m20261124_000010_contract_company_details;
 mod m20261125_000011_create_breakdown_merge;
+mod m20261125_000012_add_project_ingest_key;
 
 pub use sea_orm_migration::MigratorTrait;
 use sea_orm_migration::prelude::*;
@@ -59,6 +60,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000009_expand_company_details::Migration),
             Box::new(m20261124_000010_contract_company_details::Migration),
             Box::new(m20261125_000011_create_breakdown_merge::Migration),
+            Box::new(m20261125_000012_add_project_ingest_key::Migration),
         ]
     }
 }

@@ -286,6 +286,10 @@ fn violations() -> Vec<(&'static str, String)> {
             ),
         ),
         (
+            "web_projects_ingest_key_hash_hex",
+            format!("UPDATE web_projects SET ingest_key_hash = 'not-hex' WHERE id = '{PROJECT}'"),
+        ),
+        (
             "daily_stats_project_date_key",
             format!(
                 "INSERT INTO daily_stats (project_id, date) VALUES ('{PROJECT}', '2024-01-01')"

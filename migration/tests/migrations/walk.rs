@@ -9,7 +9,7 @@ use sea_orm::DatabaseConnection;
 
 use crate::support::{exec, has_column, row, scalar, tables};
 
-const HISTORY: [&str; 11] = [
+const HISTORY: [&str; 12] = [
     "m20261124_000001_create_search_support",
     "m20261124_000002_create_companies",
     "m20261124_000003_create_users",
@@ -21,6 +21,7 @@ const HISTORY: [&str; 11] = [
     "m20261124_000009_expand_company_details",
     "m20261124_000010_contract_company_details",
     "m20261125_000011_create_breakdown_merge",
+    "m20261125_000012_add_project_ingest_key",
 ];
 
 const ALL_TABLES: [&str; 10] = [
@@ -152,6 +153,20 @@ async fn walking_up_step_by_step_keeps_every_row_and_value() {
     .await;
     assert_eq!(merged, r#"{"source": {"direct": 5, "google": 11}}"#);
 
+    up_to(db, 11).await;
+    let hash = "ab".repeat(32);
+    exec(
+        db,
+        &format!("UPDATE web_projects SET ingest_key_hash = '{hash}' WHERE id = '{PROJECT}'"),
+    )
+    .await;
+    let stored: String = scalar(
+        db,
+        &format!("SELECT ingest_key_hash FROM web_projects WHERE id = '{PROJECT}'"),
+    )
+    .await;
+    assert_eq!(stored, hash);
+
     assert_everything_is_there(db).await;
 }
 
@@ -246,6 +261,8 @@ async fn every_migration_reverses_and_the_history_replays() {
     let database = TestDatabase::empty().await.expect("test database");
     let db = database.connection();
     Migrator::up(db, None).await.expect("migrate up");
+    Migrator::down(db, Some(1)).await.expect("down ingest key");
+    assert!(!has_column(db, "web_projects", "ingest_key_hash").await);
     Migrator::down(db, Some(1))
         .await
         .expect("down breakdown merge");
@@ -286,7 +303,7 @@ async fn every_migration_reverses_and_the_history_replays() {
     .await;
     assert_eq!(kept, "Bolu");
 
-    for remaining in (0..HISTORY.len() - 3).rev() {
+    for remaining in (0..HISTORY.len() - 4).rev() {
         Migrator::down(db, Some(1)).await.expect("one step down");
         let applied = Migrator::get_applied_migrations(db)
             .await

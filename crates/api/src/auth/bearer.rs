@@ -6,7 +6,7 @@
 use std::sync::Arc;
 
 use poem_openapi::SecurityScheme;
-use poem_openapi::auth::Bearer;
+use poem_openapi::auth::{ApiKey, Bearer};
 use prosektor_application::Clock;
 use prosektor_application::ports::token::TokenCodec;
 use prosektor_application::services::{Actor, AuthService, ServiceError};
@@ -17,6 +17,12 @@ use crate::error::{ApiError, ApiResult};
 #[derive(Debug, SecurityScheme)]
 #[oai(ty = "bearer", bearer_format = "JWT")]
 pub struct BearerAuth(pub Bearer);
+
+/// `X-Ingest-Key: <key>`, a project's ingestion key (from `rotateProjectIngestKey`), accepted only
+/// by the ingestion endpoint.
+#[derive(Debug, SecurityScheme)]
+#[oai(ty = "api_key", key_name = "X-Ingest-Key", key_in = "header")]
+pub struct IngestKeyAuth(pub ApiKey);
 
 /// Checks bearer tokens against the token codec and the user row.
 #[derive(Clone)]

@@ -144,3 +144,11 @@ mod tests {
         );
     }
 }
+
+/// A project's new ingestion key, shown only once.
+#[derive(Debug, Clone, Object)]
+#[oai(rename = "IngestKey")]
+pub struct IngestKeyDto {
+    /// The key (`psk_` and 64 hex digits); send it as the `X-Ingest-Key` header.
+    pub ingest_key: String,
+}

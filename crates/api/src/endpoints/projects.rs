@@ -11,7 +11,9 @@ use super::responses::Created;
 use crate::auth::bearer::BearerAuth;
 use crate::context::ApiContext;
 use crate::dto::page::PageDto;
-use crate::dto::project::{NewProjectDto, ProjectDto, ProjectPatchDto, ProjectStatusChangeDto};
+use crate::dto::project::{
+    IngestKeyDto, NewProjectDto, ProjectDto, ProjectPatchDto, ProjectStatusChangeDto,
+};
 use crate::error::ApiResult;
 use crate::pagination::page_request;
 use crate::tags::ApiTags;
@@ -167,5 +169,30 @@ impl ProjectsApi {
             .change_status(&actor, ProjectId::from_uuid(id.0), body.status.into())
             .await?;
         Ok(Json((&project).into()))
+    }
+
+    /// Create a new ingestion key for the project's website (admin or the project's own client),
+    /// replacing the previous key, which stops working. The key is shown only in this response;
+    /// the website sends it as `X-Ingest-Key` to `POST /api/v1/ingest/events`.
+    #[oai(
+        path = "/projects/:id/ingest-key",
+        method = "post",
+        operation_id = "rotateProjectIngestKey"
+    )]
+    async fn rotate_ingest_key(
+        &self,
+        auth: BearerAuth,
+        id: Path<Uuid>,
+    ) -> ApiResult<Created<IngestKeyDto>> {
+        let actor = self.context.actor(&auth).await?;
+        let key = self
+            .context
+            .services
+            .projects
+            .rotate_ingest_key(&actor, ProjectId::from_uuid(id.0))
+            .await?;
+        Ok(Created::Created(Json(IngestKeyDto {
+            ingest_key: key.expose().to_owned(),
+        })))
     }
 }

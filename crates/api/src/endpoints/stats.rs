@@ -1,8 +1,6 @@
 //! `/api/v1/projects/{id}/stats`: admins ingest counts and import whole days; every tenant reads
-//! its own projects' series (at most 366 days per query).
-//!
-//! Per-project ingestion keys (SPEC §5: the project's website sending page views with a rotatable
-//! secret instead of a bearer token) are not offered yet; ingestion needs an admin's token.
+//! its own projects' series (at most 366 days per query). `/api/v1/ingest/events`: a project's
+//! website ingests with the project's ingestion key (SPEC §5) instead of a bearer token.
 
 use chrono::NaiveDate;
 use poem_openapi::OpenApi;
@@ -12,7 +10,7 @@ use prosektor_domain::{DateRange, ProjectId};
 use uuid::Uuid;
 
 use super::responses::NoContent;
-use crate::auth::bearer::BearerAuth;
+use crate::auth::bearer::{BearerAuth, IngestKeyAuth};
 use crate::context::ApiContext;
 use crate::convert::field;
 use crate::dto::stats::{StatsDayDto, StatsImportDto, StatsImported, StatsSeriesDto};
@@ -34,6 +32,27 @@ impl StatsApi {
 
 #[OpenApi(prefix_path = "/api/v1", tag = "ApiTags::Stats")]
 impl StatsApi {
+    /// Add counts to the day of the project whose ingestion key is sent as `X-Ingest-Key` (a
+    /// project's website; see `rotateProjectIngestKey`). An unknown key answers `401`.
+    #[oai(
+        path = "/ingest/events",
+        method = "post",
+        operation_id = "ingestStatsWithKey"
+    )]
+    async fn ingest_with_key(
+        &self,
+        key: IngestKeyAuth,
+        body: Json<StatsDayDto>,
+    ) -> ApiResult<NoContent> {
+        let increment = body.increment()?;
+        self.context
+            .services
+            .stats
+            .ingest_with_key(&key.0.key, body.date, &increment)
+            .await?;
+        Ok(NoContent::Done)
+    }
+
     /// Add counts to a project's day (admins): visitors and page views are added and the
     /// breakdown merged, atomically, so concurrent ingestions are never lost.
     #[oai(

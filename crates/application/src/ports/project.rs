@@ -51,6 +51,19 @@ pub trait WebProjectRepository: Send + Sync {
     /// `Unavailable`.
     async fn count_active(&self, company_id: CompanyId) -> RepositoryResult<u64>;
 
+    /// Stores the hash (SHA-256, lower-case hex) of the project's new ingestion key, replacing
+    /// the previous one, which stops working.
+    ///
+    /// # Errors
+    /// `NotFound`; `Unavailable`.
+    async fn set_ingest_key_hash(&self, id: ProjectId, hash: &str) -> RepositoryResult<()>;
+
+    /// The project whose ingestion key hashes to `hash`, if any.
+    ///
+    /// # Errors
+    /// `Unavailable`.
+    async fn find_by_ingest_key_hash(&self, hash: &str) -> RepositoryResult<Option<ProjectId>>;
+
     /// Saves name, domain, status and `updated_at`, if the stored status is still `expected`.
     ///
     /// # Errors

@@ -15,6 +15,7 @@ mod auth;
 mod company;
 mod dashboard;
 mod error;
+mod ingest_key;
 mod invoice;
 mod project;
 mod stats;
@@ -33,6 +34,7 @@ pub use company::{
 };
 pub use dashboard::{Dashboard, DashboardService, VISITOR_WINDOW_DAYS};
 pub use error::{ServiceError, ServiceResult};
+pub use ingest_key::IngestKey;
 pub use invoice::{InvoiceDraft, InvoiceService, InvoiceTax};
 pub use project::ProjectService;
 pub use stats::{StatsSeries, StatsService};
@@ -120,7 +122,7 @@ impl Services {
             companies: CompanyService::new(companies.clone(), clock.clone(), ids.clone()),
             invoices: InvoiceService::new(invoices.clone(), clock.clone(), ids.clone()),
             projects: ProjectService::new(projects.clone(), clock.clone(), ids.clone()),
-            stats: StatsService::new(stats.clone(), ids.clone()),
+            stats: StatsService::new(stats.clone(), projects.clone(), ids.clone()),
             dashboard: DashboardService::new(
                 companies.clone(),
                 invoices.clone(),

@@ -10,6 +10,7 @@ use prosektor_domain::{
 
 use super::actor::Actor;
 use super::error::ServiceResult;
+use super::ingest_key::IngestKey;
 use crate::ports::clock::Clock;
 use crate::ports::ids::IdGenerator;
 use crate::ports::page::{Page, PageRequest};
@@ -115,6 +116,24 @@ impl ProjectService {
         // The repository scopes the read; checking again keeps the decision in this layer.
         actor.check_tenant(project.company_id())?;
         Ok(project)
+    }
+
+    /// Creates a new ingestion key for the project (admin or the project's own client), replacing
+    /// the previous one, which stops working. The key is returned once and only its hash is kept.
+    ///
+    /// # Errors
+    /// `NotFound` (also for another tenant's project); `Internal`.
+    pub async fn rotate_ingest_key(
+        &self,
+        actor: &Actor,
+        id: ProjectId,
+    ) -> ServiceResult<IngestKey> {
+        self.get(actor, id).await?;
+        let key = IngestKey::generate();
+        self.projects
+            .set_ingest_key_hash(id, &IngestKey::hash_of(key.expose()))
+            .await?;
+        Ok(key)
     }
 
     /// Projects within the actor's tenancy, optionally of one company, newest first. A client

@@ -9,8 +9,10 @@ use prosektor_domain::{
 };
 
 use super::actor::Actor;
-use super::error::ServiceResult;
+use super::error::{ServiceError, ServiceResult};
+use super::ingest_key::IngestKey;
 use crate::ports::ids::IdGenerator;
+use crate::ports::project::WebProjectRepository;
 use crate::ports::stats::DailyStatsRepository;
 
 /// A project's analytics over a range.
@@ -26,20 +28,27 @@ pub enum StatsSeries {
 #[derive(Clone)]
 pub struct StatsService {
     stats: Arc<dyn DailyStatsRepository>,
+    projects: Arc<dyn WebProjectRepository>,
     ids: Arc<dyn IdGenerator>,
 }
 
 impl StatsService {
     /// A service over these ports.
-    pub fn new(stats: Arc<dyn DailyStatsRepository>, ids: Arc<dyn IdGenerator>) -> Self {
-        Self { stats, ids }
+    pub fn new(
+        stats: Arc<dyn DailyStatsRepository>,
+        projects: Arc<dyn WebProjectRepository>,
+        ids: Arc<dyn IdGenerator>,
+    ) -> Self {
+        Self {
+            stats,
+            projects,
+            ids,
+        }
     }
 
     /// Adds `increment` to the project's counters of `date`, atomically (admin).
     ///
-    /// SPEC §5 also lets a caller holding the project's ingestion key (a rotatable per-project
-    /// secret used by the project's website) ingest; that key, and the entry point that accepts it
-    /// instead of an actor, come with the analytics API.
+    /// A project's website ingests with its key instead: [`Self::ingest_with_key`].
     ///
     /// # Errors
     /// `Forbidden` for a client; `NotFound` when the project does not exist; `Internal`.
@@ -51,6 +60,34 @@ impl StatsService {
         increment: &StatsIncrement,
     ) -> ServiceResult<()> {
         actor.require_admin()?;
+        self.add(project_id, date, increment).await
+    }
+
+    /// Adds `increment` to the counters of `date` of the project whose ingestion key is `key`
+    /// (SPEC §5: any caller holding the key may ingest).
+    ///
+    /// # Errors
+    /// `Unauthenticated` when no project has this key; `Internal`.
+    pub async fn ingest_with_key(
+        &self,
+        key: &str,
+        date: NaiveDate,
+        increment: &StatsIncrement,
+    ) -> ServiceResult<()> {
+        let project_id = self
+            .projects
+            .find_by_ingest_key_hash(&IngestKey::hash_of(key))
+            .await?
+            .ok_or(ServiceError::Unauthenticated)?;
+        self.add(project_id, date, increment).await
+    }
+
+    async fn add(
+        &self,
+        project_id: ProjectId,
+        date: NaiveDate,
+        increment: &StatsIncrement,
+    ) -> ServiceResult<()> {
         let new_id = StatsId::from_uuid(self.ids.new_id());
         self.stats
             .ingest(new_id, project_id, date, increment)

@@ -8,8 +8,8 @@ use prosektor_application::{
 };
 use prosektor_domain::{CompanyId, ProjectId, ProjectStatus, WebProject};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, FromQueryResult, QueryFilter,
-    QueryTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
+    FromQueryResult, QueryFilter, QueryTrait,
 };
 use uuid::Uuid;
 
@@ -31,6 +31,12 @@ pub(crate) const ACTIVE_PROJECTS_SQL: &str = "SELECT id, company_id, name, domai
 /// How many active projects company `$1` has, through the same partial index.
 const COUNT_ACTIVE_SQL: &str = "SELECT COUNT(*) FROM web_projects \
      WHERE company_id = $1 AND status NOT IN ('DRAFT', 'ARCHIVED')";
+
+/// Replaces project `$1`'s ingestion key hash with `$2`.
+const SET_INGEST_KEY_SQL: &str = "UPDATE web_projects SET ingest_key_hash = $2 WHERE id = $1";
+
+/// The project whose ingestion key hash is `$1` (through `web_projects_ingest_key_hash_key`).
+const FIND_BY_INGEST_KEY_SQL: &str = "SELECT id FROM web_projects WHERE ingest_key_hash = $1";
 
 /// The listings' names inside their cursors.
 const NEWEST: NewestFirst = NewestFirst("projects_newest");
@@ -130,6 +136,34 @@ impl WebProjectRepository for PgWebProjectRepository {
         )
         .await?;
         Ok(u64::try_from(count).unwrap_or_default())
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn set_ingest_key_hash(&self, id: ProjectId, hash: &str) -> RepositoryResult<()> {
+        let updated = self
+            .db
+            .execute_raw(statement(
+                SET_INGEST_KEY_SQL,
+                [id.as_uuid().into(), hash.into()],
+            ))
+            .await
+            .map_err(map_db_err)?;
+        if updated.rows_affected() == 0 {
+            return Err(RepositoryError::NotFound);
+        }
+        Ok(())
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn find_by_ingest_key_hash(&self, hash: &str) -> RepositoryResult<Option<ProjectId>> {
+        let row = self
+            .db
+            .query_one_raw(statement(FIND_BY_INGEST_KEY_SQL, [hash.into()]))
+            .await
+            .map_err(map_db_err)?;
+        row.map(|row| row.try_get_by_index::<Uuid>(0).map(ProjectId::from_uuid))
+            .transpose()
+            .map_err(map_db_err)
     }
 
     #[tracing::instrument(skip_all)]

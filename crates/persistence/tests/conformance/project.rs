@@ -250,3 +250,33 @@ async fn a_row_the_domain_rejects_is_corrupt() {
         Err(corrupt)
     );
 }
+
+#[tokio::test]
+async fn an_ingestion_key_hash_finds_its_project_until_replaced() {
+    let db = database().await;
+    let repo = PgWebProjectRepository::new(db.connection().clone());
+    let acme = company(db.connection(), "Acme OSGB").await;
+    let project = stored(&repo, site(acme, None, at(1)), &[]).await;
+    let (first, second) = ("a".repeat(64), "b".repeat(64));
+
+    assert_eq!(repo.find_by_ingest_key_hash(&first).await, Ok(None));
+    repo.set_ingest_key_hash(project.id(), &first)
+        .await
+        .unwrap();
+    assert_eq!(
+        repo.find_by_ingest_key_hash(&first).await,
+        Ok(Some(project.id()))
+    );
+    repo.set_ingest_key_hash(project.id(), &second)
+        .await
+        .unwrap();
+    assert_eq!(repo.find_by_ingest_key_hash(&first).await, Ok(None));
+    assert_eq!(
+        repo.find_by_ingest_key_hash(&second).await,
+        Ok(Some(project.id()))
+    );
+    assert_eq!(
+        repo.set_ingest_key_hash(ProjectId::new_v7(), &first).await,
+        Err(RepositoryError::NotFound)
+    );
+}

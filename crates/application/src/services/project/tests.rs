@@ -197,3 +197,43 @@ async fn another_tenants_project_is_not_found_even_if_storage_returned_it() {
         .await;
     assert_eq!(refused, Err(ServiceError::NotFound));
 }
+
+#[tokio::test]
+async fn the_own_client_rotates_the_ingestion_key_and_only_its_hash_is_stored() {
+    let stored = project(own_company());
+    let id = stored.id();
+    let mut projects = repository(&stored, 0);
+    let stored_hash = Arc::new(std::sync::Mutex::new(String::new()));
+    let saved = stored_hash.clone();
+    projects
+        .expect_set_ingest_key_hash()
+        .withf(move |asked, _| *asked == id)
+        .times(1)
+        .returning(move |_, hash| {
+            *saved.lock().unwrap() = hash.to_owned();
+            Ok(())
+        });
+    let key = service(projects)
+        .rotate_ingest_key(&client(), id)
+        .await
+        .unwrap();
+    assert_eq!(
+        *stored_hash.lock().unwrap(),
+        IngestKey::hash_of(key.expose())
+    );
+    assert_ne!(*stored_hash.lock().unwrap(), key.expose());
+}
+
+#[tokio::test]
+async fn another_tenants_project_key_cannot_be_rotated() {
+    let stored = project(other_company());
+    let mut projects = repository(&stored, 0);
+    projects.expect_set_ingest_key_hash().times(0);
+    assert_eq!(
+        service(projects)
+            .rotate_ingest_key(&client(), stored.id())
+            .await
+            .map(|_| ()),
+        Err(ServiceError::NotFound)
+    );
+}

@@ -6,14 +6,21 @@ use std::sync::Arc;
 use prosektor_domain::{Breakdown, DailyStatsParts};
 
 use super::*;
-use crate::mocks::MockDailyStatsRepository;
+use crate::mocks::{MockDailyStatsRepository, MockWebProjectRepository};
 use crate::ports::error::RepositoryError;
 use crate::services::test_support::{
     NEW_ID, Outcome, admin, check_matrix, client, ids, own_company,
 };
 
 fn service(stats: MockDailyStatsRepository) -> StatsService {
-    StatsService::new(Arc::new(stats), ids())
+    keyed_service(stats, MockWebProjectRepository::new())
+}
+
+fn keyed_service(
+    stats: MockDailyStatsRepository,
+    projects: MockWebProjectRepository,
+) -> StatsService {
+    StatsService::new(Arc::new(stats), Arc::new(projects), ids())
 }
 
 fn day(d: u32) -> NaiveDate {
@@ -146,4 +153,33 @@ async fn ranges_come_raw_or_zero_filled() {
         };
         assert_eq!(series, expected, "fill: {fill}");
     }
+}
+
+#[tokio::test]
+async fn a_known_ingestion_key_ingests_into_its_project_and_an_unknown_one_is_refused() {
+    let key_hash = IngestKey::hash_of("psk_known");
+    let mut projects = MockWebProjectRepository::new();
+    projects
+        .expect_find_by_ingest_key_hash()
+        .returning(move |hash| Ok((hash == key_hash).then(project)));
+    let mut stats = MockDailyStatsRepository::new();
+    stats
+        .expect_ingest()
+        .withf(|_, project_id, date, _| *project_id == project() && *date == day(3))
+        .times(1)
+        .returning(|_, _, _, _| Ok(()));
+    let service = keyed_service(stats, projects);
+    let increment = StatsIncrement::default();
+    assert_eq!(
+        service
+            .ingest_with_key("psk_known", day(3), &increment)
+            .await,
+        Ok(())
+    );
+    assert_eq!(
+        service
+            .ingest_with_key("psk_guessed", day(3), &increment)
+            .await,
+        Err(ServiceError::Unauthenticated)
+    );
 }
