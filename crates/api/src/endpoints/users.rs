@@ -4,12 +4,13 @@
 use poem_openapi::param::{Path, Query};
 use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, OpenApi};
-use prosektor_application::UserFilter;
+use prosektor_application::{SearchText, UserFilter};
 use prosektor_domain::{CompanyId, UserId};
 use uuid::Uuid;
 
 use crate::auth::bearer::BearerAuth;
 use crate::context::ApiContext;
+use crate::convert::optional;
 use crate::dto::page::PageDto;
 use crate::dto::user::{AccountDto, UserDto};
 use crate::dto::user_admin::{ChangeRoleDto, CreateUserDto};
@@ -67,12 +68,15 @@ impl UsersApi {
         company_id: Query<Option<Uuid>>,
         /// Include soft-deleted users (default `false`).
         include_deleted: Query<Option<bool>>,
+        /// Only users whose email contains this text (case-insensitive).
+        q: Query<Option<String>>,
     ) -> ApiResult<Json<PageDto<UserDto>>> {
         let actor = self.context.actor(&auth).await?;
         let page = page_request(limit.0, cursor.0)?;
         let filter = UserFilter {
             company_id: company_id.0.map(CompanyId::from_uuid),
             include_deleted: include_deleted.0.unwrap_or(false),
+            email_contains: optional("q", q.0.as_deref(), SearchText::parse)?,
         };
         let users = self
             .context

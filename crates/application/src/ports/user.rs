@@ -3,6 +3,7 @@
 use async_trait::async_trait;
 use prosektor_domain::{CompanyId, Email, SessionVersion, User, UserId, UserProfile};
 
+use super::company::SearchText;
 use super::error::RepositoryResult;
 use super::page::{Page, PageRequest};
 use super::scope::TenantScope;
@@ -14,6 +15,8 @@ pub struct UserFilter {
     pub company_id: Option<CompanyId>,
     /// Include soft-deleted users (admins only).
     pub include_deleted: bool,
+    /// Only users whose email contains this text (case-insensitive; `%` and `_` literal).
+    pub email_contains: Option<SearchText>,
 }
 
 /// Stores users and their one-to-one profiles.

@@ -16,7 +16,7 @@ use sea_orm::{
     ColumnTrait, DatabaseConnection, DbBackend, EntityTrait, QueryFilter, QuerySelect, Statement,
 };
 
-use super::shared::{KeysetOrder, conditional_update, insert_both, scoped};
+use super::shared::{KeysetOrder, conditional_update, escape_like, insert_both, scoped};
 use crate::cursor::{Keyset, page};
 use crate::entities::mapping::{all_to_domain, found};
 use crate::entities::{companies, company_details};
@@ -202,19 +202,6 @@ fn by_name_page(companies: Vec<Company>, request: &PageRequest) -> Page<Company>
         key: company.name().as_str().to_owned(),
         id: company.id().as_uuid(),
     })
-}
-
-/// Escapes `LIKE`'s wildcards (`%`, `_`) and its escape character (`\`), so the text matches
-/// literally.
-fn escape_like(text: &str) -> String {
-    let mut escaped = String::with_capacity(text.len());
-    for c in text.chars() {
-        if matches!(c, '\\' | '%' | '_') {
-            escaped.push('\\');
-        }
-        escaped.push(c);
-    }
-    escaped
 }
 
 #[cfg(test)]

@@ -243,3 +243,16 @@ where
         None => RepositoryError::NotFound,
     })
 }
+
+/// Escapes `LIKE`'s wildcards (`%`, `_`) and its escape character (`\`), so the text matches
+/// literally.
+pub(crate) fn escape_like(text: &str) -> String {
+    let mut escaped = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(c, '\\' | '%' | '_') {
+            escaped.push('\\');
+        }
+        escaped.push(c);
+    }
+    escaped
+}

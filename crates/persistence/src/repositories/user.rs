@@ -13,7 +13,7 @@ use sea_orm::ActiveValue::NotSet;
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Select};
 
-use super::shared::{NewestFirst, conditional_update, insert_both, scoped};
+use super::shared::{NewestFirst, conditional_update, escape_like, insert_both, scoped};
 use crate::entities::mapping::{all_to_domain, found, to_domain};
 use crate::entities::{user_profiles, users};
 use crate::error::map_db_err;
@@ -128,6 +128,11 @@ impl UserRepository for PgUserRepository {
         }
         if !filter.include_deleted {
             select = active(select);
+        }
+        if let Some(text) = &filter.email_contains {
+            // Emails are stored lower-cased; PostgreSQL's default `LIKE` escape is `\`.
+            let pattern = format!("%{}%", escape_like(&text.as_str().to_lowercase()));
+            select = select.filter(users::Column::Email.like(pattern));
         }
         let rows = NEWEST
             .select(select, users::Column::CreatedAt, users::Column::Id, request)?

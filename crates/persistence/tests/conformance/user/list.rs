@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Duration, Utc};
 use prosektor_application::{
-    Cursor, Page, PageRequest, RepositoryError, TenantScope, UserFilter, UserRepository,
+    Cursor, Page, PageRequest, RepositoryError, SearchText, TenantScope, UserFilter, UserRepository,
 };
 use prosektor_domain::{CompanyId, Email, User, UserId, UserProfile};
 use prosektor_persistence::PgUserRepository;
@@ -123,6 +123,7 @@ async fn filters_and_scope_narrow_the_listing() {
     let of_mine = UserFilter {
         company_id: Some(mine),
         include_deleted: true,
+        ..UserFilter::default()
     };
     let all = TenantScope::All;
     let own = TenantScope::Company(mine);
@@ -142,13 +143,30 @@ async fn filters_and_scope_narrow_the_listing() {
         walk(&repo, own, &with_deleted, 10).await,
         [gone, first.clone()]
     );
-    assert_eq!(walk(&repo, own, &active, 10).await, [first]);
+    assert_eq!(
+        walk(&repo, own, &active, 10).await,
+        std::slice::from_ref(&first)
+    );
     // A filter for another company cannot widen a client's scope.
     let of_theirs = UserFilter {
         company_id: Some(theirs),
         include_deleted: true,
+        ..UserFilter::default()
     };
     assert!(walk(&repo, own, &of_theirs, 10).await.is_empty());
+    // Email search: case-insensitive infix, wildcards literal.
+    let search = |text: &str| UserFilter {
+        email_contains: Some(SearchText::parse(text).unwrap()),
+        include_deleted: true,
+        ..UserFilter::default()
+    };
+    assert_eq!(
+        walk(&repo, all, &search("FIRST@"), 10).await,
+        std::slice::from_ref(&first)
+    );
+    assert_eq!(walk(&repo, all, &search("o"), 10).await.len(), 3);
+    assert!(walk(&repo, all, &search("%"), 10).await.is_empty());
+    assert!(walk(&repo, all, &search("f_rst"), 10).await.is_empty());
 }
 
 #[tokio::test]
