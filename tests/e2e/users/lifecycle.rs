@@ -142,4 +142,10 @@ async fn an_admin_creates_reads_and_lists_users_with_their_profiles() {
         .await;
     assert_eq!(second.status, StatusCode::OK, "{:?}", second.body);
     assert_eq!(emails(&second.body), [CLIENT_EMAIL, ADMIN_EMAIL]);
+
+    // Searching by email: case-insensitive infix.
+    let found = server
+        .call(Method::GET, "/api/v1/users?q=YILMAZ", Some(&admin), None)
+        .await;
+    assert_eq!(emails(&found.body), ["ayse.yilmaz@anadolu-osgb.demo"]);
 }
