@@ -26,6 +26,10 @@ pub use ports::pipeline::PipelineRunRepository;
 pub use ports::project::WebProjectRepository;
 pub use ports::readiness::{NotReady, ReadinessProbe};
 pub use ports::scope::TenantScope;
+pub use ports::site::{
+    GeneratedSite, GeneratorError, InvalidSite, PagePath, PlannedPage, SiteBrief, SiteGenerator,
+    SitePage, SitePlan,
+};
 pub use ports::stats::DailyStatsRepository;
 pub use ports::user::{UserFilter, UserRepository};
 pub use services::{
@@ -44,6 +48,7 @@ pub mod mocks {
     pub use crate::ports::pipeline::MockPipelineRunRepository;
     pub use crate::ports::project::MockWebProjectRepository;
     pub use crate::ports::readiness::MockReadinessProbe;
+    pub use crate::ports::site::MockSiteGenerator;
     pub use crate::ports::stats::MockDailyStatsRepository;
     pub use crate::ports::user::MockUserRepository;
 }

@@ -17,6 +17,7 @@ pub mod pipeline;
 pub mod project;
 pub mod readiness;
 pub mod scope;
+pub mod site;
 pub mod stats;
 pub mod token;
 pub mod user;
