@@ -3,7 +3,8 @@
 //! The inner ring around the domain: **ports** ([`ports`]), the async-trait interfaces through
 //! which use cases reach the outside world (repositories, password hashing, the clock, ids,
 //! health), and the **use-case services** ([`services`]) that orchestrate them and decide tenancy
-//! and permissions, reporting every refusal as one [`ServiceError`].
+//! and permissions, reporting every refusal as one [`ServiceError`]. [`site`] holds the built-in,
+//! deterministic [`SiteGenerator`] ([`TemplateSiteGenerator`]).
 //!
 //! May depend on: `prosektor-domain` and plain Rust crates. Never on sea-orm, poem or any other
 //! adapter: adapters depend on this crate, not the other way round. With the `mocks` feature every
@@ -14,6 +15,7 @@
 
 pub mod ports;
 pub mod services;
+pub mod site;
 
 pub use ports::clock::{Clock, SystemClock};
 pub use ports::company::{CompanyRepository, DetailsPart, SearchText};
@@ -36,6 +38,7 @@ pub use services::{
     Actor, AuthService, CompanyService, DashboardService, InvoiceService, Ports, ProjectService,
     ServiceError, ServiceResult, Services, StatsService, UserService,
 };
+pub use site::TemplateSiteGenerator;
 
 /// mockall mocks of every port (feature `mocks`; always built for this crate's own tests).
 #[cfg(any(test, feature = "mocks"))]

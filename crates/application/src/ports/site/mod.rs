@@ -1,6 +1,6 @@
 //! [`SiteGenerator`]: turns a company's and project's data ([`SiteBrief`]) into a small static
 //! website, in two phases, so that a pipeline worker can log a line per step and any generator —
-//! the built-in deterministic one or a
+//! the built-in deterministic one ([`TemplateSiteGenerator`](crate::TemplateSiteGenerator)) or a
 //! language-model-backed one added later — fits the same shape:
 //!
 //! 1. [`plan`](SiteGenerator::plan) the site map ([`SitePlan`], which always holds the four
