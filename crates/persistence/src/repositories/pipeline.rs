@@ -1,6 +1,6 @@
 //! [`PgPipelineRunRepository`]: pipeline runs, their queue and their append-only logs on
 //! PostgreSQL. A run is scoped through its project's company; log lines are numbered under a lock
-//! on the run's row; the queue's SQL lives in [`queue`].
+//! on the run's row; the queue's SQL lives in the `queue` submodule.
 
 mod queue;
 
