@@ -38,6 +38,7 @@ mod m20261124_000009_expand_company_details;
 mod m20261124_000010_contract_company_details;
 mod m20261125_000011_create_breakdown_merge;
 mod m20261125_000012_add_project_ingest_key;
+mod m20261125_000013_add_run_scheduling;
 
 pub use sea_orm_migration::MigratorTrait;
 use sea_orm_migration::prelude::*;
@@ -61,6 +62,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000010_contract_company_details::Migration),
             Box::new(m20261125_000011_create_breakdown_merge::Migration),
             Box::new(m20261125_000012_add_project_ingest_key::Migration),
+            Box::new(m20261125_000013_add_run_scheduling::Migration),
         ]
     }
 }

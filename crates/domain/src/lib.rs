@@ -83,7 +83,9 @@ pub use ids::{CompanyId, InvoiceId, ProjectId, RunId, StatsId, UserId};
 pub use invoice::{Invoice, InvoiceAmounts, InvoiceNo, InvoiceParts, InvoiceStatus};
 pub use money::{Money, TaxRate};
 pub use phone::Phone;
-pub use pipeline::{LogLevel, LogLine, PipelineRun, PipelineRunParts, RunInput, RunStatus};
+pub use pipeline::{
+    LogLevel, LogLine, PipelineRun, PipelineRunParts, RunInput, RunStatus, retry_backoff,
+};
 pub use project::{ProjectName, ProjectStatus, WebProject};
 pub use stats::{
     Breakdown, BreakdownMap, DailyStats, DailyStatsParts, DateRange, DayPoint, StatsIncrement,

@@ -9,7 +9,7 @@ use sea_orm::DatabaseConnection;
 
 use crate::support::{exec, has_column, row, scalar, tables};
 
-const HISTORY: [&str; 12] = [
+const HISTORY: [&str; 13] = [
     "m20261124_000001_create_search_support",
     "m20261124_000002_create_companies",
     "m20261124_000003_create_users",
@@ -22,6 +22,7 @@ const HISTORY: [&str; 12] = [
     "m20261124_000010_contract_company_details",
     "m20261125_000011_create_breakdown_merge",
     "m20261125_000012_add_project_ingest_key",
+    "m20261125_000013_add_run_scheduling",
 ];
 
 const ALL_TABLES: [&str; 10] = [
@@ -167,6 +168,25 @@ async fn walking_up_step_by_step_keeps_every_row_and_value() {
     .await;
     assert_eq!(stored, hash);
 
+    up_to(db, 12).await;
+    // The run written before this step got a `run_after` (the migration's time, not null) and no
+    // worker; a queued run waits until its `run_after`.
+    let scheduled: String = scalar(
+        db,
+        &format!("SELECT concat_ws('|', run_after IS NOT NULL, worker IS NULL) FROM pipeline_runs WHERE id = '{RUN}'"),
+    )
+    .await;
+    assert_eq!(scheduled, "t|t");
+    let waiting: String = scalar(
+        db,
+        &format!(
+            "INSERT INTO pipeline_runs (project_id, run_after) VALUES ('{PROJECT}', '2030-01-01T00:00:00Z') RETURNING (run_after AT TIME ZONE 'UTC')::text"
+        ),
+    )
+    .await;
+    assert_eq!(waiting, "2030-01-01 00:00:00");
+    exec(db, "DELETE FROM pipeline_runs WHERE status = 'QUEUED'").await;
+
     assert_everything_is_there(db).await;
 }
 
@@ -261,6 +281,20 @@ async fn every_migration_reverses_and_the_history_replays() {
     let database = TestDatabase::empty().await.expect("test database");
     let db = database.connection();
     Migrator::up(db, None).await.expect("migrate up");
+    Migrator::down(db, Some(1))
+        .await
+        .expect("down run scheduling");
+    assert!(!has_column(db, "pipeline_runs", "run_after").await);
+    assert!(!has_column(db, "pipeline_runs", "worker").await);
+    let queue_index: String = scalar(
+        db,
+        "SELECT indexdef FROM pg_indexes WHERE indexname = 'idx_pipeline_runs_queue'",
+    )
+    .await;
+    assert!(
+        queue_index.ends_with("(created_at) WHERE ((status)::text = 'QUEUED'::text)"),
+        "{queue_index}"
+    );
     Migrator::down(db, Some(1)).await.expect("down ingest key");
     assert!(!has_column(db, "web_projects", "ingest_key_hash").await);
     Migrator::down(db, Some(1))
@@ -303,7 +337,7 @@ async fn every_migration_reverses_and_the_history_replays() {
     .await;
     assert_eq!(kept, "Bolu");
 
-    for remaining in (0..HISTORY.len() - 4).rev() {
+    for remaining in (0..HISTORY.len() - 5).rev() {
         Migrator::down(db, Some(1)).await.expect("one step down");
         let applied = Migrator::get_applied_migrations(db)
             .await

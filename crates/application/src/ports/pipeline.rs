@@ -1,4 +1,10 @@
-//! [`PipelineRunRepository`]: AI generation runs and their append-only logs.
+//! [`PipelineRunRepository`]: AI generation runs, the queue workers claim them from, and their
+//! append-only logs.
+//!
+//! The queue: a worker claims the oldest runnable run ([`PipelineRunRepository::claim_next`]),
+//! heartbeats while it works, and finishes it; only the worker holding a run may heartbeat or
+//! finish it, so a worker whose run was cancelled or recovered meanwhile learns it from a
+//! `Conflict(StaleState)` and stops. Worker names must be unique among live workers.
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -37,10 +43,56 @@ pub trait PipelineRunRepository: Send + Sync {
     ) -> RepositoryResult<Page<PipelineRun>>;
 
     /// Saves status, attempt, error and timestamps, if the stored status is still `expected`.
+    /// Cancelling (`QUEUED`/`RUNNING -> CANCELLED`) goes through here; a run that leaves
+    /// `RUNNING` is no longer held by its worker.
     ///
     /// # Errors
     /// `NotFound`; `Conflict(StaleState)`; `Unavailable`.
     async fn save(&self, run: &PipelineRun, expected: RunStatus) -> RepositoryResult<()>;
+
+    /// Claims the oldest runnable run for `worker`, in one transaction: of the `QUEUED` runs whose
+    /// `run_after` is not after `now`, the first by `(run_after, created_at)` that no other claim
+    /// has locked (`FOR UPDATE SKIP LOCKED`, so concurrent workers never take the same run) is
+    /// started ([`PipelineRun::start`]: attempt + 1, `started_at` and `heartbeat_at` = `now`) and
+    /// held by `worker`. `None` when nothing is runnable.
+    ///
+    /// # Errors
+    /// `Corrupt` when the claimed row is one the domain refuses; `Unavailable`.
+    async fn claim_next(
+        &self,
+        worker: &str,
+        now: DateTime<Utc>,
+    ) -> RepositoryResult<Option<PipelineRun>>;
+
+    /// Records that `worker` still works on run `id` (`heartbeat_at = now`).
+    ///
+    /// # Errors
+    /// `Conflict(StaleState)` unless the run is `RUNNING` and held by `worker` (it was cancelled,
+    /// finished, or recovered and maybe claimed by another worker: stop working on it);
+    /// `NotFound`; `Unavailable`.
+    async fn heartbeat(&self, id: RunId, worker: &str, now: DateTime<Utc>) -> RepositoryResult<()>;
+
+    /// Saves `run` as `worker` leaves it (succeeded, failed, or requeued for a retry, see
+    /// [`PipelineRun::fail_or_retry`]), if the stored run is still `RUNNING`, held by `worker`,
+    /// in the same attempt.
+    ///
+    /// # Errors
+    /// `Conflict(StaleState)` otherwise (e.g. cancelled or recovered meanwhile); `NotFound`;
+    /// `Unavailable`.
+    async fn finish(&self, run: &PipelineRun, worker: &str) -> RepositoryResult<()>;
+
+    /// Recovers the runs whose worker died: every `RUNNING` run with `heartbeat_at < stale_before`
+    /// fails with the error `worker lost` at `now` and, while attempts remain, is requeued with
+    /// backoff ([`PipelineRun::fail_or_retry`]). One transaction; runs locked by a concurrent
+    /// finish are skipped (they are being finished). Returns how many runs it recovered.
+    ///
+    /// # Errors
+    /// `Corrupt` when a stale row is one the domain refuses (nothing is recovered); `Unavailable`.
+    async fn recover_stale(
+        &self,
+        stale_before: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> RepositoryResult<u64>;
 
     /// Appends a log line with the run's next `seq` (concurrent appends get distinct, increasing
     /// numbers).

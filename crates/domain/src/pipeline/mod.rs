@@ -1,14 +1,17 @@
 //! Pipeline runs, the AI site-generation jobs of a project: the [`PipelineRun`] entity with its
-//! [`RunStatus`] machine, attempts and timestamps, its [`RunInput`], and its log lines ([`LogLine`]).
+//! [`RunStatus`] machine, attempts and timestamps, its [`RunInput`], its retries with backoff
+//! ([`retry_backoff`]), and its log lines ([`LogLine`]).
 
 mod input;
 mod log;
 mod parts;
+mod retry;
 mod status;
 
 pub use input::RunInput;
 pub use log::{LogLevel, LogLine};
 pub use parts::PipelineRunParts;
+pub use retry::retry_backoff;
 pub use status::RunStatus;
 
 use chrono::{DateTime, Duration, Utc};
@@ -22,6 +25,7 @@ use crate::ids::{ProjectId, RunId};
 /// `attempt <= max_attempts`; a queued run has an attempt left and no timestamps besides
 /// `created_at`; `started_at` and `heartbeat_at` are set together, whenever the current attempt has
 /// started; `finished_at` is set exactly when the status is terminal; `error` exactly when `FAILED`.
+/// `run_after` is when a queued run may be claimed: its creation, or a retry's backoff later.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(
@@ -37,6 +41,7 @@ pub struct PipelineRun {
     input: RunInput,
     error: Option<String>,
     created_at: DateTime<Utc>,
+    run_after: DateTime<Utc>,
     started_at: Option<DateTime<Utc>>,
     heartbeat_at: Option<DateTime<Utc>>,
     finished_at: Option<DateTime<Utc>>,
@@ -48,7 +53,8 @@ impl PipelineRun {
     /// Failure messages are cut to this many characters: recording a failure must never fail.
     pub const MAX_ERROR_CHARS: usize = 8192;
 
-    /// A new run waiting for a worker, with no attempt made yet.
+    /// A new run waiting for a worker, with no attempt made yet, runnable at once (`run_after` is
+    /// `now`).
     ///
     /// # Errors
     ///
@@ -70,6 +76,7 @@ impl PipelineRun {
             input,
             error: None,
             created_at: now,
+            run_after: now,
             started_at: None,
             heartbeat_at: None,
             finished_at: None,
@@ -142,33 +149,6 @@ impl PipelineRun {
         Ok(())
     }
 
-    /// Whether the run failed and has an attempt left.
-    pub const fn can_retry(&self) -> bool {
-        matches!(self.status, RunStatus::Failed) && self.attempt < self.max_attempts
-    }
-
-    /// `FAILED -> QUEUED` for another attempt. The previous attempt's timestamps and error are
-    /// cleared (its log lines remain).
-    ///
-    /// # Errors
-    ///
-    /// [`DomainError::InvalidTransition`] unless [`PipelineRun::can_retry`].
-    pub fn requeue(&mut self) -> DomainResult<()> {
-        if !self.can_retry() {
-            return Err(DomainError::InvalidTransition {
-                entity: "pipeline_run",
-                from: self.status.as_str(),
-                to: RunStatus::Queued.as_str(),
-            });
-        }
-        self.status = RunStatus::Queued;
-        self.error = None;
-        self.started_at = None;
-        self.heartbeat_at = None;
-        self.finished_at = None;
-        Ok(())
-    }
-
     /// Whether the run is `RUNNING` but its last heartbeat is older than `timeout` at `now` (its
     /// worker is presumed dead).
     pub fn is_stale(&self, now: DateTime<Utc>, timeout: Duration) -> bool {
@@ -214,6 +194,12 @@ impl PipelineRun {
     /// When the run was queued.
     pub const fn created_at(&self) -> DateTime<Utc> {
         self.created_at
+    }
+
+    /// When a queued run may be claimed (earlier claims skip it): `created_at`, or for a retry the
+    /// time it was requeued plus its backoff.
+    pub const fn run_after(&self) -> DateTime<Utc> {
+        self.run_after
     }
 
     /// When the current attempt started.
@@ -266,7 +252,7 @@ pub(crate) mod tests {
         .unwrap()
     }
 
-    fn invalid(from: &'static str, to: &'static str) -> DomainResult<()> {
+    pub(crate) fn invalid(from: &'static str, to: &'static str) -> DomainResult<()> {
         Err(DomainError::InvalidTransition {
             entity: "pipeline_run",
             from,
@@ -292,6 +278,7 @@ pub(crate) mod tests {
             (run.started_at(), run.finished_at(), run.error()),
             (None, None, None)
         );
+        assert_eq!((run.created_at(), run.run_after()), (t(0), t(0)));
         let out_of_range = Err(DomainError::invalid(
             "max_attempts",
             ValidationReason::OutOfRange,
@@ -355,33 +342,10 @@ pub(crate) mod tests {
             (running.status(), running.finished_at()),
             (RunStatus::Cancelled, Some(t(2)))
         );
-        assert_eq!(running.requeue(), invalid("CANCELLED", "QUEUED"));
-    }
-
-    #[test]
-    fn failures_retry_until_attempts_run_out() {
-        let mut run = queued(2);
-        run.start(t(1)).unwrap();
-        run.fail("model timed out", t(2)).unwrap();
         assert_eq!(
-            (run.status(), run.error(), run.finished_at()),
-            (RunStatus::Failed, Some("model timed out"), Some(t(2)))
+            running.requeue(t(3), Duration::seconds(2)),
+            invalid("CANCELLED", "QUEUED")
         );
-        assert!(run.can_retry());
-        run.requeue().unwrap();
-        assert_eq!(
-            (run.status(), run.attempt(), run.error()),
-            (RunStatus::Queued, 1, None)
-        );
-        assert_eq!(
-            (run.started_at(), run.heartbeat_at(), run.finished_at()),
-            (None, None, None)
-        );
-        run.start(t(3)).unwrap();
-        assert_eq!(run.attempt(), 2);
-        run.fail("again", t(4)).unwrap();
-        assert!(!run.can_retry());
-        assert_eq!(run.requeue(), invalid("FAILED", "QUEUED"));
     }
 
     #[test]

@@ -28,6 +28,8 @@ pub struct PipelineRunParts {
     pub error: Option<String>,
     /// See [`PipelineRun::created_at`].
     pub created_at: DateTime<Utc>,
+    /// See [`PipelineRun::run_after`].
+    pub run_after: DateTime<Utc>,
     /// See [`PipelineRun::started_at`].
     pub started_at: Option<DateTime<Utc>>,
     /// See [`PipelineRun::heartbeat_at`].
@@ -88,6 +90,7 @@ impl PipelineRun {
             input,
             error,
             created_at,
+            run_after,
             started_at,
             heartbeat_at,
             finished_at,
@@ -101,6 +104,7 @@ impl PipelineRun {
             input,
             error,
             created_at,
+            run_after,
             started_at,
             heartbeat_at,
             finished_at,
@@ -119,6 +123,7 @@ impl From<PipelineRun> for PipelineRunParts {
             input,
             error,
             created_at,
+            run_after,
             started_at,
             heartbeat_at,
             finished_at,
@@ -132,6 +137,7 @@ impl From<PipelineRun> for PipelineRunParts {
             input,
             error,
             created_at,
+            run_after,
             started_at,
             heartbeat_at,
             finished_at,
@@ -162,7 +168,9 @@ mod tests {
         let mut failed = running.clone();
         failed.fail("boom", t(2)).unwrap();
         let mut requeued = failed.clone();
-        requeued.requeue().unwrap();
+        requeued
+            .requeue(t(3), chrono::Duration::seconds(2))
+            .unwrap();
         let mut cancelled_queued = queued_run.clone();
         cancelled_queued.cancel(t(1)).unwrap();
         let mut cancelled_running = running.clone();

@@ -6,7 +6,7 @@ use prosektor_application::{RepositoryError, RepositoryResult};
 use prosektor_domain::{
     DomainError, DomainResult, PipelineRun, PipelineRunParts, RunInput, RunStatus, ValidationReason,
 };
-use sea_orm::ActiveValue::Set;
+use sea_orm::ActiveValue::{NotSet, Set};
 use sea_orm::entity::prelude::*;
 
 /// One row of `pipeline_runs`.
@@ -23,9 +23,13 @@ pub struct Model {
     pub input: Json,
     pub error: Option<String>,
     pub created_at: DateTimeUtc,
+    pub run_after: DateTimeUtc,
     pub started_at: Option<DateTimeUtc>,
     pub heartbeat_at: Option<DateTimeUtc>,
     pub finished_at: Option<DateTimeUtc>,
+    /// Who holds the run while it is `RUNNING` (not part of the domain entity: the queue's
+    /// bookkeeping).
+    pub worker: Option<String>,
 }
 
 /// A run belongs to a project.
@@ -68,6 +72,7 @@ impl Model {
             input: RunInput::parse(&self.input.to_string())?,
             error: self.error,
             created_at: self.created_at,
+            run_after: self.run_after,
             started_at: self.started_at,
             heartbeat_at: self.heartbeat_at,
             finished_at: self.finished_at,
@@ -82,7 +87,7 @@ fn count(field: &'static str, value: i32) -> DomainResult<u32> {
 
 /// The domain's `u32` as an `INT` column (the CHECK constraints keep it small; a value too big for
 /// the column fails the same way as one the constraint refuses).
-fn column(value: u32) -> i32 {
+pub(crate) fn int_column(value: u32) -> i32 {
     i32::try_from(value).unwrap_or(i32::MAX)
 }
 
@@ -99,22 +104,38 @@ pub(crate) fn new_row(run: &PipelineRun) -> RepositoryResult<ActiveModel> {
     Ok(ActiveModel {
         id: Set(run.id().as_uuid()),
         project_id: Set(run.project_id().as_uuid()),
-        max_attempts: Set(column(run.max_attempts())),
+        max_attempts: Set(int_column(run.max_attempts())),
         input: Set(input),
         created_at: Set(run.created_at()),
         ..changes(run)
     })
 }
 
-/// The columns a save may change: status, attempt, error and timestamps.
+/// The columns a save may change: status, attempt, error and timestamps. A run that is not
+/// `RUNNING` is held by no worker, so its `worker` is cleared; a running run keeps the one that
+/// claimed it (see [`claimed_by`]).
 pub(crate) fn changes(run: &PipelineRun) -> ActiveModel {
     ActiveModel {
         status: Set(run.status().as_str().to_owned()),
-        attempt: Set(column(run.attempt())),
+        attempt: Set(int_column(run.attempt())),
         error: Set(run.error().map(str::to_owned)),
+        run_after: Set(run.run_after()),
         started_at: Set(run.started_at()),
         heartbeat_at: Set(run.heartbeat_at()),
         finished_at: Set(run.finished_at()),
+        worker: if run.status() == RunStatus::Running {
+            NotSet
+        } else {
+            Set(None)
+        },
         ..Default::default()
+    }
+}
+
+/// The changes of `run`, just started by `worker`, which now holds it.
+pub(crate) fn claimed_by(run: &PipelineRun, worker: &str) -> ActiveModel {
+    ActiveModel {
+        worker: Set(Some(worker.to_owned())),
+        ..changes(run)
     }
 }

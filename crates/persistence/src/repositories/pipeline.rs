@@ -1,5 +1,8 @@
-//! [`PgPipelineRunRepository`]: pipeline runs and their append-only logs on PostgreSQL. A run is
-//! scoped through its project's company; log lines are numbered under a lock on the run's row.
+//! [`PgPipelineRunRepository`]: pipeline runs, their queue and their append-only logs on
+//! PostgreSQL. A run is scoped through its project's company; log lines are numbered under a lock
+//! on the run's row; the queue's SQL lives in the `queue` submodule.
+
+mod queue;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -98,6 +101,34 @@ impl PipelineRunRepository for PgPipelineRunRepository {
             (Column::Status, expected.as_str()),
         )
         .await
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn claim_next(
+        &self,
+        worker: &str,
+        now: DateTime<Utc>,
+    ) -> RepositoryResult<Option<PipelineRun>> {
+        queue::claim_next(&self.db, worker, now).await
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn heartbeat(&self, id: RunId, worker: &str, now: DateTime<Utc>) -> RepositoryResult<()> {
+        queue::heartbeat(&self.db, id, worker, now).await
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn finish(&self, run: &PipelineRun, worker: &str) -> RepositoryResult<()> {
+        queue::finish(&self.db, run, worker).await
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn recover_stale(
+        &self,
+        stale_before: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> RepositoryResult<u64> {
+        queue::recover_stale(&self.db, stale_before, now).await
     }
 
     #[tracing::instrument(skip_all)]

@@ -5,6 +5,7 @@ mod company;
 mod invoice;
 mod password;
 mod pipeline;
+mod pipeline_queue;
 mod project;
 mod stats;
 mod support;

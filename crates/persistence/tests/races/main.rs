@@ -1,5 +1,7 @@
-//! Race tests against real PostgreSQL, each with at least 32 concurrent tasks.
+//! Race tests against real PostgreSQL, each with at least 32 concurrent tasks (or, for the run
+//! queue, 8 workers draining 40 runs).
 
+mod claims;
 mod email;
 mod invoice_numbers;
 mod invoice_pay;
