@@ -39,6 +39,7 @@ mod m20261124_000010_contract_company_details;
 mod m20261125_000011_create_breakdown_merge;
 mod m20261125_000012_add_project_ingest_key;
 mod m20261125_000013_add_run_scheduling;
+mod m20261125_000014_create_run_artifacts;
 
 pub use sea_orm_migration::MigratorTrait;
 use sea_orm_migration::prelude::*;
@@ -63,6 +64,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000011_create_breakdown_merge::Migration),
             Box::new(m20261125_000012_add_project_ingest_key::Migration),
             Box::new(m20261125_000013_add_run_scheduling::Migration),
+            Box::new(m20261125_000014_create_run_artifacts::Migration),
         ]
     }
 }

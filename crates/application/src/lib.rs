@@ -32,6 +32,7 @@ pub use ports::site::{
     GeneratedSite, GeneratorError, InvalidSite, PagePath, PlannedPage, SiteBrief, SiteGenerator,
     SitePage, SitePlan,
 };
+pub use ports::site_store::SiteRepository;
 pub use ports::stats::DailyStatsRepository;
 pub use ports::user::{UserFilter, UserRepository};
 pub use services::{
@@ -52,6 +53,7 @@ pub mod mocks {
     pub use crate::ports::project::MockWebProjectRepository;
     pub use crate::ports::readiness::MockReadinessProbe;
     pub use crate::ports::site::MockSiteGenerator;
+    pub use crate::ports::site_store::MockSiteRepository;
     pub use crate::ports::stats::MockDailyStatsRepository;
     pub use crate::ports::user::MockUserRepository;
 }

@@ -29,6 +29,7 @@ pub use repositories::company::PgCompanyRepository;
 pub use repositories::invoice::PgInvoiceRepository;
 pub use repositories::pipeline::PgPipelineRunRepository;
 pub use repositories::project::PgWebProjectRepository;
+pub use repositories::site::PgSiteRepository;
 pub use repositories::stats::PgDailyStatsRepository;
 pub use repositories::user::PgUserRepository;
 pub use sea_orm::{DatabaseConnection, DbErr};

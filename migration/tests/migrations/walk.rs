@@ -7,9 +7,9 @@ use prosektor_testkit::TestDatabase;
 use rust_decimal::Decimal;
 use sea_orm::DatabaseConnection;
 
-use crate::support::{exec, has_column, row, scalar, tables};
+use crate::support::{exec, exec_err, has_column, row, scalar, tables};
 
-const HISTORY: [&str; 13] = [
+const HISTORY: [&str; 14] = [
     "m20261124_000001_create_search_support",
     "m20261124_000002_create_companies",
     "m20261124_000003_create_users",
@@ -23,15 +23,17 @@ const HISTORY: [&str; 13] = [
     "m20261125_000011_create_breakdown_merge",
     "m20261125_000012_add_project_ingest_key",
     "m20261125_000013_add_run_scheduling",
+    "m20261125_000014_create_run_artifacts",
 ];
 
-const ALL_TABLES: [&str; 10] = [
+const ALL_TABLES: [&str; 11] = [
     "companies",
     "company_details",
     "daily_stats",
     "invoice_counters",
     "invoices",
     "pipeline_run_logs",
+    "pipeline_run_pages",
     "pipeline_runs",
     "user_profiles",
     "users",
@@ -187,6 +189,29 @@ async fn walking_up_step_by_step_keeps_every_row_and_value() {
     assert_eq!(waiting, "2030-01-01 00:00:00");
     exec(db, "DELETE FROM pipeline_runs WHERE status = 'QUEUED'").await;
 
+    up_to(db, 13).await;
+    // Existing projects have no published site; a run's pages go with the run, and the published
+    // run cannot be deleted.
+    exec(db, &format!(
+        "INSERT INTO pipeline_run_pages (run_id, path, title, body) VALUES ('{RUN}', 'index.html', 'Ana Sayfa', '<!DOCTYPE html>');
+         UPDATE web_projects SET published_run_id = '{RUN}' WHERE id = '{PROJECT}';"
+    )).await;
+    let published: String = scalar(db, &format!(
+        "SELECT concat_ws('|', p.published_run_id = '{RUN}', g.title) FROM web_projects p JOIN pipeline_run_pages g ON g.run_id = p.published_run_id WHERE p.id = '{PROJECT}'"
+    )).await;
+    assert_eq!(published, "t|Ana Sayfa");
+    let refused = exec_err(db, &format!("DELETE FROM pipeline_runs WHERE id = '{RUN}'")).await;
+    assert!(
+        refused.to_string().contains("published_run_id"),
+        "{refused}"
+    );
+    exec(
+        db,
+        &format!("UPDATE web_projects SET published_run_id = NULL WHERE id = '{PROJECT}'"),
+    )
+    .await;
+    exec(db, "DELETE FROM pipeline_run_pages").await;
+
     assert_everything_is_there(db).await;
 }
 
@@ -283,6 +308,17 @@ async fn every_migration_reverses_and_the_history_replays() {
     Migrator::up(db, None).await.expect("migrate up");
     Migrator::down(db, Some(1))
         .await
+        .expect("down run artifacts");
+    assert!(!has_column(db, "web_projects", "published_run_id").await);
+    assert!(!tables(db).await.contains(&"pipeline_run_pages".to_owned()));
+    let finished_index: bool = scalar(
+        db,
+        "SELECT EXISTS (SELECT 1 FROM pg_indexes WHERE indexname = 'idx_pipeline_runs_finished')",
+    )
+    .await;
+    assert!(!finished_index);
+    Migrator::down(db, Some(1))
+        .await
         .expect("down run scheduling");
     assert!(!has_column(db, "pipeline_runs", "run_after").await);
     assert!(!has_column(db, "pipeline_runs", "worker").await);
@@ -337,7 +373,7 @@ async fn every_migration_reverses_and_the_history_replays() {
     .await;
     assert_eq!(kept, "Bolu");
 
-    for remaining in (0..HISTORY.len() - 5).rev() {
+    for remaining in (0..HISTORY.len() - 6).rev() {
         Migrator::down(db, Some(1)).await.expect("one step down");
         let applied = Migrator::get_applied_migrations(db)
             .await

@@ -18,6 +18,7 @@ pub mod project;
 pub mod readiness;
 pub mod scope;
 pub mod site;
+pub mod site_store;
 pub mod stats;
 pub mod token;
 pub mod user;

@@ -94,6 +94,20 @@ pub trait PipelineRunRepository: Send + Sync {
         now: DateTime<Utc>,
     ) -> RepositoryResult<u64>;
 
+    /// Retention: deletes at most `batch` finished runs (`SUCCEEDED`, `FAILED`, `CANCELLED`)
+    /// whose `finished_at` is before `finished_before`, oldest first, never a run that is a
+    /// project's published site; their logs and pages go with them. One short transaction; rows
+    /// locked by another transaction are skipped. Returns how many runs it deleted (fewer than
+    /// `batch`: nothing older is left to delete).
+    ///
+    /// # Errors
+    /// `Unavailable`.
+    async fn purge_finished(
+        &self,
+        finished_before: DateTime<Utc>,
+        batch: u32,
+    ) -> RepositoryResult<u64>;
+
     /// Appends a log line with the run's next `seq` (concurrent appends get distinct, increasing
     /// numbers).
     ///

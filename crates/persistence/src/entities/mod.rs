@@ -8,6 +8,7 @@ pub(crate) mod invoice_counters;
 pub(crate) mod invoices;
 pub(crate) mod mapping;
 pub(crate) mod pipeline_run_logs;
+pub(crate) mod pipeline_run_pages;
 pub(crate) mod pipeline_runs;
 pub(crate) mod user_profiles;
 pub(crate) mod users;

@@ -5,5 +5,6 @@ pub mod invoice;
 pub mod pipeline;
 pub mod project;
 mod shared;
+pub mod site;
 pub mod stats;
 pub mod user;

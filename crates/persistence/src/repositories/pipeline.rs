@@ -4,6 +4,8 @@
 
 mod queue;
 
+pub(crate) use queue::held_by;
+
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use prosektor_application::{
@@ -12,16 +14,25 @@ use prosektor_application::{
 use prosektor_domain::{LogLevel, LogLine, PipelineRun, ProjectId, RunId, RunStatus};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect, TransactionTrait,
 };
 use uuid::Uuid;
 
-use super::shared::{NewestFirst, save_if_status, scoped_through_project};
+use super::shared::{NewestFirst, save_if_status, scoped_through_project, statement};
 use crate::entities::mapping::{IntoDomain, all_to_domain};
 use crate::entities::pipeline_run_logs;
 use crate::entities::pipeline_runs::{self, Column};
 use crate::error::{map_db_err, map_transaction_err};
+
+/// Retention's batch: up to `$2` runs finished before `$1` (through `idx_pipeline_runs_finished`),
+/// none a project's published site (through `idx_web_projects_published_run`), rows locked
+/// elsewhere skipped. Logs and pages cascade.
+const PURGE_SQL: &str = "DELETE FROM pipeline_runs WHERE id IN (\
+     SELECT r.id FROM pipeline_runs r \
+     WHERE r.finished_at < $1 AND r.status IN ('SUCCEEDED', 'FAILED', 'CANCELLED') \
+       AND NOT EXISTS (SELECT 1 FROM web_projects p WHERE p.published_run_id = r.id) \
+     ORDER BY r.finished_at LIMIT $2 FOR UPDATE SKIP LOCKED)";
 
 /// The listing's name inside its cursors.
 const NEWEST: NewestFirst = NewestFirst("runs_newest");
@@ -129,6 +140,21 @@ impl PipelineRunRepository for PgPipelineRunRepository {
         now: DateTime<Utc>,
     ) -> RepositoryResult<u64> {
         queue::recover_stale(&self.db, stale_before, now).await
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn purge_finished(
+        &self,
+        finished_before: DateTime<Utc>,
+        batch: u32,
+    ) -> RepositoryResult<u64> {
+        let values = [finished_before.into(), i64::from(batch).into()];
+        let deleted = self
+            .db
+            .execute_raw(statement(PURGE_SQL, values))
+            .await
+            .map_err(map_db_err)?;
+        Ok(deleted.rows_affected())
     }
 
     #[tracing::instrument(skip_all)]

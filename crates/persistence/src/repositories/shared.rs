@@ -237,11 +237,22 @@ where
     if updated.rows_affected > 0 {
         return Ok(());
     }
-    let found = E::find_by_id(id).one(db).await.map_err(map_db_err)?;
-    Err(match found {
-        Some(_) => RepositoryError::Conflict(Conflict::StaleState),
-        None => RepositoryError::NotFound,
-    })
+    Err(stale_or_missing::<E, C>(db, id).await)
+}
+
+/// Why a change conditional on the stored state of row `id` found nothing to change:
+/// `Conflict(StaleState)` when the row exists (in another state), `NotFound` when it does not.
+pub(crate) async fn stale_or_missing<E, C>(db: &C, id: Uuid) -> RepositoryError
+where
+    E: EntityTrait,
+    <E::PrimaryKey as PrimaryKeyTrait>::ValueType: From<Uuid>,
+    C: ConnectionTrait,
+{
+    match E::find_by_id(id).one(db).await {
+        Ok(Some(_)) => RepositoryError::Conflict(Conflict::StaleState),
+        Ok(None) => RepositoryError::NotFound,
+        Err(error) => map_db_err(error),
+    }
 }
 
 /// Escapes `LIKE`'s wildcards (`%`, `_`) and its escape character (`\`), so the text matches

@@ -7,6 +7,7 @@ mod password;
 mod pipeline;
 mod pipeline_queue;
 mod project;
+mod site;
 mod stats;
 mod support;
 mod user;

@@ -18,6 +18,19 @@ pub async fn exec(db: &DatabaseConnection, sql: &str) {
         .unwrap_or_else(|error| panic!("{error}\n in: {sql}"));
 }
 
+/// The first column of the one row `sql` returns.
+pub async fn scalar<T: sea_orm::TryGetable>(db: &DatabaseConnection, sql: &str) -> T {
+    db.query_one_raw(sea_orm::Statement::from_string(
+        sea_orm::DbBackend::Postgres,
+        sql.to_owned(),
+    ))
+    .await
+    .unwrap_or_else(|error| panic!("{error}\n in: {sql}"))
+    .unwrap_or_else(|| panic!("no row from: {sql}"))
+    .try_get_by_index(0)
+    .unwrap_or_else(|error| panic!("{error}\n in: {sql}"))
+}
+
 /// Inserts a company (with an empty details row) named `name`.
 pub async fn company(db: &DatabaseConnection, name: &str) -> CompanyId {
     let id = Uuid::now_v7();

@@ -125,7 +125,7 @@ fn unclaimed(select: Select<pipeline_runs::Entity>) -> Select<pipeline_runs::Ent
 }
 
 /// `status = 'RUNNING' AND worker = $worker`.
-fn held_by(worker: &str) -> Condition {
+pub(crate) fn held_by(worker: &str) -> Condition {
     Condition::all()
         .add(Column::Status.eq(RunStatus::Running.as_str()))
         .add(Column::Worker.eq(worker))

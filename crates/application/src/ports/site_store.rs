@@ -1,0 +1,55 @@
+//! [`SiteRepository`]: the sites runs generated (their artifacts) and the one each project
+//! publishes.
+//!
+//! A separate port from [`PipelineRunRepository`](super::pipeline::PipelineRunRepository): the
+//! queue moves runs through their states, this port stores what a run produced. Publishing is
+//! idempotent (it replaces the run's pages), so a run delivered twice stores one site.
+
+use async_trait::async_trait;
+use prosektor_domain::{ProjectId, RunId};
+
+use super::error::RepositoryResult;
+use super::scope::TenantScope;
+use super::site::{GeneratedSite, SitePage};
+
+/// Stores generated sites and serves their pages.
+#[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
+#[async_trait]
+pub trait SiteRepository: Send + Sync {
+    /// In one transaction, if `worker` still holds run `run_id` (`RUNNING`, its worker): replaces
+    /// the run's pages with `site`'s and makes the run its project's published site.
+    ///
+    /// # Errors
+    /// `Conflict(StaleState)` when the run is not running or held by another worker (cancelled
+    /// or recovered meanwhile: nothing is stored); `NotFound`; `Unavailable`.
+    async fn publish(
+        &self,
+        run_id: RunId,
+        worker: &str,
+        site: &GeneratedSite,
+    ) -> RepositoryResult<()>;
+
+    /// The page at `path` of the site run `run_id` generated, if the run's project's company is
+    /// visible in `scope`.
+    ///
+    /// # Errors
+    /// `NotFound` (no such run, page, or another tenant's); `Corrupt`; `Unavailable`.
+    async fn run_page(
+        &self,
+        scope: TenantScope,
+        run_id: RunId,
+        path: &str,
+    ) -> RepositoryResult<SitePage>;
+
+    /// The page at `path` of the project's published site, if its company is visible in `scope`.
+    ///
+    /// # Errors
+    /// `NotFound` (no such project, no published site, no such page, or another tenant's);
+    /// `Corrupt`; `Unavailable`.
+    async fn published_page(
+        &self,
+        scope: TenantScope,
+        project_id: ProjectId,
+        path: &str,
+    ) -> RepositoryResult<SitePage>;
+}

@@ -1,0 +1,138 @@
+//! [`PgSiteRepository`]: the sites runs generated (`pipeline_run_pages`) and each project's
+//! published one (`web_projects.published_run_id`) on PostgreSQL.
+
+use async_trait::async_trait;
+use prosektor_application::{
+    GeneratedSite, RepositoryError, RepositoryResult, SitePage, SiteRepository, TenantScope,
+};
+use prosektor_domain::{ProjectId, RunId};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect,
+    TransactionTrait, Value,
+};
+use uuid::Uuid;
+
+use super::pipeline::held_by;
+use super::shared::{stale_or_missing, statement};
+use crate::entities::mapping::found;
+use crate::entities::{pipeline_run_pages, pipeline_runs};
+use crate::error::{map_db_err, map_transaction_err};
+
+/// Makes run `$1` the published site of project `$2`.
+const PUBLISH_SQL: &str = "UPDATE web_projects SET published_run_id = $1 WHERE id = $2";
+
+/// Page `$2` of run `$1`, if the run's company is `$3` (or `$3` is null: every company).
+const RUN_PAGE_SQL: &str = "SELECT g.run_id, g.path, g.title, g.body FROM pipeline_run_pages g \
+     JOIN pipeline_runs r ON r.id = g.run_id JOIN web_projects p ON p.id = r.project_id \
+     WHERE g.run_id = $1 AND g.path = $2 AND ($3::uuid IS NULL OR p.company_id = $3)";
+
+/// Page `$2` of project `$1`'s published site, if its company is `$3` (or `$3` is null).
+const PUBLISHED_PAGE_SQL: &str = "SELECT g.run_id, g.path, g.title, g.body FROM web_projects p \
+     JOIN pipeline_run_pages g ON g.run_id = p.published_run_id \
+     WHERE p.id = $1 AND g.path = $2 AND ($3::uuid IS NULL OR p.company_id = $3)";
+
+/// [`SiteRepository`] on PostgreSQL.
+#[derive(Debug, Clone)]
+pub struct PgSiteRepository {
+    db: DatabaseConnection,
+}
+
+impl PgSiteRepository {
+    /// A repository using the pool `db`.
+    pub const fn new(db: DatabaseConnection) -> Self {
+        Self { db }
+    }
+
+    /// The one page `sql` selects with `(id, path, scope's company)`.
+    async fn page(
+        &self,
+        sql: &str,
+        id: Uuid,
+        path: &str,
+        scope: TenantScope,
+    ) -> RepositoryResult<SitePage> {
+        let company: Option<Uuid> = scope.company().map(|company| company.as_uuid());
+        let values: [Value; 3] = [id.into(), path.into(), company.into()];
+        let row = pipeline_run_pages::Entity::find()
+            .from_raw_sql(statement(sql, values))
+            .one(&self.db)
+            .await
+            .map_err(map_db_err)?;
+        found(row)
+    }
+}
+
+#[async_trait]
+impl SiteRepository for PgSiteRepository {
+    #[tracing::instrument(skip_all)]
+    async fn publish(
+        &self,
+        run_id: RunId,
+        worker: &str,
+        site: &GeneratedSite,
+    ) -> RepositoryResult<()> {
+        let worker = worker.to_owned();
+        let rows: Vec<_> = site
+            .pages()
+            .iter()
+            .map(|page| pipeline_run_pages::new_row(run_id, page))
+            .collect();
+        let id = run_id.as_uuid();
+        self.db
+            .transaction::<_, (), RepositoryError>(|txn| {
+                Box::pin(async move {
+                    // Holding the run's row keeps a cancel or a recovery waiting until the site
+                    // is stored; one that came first makes this publish find nothing.
+                    let project = pipeline_runs::Entity::find_by_id(id)
+                        .filter(held_by(&worker))
+                        .select_only()
+                        .column(pipeline_runs::Column::ProjectId)
+                        .lock_exclusive()
+                        .into_tuple::<Uuid>()
+                        .one(txn)
+                        .await
+                        .map_err(map_db_err)?;
+                    let Some(project) = project else {
+                        return Err(stale_or_missing::<pipeline_runs::Entity, _>(txn, id).await);
+                    };
+                    // Replacing, not adding, the run's pages: a redelivered run stores one site.
+                    pipeline_run_pages::Entity::delete_many()
+                        .filter(pipeline_run_pages::Column::RunId.eq(id))
+                        .exec(txn)
+                        .await
+                        .map_err(map_db_err)?;
+                    pipeline_run_pages::Entity::insert_many(rows)
+                        .exec_without_returning(txn)
+                        .await
+                        .map_err(map_db_err)?;
+                    txn.execute_raw(statement(PUBLISH_SQL, [id.into(), project.into()]))
+                        .await
+                        .map_err(map_db_err)?;
+                    Ok(())
+                })
+            })
+            .await
+            .map_err(map_transaction_err)
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn run_page(
+        &self,
+        scope: TenantScope,
+        run_id: RunId,
+        path: &str,
+    ) -> RepositoryResult<SitePage> {
+        self.page(RUN_PAGE_SQL, run_id.as_uuid(), path, scope).await
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn published_page(
+        &self,
+        scope: TenantScope,
+        project_id: ProjectId,
+        path: &str,
+    ) -> RepositoryResult<SitePage> {
+        self.page(PUBLISHED_PAGE_SQL, project_id.as_uuid(), path, scope)
+            .await
+    }
+}
