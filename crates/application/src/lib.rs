@@ -37,7 +37,7 @@ pub use ports::stats::DailyStatsRepository;
 pub use ports::user::{UserFilter, UserRepository};
 pub use services::{
     Actor, AuthService, CompanyService, DashboardService, InvoiceService, Ports, ProjectService,
-    ServiceError, ServiceResult, Services, StatsService, UserService,
+    RunService, ServiceError, ServiceResult, Services, StatsService, UserService,
 };
 pub use site::TemplateSiteGenerator;
 

@@ -10,10 +10,11 @@ use prosektor_api::auth::bearer::Authenticator;
 use prosektor_api::auth::jwt::JwtCodec;
 use prosektor_api::auth::rate_limit::{LoginRateLimiter, RateLimit};
 use prosektor_application::services::{Ports, Services};
-use prosektor_application::{SystemClock, UuidV7Generator};
+use prosektor_application::{SystemClock, TemplateSiteGenerator, UuidV7Generator};
 use prosektor_persistence::{
     Argon2Hasher, DatabaseConnection, PgCompanyRepository, PgDailyStatsRepository,
-    PgInvoiceRepository, PgUserRepository, PgWebProjectRepository, PostgresReadiness,
+    PgInvoiceRepository, PgPipelineRunRepository, PgSiteRepository, PgUserRepository,
+    PgWebProjectRepository, PostgresReadiness,
 };
 
 use crate::config::Config;
@@ -33,6 +34,9 @@ pub fn ports(pool: &DatabaseConnection) -> anyhow::Result<Ports> {
         invoices: Arc::new(PgInvoiceRepository::new(pool.clone())),
         projects: Arc::new(PgWebProjectRepository::new(pool.clone())),
         stats: Arc::new(PgDailyStatsRepository::new(pool.clone())),
+        runs: Arc::new(PgPipelineRunRepository::new(pool.clone())),
+        sites: Arc::new(PgSiteRepository::new(pool.clone())),
+        generator: Arc::new(TemplateSiteGenerator),
         hasher: Arc::new(Argon2Hasher::new().context("configuring argon2")?),
         clock: Arc::new(SystemClock),
         ids: Arc::new(UuidV7Generator),

@@ -18,6 +18,7 @@ mod error;
 mod ingest_key;
 mod invoice;
 mod project;
+mod run;
 mod stats;
 mod user;
 
@@ -37,6 +38,7 @@ pub use error::{ServiceError, ServiceResult};
 pub use ingest_key::IngestKey;
 pub use invoice::{InvoiceDraft, InvoiceService, InvoiceTax};
 pub use project::ProjectService;
+pub use run::{MAX_LOG_LINES, RUN_MAX_ATTEMPTS, RunService};
 pub use stats::{StatsSeries, StatsService};
 pub use user::{NewUser, ProfilePatch, UserAccount, UserService};
 
@@ -45,7 +47,10 @@ use crate::ports::company::CompanyRepository;
 use crate::ports::ids::IdGenerator;
 use crate::ports::invoice::InvoiceRepository;
 use crate::ports::password::PasswordHasher;
+use crate::ports::pipeline::PipelineRunRepository;
 use crate::ports::project::WebProjectRepository;
+use crate::ports::site::SiteGenerator;
+use crate::ports::site_store::SiteRepository;
 use crate::ports::stats::DailyStatsRepository;
 use crate::ports::user::UserRepository;
 
@@ -70,6 +75,12 @@ pub struct Ports {
     pub projects: Arc<dyn WebProjectRepository>,
     /// Daily analytics.
     pub stats: Arc<dyn DailyStatsRepository>,
+    /// Pipeline runs, their queue and logs.
+    pub runs: Arc<dyn PipelineRunRepository>,
+    /// Generated and published sites.
+    pub sites: Arc<dyn SiteRepository>,
+    /// What the pipeline workers generate sites with.
+    pub generator: Arc<dyn SiteGenerator>,
     /// Password hashing.
     pub hasher: Arc<dyn PasswordHasher>,
     /// The time.
@@ -91,6 +102,8 @@ pub struct Services {
     pub invoices: InvoiceService,
     /// Web projects.
     pub projects: ProjectService,
+    /// Pipeline runs and their sites.
+    pub runs: RunService,
     /// Analytics.
     pub stats: StatsService,
     /// Dashboards.
@@ -106,6 +119,9 @@ impl Services {
             invoices,
             projects,
             stats,
+            runs,
+            sites,
+            generator: _,
             hasher,
             clock,
             ids,
@@ -122,6 +138,13 @@ impl Services {
             companies: CompanyService::new(companies.clone(), clock.clone(), ids.clone()),
             invoices: InvoiceService::new(invoices.clone(), clock.clone(), ids.clone()),
             projects: ProjectService::new(projects.clone(), clock.clone(), ids.clone()),
+            runs: RunService::new(
+                runs.clone(),
+                sites.clone(),
+                projects.clone(),
+                clock.clone(),
+                ids.clone(),
+            ),
             stats: StatsService::new(stats.clone(), projects.clone(), ids.clone()),
             dashboard: DashboardService::new(
                 companies.clone(),
@@ -152,6 +175,7 @@ opaque_debug!(
     CompanyService,
     InvoiceService,
     ProjectService,
+    RunService,
     StatsService,
     DashboardService,
 );
