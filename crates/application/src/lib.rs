@@ -16,6 +16,7 @@
 pub mod ports;
 pub mod services;
 pub mod site;
+pub mod worker;
 
 pub use ports::clock::{Clock, SystemClock};
 pub use ports::company::{CompanyRepository, DetailsPart, SearchText};
@@ -40,6 +41,7 @@ pub use services::{
     RunService, ServiceError, ServiceResult, Services, StatsService, UserService,
 };
 pub use site::TemplateSiteGenerator;
+pub use worker::{Housekeeper, Worker};
 
 /// mockall mocks of every port (feature `mocks`; always built for this crate's own tests).
 #[cfg(any(test, feature = "mocks"))]

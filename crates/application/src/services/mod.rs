@@ -23,7 +23,7 @@ mod stats;
 mod user;
 
 #[cfg(test)]
-mod test_support;
+pub(crate) mod test_support;
 
 use std::fmt;
 use std::sync::Arc;

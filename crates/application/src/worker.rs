@@ -1,0 +1,293 @@
+//! [`Worker`]: executes pipeline runs claimed from the queue, one at a time, through five named
+//! steps, and [`Housekeeper`]: recovers runs whose worker died and purges old runs.
+//!
+//! The steps of a run, each writing log lines and followed by a heartbeat:
+//!
+//! 1. `gather`: the project, its company and the company's details, as a [`SiteBrief`];
+//! 2. `plan`: the site map ([`SiteGenerator::plan`]);
+//! 3. `generate`: each planned page ([`SiteGenerator::generate_page`], a log line per page);
+//! 4. `assemble`: the pages validated as one site ([`GeneratedSite::assemble`]);
+//! 5. `publish`: the site stored as the run's artifact and published on its project
+//!    ([`SiteRepository::publish`]).
+//!
+//! Delivery is at least once: a run whose worker died is recovered and executed again. Every
+//! step is safe to repeat (reads, a fresh plan and pages, and a publish that replaces the run's
+//! pages). A heartbeat or publish answering `Conflict(StaleState)` means the run was cancelled or
+//! recovered (and maybe claimed by another worker): the worker stops at once and finishes
+//! nothing. The worker holds no async runtime types: the server polls [`Worker::run_once`].
+
+mod housekeeping;
+
+pub use housekeeping::{Housekeeper, PURGE_BATCH};
+
+use std::sync::Arc;
+
+use prosektor_domain::{LogLevel, PipelineRun};
+
+use crate::ports::clock::Clock;
+use crate::ports::company::CompanyRepository;
+use crate::ports::error::{Conflict, RepositoryError, RepositoryResult};
+use crate::ports::pipeline::PipelineRunRepository;
+use crate::ports::project::WebProjectRepository;
+use crate::ports::scope::TenantScope;
+use crate::ports::site::{GeneratedSite, GeneratorError, SiteBrief, SiteGenerator};
+use crate::ports::site_store::SiteRepository;
+use crate::services::Ports;
+
+/// Why a run's steps stopped before the end.
+#[derive(Debug)]
+enum Stop {
+    /// The worker no longer holds the run (cancelled, recovered, deleted): finish nothing.
+    Lost,
+    /// The attempt failed with this message; `retry` says whether another attempt may help.
+    Failed {
+        /// For the log and the run's `error`.
+        message: String,
+        /// Whether to requeue while attempts remain ([`PipelineRun::fail_or_retry`]).
+        retry: bool,
+    },
+}
+
+impl From<RepositoryError> for Stop {
+    fn from(error: RepositoryError) -> Self {
+        match error {
+            RepositoryError::Conflict(Conflict::StaleState) | RepositoryError::NotFound => {
+                Self::Lost
+            }
+            other => Self::Failed {
+                message: other.to_string(),
+                retry: true,
+            },
+        }
+    }
+}
+
+impl From<GeneratorError> for Stop {
+    fn from(error: GeneratorError) -> Self {
+        // A deterministic refusal would only repeat itself: fail at once.
+        Self::Failed {
+            retry: error.is_transient(),
+            message: error.to_string(),
+        }
+    }
+}
+
+/// Executes claimed runs. Cheap to clone; each clone must get its own [`name`](Worker::named).
+#[derive(Clone)]
+pub struct Worker {
+    name: String,
+    runs: Arc<dyn PipelineRunRepository>,
+    sites: Arc<dyn SiteRepository>,
+    companies: Arc<dyn CompanyRepository>,
+    projects: Arc<dyn WebProjectRepository>,
+    generator: Arc<dyn SiteGenerator>,
+    clock: Arc<dyn Clock>,
+}
+
+impl Worker {
+    /// A worker called `name` (unique among live workers: heartbeats and finishes are accepted
+    /// from the holding worker only) over the ports it needs.
+    pub fn new(name: impl Into<String>, ports: &Ports) -> Self {
+        Self {
+            name: name.into(),
+            runs: ports.runs.clone(),
+            sites: ports.sites.clone(),
+            companies: ports.companies.clone(),
+            projects: ports.projects.clone(),
+            generator: ports.generator.clone(),
+            clock: ports.clock.clone(),
+        }
+    }
+
+    /// This worker under another name, sharing its ports.
+    #[must_use]
+    pub fn named(&self, name: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            ..self.clone()
+        }
+    }
+
+    /// The worker's name, as recorded on the runs it holds.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Claims the oldest runnable run and executes it to its end: `Ok(false)` when nothing was
+    /// runnable, `Ok(true)` once a claimed run succeeded, failed, was requeued for a retry or
+    /// was lost (cancelled or recovered meanwhile).
+    ///
+    /// # Errors
+    /// The claim's errors; failing to record a run's failure (the run is then recovered once its
+    /// heartbeat is stale).
+    pub async fn run_once(&self) -> RepositoryResult<bool> {
+        let Some(mut run) = self.runs.claim_next(&self.name, self.clock.now()).await? else {
+            return Ok(false);
+        };
+        match self.steps(&run).await {
+            Ok(()) => self.succeed(&mut run).await?,
+            // Cancelled or recovered meanwhile: whoever changed it owns its state now.
+            Err(Stop::Lost) => {}
+            Err(Stop::Failed { message, retry }) => self.fail(&mut run, &message, retry).await?,
+        }
+        Ok(true)
+    }
+
+    /// The five steps; `Err` says why they stopped.
+    async fn steps(&self, run: &PipelineRun) -> Result<(), Stop> {
+        let n = format!("attempt {} of {}", run.attempt(), run.max_attempts());
+        self.log(run, LogLevel::Info, &format!("[1/5] gather: {n}"))
+            .await?;
+        let brief = self.gather(run).await?;
+        self.log(run, LogLevel::Info, &brief_line(&brief)).await?;
+        self.beat(run).await?;
+
+        let plan = self.generator.plan(&brief).await?;
+        let paths: Vec<&str> = plan.pages().iter().map(|p| p.path.as_str()).collect();
+        let line = format!(
+            "[2/5] plan: {} pages by generator {}: {}",
+            paths.len(),
+            self.generator.name(),
+            paths.join(", ")
+        );
+        self.log(run, LogLevel::Info, &line).await?;
+        self.beat(run).await?;
+
+        let mut pages = Vec::with_capacity(plan.pages().len());
+        for planned in plan.pages() {
+            let page = self.generator.generate_page(&brief, planned).await?;
+            let line = format!(
+                "[3/5] generate: {} ({} bytes)",
+                page.path(),
+                page.body().len()
+            );
+            self.log(run, LogLevel::Info, &line).await?;
+            pages.push(page);
+            self.beat(run).await?;
+        }
+
+        let site = GeneratedSite::assemble(pages).map_err(GeneratorError::from)?;
+        let line = format!(
+            "[4/5] assemble: {} pages valid, {} bytes",
+            site.pages().len(),
+            site.total_bytes()
+        );
+        self.log(run, LogLevel::Info, &line).await?;
+        self.beat(run).await?;
+
+        self.sites.publish(run.id(), &self.name, &site).await?;
+        self.log(
+            run,
+            LogLevel::Info,
+            "[5/5] publish: site stored and published",
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// Step 1's reads, as the brief the generator works from.
+    async fn gather(&self, run: &PipelineRun) -> Result<SiteBrief, Stop> {
+        let project = self.projects.get(TenantScope::All, run.project_id()).await;
+        let project = project.map_err(gone("the project"))?;
+        let company_id = project.company_id();
+        let company = self.companies.get(TenantScope::All, company_id).await;
+        let company = company.map_err(gone("the company"))?;
+        let details = self
+            .companies
+            .get_details(TenantScope::All, company_id)
+            .await;
+        let details = details.map_err(gone("the company's details"))?;
+        Ok(SiteBrief::new(&company, &details, &project)?)
+    }
+
+    /// `RUNNING -> SUCCEEDED`, logged before it is saved (a follower sees the last line first).
+    async fn succeed(&self, run: &mut PipelineRun) -> RepositoryResult<()> {
+        let appended = self.log(run, LogLevel::Info, "run succeeded").await;
+        if let Err(Stop::Failed { message, .. }) = appended {
+            return self.fail(run, &message, true).await;
+        }
+        run.succeed(self.clock.now())
+            .map_err(RepositoryError::Corrupt)?;
+        self.finish(run).await
+    }
+
+    /// Logs `message` as an error and fails the attempt (requeued while attempts remain and
+    /// `retry`).
+    async fn fail(
+        &self,
+        run: &mut PipelineRun,
+        message: &str,
+        retry: bool,
+    ) -> RepositoryResult<()> {
+        // A log that cannot be written must not keep the failure from being recorded.
+        let _ = self.log(run, LogLevel::Error, message).await;
+        let now = self.clock.now();
+        let failed = if retry {
+            run.fail_or_retry(message, now)
+        } else {
+            run.fail(message, now)
+        };
+        failed.map_err(RepositoryError::Corrupt)?;
+        self.finish(run).await
+    }
+
+    /// Saves the run as this worker leaves it; a run lost meanwhile is left as it is.
+    async fn finish(&self, run: &PipelineRun) -> RepositoryResult<()> {
+        match self.runs.finish(run, &self.name).await {
+            Ok(()) => Ok(()),
+            Err(RepositoryError::Conflict(Conflict::StaleState) | RepositoryError::NotFound) => {
+                Ok(())
+            }
+            Err(error) => Err(error),
+        }
+    }
+
+    /// Appends a log line to the run.
+    async fn log(&self, run: &PipelineRun, level: LogLevel, message: &str) -> Result<(), Stop> {
+        self.runs
+            .append_log(run.id(), level, message, self.clock.now())
+            .await?;
+        Ok(())
+    }
+
+    /// Heartbeats the run; `Lost` when this worker no longer holds it.
+    async fn beat(&self, run: &PipelineRun) -> Result<(), Stop> {
+        self.runs
+            .heartbeat(run.id(), &self.name, self.clock.now())
+            .await?;
+        Ok(())
+    }
+}
+
+/// Maps a failed read of step 1: a missing row fails the run for good (a retry will not bring
+/// it back), other errors are storage errors.
+fn gone(what: &'static str) -> impl FnOnce(RepositoryError) -> Stop {
+    move |error| match error {
+        RepositoryError::NotFound => Stop::Failed {
+            message: format!("{what} no longer exists"),
+            retry: false,
+        },
+        other => Stop::from(other),
+    }
+}
+
+/// The log line naming what step 1 gathered.
+fn brief_line(brief: &SiteBrief) -> String {
+    let city = brief.city.as_ref().map_or("-", |city| city.as_str());
+    format!(
+        "gathered company {:?} ({city}) and project {:?}",
+        brief.company_name.as_str(),
+        brief.project_name.as_str()
+    )
+}
+
+impl std::fmt::Debug for Worker {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Worker")
+            .field("name", &self.name)
+            .finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,118 @@
+//! [`Housekeeper`]: the queue's periodic chores, recovering runs whose worker died and purging
+//! runs past retention.
+
+use std::sync::Arc;
+
+use chrono::Duration;
+
+use crate::ports::clock::Clock;
+use crate::ports::error::RepositoryResult;
+use crate::ports::pipeline::PipelineRunRepository;
+
+/// How many runs one retention transaction deletes at most (short transactions, short locks).
+pub const PURGE_BATCH: u32 = 500;
+
+/// Recovers stale runs and purges old ones.
+#[derive(Clone)]
+pub struct Housekeeper {
+    runs: Arc<dyn PipelineRunRepository>,
+    clock: Arc<dyn Clock>,
+    stale_after: Duration,
+    retention: Duration,
+}
+
+impl Housekeeper {
+    /// A housekeeper that presumes a worker dead after `stale_after` without a heartbeat and
+    /// keeps finished runs for `retention`.
+    pub fn new(
+        runs: Arc<dyn PipelineRunRepository>,
+        clock: Arc<dyn Clock>,
+        stale_after: Duration,
+        retention: Duration,
+    ) -> Self {
+        Self {
+            runs,
+            clock,
+            stale_after,
+            retention,
+        }
+    }
+
+    /// Fails or requeues every running run whose heartbeat is older than `stale_after`; returns
+    /// how many.
+    ///
+    /// # Errors
+    /// The repository's (`Corrupt`, `Unavailable`).
+    pub async fn recover_stale(&self) -> RepositoryResult<u64> {
+        let now = self.clock.now();
+        self.runs.recover_stale(now - self.stale_after, now).await
+    }
+
+    /// Deletes the runs that finished more than `retention` ago (with their logs and pages),
+    /// except each project's published one, in batches of [`PURGE_BATCH`] until none is left;
+    /// returns how many.
+    ///
+    /// # Errors
+    /// The repository's (`Unavailable`); batches deleted before the error stay deleted.
+    pub async fn purge_expired(&self) -> RepositoryResult<u64> {
+        let cutoff = self.clock.now() - self.retention;
+        let mut total = 0;
+        loop {
+            let deleted = self.runs.purge_finished(cutoff, PURGE_BATCH).await?;
+            total += deleted;
+            if deleted < u64::from(PURGE_BATCH) {
+                return Ok(total);
+            }
+        }
+    }
+}
+
+impl std::fmt::Debug for Housekeeper {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Housekeeper")
+            .field("stale_after", &self.stale_after)
+            .field("retention", &self.retention)
+            .finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Mutex;
+
+    use mockall::predicate::eq;
+
+    use super::*;
+    use crate::mocks::MockPipelineRunRepository;
+    use crate::services::test_support::{clock, now};
+
+    fn housekeeper(runs: MockPipelineRunRepository) -> Housekeeper {
+        Housekeeper::new(
+            Arc::new(runs),
+            clock(),
+            Duration::seconds(60),
+            Duration::days(30),
+        )
+    }
+
+    #[tokio::test]
+    async fn purges_in_batches_until_a_short_one() {
+        let mut runs = MockPipelineRunRepository::new();
+        let answers = Mutex::new(vec![3, 500, 500]);
+        runs.expect_purge_finished()
+            .with(eq(now() - Duration::days(30)), eq(PURGE_BATCH))
+            .times(3)
+            .returning(move |_, _| Ok(answers.lock().unwrap().pop().unwrap()));
+        assert_eq!(housekeeper(runs).purge_expired().await, Ok(1003));
+    }
+
+    #[tokio::test]
+    async fn recovers_runs_silent_for_longer_than_the_timeout() {
+        let mut runs = MockPipelineRunRepository::new();
+        runs.expect_recover_stale()
+            .with(eq(now() - Duration::seconds(60)), eq(now()))
+            .times(1)
+            .returning(|_, _| Ok(2));
+        assert_eq!(housekeeper(runs).recover_stale().await, Ok(2));
+    }
+}

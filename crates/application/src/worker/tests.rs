@@ -1,0 +1,292 @@
+//! Unit tests of [`Worker`]'s decisions, over mocks and the real template generator: the steps
+//! and their log lines, stopping when the run is lost, failing or retrying on errors.
+
+use std::sync::{Arc, Mutex};
+
+use chrono::Duration;
+use prosektor_domain::{
+    Company, CompanyDetails, CompanyId, CompanyName, LogLine, ProjectId, ProjectName, RunId,
+    RunInput, RunStatus, WebProject,
+};
+
+use super::*;
+use crate::TemplateSiteGenerator;
+use crate::mocks::{
+    MockCompanyRepository, MockDailyStatsRepository, MockInvoiceRepository, MockPasswordHasher,
+    MockPipelineRunRepository, MockSiteGenerator, MockSiteRepository, MockUserRepository,
+    MockWebProjectRepository,
+};
+use crate::services::test_support::{clock, ids, now};
+
+const STALE: RepositoryError = RepositoryError::Conflict(Conflict::StaleState);
+
+/// The rows a run works on: a company with details and its project.
+struct World {
+    company: Company,
+    project: WebProject,
+}
+
+fn world() -> World {
+    let company = Company::new(
+        CompanyId::new_v7(),
+        CompanyName::parse("Anadolu OSGB").unwrap(),
+        None,
+        now(),
+    );
+    let name = ProjectName::parse("Kurumsal Site").unwrap();
+    let project = WebProject::new(ProjectId::new_v7(), company.id(), name, None, now());
+    World { company, project }
+}
+
+/// A run of `project`, claimed at [`now`] (attempt 1 of 3).
+fn claimed(project: ProjectId) -> PipelineRun {
+    let input = RunInput::parse("{}").unwrap();
+    let mut run = PipelineRun::queue(RunId::new_v7(), project, input, 3, now()).unwrap();
+    run.start(now()).unwrap();
+    run
+}
+
+/// The run repository: hands out `run` once, records log lines into `log`, answers heartbeats
+/// `Ok` until the `lost_after`-th (then `StaleState`), and expects `finishes` finishes, checked
+/// by `finished`.
+fn runs(
+    run: &PipelineRun,
+    log: &Arc<Mutex<Vec<String>>>,
+    lost_after: usize,
+    finishes: usize,
+    finished: impl Fn(&PipelineRun) -> bool + Send + 'static,
+) -> MockPipelineRunRepository {
+    let mut runs = MockPipelineRunRepository::new();
+    let claimed = run.clone();
+    runs.expect_claim_next()
+        .times(1)
+        .returning(move |worker, _| {
+            assert_eq!(worker, "w1");
+            Ok(Some(claimed.clone()))
+        });
+    let lines = log.clone();
+    runs.expect_append_log()
+        .returning(move |id, level, message, at| {
+            let mut lines = lines.lock().unwrap();
+            lines.push(format!("{} {message}", level.as_str()));
+            Ok(LogLine::new(id, lines.len() as i64, at, level, message).unwrap())
+        });
+    let beats = Arc::new(Mutex::new(0));
+    runs.expect_heartbeat().returning(move |_, worker, _| {
+        assert_eq!(worker, "w1");
+        let mut beats = beats.lock().unwrap();
+        *beats += 1;
+        if *beats > lost_after {
+            Err(STALE)
+        } else {
+            Ok(())
+        }
+    });
+    runs.expect_finish()
+        .times(finishes)
+        .withf(move |run, worker| worker == "w1" && finished(run))
+        .returning(|_, _| Ok(()));
+    runs
+}
+
+fn reads(world: &World) -> (MockCompanyRepository, MockWebProjectRepository) {
+    let mut companies = MockCompanyRepository::new();
+    let company = world.company.clone();
+    companies
+        .expect_get()
+        .returning(move |_, _| Ok(company.clone()));
+    let id = world.company.id();
+    companies
+        .expect_get_details()
+        .returning(move |_, _| Ok(CompanyDetails::empty(id)));
+    let mut projects = MockWebProjectRepository::new();
+    let project = world.project.clone();
+    projects.expect_get().returning(move |scope, _| {
+        assert_eq!(scope, TenantScope::All);
+        Ok(project.clone())
+    });
+    (companies, projects)
+}
+
+fn worker(
+    runs: MockPipelineRunRepository,
+    sites: MockSiteRepository,
+    world: &World,
+    generator: Arc<dyn SiteGenerator>,
+) -> Worker {
+    let (companies, projects) = reads(world);
+    let ports = Ports {
+        users: Arc::new(MockUserRepository::new()),
+        companies: Arc::new(companies),
+        invoices: Arc::new(MockInvoiceRepository::new()),
+        projects: Arc::new(projects),
+        stats: Arc::new(MockDailyStatsRepository::new()),
+        runs: Arc::new(runs),
+        sites: Arc::new(sites),
+        generator,
+        hasher: Arc::new(MockPasswordHasher::new()),
+        clock: clock(),
+        ids: ids(),
+    };
+    Worker::new("w1", &ports)
+}
+
+fn lines(log: &Arc<Mutex<Vec<String>>>) -> Vec<String> {
+    log.lock().unwrap().clone()
+}
+
+#[tokio::test]
+async fn nothing_runnable_is_false() {
+    let mut runs = MockPipelineRunRepository::new();
+    runs.expect_claim_next().returning(|_, _| Ok(None));
+    let world = world();
+    let worker = worker(
+        runs,
+        MockSiteRepository::new(),
+        &world,
+        Arc::new(TemplateSiteGenerator),
+    );
+    assert_eq!(worker.run_once().await, Ok(false));
+    assert_eq!(worker.name(), "w1");
+}
+
+#[tokio::test]
+async fn a_run_goes_through_every_step_and_succeeds() {
+    let world = world();
+    let run = claimed(world.project.id());
+    let log = Arc::new(Mutex::new(Vec::new()));
+    let runs = runs(&run, &log, usize::MAX, 1, |run| {
+        run.status() == RunStatus::Succeeded && run.finished_at() == Some(now())
+    });
+    let mut sites = MockSiteRepository::new();
+    let id = run.id();
+    sites
+        .expect_publish()
+        .times(1)
+        .withf(move |run_id, worker, site| {
+            *run_id == id
+                && worker == "w1"
+                && site.pages().len() == 4
+                && site
+                    .page("index.html")
+                    .is_some_and(|page| page.body().contains("Anadolu OSGB"))
+        })
+        .returning(|_, _, _| Ok(()));
+    let worker = worker(runs, sites, &world, Arc::new(TemplateSiteGenerator));
+    assert_eq!(worker.run_once().await, Ok(true));
+    let lines = lines(&log);
+    assert_eq!(lines[0], "INFO [1/5] gather: attempt 1 of 3");
+    assert_eq!(
+        lines[1],
+        "INFO gathered company \"Anadolu OSGB\" (-) and project \"Kurumsal Site\""
+    );
+    assert_eq!(
+        lines[2],
+        "INFO [2/5] plan: 4 pages by generator template: index.html, hizmetler.html, hakkimizda.html, iletisim.html"
+    );
+    for (line, path) in lines[3..7].iter().zip(crate::ports::site::REQUIRED_PAGES) {
+        assert!(
+            line.starts_with(&format!("INFO [3/5] generate: {path} (")),
+            "{line}"
+        );
+    }
+    assert!(
+        lines[7].starts_with("INFO [4/5] assemble: 4 pages valid, "),
+        "{}",
+        lines[7]
+    );
+    assert_eq!(
+        lines[8..],
+        [
+            "INFO [5/5] publish: site stored and published",
+            "INFO run succeeded"
+        ]
+    );
+}
+
+#[tokio::test]
+async fn a_run_lost_at_a_heartbeat_stops_without_publishing_or_finishing() {
+    let world = world();
+    let run = claimed(world.project.id());
+    let log = Arc::new(Mutex::new(Vec::new()));
+    // The second heartbeat (after the plan) finds the run cancelled.
+    let runs = runs(&run, &log, 1, 0, |_| true);
+    let mut sites = MockSiteRepository::new();
+    sites.expect_publish().never();
+    let worker = worker(runs, sites, &world, Arc::new(TemplateSiteGenerator));
+    assert_eq!(worker.run_once().await, Ok(true));
+    assert_eq!(lines(&log).len(), 3, "gather (2 lines) and plan, then stop");
+}
+
+#[tokio::test]
+async fn a_lost_publish_finishes_nothing() {
+    let world = world();
+    let run = claimed(world.project.id());
+    let log = Arc::new(Mutex::new(Vec::new()));
+    let runs = runs(&run, &log, usize::MAX, 0, |_| true);
+    let mut sites = MockSiteRepository::new();
+    sites.expect_publish().returning(|_, _, _| Err(STALE));
+    let worker = worker(runs, sites, &world, Arc::new(TemplateSiteGenerator));
+    assert_eq!(worker.run_once().await, Ok(true));
+    assert!(!lines(&log).iter().any(|line| line.contains("publish")));
+}
+
+#[tokio::test]
+async fn a_transient_generator_error_requeues_with_backoff() {
+    let world = world();
+    let run = claimed(world.project.id());
+    let log = Arc::new(Mutex::new(Vec::new()));
+    let runs = runs(&run, &log, usize::MAX, 1, |run| {
+        run.status() == RunStatus::Queued
+            && run.attempt() == 1
+            && run.run_after() == now() + Duration::seconds(2)
+    });
+    let mut generator = MockSiteGenerator::new();
+    generator
+        .expect_plan()
+        .returning(|_| Err(GeneratorError::Unavailable("model timeout".to_owned())));
+    let worker = worker(runs, MockSiteRepository::new(), &world, Arc::new(generator));
+    assert_eq!(worker.run_once().await, Ok(true));
+    assert_eq!(
+        lines(&log).last().map(String::as_str),
+        Some("ERROR site generator unavailable: model timeout")
+    );
+}
+
+#[tokio::test]
+async fn a_deterministic_generator_error_fails_at_once() {
+    let world = world();
+    let run = claimed(world.project.id());
+    let log = Arc::new(Mutex::new(Vec::new()));
+    let runs = runs(&run, &log, usize::MAX, 1, |run| {
+        run.status() == RunStatus::Failed
+            && run.error() == Some("invalid site brief: no")
+            && run.attempt() == 1
+    });
+    let mut generator = MockSiteGenerator::new();
+    generator
+        .expect_plan()
+        .returning(|_| Err(GeneratorError::InvalidBrief("no".to_owned())));
+    let worker = worker(runs, MockSiteRepository::new(), &world, Arc::new(generator));
+    assert_eq!(worker.run_once().await, Ok(true));
+}
+
+#[tokio::test]
+async fn a_storage_error_while_publishing_fails_or_retries() {
+    let world = world();
+    let run = claimed(world.project.id());
+    let log = Arc::new(Mutex::new(Vec::new()));
+    let runs = runs(&run, &log, usize::MAX, 1, |run| {
+        run.status() == RunStatus::Queued
+    });
+    let mut sites = MockSiteRepository::new();
+    sites
+        .expect_publish()
+        .returning(|_, _, _| Err(RepositoryError::Unavailable("db down".to_owned())));
+    let worker = worker(runs, sites, &world, Arc::new(TemplateSiteGenerator));
+    assert_eq!(worker.run_once().await, Ok(true));
+    assert_eq!(
+        lines(&log).last().map(String::as_str),
+        Some("ERROR storage failure: db down")
+    );
+}
