@@ -7,8 +7,10 @@ use std::time::Duration;
 use anyhow::Context;
 use poem::listener::{Acceptor, Listener, TcpAcceptor, TcpListener};
 use prosektor_api::{ApiContext, DOCS_PATH};
+use prosektor_application::services::Ports;
 use prosektor_persistence::{DatabaseConnection, PoolSettings};
 
+use crate::background::{Background, BackgroundSettings};
 use crate::config::Config;
 use crate::embedded_postgres::EmbeddedPostgres;
 use crate::{composition, demo};
@@ -22,6 +24,8 @@ pub struct Application {
     local_addr: SocketAddr,
     pool: DatabaseConnection,
     context: ApiContext,
+    ports: Ports,
+    background: BackgroundSettings,
     embedded: Option<EmbeddedPostgres>,
 }
 
@@ -32,25 +36,7 @@ impl Application {
     /// # Errors
     /// Any step that fails, with its context.
     pub async fn build(config: &Config) -> anyhow::Result<Self> {
-        let (database_url, embedded) = match &config.database_url {
-            Some(url) => (url.clone(), None),
-            None => {
-                let embedded = EmbeddedPostgres::start(&config.data_dir, config.embedded_pg_port)
-                    .await
-                    .context("starting the embedded PostgreSQL")?;
-                (embedded.url(), Some(embedded))
-            }
-        };
-        prosektor_persistence::migrate(&database_url)
-            .await
-            .context("applying migrations")?;
-        let settings = PoolSettings {
-            max_connections: config.db_max_connections,
-            ..PoolSettings::default()
-        };
-        let pool = prosektor_persistence::connect(&database_url, &settings)
-            .await
-            .context("opening the database pool")?;
+        let (pool, embedded) = open_database(config).await?;
         let ports = composition::ports(&pool)?;
         let context = composition::api_context(config, &pool, &ports)?;
         if config.demo_seed.unwrap_or(embedded.is_some()) {
@@ -72,6 +58,8 @@ impl Application {
             local_addr,
             pool,
             context,
+            ports,
+            background: background_settings(config),
             embedded,
         })
     }
@@ -81,8 +69,10 @@ impl Application {
         self.local_addr
     }
 
-    /// Serves until `shutdown` completes, then drains requests (up to a grace period), closes the
-    /// pool and stops the embedded PostgreSQL if this process started it.
+    /// Serves, with the pipeline's background tasks (`PROSEKTOR_WORKERS` worker loops and
+    /// housekeeping), until `shutdown` completes; then stops the workers claiming, drains requests
+    /// and running runs (each up to a grace period), closes the pool and stops the embedded
+    /// PostgreSQL if this process started it.
     ///
     /// # Errors
     /// An I/O error of the listener, or a failure to stop the embedded PostgreSQL.
@@ -91,6 +81,13 @@ impl Application {
             "ready: http://{addr} (Swagger UI at http://{addr}{DOCS_PATH})",
             addr = self.local_addr
         );
+        let background = Background::spawn(&self.ports, self.background);
+        let stop = background.stop_handle();
+        // The signal stops the workers claiming at once, while HTTP drains.
+        let shutdown = async move {
+            shutdown.await;
+            stop.stop();
+        };
         let served = poem::Server::new_with_acceptor(self.acceptor)
             .run_with_graceful_shutdown(
                 prosektor_api::app(&self.context),
@@ -98,14 +95,73 @@ impl Application {
                 Some(GRACE_PERIOD),
             )
             .await;
-        self.pool.close().await.context("closing the pool")?;
-        if let Some(embedded) = self.embedded {
-            embedded
-                .stop()
-                .await
-                .context("stopping the embedded PostgreSQL")?;
-        }
+        background.shutdown(GRACE_PERIOD).await;
+        close(self.pool, self.embedded).await?;
         served.context("serving HTTP")
+    }
+}
+
+/// Runs the pipeline's background tasks alone (no HTTP) until `shutdown` completes, then stops
+/// them gracefully (`prosektor-server worker`).
+///
+/// # Errors
+/// Opening the database or stopping the embedded PostgreSQL.
+pub async fn run_workers_until(
+    config: &Config,
+    shutdown: impl Future<Output = ()> + Send,
+) -> anyhow::Result<()> {
+    let (pool, embedded) = open_database(config).await?;
+    let ports = composition::ports(&pool)?;
+    let background = Background::spawn(&ports, background_settings(config));
+    shutdown.await;
+    background.shutdown(GRACE_PERIOD).await;
+    close(pool, embedded).await
+}
+
+/// Resolves the database (starting the embedded one when `DATABASE_URL` is unset), applies
+/// pending migrations and opens the pool.
+async fn open_database(
+    config: &Config,
+) -> anyhow::Result<(DatabaseConnection, Option<EmbeddedPostgres>)> {
+    let (database_url, embedded) = match &config.database_url {
+        Some(url) => (url.clone(), None),
+        None => {
+            let embedded = EmbeddedPostgres::start(&config.data_dir, config.embedded_pg_port)
+                .await
+                .context("starting the embedded PostgreSQL")?;
+            (embedded.url(), Some(embedded))
+        }
+    };
+    prosektor_persistence::migrate(&database_url)
+        .await
+        .context("applying migrations")?;
+    let settings = PoolSettings {
+        max_connections: config.db_max_connections,
+        ..PoolSettings::default()
+    };
+    let pool = prosektor_persistence::connect(&database_url, &settings)
+        .await
+        .context("opening the database pool")?;
+    Ok((pool, embedded))
+}
+
+/// Closes the pool, then stops the embedded PostgreSQL if there is one.
+async fn close(pool: DatabaseConnection, embedded: Option<EmbeddedPostgres>) -> anyhow::Result<()> {
+    pool.close().await.context("closing the pool")?;
+    if let Some(embedded) = embedded {
+        embedded
+            .stop()
+            .await
+            .context("stopping the embedded PostgreSQL")?;
+    }
+    Ok(())
+}
+
+/// The background tasks' settings from the configuration.
+const fn background_settings(config: &Config) -> BackgroundSettings {
+    BackgroundSettings {
+        workers: config.workers,
+        retention_days: config.run_retention_days,
     }
 }
 

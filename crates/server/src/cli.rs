@@ -1,10 +1,10 @@
-//! The command line: `serve` (the default), `migrate`, `openapi`.
+//! The command line: `serve` (the default), `worker`, `migrate`, `openapi`.
 
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use crate::application::{Application, openapi_json};
+use crate::application::{Application, openapi_json, run_workers_until};
 use crate::config::Config;
 use crate::embedded_postgres::EmbeddedPostgres;
 
@@ -22,6 +22,8 @@ struct Cli {
 enum Command {
     /// Migrate, then serve the HTTP API until SIGINT/SIGTERM (the default).
     Serve,
+    /// Migrate, then run pipeline workers only (no HTTP) until SIGINT/SIGTERM.
+    Worker,
     /// Apply pending migrations and exit.
     Migrate,
     /// Print the OpenAPI document the server serves.
@@ -54,6 +56,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let application = Application::build(&cli.config).await?;
             application.run_until(shutdown_signal()).await
         }
+        Command::Worker => run_workers_until(&cli.config, shutdown_signal()).await,
         Command::Migrate => migrate(&cli.config).await,
         Command::Openapi => {
             println!("{}", openapi_json().await?);

@@ -41,6 +41,15 @@ pub struct Config {
     /// Seed the demo admin and tenant (once). Default: only with the embedded PostgreSQL.
     #[arg(long, env = "PROSEKTOR_DEMO_SEED")]
     pub demo_seed: Option<bool>,
+
+    /// Pipeline worker loops in this process (`serve` and `worker`); 0 runs none.
+    #[arg(long, env = "PROSEKTOR_WORKERS", default_value_t = 2)]
+    pub workers: usize,
+
+    /// Days finished pipeline runs (with their logs and pages) are kept; a project's published
+    /// run is kept regardless.
+    #[arg(long, env = "PROSEKTOR_RUN_RETENTION_DAYS", default_value_t = 30)]
+    pub run_retention_days: u32,
 }
 
 impl Config {
@@ -55,6 +64,8 @@ impl Config {
             jwt_secret: None,
             token_ttl_secs: 3600,
             demo_seed: Some(false),
+            workers: 2,
+            run_retention_days: 30,
         }
     }
 }
@@ -73,6 +84,8 @@ impl std::fmt::Debug for Config {
             .field("jwt_secret", &self.jwt_secret.as_ref().map(|_| "***"))
             .field("token_ttl_secs", &self.token_ttl_secs)
             .field("demo_seed", &self.demo_seed)
+            .field("workers", &self.workers)
+            .field("run_retention_days", &self.run_retention_days)
             .finish()
     }
 }

@@ -11,6 +11,7 @@
 #![warn(missing_docs)]
 
 pub mod application;
+pub mod background;
 pub mod cli;
 mod composition;
 pub mod config;

@@ -23,18 +23,19 @@ pub struct Housekeeper {
 
 impl Housekeeper {
     /// A housekeeper that presumes a worker dead after `stale_after` without a heartbeat and
-    /// keeps finished runs for `retention`.
+    /// keeps finished runs for `retention` (spans too long for a date keep everything).
     pub fn new(
         runs: Arc<dyn PipelineRunRepository>,
         clock: Arc<dyn Clock>,
-        stale_after: Duration,
-        retention: Duration,
+        stale_after: std::time::Duration,
+        retention: std::time::Duration,
     ) -> Self {
+        let span = |duration| Duration::from_std(duration).unwrap_or(Duration::MAX);
         Self {
             runs,
             clock,
-            stale_after,
-            retention,
+            stale_after: span(stale_after),
+            retention: span(retention),
         }
     }
 
@@ -45,7 +46,10 @@ impl Housekeeper {
     /// The repository's (`Corrupt`, `Unavailable`).
     pub async fn recover_stale(&self) -> RepositoryResult<u64> {
         let now = self.clock.now();
-        self.runs.recover_stale(now - self.stale_after, now).await
+        match now.checked_sub_signed(self.stale_after) {
+            Some(stale_before) => self.runs.recover_stale(stale_before, now).await,
+            None => Ok(0),
+        }
     }
 
     /// Deletes the runs that finished more than `retention` ago (with their logs and pages),
@@ -55,7 +59,9 @@ impl Housekeeper {
     /// # Errors
     /// The repository's (`Unavailable`); batches deleted before the error stay deleted.
     pub async fn purge_expired(&self) -> RepositoryResult<u64> {
-        let cutoff = self.clock.now() - self.retention;
+        let Some(cutoff) = self.clock.now().checked_sub_signed(self.retention) else {
+            return Ok(0);
+        };
         let mut total = 0;
         loop {
             let deleted = self.runs.purge_finished(cutoff, PURGE_BATCH).await?;
@@ -90,8 +96,8 @@ mod tests {
         Housekeeper::new(
             Arc::new(runs),
             clock(),
-            Duration::seconds(60),
-            Duration::days(30),
+            std::time::Duration::from_secs(60),
+            std::time::Duration::from_secs(30 * 24 * 3600),
         )
     }
 

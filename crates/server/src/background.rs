@@ -1,0 +1,157 @@
+//! The pipeline's background tasks: `workers` loops polling [`Worker::run_once`] and one
+//! housekeeping loop (stale-run recovery and retention), stopped together and gracefully.
+//!
+//! Stopping: no loop claims another run; a run in progress keeps going until its worker's
+//! `run_once` returns or the grace period ends, after which the task is dropped and its run,
+//! no longer heartbeating, is handed back by the next stale recovery (at least once).
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use prosektor_application::services::Ports;
+use prosektor_application::{Housekeeper, Worker};
+use tokio::sync::watch;
+use tokio::task::JoinSet;
+
+/// How long an idle worker waits before polling the queue again.
+const IDLE_POLL: Duration = Duration::from_millis(500);
+/// A running run without a heartbeat for this long is presumed lost by its worker.
+pub const STALE_AFTER: Duration = Duration::from_secs(60);
+/// How often stale runs are recovered.
+const RECOVERY_EVERY: Duration = Duration::from_secs(15);
+/// How often old runs are purged.
+const PURGE_EVERY: Duration = Duration::from_secs(10 * 60);
+
+/// What the background tasks are configured with.
+#[derive(Debug, Clone, Copy)]
+pub struct BackgroundSettings {
+    /// Worker loops to run (0: none; housekeeping still runs).
+    pub workers: usize,
+    /// Finished runs are kept this many days.
+    pub retention_days: u32,
+}
+
+/// Tells the background tasks to stop; cheap to clone.
+#[derive(Debug, Clone)]
+pub struct StopHandle(Arc<watch::Sender<bool>>);
+
+impl StopHandle {
+    /// Asks every loop to stop claiming and to end after its current work.
+    pub fn stop(&self) {
+        self.0.send_replace(true);
+    }
+}
+
+/// The running background tasks.
+#[derive(Debug)]
+pub struct Background {
+    stop: StopHandle,
+    tasks: JoinSet<()>,
+}
+
+impl Background {
+    /// Spawns the worker loops and the housekeeping loop over `ports`, on the current runtime.
+    pub fn spawn(ports: &Ports, settings: BackgroundSettings) -> Self {
+        let (sender, receiver) = watch::channel(false);
+        let mut tasks = JoinSet::new();
+        // Worker names must be unique among live workers, across processes too.
+        let instance = uuid::Uuid::new_v4().simple().to_string();
+        let prefix = format!("{}-{}", std::process::id(), &instance[..8]);
+        let worker = Worker::new(format!("{prefix}-0"), ports);
+        for index in 0..settings.workers {
+            let worker = worker.named(format!("{prefix}-{index}"));
+            tasks.spawn(work(worker, receiver.clone()));
+        }
+        let retention = Duration::from_secs(u64::from(settings.retention_days) * 24 * 60 * 60);
+        let housekeeper = Housekeeper::new(
+            ports.runs.clone(),
+            ports.clock.clone(),
+            STALE_AFTER,
+            retention,
+        );
+        tasks.spawn(housekeep(housekeeper, receiver));
+        tracing::info!(
+            workers = settings.workers,
+            retention_days = settings.retention_days,
+            "pipeline background tasks started"
+        );
+        Self {
+            stop: StopHandle(Arc::new(sender)),
+            tasks,
+        }
+    }
+
+    /// A handle that stops the tasks (from a shutdown signal, say).
+    pub fn stop_handle(&self) -> StopHandle {
+        self.stop.clone()
+    }
+
+    /// Stops the tasks and waits up to `grace` for them; those still running then are dropped.
+    pub async fn shutdown(mut self, grace: Duration) {
+        self.stop.stop();
+        let drained = tokio::time::timeout(grace, async {
+            while self.tasks.join_next().await.is_some() {}
+        })
+        .await;
+        if drained.is_err() {
+            tracing::warn!("background tasks still busy after the grace period: dropping them");
+            self.tasks.shutdown().await;
+        }
+    }
+}
+
+/// Waits `pause`, or less if asked to stop; `true` when asked to stop.
+async fn pause_or_stop(pause: Duration, stop: &mut watch::Receiver<bool>) -> bool {
+    if *stop.borrow() {
+        return true;
+    }
+    tokio::select! {
+        () = tokio::time::sleep(pause) => *stop.borrow(),
+        changed = stop.changed() => changed.is_err() || *stop.borrow(),
+    }
+}
+
+/// One worker: runs queued runs back to back, polls every [`IDLE_POLL`] when idle.
+async fn work(worker: Worker, mut stop: watch::Receiver<bool>) {
+    loop {
+        if *stop.borrow() {
+            break;
+        }
+        let pause = match worker.run_once().await {
+            Ok(true) => continue,
+            Ok(false) => IDLE_POLL,
+            Err(error) => {
+                tracing::error!(worker = worker.name(), %error, "claiming or finishing a run failed");
+                IDLE_POLL
+            }
+        };
+        if pause_or_stop(pause, &mut stop).await {
+            break;
+        }
+    }
+    tracing::info!(worker = worker.name(), "worker stopped");
+}
+
+/// Recovers stale runs every [`RECOVERY_EVERY`] and purges old ones every [`PURGE_EVERY`].
+async fn housekeep(housekeeper: Housekeeper, mut stop: watch::Receiver<bool>) {
+    let purge_every = PURGE_EVERY.as_secs() / RECOVERY_EVERY.as_secs();
+    let mut tick: u64 = 0;
+    loop {
+        match housekeeper.recover_stale().await {
+            Ok(0) => {}
+            Ok(recovered) => tracing::warn!(recovered, "recovered runs whose worker was lost"),
+            Err(error) => tracing::error!(%error, "recovering stale runs failed"),
+        }
+        if tick % purge_every == 0 {
+            match housekeeper.purge_expired().await {
+                Ok(0) => {}
+                Ok(purged) => tracing::info!(purged, "purged runs past retention"),
+                Err(error) => tracing::error!(%error, "purging old runs failed"),
+            }
+        }
+        tick = tick.wrapping_add(1);
+        if pause_or_stop(RECOVERY_EVERY, &mut stop).await {
+            break;
+        }
+    }
+}
