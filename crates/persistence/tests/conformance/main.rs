@@ -11,3 +11,4 @@ mod site;
 mod stats;
 mod support;
 mod user;
+mod worker;
