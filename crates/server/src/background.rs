@@ -142,7 +142,7 @@ async fn housekeep(housekeeper: Housekeeper, mut stop: watch::Receiver<bool>) {
             Ok(recovered) => tracing::warn!(recovered, "recovered runs whose worker was lost"),
             Err(error) => tracing::error!(%error, "recovering stale runs failed"),
         }
-        if tick % purge_every == 0 {
+        if tick.is_multiple_of(purge_every) {
             match housekeeper.purge_expired().await {
                 Ok(0) => {}
                 Ok(purged) => tracing::info!(purged, "purged runs past retention"),
