@@ -10,6 +10,7 @@ mod invoice_races;
 mod invoices;
 mod openapi;
 mod projects;
+mod runs;
 mod stats;
 mod support;
 mod tenants;

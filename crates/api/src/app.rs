@@ -10,6 +10,7 @@ use crate::endpoints::auth::AuthApi;
 use crate::endpoints::companies::CompaniesApi;
 use crate::endpoints::invoices::InvoicesApi;
 use crate::endpoints::projects::ProjectsApi;
+use crate::endpoints::runs::RunsApi;
 use crate::endpoints::stats::StatsApi;
 use crate::endpoints::users::UsersApi;
 use crate::error::problem_from_poem;
@@ -32,6 +33,7 @@ type Apis = (
     InvoicesApi,
     ProjectsApi,
     StatsApi,
+    RunsApi,
 );
 
 /// The OpenAPI service: every operation, and the document generated from them.
@@ -45,6 +47,7 @@ pub fn openapi_service(context: &ApiContext) -> OpenApiService<Apis, ()> {
             InvoicesApi::new(context.clone()),
             ProjectsApi::new(context.clone()),
             StatsApi::new(context.clone()),
+            RunsApi::new(context.clone()),
         ),
         "ProSektor API",
         env!("CARGO_PKG_VERSION"),

@@ -19,4 +19,6 @@ pub enum ApiTags {
     Projects,
     /// Analytics.
     Stats,
+    /// Website generation runs, their logs and the generated sites.
+    Runs,
 }

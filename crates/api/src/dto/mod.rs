@@ -7,6 +7,7 @@ pub mod enums;
 pub mod invoice;
 pub mod page;
 pub mod project;
+pub mod run;
 pub mod stats;
 pub mod text;
 pub mod user;

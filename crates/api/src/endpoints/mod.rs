@@ -5,5 +5,6 @@ pub mod companies;
 pub mod invoices;
 pub mod projects;
 pub mod responses;
+pub mod runs;
 pub mod stats;
 pub mod users;

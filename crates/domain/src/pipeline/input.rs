@@ -22,6 +22,10 @@ impl RunInput {
         if json.trim().is_empty() {
             return Err(DomainError::invalid("input", ValidationReason::Empty));
         }
+        // PostgreSQL's jsonb cannot hold the NUL character, escaped or not.
+        if json.contains('\0') || json.contains("\\u0000") {
+            return Err(DomainError::invalid("input", ValidationReason::Format));
+        }
         if json.len() > Self::MAX_BYTES {
             return Err(DomainError::invalid(
                 "input",
@@ -37,6 +41,13 @@ impl RunInput {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn refuses_the_nul_character_escaped_or_not() {
+        assert!(RunInput::parse(r#"{"a": "x\u0000"}"#).is_err());
+        assert!(RunInput::parse("{\"a\": \"x\0\"}").is_err());
+        assert!(RunInput::parse(r#"{"a": "x\u0001"}"#).is_ok());
+    }
 
     #[test]
     fn keeps_text_unchanged() {

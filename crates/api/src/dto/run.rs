@@ -1,0 +1,103 @@
+//! Pipeline runs and their log lines on the wire.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use poem_openapi::Object;
+use prosektor_domain::{LogLine, PipelineRun};
+use serde_json::Value;
+use uuid::Uuid;
+
+use super::enums::{LogLevelDto, RunStatusDto};
+
+/// A pipeline run: an AI generation job for one project.
+#[derive(Debug, Clone, Object)]
+#[oai(rename = "Run")]
+pub struct RunDto {
+    /// The run's id.
+    pub id: Uuid,
+    /// The project it builds.
+    pub project_id: Uuid,
+    /// `QUEUED -> RUNNING -> SUCCEEDED | FAILED | CANCELLED`.
+    pub status: RunStatusDto,
+    /// Attempts made so far (a failed attempt is retried with backoff while attempts remain).
+    pub attempt: u32,
+    /// Attempts allowed.
+    pub max_attempts: u32,
+    /// The input the run was started with (a JSON object).
+    pub input: Value,
+    /// Why the last attempt failed.
+    pub error: Option<String>,
+    /// When the run was queued.
+    pub created_at: DateTime<Utc>,
+    /// When a queued run may be claimed next (later than now while retrying with backoff).
+    pub run_after: DateTime<Utc>,
+    /// When the current or last attempt started.
+    pub started_at: Option<DateTime<Utc>>,
+    /// The running attempt's last sign of life.
+    pub heartbeat_at: Option<DateTime<Utc>>,
+    /// When the run finished.
+    pub finished_at: Option<DateTime<Utc>>,
+}
+
+impl From<&PipelineRun> for RunDto {
+    fn from(run: &PipelineRun) -> Self {
+        Self {
+            id: run.id().as_uuid(),
+            project_id: run.project_id().as_uuid(),
+            status: run.status().into(),
+            attempt: run.attempt(),
+            max_attempts: run.max_attempts(),
+            input: serde_json::from_str(run.input().as_str()).unwrap_or(Value::Null),
+            error: run.error().map(str::to_owned),
+            created_at: run.created_at(),
+            run_after: run.run_after(),
+            started_at: run.started_at(),
+            heartbeat_at: run.heartbeat_at(),
+            finished_at: run.finished_at(),
+        }
+    }
+}
+
+/// What to start a run with.
+#[derive(Debug, Clone, Default, Object)]
+#[oai(rename = "StartRun", deny_unknown_fields)]
+pub struct StartRunDto {
+    /// Options for the generator (a JSON object, at most 64 KiB); `{}` when absent.
+    pub input: Option<BTreeMap<String, Value>>,
+}
+
+/// One log line of a run.
+#[derive(Debug, Clone, Object)]
+#[oai(rename = "LogLine")]
+pub struct LogLineDto {
+    /// Increasing position within the run, from 1.
+    pub seq: i64,
+    /// When it was written.
+    pub at: DateTime<Utc>,
+    /// Its level.
+    pub level: LogLevelDto,
+    /// What happened.
+    pub message: String,
+}
+
+impl From<&LogLine> for LogLineDto {
+    fn from(line: &LogLine) -> Self {
+        Self {
+            seq: line.seq(),
+            at: line.at(),
+            level: line.level().into(),
+            message: line.message().to_owned(),
+        }
+    }
+}
+
+/// A slice of a run's log. To follow a running run, ask again with `after_seq = next_after_seq`.
+#[derive(Debug, Clone, Object)]
+#[oai(rename = "LogPage")]
+pub struct LogPageDto {
+    /// The lines, in `seq` order.
+    pub lines: Vec<LogLineDto>,
+    /// The `after_seq` of the next request (the last line's `seq`, or the one asked for).
+    pub next_after_seq: i64,
+}
