@@ -84,6 +84,17 @@ async fn a_started_run_succeeds_and_its_site_is_served_as_html() {
     let html = page.text().await.expect("a body");
     assert!(html.starts_with("<!DOCTYPE html>") && html.contains("Anadolu OSGB"));
 
+    // The published site is the company's public website: no token needed.
+    let public = server
+        .get(&format!("/api/v1/sites/{project}/hizmetler.html"))
+        .await;
+    assert_eq!(public.status(), StatusCode::OK);
+    assert!(public.text().await.expect("a body").contains("Hizmetler"));
+    let unpublished = server
+        .get(&format!("/api/v1/sites/{}/index.html", uuid_like()))
+        .await;
+    assert_eq!(unpublished.status(), StatusCode::NOT_FOUND);
+
     let finished = server
         .call(
             Method::POST,
@@ -115,4 +126,9 @@ async fn a_started_run_succeeds_and_its_site_is_served_as_html() {
         )
         .await;
     assert_eq!(refused.status, StatusCode::NOT_FOUND);
+}
+
+/// A project id that exists nowhere.
+fn uuid_like() -> &'static str {
+    "0193c000-0000-7000-8000-000000000000"
 }

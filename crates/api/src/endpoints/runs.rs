@@ -173,6 +173,27 @@ impl RunsApi {
         Ok(SitePageResponse::Page(Html(page.body().to_owned())))
     }
 
+    /// A page of the project's published website, public (no token): the company's website as
+    /// visitors see it. Relative links between its pages work from here, so it opens in a browser.
+    #[oai(
+        path = "/sites/:id/:page",
+        method = "get",
+        operation_id = "getPublicSitePage"
+    )]
+    async fn public_site_page(
+        &self,
+        id: Path<Uuid>,
+        page: Path<String>,
+    ) -> ApiResult<SitePageResponse> {
+        let page = self
+            .context
+            .services
+            .runs
+            .public_site_page(ProjectId::from_uuid(id.0), &page.0)
+            .await?;
+        Ok(SitePageResponse::Page(Html(page.body().to_owned())))
+    }
+
     /// A page of the website a run generated, as HTML.
     #[oai(
         path = "/runs/:id/site/:page",

@@ -17,6 +17,7 @@ use crate::ports::ids::IdGenerator;
 use crate::ports::page::{Page, PageRequest};
 use crate::ports::pipeline::PipelineRunRepository;
 use crate::ports::project::WebProjectRepository;
+use crate::ports::scope::TenantScope;
 use crate::ports::site::SitePage;
 use crate::ports::site_store::SiteRepository;
 
@@ -145,6 +146,22 @@ impl RunService {
         Ok(self
             .sites
             .published_page(actor.scope(), project_id, path)
+            .await?)
+    }
+
+    /// The page at `path` of the project's published site, for anyone: a published site is the
+    /// company's public website (nothing unpublished, no run's draft, is reachable this way).
+    ///
+    /// # Errors
+    /// `NotFound` (no such project or page, or nothing published yet); `Internal`.
+    pub async fn public_site_page(
+        &self,
+        project_id: ProjectId,
+        path: &str,
+    ) -> ServiceResult<SitePage> {
+        Ok(self
+            .sites
+            .published_page(TenantScope::All, project_id, path)
             .await?)
     }
 
