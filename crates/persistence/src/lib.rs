@@ -20,6 +20,7 @@ pub mod password;
 mod pool;
 mod readiness;
 pub mod repositories;
+pub mod seed;
 
 pub use migrate::migrate;
 pub use password::Argon2Hasher;

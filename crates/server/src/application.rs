@@ -120,7 +120,7 @@ pub async fn run_workers_until(
 
 /// Resolves the database (starting the embedded one when `DATABASE_URL` is unset), applies
 /// pending migrations and opens the pool.
-async fn open_database(
+pub(crate) async fn open_database(
     config: &Config,
 ) -> anyhow::Result<(DatabaseConnection, Option<EmbeddedPostgres>)> {
     let (database_url, embedded) = match &config.database_url {
@@ -146,7 +146,10 @@ async fn open_database(
 }
 
 /// Closes the pool, then stops the embedded PostgreSQL if there is one.
-async fn close(pool: DatabaseConnection, embedded: Option<EmbeddedPostgres>) -> anyhow::Result<()> {
+pub(crate) async fn close(
+    pool: DatabaseConnection,
+    embedded: Option<EmbeddedPostgres>,
+) -> anyhow::Result<()> {
     pool.close().await.context("closing the pool")?;
     if let Some(embedded) = embedded {
         embedded

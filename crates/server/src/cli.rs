@@ -28,6 +28,12 @@ enum Command {
     Migrate,
     /// Print the OpenAPI document the server serves.
     Openapi,
+    /// Fill an empty database with deterministic benchmark data and report the load time.
+    Seed {
+        /// How much data.
+        #[arg(long, value_enum, default_value = "small")]
+        scale: crate::seed::ScaleArg,
+    },
 }
 
 /// Runs the command line; the exit code is 1 on any error (printed with its causes).
@@ -62,6 +68,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("{}", openapi_json().await?);
             Ok(())
         }
+        Command::Seed { scale } => crate::seed::run(&cli.config, scale).await,
     }
 }
 

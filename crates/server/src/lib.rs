@@ -17,6 +17,7 @@ mod composition;
 pub mod config;
 pub mod demo;
 pub mod embedded_postgres;
+pub mod seed;
 mod telemetry;
 
 pub use application::Application;

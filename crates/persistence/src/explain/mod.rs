@@ -1,4 +1,4 @@
-//! The index proof of SPEC §6: on realistic volumes (`volumes.sql`: 10k companies, 50k users, 1M
+//! The index proof of SPEC §6: on realistic volumes (`seed::Scale::Medium`: 10k companies, 50k users, 1M
 //! invoices, 30k projects, 3.65M daily_stats rows), the SQL each repository sends for the design
 //! document's five access patterns uses its index, with a custom plan and with the generic plan that
 //! PostgreSQL may switch a prepared statement to after five executions. No sequential scan anywhere.
@@ -92,13 +92,9 @@ async fn every_access_pattern_uses_its_index_at_realistic_volumes() {
         .await
         .expect("test database");
     let db = database.connection();
-    db.execute_unprepared(include_str!("volumes.sql"))
+    crate::seed::load(db, crate::seed::Scale::Medium)
         .await
         .expect("load the volumes");
-    // Outside a transaction block: VACUUM sets the visibility map that index-only scans need.
-    db.execute_unprepared("VACUUM ANALYZE")
-        .await
-        .expect("vacuum");
 
     for pattern in patterns() {
         for mode in ["force_custom_plan", "force_generic_plan"] {

@@ -1,6 +1,7 @@
--- Realistic volumes for the EXPLAIN proof (SPEC §6): 10k companies, 50k users, 1M invoices,
--- 30k web projects, 3.65M daily_stats rows (10k projects x 365 days). Deterministic: every value is
--- a function of the row number. Constraints hold for every row.
+-- Deterministic bulk data for benchmarks and the EXPLAIN proof: every value is a function of the
+-- row number, every constraint holds. `{companies}`, `{users}`, `{invoices}`, `{projects}` and
+-- `{stats_projects}` are filled in by `seed::load` from the chosen `Scale` (daily_stats gets
+-- `{stats_projects}` x 365 rows).
 SET synchronous_commit = off;
 
 INSERT INTO companies (id, name, tax_id, status, created_at)
@@ -10,21 +11,21 @@ SELECT md5('company' || i)::uuid,
        (1000000000 + i)::text,
        (ARRAY['LEAD', 'ACTIVE', 'ACTIVE', 'ACTIVE', 'SUSPENDED', 'CHURNED'])[1 + i % 6],
        timestamptz '2024-01-01' + i * interval '1 minute'
-FROM generate_series(1, 10000) AS i;
+FROM generate_series(1, {companies}) AS i;
 
 INSERT INTO company_details (company_id, city, danger_class)
 SELECT id, 'İstanbul', 'DANGEROUS' FROM companies;
 
 INSERT INTO users (id, email, password_hash, role, company_id)
-SELECT md5('user' || i)::uuid, 'user' || i || '@osgb' || (i % 10000) || '.example',
+SELECT md5('user' || i)::uuid, 'user' || i || '@osgb' || (i % {companies}) || '.example',
        '$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNoaGFzaA',
-       'CLIENT', md5('company' || (1 + i % 10000))::uuid
-FROM generate_series(1, 50000) AS i;
+       'CLIENT', md5('company' || (1 + i % {companies}))::uuid
+FROM generate_series(1, {users}) AS i;
 
 INSERT INTO invoices (id, company_id, invoice_no, amount_subtotal, amount_tax, amount_total, status,
                       due_date, issue_date, paid_at, created_at)
 SELECT md5('invoice' || i)::uuid,
-       md5('company' || (1 + i % 10000))::uuid,
+       md5('company' || (1 + i % {companies}))::uuid,
        '2025-' || (1000 + i),
        s.subtotal, round(s.subtotal * 0.20, 2), s.subtotal + round(s.subtotal * 0.20, 2),
        s.status,
@@ -32,20 +33,19 @@ SELECT md5('invoice' || i)::uuid,
        CASE WHEN s.status IN ('SENT', 'PAID') THEN date '2024-12-01' + (i % 365) END,
        CASE WHEN s.status = 'PAID' THEN timestamptz '2025-01-15' + (i % 365) * interval '1 day' END,
        timestamptz '2024-12-01' + i * interval '20 seconds'
-FROM generate_series(1, 1000000) AS i,
+FROM generate_series(1, {invoices}) AS i,
      LATERAL (SELECT round((100 + (i::bigint * 7919) % 99900)::numeric / 10, 2) AS subtotal,
                      (ARRAY['PAID', 'PAID', 'PAID', 'PAID', 'SENT', 'SENT', 'DRAFT', 'DRAFT', 'DRAFT', 'VOID'])[1 + i % 10] AS status) AS s;
 
 INSERT INTO web_projects (id, company_id, name, status, created_at, updated_at)
-SELECT md5('project' || i)::uuid, md5('company' || (1 + i % 10000))::uuid, 'Site ' || i,
+SELECT md5('project' || i)::uuid, md5('company' || (1 + i % {companies}))::uuid, 'Site ' || i,
        (ARRAY['DRAFT', 'BUILDING', 'LIVE', 'LIVE', 'PAUSED', 'ARCHIVED'])[1 + i % 6],
        timestamptz '2024-01-01' + i * interval '1 hour', timestamptz '2024-01-01' + i * interval '1 hour'
-FROM generate_series(1, 30000) AS i;
+FROM generate_series(1, {projects}) AS i;
 
 INSERT INTO daily_stats (id, project_id, date, visitors, page_views, meta_breakdown)
 SELECT md5('stats' || p || '-' || d)::uuid, md5('project' || p)::uuid, date '2025-01-01' + d,
        (p * 31 + d * 17) % 500, (p * 31 + d * 17) % 500 * 3,
        jsonb_build_object('source', jsonb_build_object('google', (p + d) % 50, 'direct', (p * d) % 20))
-FROM generate_series(1, 10000) AS p, generate_series(0, 364) AS d;
+FROM generate_series(1, {stats_projects}) AS p, generate_series(0, 364) AS d;
 
-ANALYZE;

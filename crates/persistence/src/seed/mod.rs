@@ -1,0 +1,159 @@
+//! Deterministic bulk data for benchmarks and the index proof: [`load`] fills an empty, migrated
+//! database at a [`Scale`] with `generate_series` inserts (one statement per table, no round trip
+//! per row). The same scale always gives the same rows: every id and value is a function of the
+//! row number. Constraints hold for every row, so the data is what the API could have written.
+
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr, Statement};
+
+/// How much data to load (SPEC §6 and the benchmarks issue).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scale {
+    /// About 1k companies, 100k invoices, 365k daily_stats rows.
+    Small,
+    /// About 10k companies, 50k users, 1M invoices, 30k projects, 3.65M daily_stats rows.
+    Medium,
+    /// About five times medium.
+    Large,
+}
+
+/// The row counts of a scale.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Volumes {
+    /// Companies (each with a details row).
+    pub companies: u64,
+    /// Client users, spread over the companies.
+    pub users: u64,
+    /// Invoices, spread over the companies, in every status.
+    pub invoices: u64,
+    /// Web projects, in every status.
+    pub projects: u64,
+    /// Projects with a full year of daily stats (365 rows each).
+    pub stats_projects: u64,
+}
+
+impl Scale {
+    /// The row counts of this scale.
+    pub const fn volumes(self) -> Volumes {
+        let factor = match self {
+            Self::Small => 1,
+            Self::Medium => 10,
+            Self::Large => 50,
+        };
+        Volumes {
+            companies: 1_000 * factor,
+            users: 5_000 * factor,
+            invoices: 100_000 * factor,
+            projects: 3_000 * factor,
+            stats_projects: 1_000 * factor,
+        }
+    }
+}
+
+impl Volumes {
+    /// Rows of `daily_stats`.
+    pub const fn daily_stats(&self) -> u64 {
+        self.stats_projects * 365
+    }
+}
+
+/// Whether `db` already holds seeded data (whose deterministic ids a second load would collide with).
+///
+/// # Errors
+/// The driver's error.
+pub async fn is_seeded(db: &DatabaseConnection) -> Result<bool, DbErr> {
+    let row = db
+        .query_one_raw(Statement::from_string(
+            db.get_database_backend(),
+            "SELECT EXISTS (SELECT 1 FROM companies WHERE id = md5('company1')::uuid)",
+        ))
+        .await?;
+    match row {
+        Some(row) => row.try_get_by_index(0),
+        None => Ok(false),
+    }
+}
+
+/// Loads `scale`'s data into `db` (migrated, without data of its own), then `VACUUM ANALYZE`s so
+/// that plans and index-only scans are those of a settled database.
+///
+/// # Errors
+/// The driver's error; the rows of the statement that failed are not written.
+pub async fn load(db: &DatabaseConnection, scale: Scale) -> Result<Volumes, DbErr> {
+    let volumes = scale.volumes();
+    let sql = include_str!("volumes.sql")
+        .replace("{companies}", &volumes.companies.to_string())
+        .replace("{users}", &volumes.users.to_string())
+        .replace("{invoices}", &volumes.invoices.to_string())
+        .replace("{projects}", &volumes.projects.to_string())
+        .replace("{stats_projects}", &volumes.stats_projects.to_string());
+    db.execute_unprepared(&sql).await?;
+    // Outside a transaction block: VACUUM sets the visibility map that index-only scans need.
+    db.execute_unprepared("VACUUM ANALYZE").await?;
+    Ok(volumes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn medium_is_the_volume_of_spec_section_6() {
+        let medium = Scale::Medium.volumes();
+        assert_eq!(
+            (
+                medium.companies,
+                medium.users,
+                medium.invoices,
+                medium.projects
+            ),
+            (10_000, 50_000, 1_000_000, 30_000)
+        );
+        assert_eq!(medium.daily_stats(), 3_650_000);
+        assert_eq!(Scale::Large.volumes().invoices, 5 * medium.invoices);
+    }
+
+    #[tokio::test]
+    async fn the_small_scale_loads_every_table_deterministically() {
+        let database = prosektor_testkit::TestDatabase::migrated()
+            .await
+            .expect("test database");
+        let db = database.connection();
+        assert!(!is_seeded(db).await.expect("asked"));
+        let volumes = load(db, Scale::Small).await.expect("loads");
+        assert!(is_seeded(db).await.expect("asked"));
+        let count = |table: &str| {
+            let sql = format!("SELECT count(*) FROM {table}");
+            async move {
+                db.query_one_raw(sea_orm::Statement::from_string(
+                    db.get_database_backend(),
+                    sql,
+                ))
+                .await
+                .expect("counted")
+                .expect("a row")
+                .try_get_by_index::<i64>(0)
+                .expect("a count")
+            }
+        };
+        assert_eq!(count("companies").await, 1_000);
+        assert_eq!(count("company_details").await, 1_000);
+        assert_eq!(count("users").await, 5_000);
+        assert_eq!(count("invoices").await, 100_000);
+        assert_eq!(count("web_projects").await, 3_000);
+        assert_eq!(
+            u64::try_from(count("daily_stats").await).unwrap(),
+            volumes.daily_stats()
+        );
+        let first_invoice: String = db
+            .query_one_raw(sea_orm::Statement::from_string(
+                db.get_database_backend(),
+                "SELECT concat_ws('|', invoice_no, amount_total, status) FROM invoices WHERE id = md5('invoice1')::uuid",
+            ))
+            .await
+            .unwrap()
+            .unwrap()
+            .try_get_by_index(0)
+            .unwrap();
+        assert_eq!(first_invoice, "2025-1001|962.28|PAID");
+    }
+}
