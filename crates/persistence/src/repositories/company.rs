@@ -16,9 +16,9 @@ use sea_orm::{
     ColumnTrait, DatabaseConnection, DbBackend, EntityTrait, QueryFilter, QuerySelect, Statement,
 };
 
-use super::shared::{KeysetOrder, conditional_update, escape_like, insert_both, scoped};
+use super::shared::{KeysetOrder, conditional_update, escape_like, find_one, insert_both, scoped};
 use crate::cursor::{Keyset, page};
-use crate::entities::mapping::{all_to_domain, found};
+use crate::entities::mapping::all_to_domain;
 use crate::entities::{companies, company_details};
 use crate::error::map_db_err;
 
@@ -75,11 +75,7 @@ impl CompanyRepository for PgCompanyRepository {
     #[tracing::instrument(skip_all)]
     async fn get(&self, scope: TenantScope, id: CompanyId) -> RepositoryResult<Company> {
         let select = companies::Entity::find_by_id(id.as_uuid());
-        let row = scoped(select, companies::Column::Id, scope)
-            .one(&self.db)
-            .await
-            .map_err(map_db_err)?;
-        found(row)
+        find_one(&self.db, scoped(select, companies::Column::Id, scope)).await
     }
 
     #[tracing::instrument(skip_all)]
@@ -104,11 +100,11 @@ impl CompanyRepository for PgCompanyRepository {
         id: CompanyId,
     ) -> RepositoryResult<CompanyDetails> {
         let select = company_details::Entity::find_by_id(id.as_uuid());
-        let row = scoped(select, company_details::Column::CompanyId, scope)
-            .one(&self.db)
-            .await
-            .map_err(map_db_err)?;
-        found(row)
+        find_one(
+            &self.db,
+            scoped(select, company_details::Column::CompanyId, scope),
+        )
+        .await
     }
 
     #[tracing::instrument(skip_all)]

@@ -17,7 +17,7 @@ use sea_orm::{
     QueryTrait, TransactionTrait,
 };
 
-use super::shared::{NewestFirst, save_if_status, scoped, statement};
+use super::shared::{NewestFirst, find_one, save_if_status, scoped, statement};
 use crate::entities::invoice_counters;
 use crate::entities::invoices::{self, Column};
 use crate::entities::mapping::{IntoDomain, all_to_domain};
@@ -102,16 +102,8 @@ impl InvoiceRepository for PgInvoiceRepository {
 
     #[tracing::instrument(skip_all)]
     async fn get(&self, scope: TenantScope, id: InvoiceId) -> RepositoryResult<Invoice> {
-        scoped(
-            invoices::Entity::find_by_id(id.as_uuid()),
-            Column::CompanyId,
-            scope,
-        )
-        .one(&self.db)
-        .await
-        .map_err(map_db_err)?
-        .ok_or(RepositoryError::NotFound)?
-        .restore()
+        let select = invoices::Entity::find_by_id(id.as_uuid());
+        find_one(&self.db, scoped(select, Column::CompanyId, scope)).await
     }
 
     #[tracing::instrument(skip_all)]

@@ -13,8 +13,8 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use super::shared::{NewestFirst, save_if_status, scalar, scoped, statement};
-use crate::entities::mapping::{IntoDomain, all_to_domain};
+use super::shared::{NewestFirst, find_one, save_if_status, scalar, scoped, statement};
+use crate::entities::mapping::all_to_domain;
 use crate::entities::web_projects::{self, Column};
 use crate::error::map_db_err;
 
@@ -73,16 +73,8 @@ impl WebProjectRepository for PgWebProjectRepository {
 
     #[tracing::instrument(skip_all)]
     async fn get(&self, scope: TenantScope, id: ProjectId) -> RepositoryResult<WebProject> {
-        scoped(
-            web_projects::Entity::find_by_id(id.as_uuid()),
-            Column::CompanyId,
-            scope,
-        )
-        .one(&self.db)
-        .await
-        .map_err(map_db_err)?
-        .ok_or(RepositoryError::NotFound)?
-        .restore()
+        let select = web_projects::Entity::find_by_id(id.as_uuid());
+        find_one(&self.db, scoped(select, Column::CompanyId, scope)).await
     }
 
     #[tracing::instrument(skip_all)]

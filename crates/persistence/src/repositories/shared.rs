@@ -15,6 +15,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use crate::cursor::{Keyset, page};
+use crate::entities::mapping::{IntoDomain, found};
 use crate::entities::web_projects;
 use crate::error::{map_db_err, map_transaction_err};
 
@@ -163,6 +164,21 @@ where
     })
     .await
     .map_err(map_transaction_err)
+}
+
+/// The one row `select` finds, as a domain value.
+///
+/// # Errors
+/// `NotFound` when there is no row; `Corrupt` when the domain refuses it; `Unavailable`.
+pub(crate) async fn find_one<E>(
+    db: &DatabaseConnection,
+    select: Select<E>,
+) -> RepositoryResult<<E::Model as IntoDomain>::Domain>
+where
+    E: EntityTrait,
+    E::Model: IntoDomain,
+{
+    found(select.one(db).await.map_err(map_db_err)?)
 }
 
 /// The first column of the one row `stmt` returns (a count or a sum).

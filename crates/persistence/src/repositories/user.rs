@@ -13,8 +13,8 @@ use sea_orm::ActiveValue::NotSet;
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Select};
 
-use super::shared::{NewestFirst, conditional_update, escape_like, insert_both, scoped};
-use crate::entities::mapping::{all_to_domain, found, to_domain};
+use super::shared::{NewestFirst, conditional_update, escape_like, find_one, insert_both, scoped};
+use crate::entities::mapping::{all_to_domain, to_domain};
 use crate::entities::{user_profiles, users};
 use crate::error::map_db_err;
 
@@ -72,7 +72,7 @@ impl UserRepository for PgUserRepository {
         } else {
             active(select)
         };
-        found(select.one(&self.db).await.map_err(map_db_err)?)
+        find_one(&self.db, select).await
     }
 
     #[tracing::instrument(skip_all)]
@@ -93,11 +93,7 @@ impl UserRepository for PgUserRepository {
 
     #[tracing::instrument(skip_all)]
     async fn get_profile(&self, id: UserId) -> RepositoryResult<UserProfile> {
-        let row = user_profiles::Entity::find_by_id(id.as_uuid())
-            .one(&self.db)
-            .await
-            .map_err(map_db_err)?;
-        found(row)
+        find_one(&self.db, user_profiles::Entity::find_by_id(id.as_uuid())).await
     }
 
     #[tracing::instrument(skip_all)]
