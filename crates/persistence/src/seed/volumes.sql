@@ -4,11 +4,19 @@
 -- `{stats_projects}` x 365 rows).
 SET synchronous_commit = off;
 
+-- A valid VKN from its first nine digits: the check digit of SPEC §4, as the domain computes it.
+CREATE FUNCTION pg_temp.vkn(body text) RETURNS text LANGUAGE sql IMMUTABLE AS $$
+    SELECT body || ((10 - sum(CASE WHEN t = 0 THEN 0
+                                   WHEN (t << (10 - i)) % 9 = 0 THEN 9
+                                   ELSE (t << (10 - i)) % 9 END) % 10) % 10)::text
+    FROM (SELECT i, (substr(body, i, 1)::int + 10 - i) % 10 AS t FROM generate_series(1, 9) AS i) AS digits
+$$;
+
 INSERT INTO companies (id, name, tax_id, status, created_at)
 SELECT md5('company' || i)::uuid,
        (ARRAY['Anadolu', 'Ege', 'Şişli', 'Trakya', 'Karadeniz', 'Çukurova', 'İzmir', 'Boğaziçi'])[1 + i % 8]
            || ' ' || (ARRAY['Sağlık', 'İSG', 'Güvenlik', 'Danışmanlık'])[1 + (i / 8) % 4] || ' OSGB ' || i,
-       (1000000000 + i)::text,
+       pg_temp.vkn((100000000 + i)::text),
        (ARRAY['LEAD', 'ACTIVE', 'ACTIVE', 'ACTIVE', 'SUSPENDED', 'CHURNED'])[1 + i % 6],
        timestamptz '2024-01-01' + i * interval '1 minute'
 FROM generate_series(1, {companies}) AS i;
@@ -20,6 +28,15 @@ INSERT INTO users (id, email, password_hash, role, company_id)
 SELECT md5('user' || i)::uuid, 'user' || i || '@osgb' || (i % {companies}) || '.example',
        '$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNoaGFzaA',
        'CLIENT', md5('company' || (1 + i % {companies}))::uuid
+FROM generate_series(1, {users}) AS i;
+
+-- Every user the API creates has a profile (registration writes both rows).
+INSERT INTO user_profiles (user_id, first_name, last_name, phone, preferences)
+SELECT md5('user' || i)::uuid,
+       (ARRAY['Ayşe', 'Mehmet', 'Zeynep', 'Mustafa', 'Elif', 'Ahmet'])[1 + i % 6],
+       (ARRAY['Yılmaz', 'Kaya', 'Demir', 'Şahin', 'Çelik'])[1 + i % 5],
+       '+90532' || lpad((i % 10000000)::text, 7, '0'),
+       jsonb_build_object('locale', 'tr')
 FROM generate_series(1, {users}) AS i;
 
 INSERT INTO invoices (id, company_id, invoice_no, amount_subtotal, amount_tax, amount_total, status,
