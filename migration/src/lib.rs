@@ -40,6 +40,7 @@ mod m20261125_000011_create_breakdown_merge;
 mod m20261125_000012_add_project_ingest_key;
 mod m20261125_000013_add_run_scheduling;
 mod m20261125_000014_create_run_artifacts;
+mod m20261125_000015_add_company_name_fold;
 
 pub use sea_orm_migration::MigratorTrait;
 use sea_orm_migration::prelude::*;
@@ -65,6 +66,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000012_add_project_ingest_key::Migration),
             Box::new(m20261125_000013_add_run_scheduling::Migration),
             Box::new(m20261125_000014_create_run_artifacts::Migration),
+            Box::new(m20261125_000015_add_company_name_fold::Migration),
         ]
     }
 }

@@ -42,4 +42,12 @@ impl ApiContext {
     pub async fn actor(&self, bearer: &BearerAuth) -> ApiResult<Actor> {
         self.authenticator.actor(bearer).await
     }
+
+    /// The user of a request (see [`Authenticator::user`]).
+    ///
+    /// # Errors
+    /// `401` for a bad token or outdated session.
+    pub async fn user(&self, bearer: &BearerAuth) -> ApiResult<prosektor_domain::User> {
+        self.authenticator.user(bearer).await
+    }
 }

@@ -1,12 +1,17 @@
 //! [`Argon2Hasher`]: the [`PasswordHasher`] port with argon2id and OWASP's parameters, run on
 //! tokio's blocking pool so that a hash (tens of milliseconds of CPU) never stalls the async
-//! runtime. Neither passwords nor hashes are ever logged.
+//! runtime, and at most [`Argon2Hasher::default_concurrency`] at a time, so that a login flood
+//! neither takes every core from the other requests nor holds 19 MiB per waiting login (hashes
+//! beyond the limit wait their turn without a thread). Neither passwords nor hashes are ever logged.
+
+use std::sync::Arc;
 
 use argon2::password_hash::{self, PasswordHasher as _, PasswordVerifier as _};
 use argon2::{Algorithm, Argon2, Params, Version};
 use async_trait::async_trait;
 use prosektor_application::{HasherError, PasswordHasher};
 use prosektor_domain::{PasswordHash, PlainPassword};
+use tokio::sync::Semaphore;
 
 /// argon2id with OWASP's recommended parameters: 19 MiB of memory, 2 passes, 1 lane; 16-byte salts
 /// from the operating system's secure generator (argon2's own `hash_password`).
@@ -14,6 +19,7 @@ use prosektor_domain::{PasswordHash, PlainPassword};
 pub struct Argon2Hasher {
     params: Params,
     dummy: PasswordHash,
+    slots: Arc<Semaphore>,
 }
 
 impl Argon2Hasher {
@@ -24,18 +30,38 @@ impl Argon2Hasher {
     /// Degree of parallelism (OWASP: 1).
     pub const LANES: u32 = 1;
 
-    /// A hasher, with its dummy hash computed from a random password. Computing that hash takes
-    /// one hash's time on the calling thread: build the hasher once, at start-up.
+    /// A hasher running at most [`Self::default_concurrency`] hashes at once (see
+    /// [`Self::with_concurrency`]).
     ///
     /// # Errors
     /// [`HasherError`] when the parameters are refused or the system's random generator fails.
     pub fn new() -> Result<Self, HasherError> {
+        Self::with_concurrency(Self::default_concurrency())
+    }
+
+    /// Half the machine's cores, at least one: the other half stays with the requests that do not
+    /// hash.
+    pub fn default_concurrency() -> usize {
+        std::thread::available_parallelism().map_or(1, |cores| (cores.get() / 2).max(1))
+    }
+
+    /// A hasher running at most `concurrency` hashes at once (at least one), with its dummy hash
+    /// computed from a random password. Computing that hash takes one hash's time on the calling
+    /// thread: build the hasher once, at start-up.
+    ///
+    /// # Errors
+    /// [`HasherError`] when the parameters are refused or the system's random generator fails.
+    pub fn with_concurrency(concurrency: usize) -> Result<Self, HasherError> {
         let params = Params::new(Self::MEMORY_KIB, Self::PASSES, Self::LANES, None)
             .map_err(|error| HasherError(error.to_string()))?;
         let random_password =
             password_hash::try_generate_salt().map_err(|error| HasherError(error.to_string()))?;
         let dummy = hash_with(&params, &random_password)?;
-        Ok(Self { params, dummy })
+        Ok(Self {
+            params,
+            dummy,
+            slots: Arc::new(Semaphore::new(concurrency.max(1))),
+        })
     }
 }
 
@@ -45,7 +71,8 @@ impl PasswordHasher for Argon2Hasher {
     async fn hash(&self, password: &PlainPassword) -> Result<PasswordHash, HasherError> {
         let params = self.params.clone();
         let password = password.expose().to_owned();
-        off_runtime(move || hash_with(&params, password.as_bytes())).await
+        self.off_runtime(move || hash_with(&params, password.as_bytes()))
+            .await
     }
 
     #[tracing::instrument(skip_all)]
@@ -57,7 +84,7 @@ impl PasswordHasher for Argon2Hasher {
         let params = self.params.clone();
         let password = password.expose().to_owned();
         let hash = hash.as_str().to_owned();
-        off_runtime(move || {
+        self.off_runtime(move || {
             // The hash's own parameters and salt are used; the output is compared in constant time.
             match argon2id(params).verify_password(password.as_bytes(), hash.as_str()) {
                 Ok(()) => Ok(true),
@@ -86,11 +113,19 @@ fn hash_with(params: &Params, password: &[u8]) -> Result<PasswordHash, HasherErr
     PasswordHash::parse(&phc.to_string()).map_err(|error| HasherError(error.to_string()))
 }
 
-/// Runs CPU-heavy `work` on tokio's blocking pool.
-async fn off_runtime<T: Send + 'static>(
-    work: impl FnOnce() -> Result<T, HasherError> + Send + 'static,
-) -> Result<T, HasherError> {
-    tokio::task::spawn_blocking(work)
-        .await
-        .map_err(|error| HasherError(format!("hashing task failed: {error}")))?
+impl Argon2Hasher {
+    /// Runs CPU-heavy `work` on tokio's blocking pool once a slot is free.
+    async fn off_runtime<T: Send + 'static>(
+        &self,
+        work: impl FnOnce() -> Result<T, HasherError> + Send + 'static,
+    ) -> Result<T, HasherError> {
+        let _slot = self
+            .slots
+            .acquire()
+            .await
+            .map_err(|error| HasherError(format!("hashing slots closed: {error}")))?;
+        tokio::task::spawn_blocking(work)
+            .await
+            .map_err(|error| HasherError(format!("hashing task failed: {error}")))?
+    }
 }

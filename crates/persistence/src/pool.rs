@@ -4,6 +4,9 @@ use std::time::Duration;
 
 use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr};
 
+/// A pooled connection idle at least this long is pinged before it is handed out.
+const PING_WHEN_IDLE_FOR: Duration = Duration::from_secs(30);
+
 /// How the pool is sized and how long it waits; the defaults suit one server on a small machine.
 #[derive(Debug, Clone)]
 pub struct PoolSettings {
@@ -36,6 +39,10 @@ pub async fn connect(url: &str, settings: &PoolSettings) -> Result<DatabaseConne
         .min_connections(0)
         .acquire_timeout(settings.acquire_timeout)
         .connect_lazy(settings.lazy)
+        // A ping before every use is a second round trip per statement (a fifth of the server's
+        // CPU under load, `docs/benchmarks.md`); pinging only connections idle for a while still
+        // catches those the server dropped in a quiet spell.
+        .test_before_acquire_if_idle_for(PING_WHEN_IDLE_FOR)
         .sqlx_logging(false);
     Database::connect(options).await
 }

@@ -9,7 +9,7 @@ use sea_orm::DatabaseConnection;
 
 use crate::support::{exec, exec_err, has_column, row, scalar, tables};
 
-const HISTORY: [&str; 14] = [
+const HISTORY: [&str; 15] = [
     "m20261124_000001_create_search_support",
     "m20261124_000002_create_companies",
     "m20261124_000003_create_users",
@@ -24,6 +24,7 @@ const HISTORY: [&str; 14] = [
     "m20261125_000012_add_project_ingest_key",
     "m20261125_000013_add_run_scheduling",
     "m20261125_000014_create_run_artifacts",
+    "m20261125_000015_add_company_name_fold",
 ];
 
 const ALL_TABLES: [&str; 11] = [
@@ -306,6 +307,14 @@ async fn every_migration_reverses_and_the_history_replays() {
     let database = TestDatabase::empty().await.expect("test database");
     let db = database.connection();
     Migrator::up(db, None).await.expect("migrate up");
+    Migrator::down(db, Some(1)).await.expect("down name fold");
+    assert!(!has_column(db, "companies", "name_fold").await);
+    let name_index: String = scalar(
+        db,
+        "SELECT indexdef FROM pg_indexes WHERE indexname = 'idx_companies_name_fold_trgm'",
+    )
+    .await;
+    assert!(name_index.contains("search_fold"), "{name_index}");
     Migrator::down(db, Some(1))
         .await
         .expect("down run artifacts");
@@ -373,7 +382,7 @@ async fn every_migration_reverses_and_the_history_replays() {
     .await;
     assert_eq!(kept, "Bolu");
 
-    for remaining in (0..HISTORY.len() - 6).rev() {
+    for remaining in (0..HISTORY.len() - 7).rev() {
         Migrator::down(db, Some(1)).await.expect("one step down");
         let applied = Migrator::get_applied_migrations(db)
             .await

@@ -51,9 +51,18 @@ impl Authenticator {
     /// The acting user of a request.
     ///
     /// # Errors
+    /// As [`Self::user`].
+    pub async fn actor(&self, bearer: &BearerAuth) -> ApiResult<Actor> {
+        self.user(bearer).await.map(|user| Actor::from(&user))
+    }
+
+    /// The user of a request, as read to check its session (so that an endpoint about the caller
+    /// need not read it again).
+    ///
+    /// # Errors
     /// `401` for a bad or expired token, or a deleted user or outdated session; `500` when the
     /// user cannot be read.
-    pub async fn actor(&self, bearer: &BearerAuth) -> ApiResult<Actor> {
+    pub async fn user(&self, bearer: &BearerAuth) -> ApiResult<prosektor_domain::User> {
         let claims = self
             .tokens
             .verify(&bearer.0.token, self.clock.now())

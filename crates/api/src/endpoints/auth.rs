@@ -159,8 +159,9 @@ impl AuthApi {
     /// The caller's user and profile.
     #[oai(path = "/me", method = "get", operation_id = "getMe")]
     async fn me(&self, auth: BearerAuth) -> ApiResult<Json<AccountDto>> {
-        let actor = self.context.actor(&auth).await?;
-        let account = self.context.services.users.me(&actor).await?;
+        // The user read to check the token is the account's user: no second read.
+        let user = self.context.user(&auth).await?;
+        let account = self.context.services.users.me(user).await?;
         Ok(Json((&account).into()))
     }
 

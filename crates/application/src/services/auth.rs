@@ -59,8 +59,8 @@ impl AuthService {
         }
     }
 
-    /// The actor a token stands for, if its session is still live: the user exists, is not
-    /// deleted, and `session_version` is its current one.
+    /// The user a token stands for, if its session is still live: the user exists, is not
+    /// deleted, and `session_version` is its current one. [`Actor::from`] makes it the actor.
     ///
     /// # Errors
     /// [`ServiceError::Unauthenticated`] otherwise; `Internal` when storage fails.
@@ -68,7 +68,7 @@ impl AuthService {
         &self,
         user_id: UserId,
         session_version: SessionVersion,
-    ) -> ServiceResult<Actor> {
+    ) -> ServiceResult<User> {
         let user = match self.users.get(TenantScope::All, user_id, false).await {
             Err(RepositoryError::NotFound) => return Err(ServiceError::Unauthenticated),
             found => found?,
@@ -76,7 +76,7 @@ impl AuthService {
         if !user.accepts_session(session_version) {
             return Err(ServiceError::Unauthenticated);
         }
-        Ok(Actor::from(&user))
+        Ok(user)
     }
 
     /// Invalidates every token of the actor, including the one in use.

@@ -199,13 +199,13 @@ impl UserService {
         Ok(user)
     }
 
-    /// The actor's own account.
+    /// The account of `user`, the authenticated caller (as `AuthService::authenticate` read
+    /// it): the user with its profile.
     ///
     /// # Errors
-    /// `NotFound` when the actor's user vanished; `Internal`.
-    pub async fn me(&self, actor: &Actor) -> ServiceResult<UserAccount> {
-        let user = load_self(self.users.as_ref(), actor).await?;
-        let profile = self.users.get_profile(actor.id()).await?;
+    /// `NotFound` when the user's profile vanished; `Internal`.
+    pub async fn me(&self, user: User) -> ServiceResult<UserAccount> {
+        let profile = self.users.get_profile(user.id()).await?;
         Ok(UserAccount { user, profile })
     }
 

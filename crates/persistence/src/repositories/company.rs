@@ -13,7 +13,8 @@ use prosektor_domain::{Company, CompanyDetails, CompanyId, CompanyStatus};
 use sea_orm::ActiveValue::NotSet;
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
-    ColumnTrait, DatabaseConnection, DbBackend, EntityTrait, QueryFilter, QuerySelect, Statement,
+    ColumnTrait, DatabaseConnection, DbBackend, EntityTrait, QueryFilter, QuerySelect, Select,
+    Statement,
 };
 
 use super::shared::{KeysetOrder, conditional_update, escape_like, find_one, insert_both, scoped};
@@ -31,21 +32,32 @@ const BY_NAME: KeysetOrder<companies::Column> = KeysetOrder {
     id: companies::Column::Id,
 };
 
-/// Company search, one page: `$1` and `$2` are the search text with `\`, `%` and `_` escaped
-/// ([`escape_like`]), `$3`/`$4` the `(name, id)` after which the page starts (`NULL` for the first
+/// Company search, one page: `$1` is the search text with `\`, `%` and `_` escaped
+/// ([`escape_like`]), `$2` the same for a text of digits only and `NULL` otherwise (no tax id can
+/// match another text; with `NULL` a custom plan drops that side and reads the name index only,
+/// where the planner would otherwise weigh both indexes against a scan of the table), `$3`/`$4` the `(name, id)` after which the page starts (`NULL` for the first
 /// page), `$5` the number of rows to fetch.
 ///
-/// Both sides of the `OR` repeat their index's expression textually (`search_fold(name)` for
+/// Both sides of the `OR` name their index's column (`name_fold`, stored as `search_fold(name)`, for
 /// `idx_companies_name_fold_trgm`, `tax_id` for `idx_companies_tax_id_trgm`), and the pattern is an
 /// expression of parameters only, so a bitmap scan over both trigram indexes is possible with a
 /// custom and with a generic plan alike. `'%' || x || '%'` is an infix match, which includes the
 /// prefix match.
-pub(crate) const SEARCH_SQL: &str = r"SELECT id, name, tax_id, status, created_at
+pub const SEARCH_SQL: &str = r"SELECT id, name, tax_id, status, created_at
 FROM companies
-WHERE (search_fold(name) LIKE '%' || search_fold($1) || '%' OR tax_id LIKE '%' || $2 || '%')
+WHERE (name_fold LIKE '%' || search_fold($1) || '%' OR tax_id LIKE '%' || $2 || '%')
   AND ($3::varchar IS NULL OR (name, id) > ($3::varchar, $4::uuid))
 ORDER BY name, id
 LIMIT $5";
+
+/// The query of `CompanyRepository::get` (public for tools that replay the SQL).
+pub fn company_by_id(scope: TenantScope, id: CompanyId) -> Select<companies::Entity> {
+    scoped(
+        companies::Entity::find_by_id(id.as_uuid()),
+        companies::Column::Id,
+        scope,
+    )
+}
 
 /// Companies and their details in PostgreSQL.
 #[derive(Debug, Clone)]
@@ -74,8 +86,7 @@ impl CompanyRepository for PgCompanyRepository {
 
     #[tracing::instrument(skip_all)]
     async fn get(&self, scope: TenantScope, id: CompanyId) -> RepositoryResult<Company> {
-        let select = companies::Entity::find_by_id(id.as_uuid());
-        find_one(&self.db, scoped(select, companies::Column::Id, scope)).await
+        find_one(&self.db, company_by_id(scope, id)).await
     }
 
     #[tracing::instrument(skip_all)]
@@ -156,13 +167,14 @@ impl CompanyRepository for PgCompanyRepository {
         request: &PageRequest,
     ) -> RepositoryResult<Page<Company>> {
         let pattern = escape_like(text.as_str());
+        let tax_id_pattern = tax_id_pattern(text.as_str()).then(|| pattern.clone());
         let after = after(request)?;
         let statement = Statement::from_sql_and_values(
             DbBackend::Postgres,
             SEARCH_SQL,
             [
-                pattern.clone().into(),
                 pattern.into(),
+                tax_id_pattern.into(),
                 after.as_ref().map(|keyset| keyset.key.clone()).into(),
                 after.map(|keyset| keyset.id).into(),
                 i64::try_from(fetch_limit(request))
@@ -177,6 +189,12 @@ impl CompanyRepository for PgCompanyRepository {
             .map_err(map_db_err)?;
         Ok(by_name_page(all_to_domain(rows)?, request))
     }
+}
+
+/// Whether a search text can match a tax id: tax ids are digits only, so any other text searches
+/// names alone (`SEARCH_SQL`'s `$2` is then `NULL`).
+pub fn tax_id_pattern(text: &str) -> bool {
+    text.bytes().all(|byte| byte.is_ascii_digit())
 }
 
 /// The position a page request continues from, if any.

@@ -26,7 +26,7 @@ use crate::error::{map_db_err, map_transaction_err};
 /// Access pattern 1, the dashboard's invoice figures of company `$1` as of day `$2`. The `WHERE`
 /// and every column read are in `idx_invoices_dashboard (company_id, status, due_date) INCLUDE
 /// (amount_total)`, so it can run as an index-only scan.
-pub(crate) const INVOICE_SUMMARY_SQL: &str = "SELECT \
+pub const INVOICE_SUMMARY_SQL: &str = "SELECT \
      COALESCE(SUM(amount_total) FILTER (WHERE status = 'PAID'), 0) AS paid_total, \
      COUNT(*) FILTER (WHERE status = 'SENT') AS unpaid_count, \
      COALESCE(SUM(amount_total) FILTER (WHERE status = 'SENT'), 0) AS unpaid_total, \

@@ -22,14 +22,14 @@ use crate::error::map_db_err;
 /// `($2 created_at, $3 id)` (both `NULL` for the first page), at most `$4` rows. The status
 /// predicate is written literally, exactly as in `idx_web_projects_active`'s `WHERE`, so that
 /// PostgreSQL can use that partial index even in a generic plan.
-pub(crate) const ACTIVE_PROJECTS_SQL: &str = "SELECT id, company_id, name, domain, status, \
+pub const ACTIVE_PROJECTS_SQL: &str = "SELECT id, company_id, name, domain, status, \
      created_at, updated_at FROM web_projects \
      WHERE company_id = $1 AND status NOT IN ('DRAFT', 'ARCHIVED') \
      AND ($2::timestamptz IS NULL OR (created_at, id) < ($2::timestamptz, $3::uuid)) \
      ORDER BY created_at DESC, id DESC LIMIT $4";
 
 /// How many active projects company `$1` has, through the same partial index.
-const COUNT_ACTIVE_SQL: &str = "SELECT COUNT(*) FROM web_projects \
+pub const COUNT_ACTIVE_SQL: &str = "SELECT COUNT(*) FROM web_projects \
      WHERE company_id = $1 AND status NOT IN ('DRAFT', 'ARCHIVED')";
 
 /// Replaces project `$1`'s ingestion key hash with `$2`.

@@ -10,7 +10,7 @@ use prosektor_application::{DailyStatsRepository, RepositoryError, RepositoryRes
 use prosektor_domain::{CompanyId, DailyStats, DateRange, ProjectId, StatsId, StatsIncrement};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
-    ConnectionTrait, DatabaseConnection, EntityTrait, FromQueryResult, QuerySelect,
+    ConnectionTrait, DatabaseConnection, EntityTrait, FromQueryResult, QuerySelect, Select,
     TransactionTrait,
 };
 use uuid::Uuid;
@@ -35,14 +35,26 @@ const INGEST_SQL: &str = "INSERT INTO daily_stats \
 
 /// Access pattern 5, project `$1`'s days from `$2` to `$3` (inclusive) in date order, read from
 /// `daily_stats_project_date_key (project_id, date)`.
-pub(crate) const STATS_RANGE_SQL: &str = "SELECT id, project_id, date, visitors, page_views, \
+pub const STATS_RANGE_SQL: &str = "SELECT id, project_id, date, visitors, page_views, \
      meta_breakdown FROM daily_stats \
      WHERE project_id = $1 AND date BETWEEN $2 AND $3 ORDER BY date";
 
 /// Visitors of company `$1`'s projects from `$2` to `$3` (inclusive), summed as `bigint`.
-const COMPANY_VISITORS_SQL: &str = "SELECT COALESCE(SUM(s.visitors), 0)::bigint \
+pub const COMPANY_VISITORS_SQL: &str = "SELECT COALESCE(SUM(s.visitors), 0)::bigint \
      FROM daily_stats s JOIN web_projects p ON p.id = s.project_id \
      WHERE p.company_id = $1 AND s.date BETWEEN $2 AND $3";
+
+/// The id of project `id` if the scope may read it: the check before a range is read (public for
+/// tools that replay the SQL).
+pub fn project_in_scope(scope: TenantScope, id: ProjectId) -> Select<web_projects::Entity> {
+    scoped(
+        web_projects::Entity::find_by_id(id.as_uuid()),
+        web_projects::Column::CompanyId,
+        scope,
+    )
+    .select_only()
+    .column(web_projects::Column::Id)
+}
 
 /// Rows per `INSERT` of an import (6 parameters each, far below PostgreSQL's 65535).
 const IMPORT_CHUNK: usize = 1000;
@@ -131,17 +143,11 @@ impl DailyStatsRepository for PgDailyStatsRepository {
         project_id: ProjectId,
         range: DateRange,
     ) -> RepositoryResult<Vec<DailyStats>> {
-        let project = scoped(
-            web_projects::Entity::find_by_id(project_id.as_uuid()),
-            web_projects::Column::CompanyId,
-            scope,
-        )
-        .select_only()
-        .column(web_projects::Column::Id)
-        .into_tuple::<Uuid>()
-        .one(&self.db)
-        .await
-        .map_err(map_db_err)?;
+        let project = project_in_scope(scope, project_id)
+            .into_tuple::<Uuid>()
+            .one(&self.db)
+            .await
+            .map_err(map_db_err)?;
         if project.is_none() {
             return Err(RepositoryError::NotFound);
         }

@@ -62,17 +62,7 @@ impl UserRepository for PgUserRepository {
         id: UserId,
         include_deleted: bool,
     ) -> RepositoryResult<User> {
-        let select = scoped(
-            users::Entity::find_by_id(id.as_uuid()),
-            users::Column::CompanyId,
-            scope,
-        );
-        let select = if include_deleted {
-            select
-        } else {
-            active(select)
-        };
-        find_one(&self.db, select).await
+        find_one(&self.db, user_by_id(scope, id, include_deleted)).await
     }
 
     #[tracing::instrument(skip_all)]
@@ -93,7 +83,7 @@ impl UserRepository for PgUserRepository {
 
     #[tracing::instrument(skip_all)]
     async fn get_profile(&self, id: UserId) -> RepositoryResult<UserProfile> {
-        find_one(&self.db, user_profiles::Entity::find_by_id(id.as_uuid())).await
+        find_one(&self.db, profile_by_id(id)).await
     }
 
     #[tracing::instrument(skip_all)]
@@ -145,6 +135,25 @@ impl UserRepository for PgUserRepository {
 /// partial unique index `users_email_active_key` (whose predicate the query repeats).
 pub(crate) fn login_lookup(email: &Email) -> Select<users::Entity> {
     active(users::Entity::find()).filter(users::Column::Email.eq(email.as_str()))
+}
+
+/// The query of `UserRepository::get` (public for tools that replay the SQL, such as the benchmark).
+pub fn user_by_id(scope: TenantScope, id: UserId, include_deleted: bool) -> Select<users::Entity> {
+    let select = scoped(
+        users::Entity::find_by_id(id.as_uuid()),
+        users::Column::CompanyId,
+        scope,
+    );
+    if include_deleted {
+        select
+    } else {
+        active(select)
+    }
+}
+
+/// The query of `UserRepository::get_profile` (public for tools that replay the SQL).
+pub fn profile_by_id(id: UserId) -> Select<user_profiles::Entity> {
+    user_profiles::Entity::find_by_id(id.as_uuid())
 }
 
 /// Only users that are not deleted (the predicate of `users_email_active_key`).

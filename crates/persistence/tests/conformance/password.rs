@@ -67,3 +67,33 @@ async fn an_unreadable_hash_is_an_error_not_a_mismatch() {
             .is_err()
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hashes_beyond_the_concurrency_limit_wait_their_turn_and_all_complete() {
+    assert!(Argon2Hasher::default_concurrency() >= 1);
+    let hasher = Argon2Hasher::with_concurrency(2).unwrap();
+    let right = password("queued password");
+    let hash = hasher.hash(&right).await.unwrap();
+    let checks = (0..6).map(|attempt| {
+        let hasher = hasher.clone();
+        let hash = hash.clone();
+        let typed = if attempt % 2 == 0 {
+            password("queued password")
+        } else {
+            password("another password")
+        };
+        tokio::spawn(async move { hasher.verify(&typed, &hash).await })
+    });
+    let results = futures::future::try_join_all(checks).await.unwrap();
+    assert_eq!(
+        results,
+        [
+            Ok(true),
+            Ok(false),
+            Ok(true),
+            Ok(false),
+            Ok(true),
+            Ok(false)
+        ]
+    );
+}

@@ -180,8 +180,9 @@ fn users_returning(result: Result<User, RepositoryError>) -> MockUserRepository 
 async fn authenticate_accepts_only_the_current_session_version() {
     let user = with_version(client_user(own_company()), 3);
     let auth = service(users_returning(Ok(user.clone())), MockPasswordHasher::new());
-    let actor = auth.authenticate(user.id(), version(3)).await.unwrap();
-    assert_eq!(actor, Actor::from(&user));
+    let authenticated = auth.authenticate(user.id(), version(3)).await.unwrap();
+    assert_eq!(authenticated, user);
+    let actor = Actor::from(&authenticated);
     assert_eq!(actor.scope(), TenantScope::Company(own_company()));
 
     for stale in [2, 4] {

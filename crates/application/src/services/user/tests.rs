@@ -69,7 +69,6 @@ enum Action {
     ChangeRole,
     SoftDelete,
     Restore,
-    Me,
     UpdateMe,
 }
 
@@ -123,7 +122,6 @@ async fn attempt(action: Action, actor: &Actor, allowed: bool) -> ServiceResult<
             .map(drop),
         Action::SoftDelete => users.soft_delete(actor, id).await.map(drop),
         Action::Restore => users.restore(actor, id).await.map(drop),
-        Action::Me => users.me(actor).await.map(drop),
         Action::UpdateMe => users
             .update_me(actor, ProfilePatch::default())
             .await
@@ -141,7 +139,6 @@ async fn permission_matrix() {
         (Action::ChangeRole, [A, F, F]),
         (Action::SoftDelete, [A, F, F]),
         (Action::Restore, [A, F, F]),
-        (Action::Me, [A, A, A]),
         (Action::UpdateMe, [A, A, A]),
     ];
     check_matrix(&matrix, attempt).await;
@@ -347,4 +344,21 @@ async fn update_me_patches_the_actors_own_profile() {
     .update_me(&me, changes)
     .await;
     assert_eq!(updated, Ok(expected));
+}
+
+#[tokio::test]
+async fn me_reads_only_the_profile_of_the_authenticated_user() {
+    let me = client_user(own_company());
+    let id = me.id();
+    let mut users = MockUserRepository::new();
+    users.expect_get().never();
+    users
+        .expect_get_profile()
+        .withf(move |asked| *asked == id)
+        .times(1)
+        .returning(|id| Ok(UserProfile::empty(id)));
+    let service = service(users, companies_finding_own(), MockPasswordHasher::new());
+    let account = service.me(me.clone()).await.unwrap();
+    assert_eq!(account.user, me);
+    assert_eq!(account.profile, UserProfile::empty(id));
 }
