@@ -5,7 +5,9 @@
 CARGO ?= cargo
 SERVER = $(CARGO) run --quiet -p prosektor-server --
 
-.PHONY: run test fuzz lint fmt fmt-check clippy domain-purity migrate migrate-down openapi doc build test-prereqs
+CARGO_TARGET ?= $(or $(CARGO_TARGET_DIR),target)
+
+.PHONY: run test fuzz bench lint fmt fmt-check clippy domain-purity migrate migrate-down openapi doc build test-prereqs
 
 ## Start the server (embedded PostgreSQL under ./.data unless DATABASE_URL is set).
 run:
@@ -19,6 +21,13 @@ test: test-prereqs
 ## Fuzz the running server against docs/openapi.json with schemathesis (no 5xx, responses match).
 fuzz:
 	@scripts/fuzz.sh
+
+## Benchmark the release server beside the same SQL through pgbench (wrk, at every scale; first run
+## seeds the databases). BENCH_ARGS passes options, e.g. BENCH_ARGS="--scales medium --seconds 5".
+bench:
+	@scripts/bench-prereqs.sh
+	$(CARGO) build --release -p prosektor-server -p prosektor-bench
+	$(CARGO_TARGET)/release/prosektor-bench --server $(CARGO_TARGET)/release/prosektor-server $(BENCH_ARGS)
 
 test-prereqs:
 	@scripts/test-prereqs.sh

@@ -1,0 +1,273 @@
+//! The report: markdown tables of every figure, and whether each target of the issue was met.
+
+use std::fmt::Write as _;
+use std::time::Duration;
+
+use crate::figures::Figures;
+
+/// The targets at the main scale with 32 connections.
+pub const TARGET_RATIO: f64 = 0.5;
+/// p99 under this at 32 connections.
+pub const TARGET_P99: Duration = Duration::from_millis(25);
+/// The dashboard's p99 during a login flood, at most this many times its quiet value.
+pub const TARGET_FLOOD_FACTOR: f64 = 2.0;
+/// Peak resident memory of the server.
+pub const TARGET_RSS_KIB: u64 = 150 * 1024;
+
+/// One pattern (or the mix) at one concurrency: the API and the same SQL through pgbench.
+#[derive(Debug, Clone)]
+pub struct SideBySide {
+    /// Pattern name.
+    pub pattern: String,
+    /// Concurrent connections.
+    pub connections: u32,
+    /// Through the HTTP API.
+    pub api: Figures,
+    /// The same statements through pgbench.
+    pub sql: Figures,
+}
+
+impl SideBySide {
+    /// API throughput over raw SQL throughput.
+    pub fn ratio(&self) -> f64 {
+        let sql = self.sql.throughput();
+        if sql == 0.0 {
+            0.0
+        } else {
+            self.api.throughput() / sql
+        }
+    }
+}
+
+/// The login figures.
+#[derive(Debug, Clone, Copy)]
+pub struct Logins {
+    /// Logins alone at 32 connections.
+    pub alone: Figures,
+    /// The dashboard at 32 connections, quiet.
+    pub dashboard_quiet: Figures,
+    /// The dashboard at 32 connections during a 32-connection login flood.
+    pub dashboard_flooded: Figures,
+    /// The logins of the flood.
+    pub flood: Figures,
+}
+
+/// One scale's API figures at 32 connections, for the growth table.
+#[derive(Debug, Clone)]
+pub struct Growth {
+    /// `small`, `medium` or `large`.
+    pub scale: String,
+    /// Pattern name and its figures.
+    pub patterns: Vec<(String, Figures)>,
+}
+
+/// Everything one `make bench` measured.
+#[derive(Debug, Clone, Default)]
+pub struct Report {
+    /// The scale of the side-by-side tables.
+    pub main_scale: String,
+    /// Seeding times of this run (scales already seeded are not listed).
+    pub seeding: Vec<(String, Duration)>,
+    /// Patterns and mix, API beside pgbench.
+    pub side_by_side: Vec<SideBySide>,
+    /// Logins and the flood.
+    pub logins: Option<Logins>,
+    /// API figures per scale.
+    pub growth: Vec<Growth>,
+    /// The server's peak resident memory at the main scale, KiB.
+    pub peak_rss_kib: Option<u64>,
+    /// How long each load ran.
+    pub duration: Duration,
+}
+
+fn ms(duration: Duration) -> String {
+    format!("{:.2}", duration.as_secs_f64() * 1000.0)
+}
+
+fn verdict(met: bool) -> &'static str {
+    if met { "met" } else { "MISSED" }
+}
+
+impl Report {
+    /// The report as markdown.
+    pub fn to_markdown(&self) -> String {
+        let mut out = String::new();
+        let _ = writeln!(
+            out,
+            "# prosektor-bench: {} scale, {} s per load\n",
+            self.main_scale,
+            self.duration.as_secs()
+        );
+        for (scale, took) in &self.seeding {
+            let _ = writeln!(out, "Seeded {scale} in {:.1} s.\n", took.as_secs_f64());
+        }
+        self.write_side_by_side(&mut out);
+        self.write_logins(&mut out);
+        self.write_growth(&mut out);
+        if let Some(kib) = self.peak_rss_kib {
+            let _ = writeln!(
+                out,
+                "## Memory\n\nServer peak RSS (VmHWM) after every load above: {:.1} MiB (target < {} MiB: {}).\n",
+                kib as f64 / 1024.0,
+                TARGET_RSS_KIB / 1024,
+                verdict(kib < TARGET_RSS_KIB)
+            );
+        }
+        out
+    }
+
+    fn write_side_by_side(&self, out: &mut String) {
+        if self.side_by_side.is_empty() {
+            return;
+        }
+        let _ = writeln!(
+            out,
+            "## API beside the same SQL through pgbench\n\n\
+             | pattern | conns | API req/s | API p50 ms | API p99 ms | API errors | SQL tx/s | SQL p50 ms | SQL p99 ms | API/SQL | targets (32 conns) |\n\
+             |---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"
+        );
+        for row in &self.side_by_side {
+            let targets = if row.connections == 32 {
+                let ratio = row.pattern == "mix" || row.ratio() >= TARGET_RATIO;
+                let p99 = row.api.p99 < TARGET_P99;
+                let errors = row.api.errors == 0;
+                verdict(ratio && p99 && errors)
+            } else {
+                ""
+            };
+            let _ = writeln!(
+                out,
+                "| {} | {} | {:.0} | {} | {} | {} | {:.0} | {} | {} | {:.2} | {targets} |",
+                row.pattern,
+                row.connections,
+                row.api.throughput(),
+                ms(row.api.p50),
+                ms(row.api.p99),
+                row.api.errors,
+                row.sql.throughput(),
+                ms(row.sql.p50),
+                ms(row.sql.p99),
+                row.ratio(),
+            );
+        }
+        out.push('\n');
+    }
+
+    fn write_logins(&self, out: &mut String) {
+        let Some(logins) = self.logins else { return };
+        let factor = logins.dashboard_flooded.p99.as_secs_f64()
+            / logins.dashboard_quiet.p99.as_secs_f64().max(f64::EPSILON);
+        let _ = writeln!(
+            out,
+            "## Logins\n\n\
+             | load | req/s | p50 ms | p99 ms | errors |\n|---|---:|---:|---:|---:|"
+        );
+        for (name, figures) in [
+            ("logins alone, 32 conns", logins.alone),
+            ("dashboard, 32 conns, quiet", logins.dashboard_quiet),
+            (
+                "dashboard, 32 conns, during the flood",
+                logins.dashboard_flooded,
+            ),
+            ("login flood, 32 conns", logins.flood),
+        ] {
+            let _ = writeln!(
+                out,
+                "| {name} | {:.0} | {} | {} | {} |",
+                figures.throughput(),
+                ms(figures.p50),
+                ms(figures.p99),
+                figures.errors
+            );
+        }
+        let _ = writeln!(
+            out,
+            "\nDashboard p99 during the flood / quiet: {factor:.2}x (target <= {TARGET_FLOOD_FACTOR}x: {}).\n",
+            verdict(factor <= TARGET_FLOOD_FACTOR)
+        );
+    }
+
+    fn write_growth(&self, out: &mut String) {
+        if self.growth.len() < 2 {
+            return;
+        }
+        let _ = write!(
+            out,
+            "## Growth (API, 32 conns, p50 / p99 ms)\n\n| pattern |"
+        );
+        for growth in &self.growth {
+            let _ = write!(out, " {} |", growth.scale);
+        }
+        let _ = write!(out, "\n|---|");
+        for _ in &self.growth {
+            out.push_str("---:|");
+        }
+        out.push('\n');
+        for (index, (pattern, _)) in self.growth[0].patterns.iter().enumerate() {
+            let _ = write!(out, "| {pattern} |");
+            for growth in &self.growth {
+                if let Some((_, figures)) = growth.patterns.get(index) {
+                    let _ = write!(out, " {} / {} |", ms(figures.p50), ms(figures.p99));
+                }
+            }
+            out.push('\n');
+        }
+        out.push('\n');
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn figures(completed: u64, p99_ms: u64) -> Figures {
+        Figures {
+            completed,
+            elapsed: Duration::from_secs(10),
+            errors: 0,
+            p50: Duration::from_millis(1),
+            p99: Duration::from_millis(p99_ms),
+        }
+    }
+
+    #[test]
+    fn the_report_checks_the_targets() {
+        let report = Report {
+            main_scale: "medium".into(),
+            side_by_side: vec![
+                SideBySide {
+                    pattern: "dashboard".into(),
+                    connections: 32,
+                    api: figures(30_000, 9),
+                    sql: figures(50_000, 5),
+                },
+                SideBySide {
+                    pattern: "me".into(),
+                    connections: 32,
+                    api: figures(10_000, 30),
+                    sql: figures(50_000, 5),
+                },
+            ],
+            logins: Some(Logins {
+                alone: figures(400, 900),
+                dashboard_quiet: figures(30_000, 10),
+                dashboard_flooded: figures(20_000, 25),
+                flood: figures(400, 900),
+            }),
+            peak_rss_kib: Some(60 * 1024),
+            duration: Duration::from_secs(10),
+            ..Report::default()
+        };
+        let markdown = report.to_markdown();
+        assert!(
+            markdown.contains(
+                "| dashboard | 32 | 3000 | 1.00 | 9.00 | 0 | 5000 | 1.00 | 5.00 | 0.60 | met |"
+            ),
+            "{markdown}"
+        );
+        assert!(markdown.contains("| me | 32 | 1000 |"));
+        assert!(markdown.contains("| 0.20 | MISSED |"));
+        assert!(markdown.contains("2.50x (target <= 2x: MISSED)"));
+        assert!(markdown.contains("60.0 MiB (target < 150 MiB: met)"));
+    }
+}
