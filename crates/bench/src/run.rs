@@ -119,8 +119,7 @@ pub async fn run(plan: &Plan) -> anyhow::Result<Report> {
             workload: &workload,
             duration: plan.duration,
         };
-        // Warm the caches and the connection pools before anything is measured.
-        session.api(&workload.mix, HIGH).await?;
+        session.warm_up().await?;
         if index == 0 {
             report.side_by_side = session.side_by_side().await?;
             report.logins = Some(session.logins().await?);
@@ -207,6 +206,16 @@ impl Session<'_> {
         self.wrk
             .run(self.server.base_url(), requests, connections, self.duration)
             .await
+    }
+
+    /// Every pattern once through the API, so that the pool is full and the keys' pages are in
+    /// memory before anything is measured (a large scale does not fit PostgreSQL's buffers).
+    async fn warm_up(&self) -> anyhow::Result<()> {
+        for pattern in Pattern::ALL {
+            let figures = self.api(self.workload.requests(pattern), HIGH).await?;
+            println!("   warm-up, {}: {figures}", pattern.name());
+        }
+        Ok(())
     }
 
     async fn side_by_side(&self) -> anyhow::Result<Vec<SideBySide>> {

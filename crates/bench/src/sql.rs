@@ -7,7 +7,7 @@ use prosektor_application::TenantScope;
 use prosektor_domain::{CompanyId, ProjectId, UserId};
 use prosektor_persistence::repositories::{company, invoice, project, stats, user};
 use sea_orm::sea_query::{PostgresQueryBuilder, QueryBuilder};
-use sea_orm::{DbBackend, QueryTrait, Statement, Value};
+use sea_orm::{DbBackend, QuerySelect, QueryTrait, Statement, Value};
 use uuid::Uuid;
 
 use crate::keys::{ADMIN_KEY, KeySpace};
@@ -24,12 +24,12 @@ const ADMIN: Uuid = Uuid::from_u128(4);
 pub fn script(pattern: Pattern, keys: &KeySpace, today: NaiveDate) -> String {
     let mut lines = keys.pgbench_variables();
     let client = TenantScope::Company(CompanyId::from_uuid(COMPANY));
-    let as_client = built(user::user_by_id(
+    let as_client = single_row(user::user_by_id(
         TenantScope::All,
         UserId::from_uuid(USER),
         false,
     ));
-    let as_admin = built(user::user_by_id(
+    let as_admin = single_row(user::user_by_id(
         TenantScope::All,
         UserId::from_uuid(ADMIN),
         false,
@@ -37,7 +37,7 @@ pub fn script(pattern: Pattern, keys: &KeySpace, today: NaiveDate) -> String {
     let statements = match pattern {
         Pattern::Dashboard => vec![
             as_client,
-            built(company::company_by_id(
+            single_row(company::company_by_id(
                 client,
                 CompanyId::from_uuid(COMPANY),
             )),
@@ -66,7 +66,7 @@ pub fn script(pattern: Pattern, keys: &KeySpace, today: NaiveDate) -> String {
         ],
         Pattern::Me => vec![
             as_client,
-            built(user::profile_by_id(UserId::from_uuid(USER))),
+            single_row(user::profile_by_id(UserId::from_uuid(USER))),
         ],
         Pattern::SearchPrefix | Pattern::SearchInfix => {
             let terms = if pattern == Pattern::SearchPrefix {
@@ -100,7 +100,7 @@ pub fn script(pattern: Pattern, keys: &KeySpace, today: NaiveDate) -> String {
         }
         Pattern::Analytics => vec![
             as_client,
-            built(stats::project_in_scope(
+            single_row(stats::project_in_scope(
                 client,
                 ProjectId::from_uuid(PROJECT),
             )),
@@ -118,9 +118,10 @@ pub fn script(pattern: Pattern, keys: &KeySpace, today: NaiveDate) -> String {
     lines.join("\n") + "\n"
 }
 
-/// A query built by the repositories, with its values in place.
-fn built(query: impl QueryTrait) -> String {
-    render(&query.build(DbBackend::Postgres))
+/// A single-row query built by the repositories, as their `.one()` sends it (with `LIMIT 1`), with
+/// its values in place.
+fn single_row<Q: QueryTrait + QuerySelect>(query: Q) -> String {
+    render(&query.limit(1).build(DbBackend::Postgres))
 }
 
 /// A repository's SQL constant with `values` for `$1`, `$2`, ...
@@ -200,6 +201,7 @@ mod tests {
             statements[0]
                 .contains("FROM \"users\" WHERE \"users\".\"id\" = md5('user' || :u)::uuid")
         );
+        assert!(statements[0].ends_with("LIMIT 1;"), "{}", statements[0]);
         assert!(statements[2].contains("company_id = md5('company' || :c)::uuid"));
         assert!(statements[2].contains("'2026-11-25'"));
         assert!(
