@@ -87,7 +87,11 @@ fn database_url(server_url: &str, database: &str) -> anyhow::Result<String> {
     Ok(url.into())
 }
 
-async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
+/// A small pool to `url`, for the benchmark's own setup queries.
+///
+/// # Errors
+/// When the server does not answer.
+pub async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
     let settings = PoolSettings {
         max_connections: 2,
         acquire_timeout: Duration::from_secs(30),

@@ -158,12 +158,7 @@ fn growth_from(scale: &str, rows: &[SideBySide]) -> Growth {
 }
 
 async fn write_workload(database: &BenchDatabase, dir: &Path) -> anyhow::Result<Workload> {
-    let settings = prosektor_persistence::PoolSettings {
-        max_connections: 1,
-        acquire_timeout: Duration::from_secs(30),
-        lazy: false,
-    };
-    let db = prosektor_persistence::connect(&database.url, &settings).await?;
+    let db = crate::database::connect(&database.url).await?;
     let space = KeySpace::new(database.volumes);
     let keys: Vec<Key> = space.load(&db).await?;
     let admin = crate::keys::admin_id(&db).await?;

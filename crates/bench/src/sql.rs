@@ -78,7 +78,7 @@ pub fn script(pattern: Pattern, keys: &KeySpace, today: NaiveDate) -> String {
             // `$2` as the repository binds it: the term when it could be a tax id, else NULL.
             let tax_ids: Vec<Option<&str>> = terms
                 .iter()
-                .map(|term| company::tax_id_pattern(term).then_some(*term))
+                .map(|term| company::may_be_tax_id(term).then_some(*term))
                 .collect();
             let texts: Vec<Option<&str>> = terms.iter().copied().map(Some).collect();
             let term = format!("(ARRAY[{}])[:t + 1]", quoted_list(&texts));

@@ -167,7 +167,7 @@ impl CompanyRepository for PgCompanyRepository {
         request: &PageRequest,
     ) -> RepositoryResult<Page<Company>> {
         let pattern = escape_like(text.as_str());
-        let tax_id_pattern = tax_id_pattern(text.as_str()).then(|| pattern.clone());
+        let tax_id_pattern = may_be_tax_id(text.as_str()).then(|| pattern.clone());
         let after = after(request)?;
         let statement = Statement::from_sql_and_values(
             DbBackend::Postgres,
@@ -193,7 +193,7 @@ impl CompanyRepository for PgCompanyRepository {
 
 /// Whether a search text can match a tax id: tax ids are digits only, so any other text searches
 /// names alone (`SEARCH_SQL`'s `$2` is then `NULL`).
-pub fn tax_id_pattern(text: &str) -> bool {
+pub fn may_be_tax_id(text: &str) -> bool {
     text.bytes().all(|byte| byte.is_ascii_digit())
 }
 
