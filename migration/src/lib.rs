@@ -41,6 +41,8 @@ mod m20261125_000012_add_project_ingest_key;
 mod m20261125_000013_add_run_scheduling;
 mod m20261125_000014_create_run_artifacts;
 mod m20261125_000015_add_company_name_fold;
+mod m20261201_000016_add_breakdown_caps;
+mod m20261201_000017_create_throttle_counters;
 
 pub use sea_orm_migration::MigratorTrait;
 use sea_orm_migration::prelude::*;
@@ -67,6 +69,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000013_add_run_scheduling::Migration),
             Box::new(m20261125_000014_create_run_artifacts::Migration),
             Box::new(m20261125_000015_add_company_name_fold::Migration),
+            Box::new(m20261201_000016_add_breakdown_caps::Migration),
+            Box::new(m20261201_000017_create_throttle_counters::Migration),
         ]
     }
 }

@@ -104,36 +104,6 @@ pub async fn demo_company(server: &TestServer, admin: &str) -> Value {
     company.body
 }
 
-/// Sends `body` as it is (possibly not JSON) with a JSON content type.
-pub async fn call_raw(
-    server: &TestServer,
-    method: Method,
-    path: &str,
-    token: &str,
-    body: &str,
-) -> Reply {
-    let response = reqwest::Client::new()
-        .request(method, server.url(path))
-        .bearer_auth(token)
-        .header(reqwest::header::CONTENT_TYPE, "application/json")
-        .body(body.to_owned())
-        .send()
-        .await
-        .expect("request is answered");
-    let status = response.status();
-    let content_type = response
-        .headers()
-        .get(reqwest::header::CONTENT_TYPE)
-        .and_then(|value| value.to_str().ok())
-        .map(str::to_owned);
-    let text = response.text().await.expect("body is readable");
-    Reply {
-        status,
-        content_type,
-        body: serde_json::from_str(&text).unwrap_or(Value::Null),
-    }
-}
-
 /// `text` percent-encoded for a query string (every byte but ASCII letters and digits).
 pub fn query_encode(text: &str) -> String {
     text.bytes()

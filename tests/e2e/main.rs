@@ -5,6 +5,7 @@ mod auth;
 mod companies;
 mod fixtures;
 mod health;
+mod hostile;
 mod ingest_keys;
 mod invoice_races;
 mod invoices;

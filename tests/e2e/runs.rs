@@ -84,12 +84,25 @@ async fn a_started_run_succeeds_and_its_site_is_served_as_html() {
     let html = page.text().await.expect("a body");
     assert!(html.starts_with("<!DOCTYPE html>") && html.contains("Anadolu OSGB"));
 
-    // The published site is the company's public website: no token needed.
-    let public = server
-        .get(&format!("/api/v1/sites/{project}/hizmetler.html"))
-        .await;
+    // The published site is the company's public website, no token needed, while the project is
+    // LIVE: a draft, paused or archived project serves nothing.
+    let public_page = format!("/api/v1/sites/{project}/hizmetler.html");
+    assert_eq!(
+        server.get(&public_page).await.status(),
+        StatusCode::NOT_FOUND,
+        "a DRAFT project's site"
+    );
+    set_status(&server, &admin, &project, "BUILDING").await;
+    set_status(&server, &admin, &project, "LIVE").await;
+    let public = server.get(&public_page).await;
     assert_eq!(public.status(), StatusCode::OK);
     assert!(public.text().await.expect("a body").contains("Hizmetler"));
+    set_status(&server, &admin, &project, "PAUSED").await;
+    assert_eq!(
+        server.get(&public_page).await.status(),
+        StatusCode::NOT_FOUND,
+        "a PAUSED project's site"
+    );
     let unpublished = server
         .get(&format!("/api/v1/sites/{}/index.html", uuid_like()))
         .await;
@@ -131,4 +144,17 @@ async fn a_started_run_succeeds_and_its_site_is_served_as_html() {
 /// A project id that exists nowhere.
 fn uuid_like() -> &'static str {
     "0193c000-0000-7000-8000-000000000000"
+}
+
+/// Moves `project` to `status` as `admin`.
+async fn set_status(server: &TestServer, admin: &str, project: &str, status: &str) {
+    let reply = server
+        .call(
+            Method::POST,
+            &format!("/api/v1/projects/{project}/status"),
+            Some(admin),
+            Some(json!({"status": status})),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{status}: {:?}", reply.body);
 }

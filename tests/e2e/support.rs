@@ -2,6 +2,7 @@
 //! the demo admin and tenant seeded, and a small JSON client.
 
 use std::net::SocketAddr;
+use std::sync::Arc;
 
 use prosektor_server::demo::{ADMIN_EMAIL, ADMIN_PASSWORD, CLIENT_EMAIL, CLIENT_PASSWORD};
 use prosektor_server::{Application, Config};
@@ -11,13 +12,14 @@ use serde_json::Value;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
-/// A running server; dropping it stops the server, then drops its database.
+/// A running server; dropping it stops the server, then drops its database (once no other server
+/// started [`beside`](TestServer::beside) it uses it).
 pub struct TestServer {
     addr: SocketAddr,
     client: reqwest::Client,
     stop: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<Result<(), String>>>,
-    database: TestDatabase,
+    database: Arc<TestDatabase>,
 }
 
 /// A response's status and JSON body (`Value::Null` when the body is empty or not JSON).
@@ -27,6 +29,8 @@ pub struct Reply {
     pub status: StatusCode,
     /// The `Content-Type`, if any.
     pub content_type: Option<String>,
+    /// The `Retry-After` header, if any.
+    pub retry_after: Option<String>,
     /// The body as JSON.
     pub body: Value,
 }
@@ -35,16 +39,21 @@ impl Reply {
     /// Reads a response's status, content type and body.
     async fn read(response: reqwest::Response) -> Self {
         let status = response.status();
-        let content_type = response
-            .headers()
-            .get(reqwest::header::CONTENT_TYPE)
-            .and_then(|value| value.to_str().ok())
-            .map(str::to_owned);
+        let header = |name| {
+            response
+                .headers()
+                .get(name)
+                .and_then(|value| value.to_str().ok())
+                .map(str::to_owned)
+        };
+        let content_type = header(reqwest::header::CONTENT_TYPE);
+        let retry_after = header(reqwest::header::RETRY_AFTER);
         let text = response.text().await.expect("body is readable");
         let body = serde_json::from_str(&text).unwrap_or(Value::Null);
         Self {
             status,
             content_type,
+            retry_after,
             body,
         }
     }
@@ -53,10 +62,26 @@ impl Reply {
 impl TestServer {
     /// Starts the server against a freshly migrated database with the demo data.
     pub async fn start() -> Self {
+        Self::start_with(|_| {}).await
+    }
+
+    /// As [`Self::start`], with the configuration changed by `configure` first.
+    pub async fn start_with(configure: impl FnOnce(&mut Config)) -> Self {
         let database = TestDatabase::migrated().await.expect("test database");
         let mut config = Config::for_database(database.url());
         config.demo_seed = Some(true);
-        let application = Application::build(&config).await.expect("server starts");
+        configure(&mut config);
+        Self::serve(&config, Arc::new(database)).await
+    }
+
+    /// A second server instance on this server's database (another process of the fleet).
+    pub async fn beside(&self) -> Self {
+        let config = Config::for_database(self.database.url());
+        Self::serve(&config, Arc::clone(&self.database)).await
+    }
+
+    async fn serve(config: &Config, database: Arc<TestDatabase>) -> Self {
+        let application = Application::build(config).await.expect("server starts");
         let addr = application.local_addr();
         let (stop, stopped) = oneshot::channel();
         let task = tokio::spawn(async move {
@@ -86,6 +111,29 @@ impl TestServer {
         format!("http://{}{path}", self.addr)
     }
 
+    /// `method path` on a new TCP connection of its own (no connection reuse), with an optional
+    /// JSON body and extra headers.
+    pub async fn call_fresh(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<Value>,
+        headers: &[(&str, &str)],
+    ) -> Reply {
+        let client = reqwest::Client::builder()
+            .pool_max_idle_per_host(0)
+            .build()
+            .expect("a client");
+        let mut request = client.request(method, self.url(path));
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        Reply::read(request.send().await.expect("request is answered")).await
+    }
+
     /// `GET path` without a token.
     pub async fn get(&self, path: &str) -> reqwest::Response {
         self.client
@@ -103,9 +151,24 @@ impl TestServer {
         token: Option<&str>,
         body: Option<Value>,
     ) -> Reply {
+        self.call_with(method, path, token, body, &[]).await
+    }
+
+    /// As [`Self::call`], with extra request headers.
+    pub async fn call_with(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+        headers: &[(&str, &str)],
+    ) -> Reply {
         let mut request = self.client.request(method, self.url(path));
         if let Some(token) = token {
             request = request.bearer_auth(token);
+        }
+        for (name, value) in headers {
+            request = request.header(*name, *value);
         }
         if let Some(body) = body {
             request = request.json(&body);

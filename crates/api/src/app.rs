@@ -1,10 +1,13 @@
 //! The whole HTTP application: the OpenAPI service, its spec and Swagger UI, under one route tree,
 //! with every error (the framework's too) answered as a problem document.
 
+use std::sync::Arc;
+
 use poem::middleware::Tracing;
 use poem::{Endpoint, EndpointExt, IntoResponse, Route};
 use poem_openapi::OpenApiService;
 
+use crate::allow::{AllowedMethods, add_allow};
 use crate::context::ApiContext;
 use crate::endpoints::auth::AuthApi;
 use crate::endpoints::companies::CompaniesApi;
@@ -67,6 +70,7 @@ pub fn openapi_json(context: &ApiContext) -> String {
 pub fn app(context: &ApiContext) -> impl Endpoint + 'static {
     let service = openapi_service(context);
     let document = openapi_json(context);
+    let allowed = Arc::new(AllowedMethods::from_document(&document));
     let spec = poem::endpoint::make_sync(move |_| {
         document
             .clone()
@@ -80,5 +84,9 @@ pub fn app(context: &ApiContext) -> impl Endpoint + 'static {
         .nest("/", service)
         .around(|next, request| crate::body_limit::limit_body(next, request, MAX_BODY_BYTES))
         .catch_all_error(problem_from_poem)
+        .around(move |next, request| {
+            let allowed = Arc::clone(&allowed);
+            async move { add_allow(next, request, &allowed).await }
+        })
         .with(Tracing)
 }

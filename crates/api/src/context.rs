@@ -1,15 +1,14 @@
 //! [`ApiContext`]: what every endpoint group holds: the use-case services, the authenticator, the
-//! login rate limiters and the clock. Built once by the server's composition root.
+//! client-address resolver and the clock. Built once by the server's composition root.
 
 use std::sync::Arc;
 
-use prosektor_application::services::Services;
+use prosektor_application::services::{Actor, Services, Session};
 use prosektor_application::{Clock, ReadinessProbe};
 
 use crate::auth::bearer::{Authenticator, BearerAuth};
-use crate::auth::rate_limit::LoginRateLimiter;
+use crate::auth::client::ClientAddresses;
 use crate::error::ApiResult;
-use prosektor_application::services::Actor;
 
 /// Shared state of the endpoints (cheap to clone: everything is behind `Arc`s).
 #[derive(Clone)]
@@ -18,10 +17,8 @@ pub struct ApiContext {
     pub services: Services,
     /// Checks bearer tokens and issues new ones.
     pub authenticator: Authenticator,
-    /// Failed logins per email.
-    pub email_limiter: Arc<LoginRateLimiter>,
-    /// Failed logins per client address.
-    pub address_limiter: Arc<LoginRateLimiter>,
+    /// Tells which address a request comes from (for the limits on failed logins).
+    pub clients: ClientAddresses,
     /// Answers `/readyz`.
     pub readiness: Arc<dyn ReadinessProbe>,
     /// The time, for token expiry.
@@ -43,11 +40,11 @@ impl ApiContext {
         self.authenticator.actor(bearer).await
     }
 
-    /// The user of a request (see [`Authenticator::user`]).
+    /// The session of a request: its user and actor (see [`Authenticator::session`]).
     ///
     /// # Errors
     /// `401` for a bad token or outdated session.
-    pub async fn user(&self, bearer: &BearerAuth) -> ApiResult<prosektor_domain::User> {
-        self.authenticator.user(bearer).await
+    pub async fn session(&self, bearer: &BearerAuth) -> ApiResult<Session> {
+        self.authenticator.session(bearer).await
     }
 }

@@ -17,6 +17,7 @@
               `ApiResponse` wants it, and built at most once per request"
 )]
 
+mod allow;
 mod app;
 pub mod auth;
 mod body_limit;

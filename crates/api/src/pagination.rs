@@ -4,18 +4,19 @@
 use prosektor_application::{Cursor, PageRequest};
 
 use crate::convert::field;
+use crate::dto::text::TextParam;
 use crate::error::ApiResult;
 
 /// The page a listing's `limit` and `cursor` query parameters ask for.
 ///
 /// # Errors
 /// `422` naming `limit` when it is outside 1..=100.
-pub fn page_request(limit: Option<u32>, cursor: Option<String>) -> ApiResult<PageRequest> {
+pub fn page_request(limit: Option<u32>, cursor: Option<TextParam>) -> ApiResult<PageRequest> {
     field(
         "limit",
         PageRequest::new(
             limit.unwrap_or(PageRequest::DEFAULT_LIMIT),
-            cursor.map(Cursor::from_client),
+            cursor.map(|cursor| Cursor::from_client(cursor.0)),
         ),
     )
 }

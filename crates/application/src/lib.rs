@@ -13,6 +13,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+mod digest;
 pub mod ports;
 pub mod services;
 pub mod site;
@@ -35,7 +36,8 @@ pub use ports::site::{
 };
 pub use ports::site_store::SiteRepository;
 pub use ports::stats::DailyStatsRepository;
-pub use ports::user::{UserFilter, UserRepository};
+pub use ports::throttle::{Throttle, ThrottleDecision, ThrottleKey, ThrottleRule};
+pub use ports::user::{SessionRecord, UserFilter, UserRepository};
 pub use services::{
     Actor, AuthService, CompanyService, DashboardService, InvoiceService, Ports, ProjectService,
     RunService, ServiceError, ServiceResult, Services, StatsService, UserService,
@@ -57,5 +59,6 @@ pub mod mocks {
     pub use crate::ports::site::MockSiteGenerator;
     pub use crate::ports::site_store::MockSiteRepository;
     pub use crate::ports::stats::MockDailyStatsRepository;
+    pub use crate::ports::throttle::MockThrottle;
     pub use crate::ports::user::MockUserRepository;
 }

@@ -49,7 +49,7 @@ impl KeySpace {
         1 + (k * STRIDE) % self.volumes.users
     }
 
-    /// pgbench's lines computing `u`, `c` and `p` from a random `k`, as [`Self::user`] and the
+    /// pgbench's lines computing `u`, `c` and `p` from a random `k`, as `user` and the
     /// seed's `company = 1 + i % companies` do.
     pub fn pgbench_variables(&self) -> Vec<String> {
         let Volumes {

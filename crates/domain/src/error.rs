@@ -36,6 +36,11 @@ pub enum ValidationReason {
         /// The largest accepted number of entries.
         max: usize,
     },
+    /// Nested more than `max` levels deep (structured documents such as JSON).
+    TooDeep {
+        /// The deepest accepted nesting.
+        max: usize,
+    },
     /// Not in the expected syntax.
     Format,
     /// Well formed, but a check digit is wrong.
@@ -60,6 +65,7 @@ impl fmt::Display for ValidationReason {
             Self::TooLong { max } => write!(f, "is too long (at most {max})"),
             Self::TooLarge { max_bytes } => write!(f, "is too large (at most {max_bytes} bytes)"),
             Self::TooMany { max } => write!(f, "has too many entries (at most {max})"),
+            Self::TooDeep { max } => write!(f, "is nested too deeply (at most {max} levels)"),
             Self::Format => f.write_str("has an invalid format"),
             Self::Checksum => f.write_str("has an invalid check digit"),
             Self::OutOfRange => f.write_str("is out of range"),

@@ -74,7 +74,8 @@ pub mod tax_id;
 pub mod user;
 
 pub use company::{
-    Address, City, Company, CompanyDetails, CompanyName, CompanyStatus, DangerClass, NaceCode,
+    Address, City, ClientAccess, Company, CompanyDetails, CompanyName, CompanyStatus, DangerClass,
+    NaceCode,
 };
 pub use domain_name::DomainName;
 pub use email::Email;

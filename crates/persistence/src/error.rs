@@ -1,10 +1,11 @@
 //! Translating driver errors into [`RepositoryError`]: unique violations become the conflict they
 //! mean, foreign-key violations become `NotFound` (the referenced row does not exist), a number out
-//! of its column's range becomes `Rejected(Overflow)`, everything else is `Unavailable` with the
-//! driver's message (for logs). Nothing of sea-orm leaks upward.
+//! of its column's range becomes `Rejected(Overflow)`, a CHECK constraint that guards a domain rule
+//! only SQL can see (a merge's result) becomes `Rejected` with that rule's error, everything else
+//! is `Unavailable` with the driver's message (for logs). Nothing of sea-orm leaks upward.
 
 use prosektor_application::{Conflict, RepositoryError};
-use prosektor_domain::DomainError;
+use prosektor_domain::{Breakdown, DomainError, ValidationReason};
 use sea_orm::{DbErr, RuntimeErr, TransactionError, sqlx};
 
 /// Which unique constraint means which conflict.
@@ -18,6 +19,19 @@ const UNIQUE_CONFLICTS: [(&str, Conflict); 4] = [
     ),
 ];
 
+/// Which CHECK constraint stands for which domain refusal (constraints that only guard against
+/// bugs are not listed: violating them is `Unavailable`).
+fn check_refusal(constraint: &str) -> Option<DomainError> {
+    let too_many = |max| DomainError::invalid(Breakdown::FIELD, ValidationReason::TooMany { max });
+    match constraint {
+        "daily_stats_breakdown_dimensions" => Some(too_many(Breakdown::MAX_DIMENSIONS)),
+        "daily_stats_breakdown_keys" => Some(too_many(Breakdown::MAX_KEYS)),
+        _ => None,
+    }
+}
+
+/// SQLSTATE of a CHECK violation.
+const CHECK_VIOLATION: &str = "23514";
 /// SQLSTATE of a unique violation.
 const UNIQUE_VIOLATION: &str = "23505";
 /// SQLSTATE of a foreign-key violation.
@@ -39,6 +53,11 @@ pub(crate) fn map_db_err(error: DbErr) -> RepositoryError {
                 }
             }
             Some(FOREIGN_KEY_VIOLATION) => return RepositoryError::NotFound,
+            Some(CHECK_VIOLATION) => {
+                if let Some(refusal) = check_refusal(constraint) {
+                    return RepositoryError::Rejected(refusal);
+                }
+            }
             Some(NUMERIC_OUT_OF_RANGE) => {
                 return RepositoryError::Rejected(DomainError::Overflow { field: "counter" });
             }

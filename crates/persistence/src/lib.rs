@@ -32,5 +32,6 @@ pub use repositories::pipeline::PgPipelineRunRepository;
 pub use repositories::project::PgWebProjectRepository;
 pub use repositories::site::PgSiteRepository;
 pub use repositories::stats::PgDailyStatsRepository;
+pub use repositories::throttle::PgThrottle;
 pub use repositories::user::PgUserRepository;
 pub use sea_orm::{DatabaseConnection, DbErr};

@@ -3,8 +3,13 @@
 //! runtime, and at most [`Argon2Hasher::default_concurrency`] at a time, so that a login flood
 //! neither takes every core from the other requests nor holds 19 MiB per waiting login (hashes
 //! beyond the limit wait their turn without a thread). Neither passwords nor hashes are ever logged.
+//!
+//! The bound holds under cancellation: a hash's slot belongs to the blocking task computing it, not
+//! to the request awaiting it, so a client that gives up frees the slot only when the hash it
+//! started has finished.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use argon2::password_hash::{self, PasswordHasher as _, PasswordVerifier as _};
 use argon2::{Algorithm, Argon2, Params, Version};
@@ -20,6 +25,7 @@ pub struct Argon2Hasher {
     params: Params,
     dummy: PasswordHash,
     slots: Arc<Semaphore>,
+    running: Arc<AtomicUsize>,
 }
 
 impl Argon2Hasher {
@@ -61,7 +67,13 @@ impl Argon2Hasher {
             params,
             dummy,
             slots: Arc::new(Semaphore::new(concurrency.max(1))),
+            running: Arc::new(AtomicUsize::new(0)),
         })
+    }
+
+    /// How many hashes are being computed right now (never more than the concurrency bound).
+    pub fn running(&self) -> usize {
+        self.running.load(Ordering::Relaxed)
     }
 }
 
@@ -114,18 +126,26 @@ fn hash_with(params: &Params, password: &[u8]) -> Result<PasswordHash, HasherErr
 }
 
 impl Argon2Hasher {
-    /// Runs CPU-heavy `work` on tokio's blocking pool once a slot is free.
+    /// Runs CPU-heavy `work` on tokio's blocking pool once a slot is free. The slot moves into the
+    /// blocking task: if the caller is cancelled (a client disconnects), the hash it started keeps
+    /// its slot until it ends, so no more than the bound ever run at once.
     async fn off_runtime<T: Send + 'static>(
         &self,
         work: impl FnOnce() -> Result<T, HasherError> + Send + 'static,
     ) -> Result<T, HasherError> {
-        let _slot = self
-            .slots
-            .acquire()
+        let slot = Arc::clone(&self.slots)
+            .acquire_owned()
             .await
             .map_err(|error| HasherError(format!("hashing slots closed: {error}")))?;
-        tokio::task::spawn_blocking(work)
-            .await
-            .map_err(|error| HasherError(format!("hashing task failed: {error}")))?
+        let running = Arc::clone(&self.running);
+        tokio::task::spawn_blocking(move || {
+            let _slot = slot;
+            running.fetch_add(1, Ordering::Relaxed);
+            let result = work();
+            running.fetch_sub(1, Ordering::Relaxed);
+            result
+        })
+        .await
+        .map_err(|error| HasherError(format!("hashing task failed: {error}")))?
     }
 }

@@ -65,6 +65,7 @@ impl Background {
         let retention = Duration::from_secs(u64::from(settings.retention_days) * 24 * 60 * 60);
         let housekeeper = Housekeeper::new(
             ports.runs.clone(),
+            ports.throttle.clone(),
             ports.clock.clone(),
             STALE_AFTER,
             retention,
@@ -132,7 +133,8 @@ async fn work(worker: Worker, mut stop: watch::Receiver<bool>) {
     tracing::info!(worker = worker.name(), "worker stopped");
 }
 
-/// Recovers stale runs every [`RECOVERY_EVERY`] and purges old ones every [`PURGE_EVERY`].
+/// Recovers stale runs every [`RECOVERY_EVERY`]; purges old runs and ended attempt counters every
+/// [`PURGE_EVERY`].
 async fn housekeep(housekeeper: Housekeeper, mut stop: watch::Receiver<bool>) {
     let purge_every = PURGE_EVERY.as_secs() / RECOVERY_EVERY.as_secs();
     let mut tick: u64 = 0;
@@ -147,6 +149,11 @@ async fn housekeep(housekeeper: Housekeeper, mut stop: watch::Receiver<bool>) {
                 Ok(0) => {}
                 Ok(purged) => tracing::info!(purged, "purged runs past retention"),
                 Err(error) => tracing::error!(%error, "purging old runs failed"),
+            }
+            match housekeeper.purge_counters().await {
+                Ok(0) => {}
+                Ok(purged) => tracing::info!(purged, "purged ended attempt counters"),
+                Err(error) => tracing::error!(%error, "purging attempt counters failed"),
             }
         }
         tick = tick.wrapping_add(1);

@@ -7,21 +7,18 @@ use std::time::Duration;
 use anyhow::Context;
 use prosektor_api::ApiContext;
 use prosektor_api::auth::bearer::Authenticator;
+use prosektor_api::auth::client::ClientAddresses;
 use prosektor_api::auth::jwt::JwtCodec;
-use prosektor_api::auth::rate_limit::{LoginRateLimiter, RateLimit};
-use prosektor_application::services::{Ports, Services};
+use prosektor_application::ThrottleRule;
+use prosektor_application::services::{Limits, Ports, Services};
 use prosektor_application::{SystemClock, TemplateSiteGenerator, UuidV7Generator};
 use prosektor_persistence::{
     Argon2Hasher, DatabaseConnection, PgCompanyRepository, PgDailyStatsRepository,
-    PgInvoiceRepository, PgPipelineRunRepository, PgSiteRepository, PgUserRepository,
+    PgInvoiceRepository, PgPipelineRunRepository, PgSiteRepository, PgThrottle, PgUserRepository,
     PgWebProjectRepository, PostgresReadiness,
 };
 
 use crate::config::Config;
-
-/// Failed logins allowed per client address within the window (per email it is
-/// [`RateLimit::default`]'s).
-const ADDRESS_FAILURES: u32 = 50;
 
 /// Every port implemented on `pool` (and the system's clock, ids and argon2).
 ///
@@ -38,6 +35,7 @@ pub fn ports(pool: &DatabaseConnection) -> anyhow::Result<Ports> {
         sites: Arc::new(PgSiteRepository::new(pool.clone())),
         generator: Arc::new(TemplateSiteGenerator),
         hasher: Arc::new(Argon2Hasher::new().context("configuring argon2")?),
+        throttle: Arc::new(PgThrottle::new(pool.clone())),
         clock: Arc::new(SystemClock),
         ids: Arc::new(UuidV7Generator),
     })
@@ -52,7 +50,15 @@ pub fn api_context(
     pool: &DatabaseConnection,
     ports: &Ports,
 ) -> anyhow::Result<ApiContext> {
-    let services = Services::new(ports);
+    let defaults = Limits::default();
+    let limits = Limits {
+        ingestion: ThrottleRule {
+            max_attempts: config.ingest_per_minute,
+            ..defaults.ingestion
+        },
+        ..defaults
+    };
+    let services = Services::with_limits(ports, limits);
     let secret = match &config.jwt_secret {
         Some(secret) => secret.as_bytes().to_vec(),
         None => {
@@ -64,7 +70,6 @@ pub fn api_context(
     };
     let codec = JwtCodec::new(&secret, Duration::from_secs(config.token_ttl_secs))
         .context("PROSEKTOR_JWT_SECRET")?;
-    let limit = RateLimit::default();
     Ok(ApiContext {
         authenticator: Authenticator::new(
             Arc::new(codec),
@@ -72,11 +77,7 @@ pub fn api_context(
             ports.clock.clone(),
         ),
         services,
-        email_limiter: Arc::new(LoginRateLimiter::new(limit)),
-        address_limiter: Arc::new(LoginRateLimiter::new(RateLimit {
-            max_failures: ADDRESS_FAILURES,
-            ..limit
-        })),
+        clients: ClientAddresses::new(config.trusted_proxies.clone()),
         readiness: Arc::new(PostgresReadiness::new(pool.clone())),
         clock: ports.clock.clone(),
     })

@@ -1,10 +1,11 @@
 //! Configuration, from environment variables (or the matching flags). Secrets are never logged:
 //! `Config`'s `Debug` redacts the database URL's password.
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 
 use clap::Args;
+use ipnet::IpNet;
 
 /// Everything the server needs to start.
 #[derive(Clone, Args)]
@@ -50,6 +51,28 @@ pub struct Config {
     /// run is kept regardless.
     #[arg(long, env = "PROSEKTOR_RUN_RETENTION_DAYS", default_value_t = 30)]
     pub run_retention_days: u32,
+
+    /// Proxies whose `X-Forwarded-For` names the client (comma-separated addresses or CIDR
+    /// networks, e.g. `10.0.0.0/8,192.0.2.1`). Empty: the TCP peer is the client.
+    #[arg(
+        long,
+        env = "PROSEKTOR_TRUSTED_PROXIES",
+        value_delimiter = ',',
+        value_parser = parse_network
+    )]
+    pub trusted_proxies: Vec<IpNet>,
+
+    /// Ingestions per minute allowed per project with its public key (`POST /api/v1/ingest/events`).
+    #[arg(long, env = "PROSEKTOR_INGEST_PER_MINUTE", default_value_t = prosektor_application::services::INGESTIONS_PER_MINUTE)]
+    pub ingest_per_minute: u32,
+}
+
+/// A network (`10.0.0.0/8`) or a single address (`192.0.2.1`, a network of one).
+fn parse_network(text: &str) -> Result<IpNet, String> {
+    let text = text.trim();
+    text.parse::<IpNet>()
+        .or_else(|_| text.parse::<IpAddr>().map(IpNet::from))
+        .map_err(|_| format!("{text:?} is neither an IP address nor a CIDR network"))
 }
 
 impl Config {
@@ -66,6 +89,8 @@ impl Config {
             demo_seed: Some(false),
             workers: 2,
             run_retention_days: 30,
+            trusted_proxies: Vec::new(),
+            ingest_per_minute: prosektor_application::services::INGESTIONS_PER_MINUTE,
         }
     }
 }
@@ -86,6 +111,8 @@ impl std::fmt::Debug for Config {
             .field("demo_seed", &self.demo_seed)
             .field("workers", &self.workers)
             .field("run_retention_days", &self.run_retention_days)
+            .field("trusted_proxies", &self.trusted_proxies)
+            .field("ingest_per_minute", &self.ingest_per_minute)
             .finish()
     }
 }

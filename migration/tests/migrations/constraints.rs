@@ -286,6 +286,31 @@ fn violations() -> Vec<(&'static str, String)> {
             ),
         ),
         (
+            "daily_stats_breakdown_dimensions",
+            format!(
+                "INSERT INTO daily_stats (project_id, date, meta_breakdown) SELECT '{PROJECT}', '2024-01-03', \
+                 jsonb_object_agg('d' || n, '{{\"k\": 1}}'::jsonb) FROM generate_series(1, 33) AS n"
+            ),
+        ),
+        (
+            "daily_stats_breakdown_keys",
+            format!(
+                "INSERT INTO daily_stats (project_id, date, meta_breakdown) SELECT '{PROJECT}', '2024-01-03', \
+                 jsonb_build_object('source', jsonb_object_agg('k' || n, 1)) FROM generate_series(1, 257) AS n"
+            ),
+        ),
+        (
+            "throttle_counters_key_shape",
+            "INSERT INTO throttle_counters (key, attempts, window_ends_at) VALUES ('alice@example.com', 1, now())".into(),
+        ),
+        (
+            "throttle_counters_attempts_non_negative",
+            format!(
+                "INSERT INTO throttle_counters (key, attempts, window_ends_at) VALUES ('client:{}', -1, now())",
+                "0".repeat(64)
+            ),
+        ),
+        (
             "web_projects_ingest_key_hash_hex",
             format!("UPDATE web_projects SET ingest_key_hash = 'not-hex' WHERE id = '{PROJECT}'"),
         ),

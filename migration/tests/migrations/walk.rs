@@ -9,7 +9,7 @@ use sea_orm::DatabaseConnection;
 
 use crate::support::{exec, exec_err, has_column, row, scalar, tables};
 
-const HISTORY: [&str; 15] = [
+const HISTORY: [&str; 17] = [
     "m20261124_000001_create_search_support",
     "m20261124_000002_create_companies",
     "m20261124_000003_create_users",
@@ -25,9 +25,11 @@ const HISTORY: [&str; 15] = [
     "m20261125_000013_add_run_scheduling",
     "m20261125_000014_create_run_artifacts",
     "m20261125_000015_add_company_name_fold",
+    "m20261201_000016_add_breakdown_caps",
+    "m20261201_000017_create_throttle_counters",
 ];
 
-const ALL_TABLES: [&str; 11] = [
+const ALL_TABLES: [&str; 12] = [
     "companies",
     "company_details",
     "daily_stats",
@@ -36,6 +38,7 @@ const ALL_TABLES: [&str; 11] = [
     "pipeline_run_logs",
     "pipeline_run_pages",
     "pipeline_runs",
+    "throttle_counters",
     "user_profiles",
     "users",
     "web_projects",
@@ -213,6 +216,37 @@ async fn walking_up_step_by_step_keeps_every_row_and_value() {
     .await;
     exec(db, "DELETE FROM pipeline_run_pages").await;
 
+    up_to(db, 14).await;
+    let folded: String = scalar(
+        db,
+        &format!("SELECT name_fold FROM companies WHERE id = '{COMPANY_A}'"),
+    )
+    .await;
+    assert_eq!(folded, "anadolu osgb");
+
+    up_to(db, 15).await;
+    // The stored day is within the caps (validated); a day past them cannot be stored.
+    let refused = exec_err(
+        db,
+        "UPDATE daily_stats SET meta_breakdown = jsonb_build_object('source', \
+         (SELECT jsonb_object_agg('k' || n, 1) FROM generate_series(1, 257) AS n))",
+    )
+    .await;
+    assert!(
+        refused.to_string().contains("daily_stats_breakdown_keys"),
+        "{refused}"
+    );
+
+    up_to(db, 16).await;
+    exec(
+        db,
+        &format!(
+            "INSERT INTO throttle_counters (key, attempts, window_ends_at) VALUES ('account:{}', 3, now())",
+            "a".repeat(64)
+        ),
+    )
+    .await;
+
     assert_everything_is_there(db).await;
 }
 
@@ -307,6 +341,19 @@ async fn every_migration_reverses_and_the_history_replays() {
     let database = TestDatabase::empty().await.expect("test database");
     let db = database.connection();
     Migrator::up(db, None).await.expect("migrate up");
+    Migrator::down(db, Some(1))
+        .await
+        .expect("down throttle counters");
+    assert!(!tables(db).await.contains(&"throttle_counters".to_owned()));
+    Migrator::down(db, Some(1))
+        .await
+        .expect("down breakdown caps");
+    let caps_exist: bool = scalar(
+        db,
+        "SELECT EXISTS (SELECT 1 FROM pg_proc WHERE proname = 'stats_breakdown_widest')",
+    )
+    .await;
+    assert!(!caps_exist);
     Migrator::down(db, Some(1)).await.expect("down name fold");
     assert!(!has_column(db, "companies", "name_fold").await);
     let name_index: String = scalar(
@@ -382,7 +429,7 @@ async fn every_migration_reverses_and_the_history_replays() {
     .await;
     assert_eq!(kept, "Bolu");
 
-    for remaining in (0..HISTORY.len() - 7).rev() {
+    for remaining in (0..HISTORY.len() - 9).rev() {
         Migrator::down(db, Some(1)).await.expect("one step down");
         let applied = Migrator::get_applied_migrations(db)
             .await

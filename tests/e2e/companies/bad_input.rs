@@ -3,9 +3,7 @@
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use crate::fixtures::{
-    assert_invalid_field, assert_problem, call_raw, create_company, demo_company, id_of,
-};
+use crate::fixtures::{assert_invalid_field, assert_problem, create_company, demo_company, id_of};
 use crate::support::TestServer;
 
 use super::{MISSING, names};
@@ -25,7 +23,9 @@ async fn bad_company_input_answers_problems_naming_the_field() {
         }
     };
 
-    let malformed = call_raw(&server, Method::POST, "/api/v1/companies", &admin, "{name").await;
+    let malformed = server
+        .call_raw(Method::POST, "/api/v1/companies", &admin, "{name")
+        .await;
     assert_problem(&malformed, 400, "bad_request");
     assert_problem(
         &post(json!({"name": {"tr": "X"}})).await,

@@ -4,9 +4,7 @@ use prosektor_server::demo::{ADMIN_EMAIL, CLIENT_EMAIL, CLIENT_PASSWORD};
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use crate::fixtures::{
-    PASSWORD, assert_invalid_field, assert_problem, call_raw, demo_company, id_of,
-};
+use crate::fixtures::{PASSWORD, assert_invalid_field, assert_problem, demo_company, id_of};
 use crate::support::TestServer;
 
 use super::emails;
@@ -37,14 +35,9 @@ async fn bad_user_input_answers_problems_naming_the_field() {
         body
     };
 
-    let malformed = call_raw(
-        &server,
-        Method::POST,
-        "/api/v1/users",
-        &admin,
-        "{\"email\":",
-    )
-    .await;
+    let malformed = server
+        .call_raw(Method::POST, "/api/v1/users", &admin, "{\"email\":")
+        .await;
     assert_problem(&malformed, 400, "bad_request");
     assert_problem(
         &create(with("email", json!(["a@b.c"]))).await,

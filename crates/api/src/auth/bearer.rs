@@ -9,7 +9,7 @@ use poem_openapi::SecurityScheme;
 use poem_openapi::auth::{ApiKey, Bearer};
 use prosektor_application::Clock;
 use prosektor_application::ports::token::TokenCodec;
-use prosektor_application::services::{Actor, AuthService, ServiceError};
+use prosektor_application::services::{Actor, AuthService, ServiceError, Session};
 
 use crate::error::{ApiError, ApiResult};
 
@@ -51,18 +51,18 @@ impl Authenticator {
     /// The acting user of a request.
     ///
     /// # Errors
-    /// As [`Self::user`].
+    /// As [`Self::session`].
     pub async fn actor(&self, bearer: &BearerAuth) -> ApiResult<Actor> {
-        self.user(bearer).await.map(|user| Actor::from(&user))
+        self.session(bearer).await.map(|session| session.actor)
     }
 
-    /// The user of a request, as read to check its session (so that an endpoint about the caller
-    /// need not read it again).
+    /// The session of a request: the user as read to check it (so that an endpoint about the
+    /// caller need not read it again) and the actor it acts as.
     ///
     /// # Errors
-    /// `401` for a bad or expired token, or a deleted user or outdated session; `500` when the
-    /// user cannot be read.
-    pub async fn user(&self, bearer: &BearerAuth) -> ApiResult<prosektor_domain::User> {
+    /// `401` for a bad or expired token, or a deleted user or outdated session; `403
+    /// company_closed` for a client of a churned company; `500` when the user cannot be read.
+    pub async fn session(&self, bearer: &BearerAuth) -> ApiResult<Session> {
         let claims = self
             .tokens
             .verify(&bearer.0.token, self.clock.now())

@@ -2,10 +2,11 @@
 
 use std::fmt::Display;
 
-use chrono::NaiveDate;
 use poem_openapi::Object;
 use prosektor_application::services::Dashboard;
 use uuid::Uuid;
+
+use super::date::ApiDate;
 
 /// One company's figures at a glance.
 #[derive(Debug, Clone, Object)]
@@ -14,7 +15,7 @@ pub struct DashboardDto {
     /// The company.
     pub company_id: Uuid,
     /// The day the figures are for (UTC); "overdue" means due before it.
-    pub as_of: NaiveDate,
+    pub as_of: ApiDate,
     /// Sum of the totals of `PAID` invoices, in lira, as a decimal string with 2 decimals
     /// (`"1250.00"`).
     pub paid_total: String,
@@ -36,7 +37,7 @@ impl From<&Dashboard> for DashboardDto {
         let invoices = &dashboard.invoices;
         Self {
             company_id: dashboard.company_id.as_uuid(),
-            as_of: dashboard.as_of,
+            as_of: dashboard.as_of.into(),
             paid_total: lira(invoices.paid_total),
             unpaid_count: invoices.unpaid_count,
             unpaid_total: lira(invoices.unpaid_total),

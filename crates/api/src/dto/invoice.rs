@@ -2,13 +2,14 @@
 //! requests are parsed by the domain's [`Money::parse`], responses use [`Money`]'s `Display`. No
 //! floating point touches an amount.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use poem_openapi::Object;
 use poem_openapi::payload::Json;
 use prosektor_application::services::{InvoiceDraft, InvoiceTax};
 use prosektor_domain::{Invoice, Money, TaxRate};
 use uuid::Uuid;
 
+use super::date::ApiDate;
 use super::decimal::{MoneyText, PercentText};
 use super::enums::InvoiceStatusDto;
 use crate::convert::{field, optional};
@@ -33,9 +34,9 @@ pub struct InvoiceDto {
     /// `subtotal + tax`, exactly (`"1200.00"`).
     pub total: MoneyText,
     /// When payment is due.
-    pub due_date: Option<NaiveDate>,
+    pub due_date: Option<ApiDate>,
     /// When the invoice was sent (issued); absent for a draft.
-    pub issue_date: Option<NaiveDate>,
+    pub issue_date: Option<ApiDate>,
     /// When the invoice was paid; absent unless `PAID`.
     pub paid_at: Option<DateTime<Utc>>,
     /// When the invoice was created (its year is the numbering year).
@@ -53,8 +54,8 @@ impl From<&Invoice> for InvoiceDto {
             subtotal: amounts.subtotal().into(),
             tax: amounts.tax().into(),
             total: amounts.total().into(),
-            due_date: invoice.due_date(),
-            issue_date: invoice.issue_date(),
+            due_date: invoice.due_date().map(ApiDate::from),
+            issue_date: invoice.issue_date().map(ApiDate::from),
             paid_at: invoice.paid_at(),
             created_at: invoice.created_at(),
         }
@@ -74,7 +75,7 @@ pub struct InvoiceDraftDto {
     /// An explicit tax amount (`"200.00"`). Give this or `tax_rate`.
     pub tax_amount: Option<MoneyText>,
     /// When payment is due.
-    pub due_date: Option<NaiveDate>,
+    pub due_date: Option<ApiDate>,
 }
 
 impl InvoiceDraftDto {
@@ -95,7 +96,7 @@ impl InvoiceDraftDto {
         Ok(InvoiceDraft {
             subtotal: field("subtotal", Money::parse(&self.subtotal))?,
             tax,
-            due_date: self.due_date,
+            due_date: self.due_date.map(ApiDate::get),
         })
     }
 }
@@ -113,7 +114,7 @@ pub struct NewInvoiceDto {
     /// An explicit tax amount (`"200.00"`); give this or `tax_rate`.
     pub tax_amount: Option<MoneyText>,
     /// When payment is due.
-    pub due_date: Option<NaiveDate>,
+    pub due_date: Option<ApiDate>,
 }
 
 impl NewInvoiceDto {

@@ -2,6 +2,7 @@
 
 pub mod company;
 pub mod dashboard;
+pub mod date;
 pub mod decimal;
 pub mod enums;
 pub mod invoice;

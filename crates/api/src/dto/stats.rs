@@ -1,7 +1,6 @@
 //! Daily analytics on the wire: a day's counts (what ingestion adds, or what an import writes) and
 //! the series a range query answers.
 
-use chrono::NaiveDate;
 use poem_openapi::Object;
 use prosektor_application::services::StatsSeries;
 use prosektor_domain::{
@@ -9,6 +8,7 @@ use prosektor_domain::{
     StatsIncrement,
 };
 
+use super::date::ApiDate;
 use crate::convert::field;
 use crate::error::ApiResult;
 
@@ -17,7 +17,7 @@ use crate::error::ApiResult;
 #[oai(rename = "StatsDay", deny_unknown_fields)]
 pub struct StatsDayDto {
     /// The day (UTC).
-    pub date: NaiveDate,
+    pub date: ApiDate,
     /// Visitors.
     #[oai(validator(maximum(value = "2147483647")))]
     pub visitors: u32,
@@ -59,7 +59,7 @@ impl StatsDayDto {
             DailyStats::from_parts(DailyStatsParts {
                 id: StatsId::new_v7(),
                 project_id,
-                date: self.date,
+                date: self.date.get(),
                 visitors: self.visitors,
                 page_views: self.page_views,
                 breakdown: self.breakdown()?,
@@ -88,7 +88,7 @@ pub struct StatsImported {
 #[derive(Debug, Clone, Object)]
 pub struct StatsPointDto {
     /// The day.
-    pub date: NaiveDate,
+    pub date: ApiDate,
     /// Visitors.
     pub visitors: u64,
     /// Page views.
@@ -103,9 +103,9 @@ pub struct StatsPointDto {
 #[oai(rename = "StatsSeries")]
 pub struct StatsSeriesDto {
     /// The first day (included).
-    pub from: NaiveDate,
+    pub from: ApiDate,
     /// The last day (included).
-    pub to: NaiveDate,
+    pub to: ApiDate,
     /// Whether every day of the range is present, with zeros where nothing was recorded
     /// (otherwise only recorded days are listed).
     pub filled: bool,
@@ -121,7 +121,7 @@ impl StatsSeriesDto {
                 false,
                 days.iter()
                     .map(|day| StatsPointDto {
-                        date: day.date(),
+                        date: day.date().into(),
                         visitors: day.visitors().into(),
                         page_views: day.page_views().into(),
                         breakdown: Some(day.breakdown().as_map().clone()),
@@ -133,7 +133,7 @@ impl StatsSeriesDto {
                 points
                     .iter()
                     .map(|point| StatsPointDto {
-                        date: point.date,
+                        date: point.date.into(),
                         visitors: point.visitors,
                         page_views: point.page_views,
                         breakdown: None,
@@ -142,8 +142,8 @@ impl StatsSeriesDto {
             ),
         };
         Self {
-            from: range.start(),
-            to: range.end(),
+            from: range.start().into(),
+            to: range.end().into(),
             filled,
             days,
         }

@@ -1,8 +1,7 @@
 //! `/api/v1/auth/*` and `/api/v1/me`: log in, log out everywhere, change password, read and edit
 //! one's own profile.
 
-use std::time::Instant;
-
+use poem::http::HeaderMap;
 use poem::web::RemoteAddr;
 use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, Object, OpenApi};
@@ -11,7 +10,7 @@ use crate::auth::bearer::BearerAuth;
 use crate::context::ApiContext;
 use crate::dto::text::Text;
 use crate::dto::user::{AccountDto, ProfileDto, ProfilePatchDto, UserDto};
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
 use crate::tags::ApiTags;
 
 /// Authentication and self-service endpoints.
@@ -24,6 +23,15 @@ impl AuthApi {
     /// The endpoints over `context`.
     pub fn new(context: ApiContext) -> Self {
         Self { context }
+    }
+
+    /// A fresh token for `user`.
+    fn token_for(&self, user: &prosektor_domain::User) -> TokenResponse {
+        TokenResponse {
+            access_token: self.context.authenticator.issue(user),
+            token_type: "Bearer".into(),
+            user: user.into(),
+        }
     }
 }
 
@@ -72,47 +80,24 @@ enum LoggedOut {
 
 #[OpenApi(prefix_path = "/api/v1", tag = "ApiTags::Auth")]
 impl AuthApi {
-    /// Log in with email and password; answers a bearer token. Repeated failures per email or per
-    /// client address answer `429` with `Retry-After`.
+    /// Log in with email and password; answers a bearer token. Failed attempts are counted per
+    /// account and per client address, across every server instance: past the limit, login
+    /// answers `429` with `Retry-After`.
     #[oai(path = "/auth/login", method = "post", operation_id = "login")]
     async fn login(
         &self,
         body: Json<LoginRequest>,
         remote: &RemoteAddr,
+        headers: &HeaderMap,
     ) -> ApiResult<Json<TokenResponse>> {
-        let email = body.email.trim().to_lowercase();
-        let address = remote.to_string();
-        let now = Instant::now();
-        let limited = [
-            self.context.email_limiter.retry_after(&[&email], now),
-            self.context.address_limiter.retry_after(&[&address], now),
-        ];
-        if let Some(seconds) = limited.into_iter().flatten().max() {
-            return Err(ApiError::too_many_requests(seconds));
-        }
-        match self
+        let client = self.context.clients.resolve(remote, headers);
+        let user = self
             .context
             .services
             .auth
-            .login(&email, &body.password)
-            .await
-        {
-            Ok(user) => {
-                self.context.email_limiter.clear(&[&email]);
-                Ok(Json(TokenResponse {
-                    access_token: self.context.authenticator.issue(&user),
-                    token_type: "Bearer".into(),
-                    user: (&user).into(),
-                }))
-            }
-            Err(error) => {
-                self.context.email_limiter.record_failure(&[&email], now);
-                self.context
-                    .address_limiter
-                    .record_failure(&[&address], now);
-                Err(error.into())
-            }
-        }
+            .login(&body.email, &body.password, client)
+            .await?;
+        Ok(Json(self.token_for(&user)))
     }
 
     /// Log out everywhere: every token issued to the caller so far stops working.
@@ -131,7 +116,8 @@ impl AuthApi {
         Ok(LoggedOut::Done)
     }
 
-    /// Change one's password; old tokens stop working, and a new token is returned.
+    /// Change one's password; old tokens stop working, and a new token is returned. A wrong
+    /// `current_password` counts as a failed login of the account (`429` past the limit).
     #[oai(
         path = "/auth/password",
         method = "post",
@@ -141,27 +127,26 @@ impl AuthApi {
         &self,
         auth: BearerAuth,
         body: Json<ChangePasswordRequest>,
+        remote: &RemoteAddr,
+        headers: &HeaderMap,
     ) -> ApiResult<Json<TokenResponse>> {
         let actor = self.context.actor(&auth).await?;
+        let client = self.context.clients.resolve(remote, headers);
         let user = self
             .context
             .services
             .auth
-            .change_password(&actor, &body.current_password, &body.new_password)
+            .change_password(&actor, &body.current_password, &body.new_password, client)
             .await?;
-        Ok(Json(TokenResponse {
-            access_token: self.context.authenticator.issue(&user),
-            token_type: "Bearer".into(),
-            user: (&user).into(),
-        }))
+        Ok(Json(self.token_for(&user)))
     }
 
     /// The caller's user and profile.
     #[oai(path = "/me", method = "get", operation_id = "getMe")]
     async fn me(&self, auth: BearerAuth) -> ApiResult<Json<AccountDto>> {
         // The user read to check the token is the account's user: no second read.
-        let user = self.context.user(&auth).await?;
-        let account = self.context.services.users.me(user).await?;
+        let session = self.context.session(&auth).await?;
+        let account = self.context.services.users.me(session.user).await?;
         Ok(Json((&account).into()))
     }
 

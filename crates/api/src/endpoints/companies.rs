@@ -18,6 +18,7 @@ use crate::dto::company::{
 };
 use crate::dto::dashboard::DashboardDto;
 use crate::dto::page::PageDto;
+use crate::dto::text::TextParam;
 use crate::error::ApiResult;
 use crate::pagination::page_request;
 use crate::tags::ApiTags;
@@ -67,7 +68,7 @@ impl CompaniesApi {
         /// Page size, 1 to 100 (default 20).
         limit: Query<Option<u32>>,
         /// The `next_cursor` of the previous page.
-        cursor: Query<Option<String>>,
+        cursor: Query<Option<TextParam>>,
     ) -> ApiResult<Json<PageDto<CompanyDto>>> {
         let actor = self.context.actor(&auth).await?;
         let page = page_request(limit.0, cursor.0)?;
@@ -88,11 +89,11 @@ impl CompaniesApi {
         &self,
         auth: BearerAuth,
         /// The text to look for, 1 to 100 characters after trimming.
-        q: Query<String>,
+        q: Query<TextParam>,
         /// Page size, 1 to 100 (default 20).
         limit: Query<Option<u32>>,
         /// The `next_cursor` of the previous page.
-        cursor: Query<Option<String>>,
+        cursor: Query<Option<TextParam>>,
     ) -> ApiResult<Json<PageDto<CompanyDto>>> {
         let actor = self.context.actor(&auth).await?;
         let text = field("q", SearchText::parse(&q.0))?;

@@ -1,7 +1,6 @@
 //! `/api/v1/invoices`: admins create, edit (drafts), send, pay and void invoices; every tenant
 //! reads its own. Of two racing transitions exactly one wins; the other answers `409`.
 
-use chrono::NaiveDate;
 use poem_openapi::OpenApi;
 use poem_openapi::param::{Path, Query};
 use poem_openapi::payload::Json;
@@ -12,9 +11,11 @@ use uuid::Uuid;
 use super::responses::Created;
 use crate::auth::bearer::BearerAuth;
 use crate::context::ApiContext;
+use crate::dto::date::ApiDate;
 use crate::dto::enums::InvoiceStatusDto;
 use crate::dto::invoice::{InvoiceDraftDto, InvoiceDto, NewInvoiceDto};
 use crate::dto::page::PageDto;
+use crate::dto::text::TextParam;
 use crate::error::ApiResult;
 use crate::pagination::page_request;
 use crate::tags::ApiTags;
@@ -76,29 +77,29 @@ impl InvoicesApi {
         /// Page size, 1 to 100 (default 20).
         limit: Query<Option<u32>>,
         /// The `next_cursor` of the previous page.
-        cursor: Query<Option<String>>,
+        cursor: Query<Option<TextParam>>,
         /// Only this company's invoices.
         company_id: Query<Option<Uuid>>,
         /// Only invoices in this status.
         status: Query<Option<InvoiceStatusDto>>,
         /// Only invoices due on or after this day.
-        due_from: Query<Option<NaiveDate>>,
+        due_from: Query<Option<ApiDate>>,
         /// Only invoices due on or before this day.
-        due_to: Query<Option<NaiveDate>>,
+        due_to: Query<Option<ApiDate>>,
         /// Only invoices issued (sent) on or after this day.
-        issued_from: Query<Option<NaiveDate>>,
+        issued_from: Query<Option<ApiDate>>,
         /// Only invoices issued (sent) on or before this day.
-        issued_to: Query<Option<NaiveDate>>,
+        issued_to: Query<Option<ApiDate>>,
     ) -> ApiResult<Json<PageDto<InvoiceDto>>> {
         let actor = self.context.actor(&auth).await?;
         let page = page_request(limit.0, cursor.0)?;
         let filter = InvoiceFilter {
             company_id: company_id.0.map(CompanyId::from_uuid),
             status: status.0.map(Into::into),
-            due_from: due_from.0,
-            due_to: due_to.0,
-            issued_from: issued_from.0,
-            issued_to: issued_to.0,
+            due_from: due_from.0.map(ApiDate::get),
+            due_to: due_to.0.map(ApiDate::get),
+            issued_from: issued_from.0.map(ApiDate::get),
+            issued_to: issued_to.0.map(ApiDate::get),
         };
         let invoices = self
             .context

@@ -14,6 +14,7 @@ use crate::dto::page::PageDto;
 use crate::dto::project::{
     IngestKeyDto, NewProjectDto, ProjectDto, ProjectPatchDto, ProjectStatusChangeDto,
 };
+use crate::dto::text::TextParam;
 use crate::error::ApiResult;
 use crate::pagination::page_request;
 use crate::tags::ApiTags;
@@ -73,7 +74,7 @@ impl ProjectsApi {
         /// Page size, 1 to 100 (default 20).
         limit: Query<Option<u32>>,
         /// The `next_cursor` of the previous page.
-        cursor: Query<Option<String>>,
+        cursor: Query<Option<TextParam>>,
         /// Only this company's projects.
         company_id: Query<Option<Uuid>>,
     ) -> ApiResult<Json<PageDto<ProjectDto>>> {
@@ -105,7 +106,7 @@ impl ProjectsApi {
         /// Page size, 1 to 100 (default 20).
         limit: Query<Option<u32>>,
         /// The `next_cursor` of the previous page.
-        cursor: Query<Option<String>>,
+        cursor: Query<Option<TextParam>>,
     ) -> ApiResult<Json<PageDto<ProjectDto>>> {
         let actor = self.context.actor(&auth).await?;
         let page = page_request(limit.0, cursor.0)?;

@@ -14,6 +14,7 @@ use crate::context::ApiContext;
 use crate::convert::field;
 use crate::dto::page::PageDto;
 use crate::dto::run::{LogLineDto, LogPageDto, RunDto, StartRunDto};
+use crate::dto::text::TextParam;
 use crate::error::{ApiError, ApiResult};
 use crate::pagination::page_request;
 use crate::tags::ApiTags;
@@ -77,7 +78,7 @@ impl RunsApi {
         /// Page size, 1 to 100 (default 20).
         limit: Query<Option<u32>>,
         /// The `next_cursor` of the previous page.
-        cursor: Query<Option<String>>,
+        cursor: Query<Option<TextParam>>,
     ) -> ApiResult<Json<PageDto<RunDto>>> {
         let actor = self.context.actor(&auth).await?;
         let page = page_request(limit.0, cursor.0)?;
@@ -161,7 +162,7 @@ impl RunsApi {
         &self,
         auth: BearerAuth,
         id: Path<Uuid>,
-        page: Path<String>,
+        page: Path<TextParam>,
     ) -> ApiResult<SitePageResponse> {
         let actor = self.context.actor(&auth).await?;
         let page = self
@@ -183,7 +184,7 @@ impl RunsApi {
     async fn public_site_page(
         &self,
         id: Path<Uuid>,
-        page: Path<String>,
+        page: Path<TextParam>,
     ) -> ApiResult<SitePageResponse> {
         let page = self
             .context
@@ -204,7 +205,7 @@ impl RunsApi {
         &self,
         auth: BearerAuth,
         id: Path<Uuid>,
-        page: Path<String>,
+        page: Path<TextParam>,
     ) -> ApiResult<SitePageResponse> {
         let actor = self.context.actor(&auth).await?;
         let page = self

@@ -2,7 +2,6 @@
 //! its own projects' series (at most 366 days per query). `/api/v1/ingest/events`: a project's
 //! website ingests with the project's ingestion key (SPEC §5) instead of a bearer token.
 
-use chrono::NaiveDate;
 use poem_openapi::OpenApi;
 use poem_openapi::param::{Path, Query};
 use poem_openapi::payload::Json;
@@ -13,6 +12,7 @@ use super::responses::NoContent;
 use crate::auth::bearer::{BearerAuth, IngestKeyAuth};
 use crate::context::ApiContext;
 use crate::convert::field;
+use crate::dto::date::ApiDate;
 use crate::dto::stats::{StatsDayDto, StatsImportDto, StatsImported, StatsSeriesDto};
 use crate::error::ApiResult;
 use crate::tags::ApiTags;
@@ -48,7 +48,7 @@ impl StatsApi {
         self.context
             .services
             .stats
-            .ingest_with_key(&key.0.key, body.date, &increment)
+            .ingest_with_key(&key.0.key, body.date.get(), &increment)
             .await?;
         Ok(NoContent::Done)
     }
@@ -71,7 +71,12 @@ impl StatsApi {
         self.context
             .services
             .stats
-            .ingest(&actor, ProjectId::from_uuid(id.0), body.date, &increment)
+            .ingest(
+                &actor,
+                ProjectId::from_uuid(id.0),
+                body.date.get(),
+                &increment,
+            )
             .await?;
         Ok(NoContent::Done)
     }
@@ -117,14 +122,14 @@ impl StatsApi {
         auth: BearerAuth,
         id: Path<Uuid>,
         /// The first day.
-        from: Query<NaiveDate>,
+        from: Query<ApiDate>,
         /// The last day; at most 365 days after `from`.
-        to: Query<NaiveDate>,
+        to: Query<ApiDate>,
         /// List every day of the range, zero-filled (default `false`: only recorded days).
         fill: Query<Option<bool>>,
     ) -> ApiResult<Json<StatsSeriesDto>> {
         let actor = self.context.actor(&auth).await?;
-        let range = field("to", DateRange::new(from.0, to.0))?;
+        let range = field("to", DateRange::new(from.0.get(), to.0.get()))?;
         let series = self
             .context
             .services

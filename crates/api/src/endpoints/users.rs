@@ -12,6 +12,7 @@ use crate::auth::bearer::BearerAuth;
 use crate::context::ApiContext;
 use crate::convert::optional;
 use crate::dto::page::PageDto;
+use crate::dto::text::TextParam;
 use crate::dto::user::{AccountDto, UserDto};
 use crate::dto::user_admin::{ChangeRoleDto, CreateUserDto};
 use crate::error::ApiResult;
@@ -63,13 +64,13 @@ impl UsersApi {
         /// Page size, 1 to 100 (default 20).
         limit: Query<Option<u32>>,
         /// The `next_cursor` of the previous page.
-        cursor: Query<Option<String>>,
+        cursor: Query<Option<TextParam>>,
         /// Only users of this company.
         company_id: Query<Option<Uuid>>,
         /// Include soft-deleted users (default `false`).
         include_deleted: Query<Option<bool>>,
         /// Only users whose email contains this text (case-insensitive).
-        q: Query<Option<String>>,
+        q: Query<Option<TextParam>>,
     ) -> ApiResult<Json<PageDto<UserDto>>> {
         let actor = self.context.actor(&auth).await?;
         let page = page_request(limit.0, cursor.0)?;

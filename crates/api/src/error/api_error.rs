@@ -37,7 +37,8 @@ pub enum ApiError {
     /// The request is well formed, but a value breaks a rule; `errors` lists the fields.
     #[oai(status = 422, content_type = "application/problem+json")]
     Unprocessable(Json<Problem>),
-    /// Too many failed logins; retry after `Retry-After` seconds.
+    /// Too many attempts (failed logins, password checks, ingestions with one key); retry after
+    /// `Retry-After` seconds.
     #[oai(status = 429, content_type = "application/problem+json")]
     TooManyRequests(
         Json<Problem>,
@@ -61,9 +62,9 @@ impl ApiError {
         )))
     }
 
-    /// `429` after too many failed logins.
+    /// `429` after too many attempts.
     pub fn too_many_requests(retry_after_secs: u64) -> Self {
-        let detail = format!("too many failed attempts; retry in {retry_after_secs} s");
+        let detail = format!("too many attempts; retry in {retry_after_secs} s");
         Self::TooManyRequests(
             Json(Problem::new(
                 429,
@@ -116,6 +117,21 @@ impl From<ServiceError> for ApiError {
             ServiceError::InvalidCursor => {
                 Self::bad_request(code, "the cursor was not issued by this listing")
             }
+            ServiceError::TooManyAttempts { retry_after_secs } => {
+                Self::too_many_requests(retry_after_secs)
+            }
+            ServiceError::CompanySuspended => Self::Forbidden(Json(Problem::new(
+                403,
+                code,
+                "Company suspended",
+                Some("the company is suspended: its data can be read but not changed".into()),
+            ))),
+            ServiceError::CompanyClosed => Self::Forbidden(Json(Problem::new(
+                403,
+                code,
+                "Company closed",
+                Some("the company's account is closed".into()),
+            ))),
             ServiceError::Internal(cause) => {
                 tracing::error!(%cause, "internal error");
                 Self::Internal(Json(Problem::new(500, code, "Internal error", None)))

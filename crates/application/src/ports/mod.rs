@@ -20,5 +20,6 @@ pub mod scope;
 pub mod site;
 pub mod site_store;
 pub mod stats;
+pub mod throttle;
 pub mod token;
 pub mod user;

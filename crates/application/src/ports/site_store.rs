@@ -52,4 +52,12 @@ pub trait SiteRepository: Send + Sync {
         project_id: ProjectId,
         path: &str,
     ) -> RepositoryResult<SitePage>;
+
+    /// The page at `path` of the project's published site while the project is `LIVE` (its
+    /// public website; a paused or archived project serves nothing), for anyone.
+    ///
+    /// # Errors
+    /// `NotFound` (no such project, not `LIVE`, no published site, no such page); `Corrupt`;
+    /// `Unavailable`.
+    async fn live_page(&self, project_id: ProjectId, path: &str) -> RepositoryResult<SitePage>;
 }

@@ -1,7 +1,9 @@
 //! [`UserRepository`]: users (credentials, roles, sessions, soft delete) and their profiles.
 
 use async_trait::async_trait;
-use prosektor_domain::{CompanyId, Email, SessionVersion, User, UserId, UserProfile};
+use prosektor_domain::{
+    CompanyId, CompanyStatus, Email, SessionVersion, User, UserId, UserProfile,
+};
 
 use super::company::SearchText;
 use super::error::RepositoryResult;
@@ -17,6 +19,16 @@ pub struct UserFilter {
     pub include_deleted: bool,
     /// Only users whose email contains this text (case-insensitive; `%` and `_` literal).
     pub email_contains: Option<SearchText>,
+}
+
+/// A user as every authenticated request reads it: the user and, for a client, its company's
+/// status (which decides what the client may do).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionRecord {
+    /// The user (not deleted).
+    pub user: User,
+    /// The status of the user's company; `None` for an admin.
+    pub company_status: Option<CompanyStatus>,
 }
 
 /// Stores users and their one-to-one profiles.
@@ -45,6 +57,13 @@ pub trait UserRepository: Send + Sync {
         id: UserId,
         include_deleted: bool,
     ) -> RepositoryResult<User>;
+
+    /// The user `id` that is not deleted, with its company's status, in one read (the check of
+    /// every authenticated request).
+    ///
+    /// # Errors
+    /// `NotFound`; `Corrupt`; `Unavailable`.
+    async fn get_session(&self, id: UserId) -> RepositoryResult<SessionRecord>;
 
     /// Saves role, company, password hash, session version and deletion, if the stored session
     /// version is still `expected` (every such change bumps it, so concurrent changes cannot both win).

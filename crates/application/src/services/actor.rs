@@ -3,9 +3,10 @@
 //!
 //! The rule of SPEC §5 in two lines: an action that only `ADMIN`s may take answers `Forbidden` to a
 //! client (before anything is read); a resource of another company answers `NotFound` to a client,
-//! exactly as a missing one would.
+//! exactly as a missing one would. A third check, [`Actor::require_write_access`], refuses the
+//! company's writes to the clients of a `SUSPENDED` company ([`ClientAccess::ReadOnly`]).
 
-use prosektor_domain::{CompanyId, Role, User, UserId};
+use prosektor_domain::{ClientAccess, CompanyId, CompanyStatus, Role, User, UserId};
 
 use super::error::{ServiceError, ServiceResult};
 use crate::ports::scope::TenantScope;
@@ -20,9 +21,28 @@ use crate::ports::scope::TenantScope;
 pub struct Actor {
     id: UserId,
     scope: TenantScope,
+    access: ClientAccess,
 }
 
 impl Actor {
+    /// The actor `user` with the access its company's status gives it (`None` for an admin, whose
+    /// access does not depend on a company).
+    pub fn new(user: &User, company_status: Option<CompanyStatus>) -> Self {
+        let access = match (user.role(), company_status) {
+            (Role::Client, Some(status)) => status.client_access(),
+            _ => ClientAccess::Full,
+        };
+        Self {
+            access,
+            ..Self::from(user)
+        }
+    }
+
+    /// What the actor may do with its company's data.
+    pub const fn access(&self) -> ClientAccess {
+        self.access
+    }
+
     /// The acting user's id.
     pub const fn id(&self) -> UserId {
         self.id
@@ -63,6 +83,18 @@ impl Actor {
         }
     }
 
+    /// Refuses a change of the company's data to a client whose company allows only reading
+    /// (`SUSPENDED`).
+    ///
+    /// # Errors
+    /// [`ServiceError::CompanySuspended`] for such a client.
+    pub(crate) fn require_write_access(&self) -> ServiceResult<()> {
+        match self.access {
+            ClientAccess::Full => Ok(()),
+            ClientAccess::ReadOnly | ClientAccess::Closed => Err(ServiceError::CompanySuspended),
+        }
+    }
+
     /// Refuses a `CLIENT` any resource of another company, exactly as if it did not exist.
     ///
     /// # Errors
@@ -86,6 +118,7 @@ impl From<&User> for Actor {
         Self {
             id: user.id(),
             scope,
+            access: ClientAccess::Full,
         }
     }
 }
@@ -103,6 +136,21 @@ mod tests {
         assert_eq!((actor.company(), actor.scope()), (None, TenantScope::All));
         assert_eq!(actor.require_admin(), Ok(()));
         assert_eq!(actor.check_tenant(CompanyId::new_v7()), Ok(()));
+    }
+
+    #[test]
+    fn a_suspended_company_s_clients_may_read_but_not_write() {
+        let user = client_user(CompanyId::new_v7());
+        let full = Actor::new(&user, Some(CompanyStatus::Active));
+        assert_eq!(full.require_write_access(), Ok(()));
+        let suspended = Actor::new(&user, Some(CompanyStatus::Suspended));
+        assert_eq!(suspended.access(), ClientAccess::ReadOnly);
+        assert_eq!(
+            suspended.require_write_access(),
+            Err(ServiceError::CompanySuspended)
+        );
+        let admin = Actor::new(&admin_user(), Some(CompanyStatus::Churned));
+        assert_eq!(admin.access(), ClientAccess::Full);
     }
 
     #[test]

@@ -4,43 +4,78 @@
 //! Tokens themselves (JWT encoding, expiry) are the API's business; this service only decides
 //! whether a user id and session version still stand for a live session.
 
+use std::net::IpAddr;
 use std::sync::Arc;
 
-use prosektor_domain::{Email, PlainPassword, SessionVersion, User, UserId};
+use prosektor_domain::{ClientAccess, Email, PlainPassword, SessionVersion, User, UserId};
 
 use super::actor::Actor;
 use super::error::{ServiceError, ServiceResult};
+use super::limits::{Limits, reserve};
 use super::user::load_self;
+use crate::ports::clock::Clock;
 use crate::ports::error::RepositoryError;
 use crate::ports::password::PasswordHasher;
-use crate::ports::scope::TenantScope;
+use crate::ports::throttle::{Throttle, ThrottleKey, ThrottleRule};
 use crate::ports::user::UserRepository;
+
+/// An authenticated request's user and the actor it acts as.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Session {
+    /// The user, as read to check the token (endpoints about the caller need not read it again).
+    pub user: User,
+    /// Who is acting, with the access the user's company allows.
+    pub actor: Actor,
+}
 
 /// Credentials and sessions.
 #[derive(Clone)]
 pub struct AuthService {
     users: Arc<dyn UserRepository>,
     hasher: Arc<dyn PasswordHasher>,
+    throttle: Arc<dyn Throttle>,
+    clock: Arc<dyn Clock>,
+    limits: Limits,
 }
 
 impl AuthService {
-    /// A service over these ports.
-    pub fn new(users: Arc<dyn UserRepository>, hasher: Arc<dyn PasswordHasher>) -> Self {
-        Self { users, hasher }
+    /// A service over these ports, limiting failed attempts as `limits` says.
+    pub fn new(
+        users: Arc<dyn UserRepository>,
+        hasher: Arc<dyn PasswordHasher>,
+        throttle: Arc<dyn Throttle>,
+        clock: Arc<dyn Clock>,
+        limits: Limits,
+    ) -> Self {
+        Self {
+            users,
+            hasher,
+            throttle,
+            clock,
+            limits,
+        }
     }
 
-    /// The user with this email and password.
+    /// The user with this email and password, logging in from `client`.
     ///
-    /// The email is normalised first (`Email::parse`). An unknown email (or a deleted user) is
-    /// verified against the hasher's dummy hash, so it costs as much as a wrong password. Input
-    /// that cannot be an email or a password is refused without hashing: that timing depends on
-    /// the input alone, never on stored data.
+    /// Before any work, one attempt is reserved against the client address and the account
+    /// ([`Limits`]); a correct password gives them back, so only failures count, and parallel
+    /// guesses cannot pass the limit. The email is normalised (`Email::parse`). An unknown email
+    /// (or a deleted user) is verified against the hasher's dummy hash, so it costs as much as a
+    /// wrong password. Input that cannot be an email or a password is refused without hashing:
+    /// that timing depends on the input alone, never on stored data.
     ///
     /// # Errors
+    /// [`ServiceError::TooManyAttempts`] when the account or the client has used up its failures;
     /// [`ServiceError::InvalidCredentials`] for any wrong or malformed email or password, never
-    /// saying which; `Internal` when storage or the hasher fails.
-    pub async fn login(&self, email: &str, password: &str) -> ServiceResult<User> {
-        let (Ok(email), Ok(password)) = (Email::parse(email), PlainPassword::new(password)) else {
+    /// saying which; [`ServiceError::CompanyClosed`] for the right password of a client whose
+    /// company is `CHURNED`; `Internal` when storage or the hasher fails.
+    pub async fn login(&self, email: &str, password: &str, client: IpAddr) -> ServiceResult<User> {
+        let email = Email::parse(email).ok();
+        let mut attempts = vec![(ThrottleKey::client(client), self.limits.per_client)];
+        attempts.extend(email.as_ref().map(|email| self.account_attempt(email)));
+        reserve(self.throttle.as_ref(), self.clock.as_ref(), &attempts).await?;
+        let (Some(email), Ok(password)) = (email, PlainPassword::new(password)) else {
             return Err(ServiceError::InvalidCredentials);
         };
         let user = self
@@ -53,30 +88,44 @@ impl AuthService {
             |user| user.password_hash().clone(),
         );
         let matches = self.hasher.verify(&password, &hash).await?;
-        match user {
-            Some(user) if matches => Ok(user),
-            _ => Err(ServiceError::InvalidCredentials),
+        let Some(user) = user.filter(|_| matches) else {
+            return Err(ServiceError::InvalidCredentials);
+        };
+        self.forgive(&attempts).await?;
+        let session = self.users.get_session(user.id()).await?;
+        if Actor::new(&session.user, session.company_status).access() == ClientAccess::Closed {
+            return Err(ServiceError::CompanyClosed);
         }
+        Ok(session.user)
     }
 
-    /// The user a token stands for, if its session is still live: the user exists, is not
-    /// deleted, and `session_version` is its current one. [`Actor::from`] makes it the actor.
+    /// The session a token stands for, if it is still live: the user exists, is not deleted,
+    /// `session_version` is its current one, and its company (for a client) is not `CHURNED`.
     ///
     /// # Errors
-    /// [`ServiceError::Unauthenticated`] otherwise; `Internal` when storage fails.
+    /// [`ServiceError::Unauthenticated`] for a missing or deleted user or another session
+    /// version; [`ServiceError::CompanyClosed`] for a client of a `CHURNED` company; `Internal`
+    /// when storage fails.
     pub async fn authenticate(
         &self,
         user_id: UserId,
         session_version: SessionVersion,
-    ) -> ServiceResult<User> {
-        let user = match self.users.get(TenantScope::All, user_id, false).await {
+    ) -> ServiceResult<Session> {
+        let record = match self.users.get_session(user_id).await {
             Err(RepositoryError::NotFound) => return Err(ServiceError::Unauthenticated),
             found => found?,
         };
-        if !user.accepts_session(session_version) {
+        if !record.user.accepts_session(session_version) {
             return Err(ServiceError::Unauthenticated);
         }
-        Ok(user)
+        let actor = Actor::new(&record.user, record.company_status);
+        if actor.access() == ClientAccess::Closed {
+            return Err(ServiceError::CompanyClosed);
+        }
+        Ok(Session {
+            user: record.user,
+            actor,
+        })
     }
 
     /// Invalidates every token of the actor, including the one in use.
@@ -92,11 +141,13 @@ impl AuthService {
         Ok(())
     }
 
-    /// Replaces the actor's password after checking the current one, and invalidates every token.
-    /// Returns the updated user, so that the caller can issue a token for the new session version.
+    /// Replaces the actor's password after checking the current one from `client`, and
+    /// invalidates every token. The check counts against the same limits as a login. Returns the
+    /// updated user, so that the caller can issue a token for the new session version.
     ///
     /// # Errors
-    /// `Domain(Validation)` on field `password` when `new` breaks the password policy;
+    /// `Domain(Validation)` on field `password` when `new` breaks the password policy (checked
+    /// first, without counting an attempt); [`ServiceError::TooManyAttempts`];
     /// [`ServiceError::InvalidCredentials`] when `current` is wrong; `Conflict(StaleState)` when
     /// another session change won a race; `NotFound`; `Internal`.
     pub async fn change_password(
@@ -104,18 +155,42 @@ impl AuthService {
         actor: &Actor,
         current: &str,
         new: &str,
+        client: IpAddr,
     ) -> ServiceResult<User> {
         let new = PlainPassword::new(new)?;
-        let current = PlainPassword::new(current).map_err(|_| ServiceError::InvalidCredentials)?;
         let mut user = load_self(self.users.as_ref(), actor).await?;
+        let attempts = [
+            (ThrottleKey::client(client), self.limits.per_client),
+            self.account_attempt(user.email()),
+        ];
+        reserve(self.throttle.as_ref(), self.clock.as_ref(), &attempts).await?;
+        let current = PlainPassword::new(current).map_err(|_| ServiceError::InvalidCredentials)?;
         if !self.hasher.verify(&current, user.password_hash()).await? {
             return Err(ServiceError::InvalidCredentials);
         }
+        self.forgive(&attempts).await?;
         let hash = self.hasher.hash(&new).await?;
         let expected = user.session_version();
         user.change_password(hash)?;
         self.users.save(&user, expected).await?;
         Ok(user)
+    }
+
+    /// The account's attempt: counted against its normalised email.
+    fn account_attempt(&self, email: &Email) -> (ThrottleKey, ThrottleRule) {
+        (ThrottleKey::account(email), self.limits.per_account)
+    }
+
+    /// After the right password: the account's failures are forgotten and the client's reserved
+    /// attempt is given back, so only failures count.
+    async fn forgive(&self, attempts: &[(ThrottleKey, ThrottleRule)]) -> ServiceResult<()> {
+        let (client, account) = attempts.split_at(1);
+        for (key, _) in account {
+            self.throttle.clear(key).await?;
+        }
+        let client: Vec<ThrottleKey> = client.iter().map(|(key, _)| key.clone()).collect();
+        self.throttle.release(&client, self.clock.now()).await?;
+        Ok(())
     }
 }
 

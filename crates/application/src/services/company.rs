@@ -145,7 +145,7 @@ impl CompanyService {
     /// Changes address, city, contact email and phone (admin, or a client of the company).
     ///
     /// # Errors
-    /// `NotFound` (also another tenant's); `Internal`.
+    /// `NotFound` (also another tenant's); `CompanySuspended`; `Internal`.
     pub async fn update_contact_details(
         &self,
         actor: &Actor,
@@ -153,6 +153,7 @@ impl CompanyService {
         update: ContactDetailsUpdate,
     ) -> ServiceResult<CompanyDetails> {
         actor.check_tenant(id)?;
+        actor.require_write_access()?;
         self.modify_details(actor, id, DetailsPart::Contact, |details| {
             patch(&mut details.address, update.address);
             patch(&mut details.city, update.city);

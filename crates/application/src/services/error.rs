@@ -37,6 +37,19 @@ pub enum ServiceError {
     /// A pagination cursor that was not issued by this listing.
     #[error("invalid pagination cursor")]
     InvalidCursor,
+    /// Too many attempts (failed logins or password checks, ingestions of one project); the
+    /// caller may try again after `retry_after_secs`.
+    #[error("too many attempts; retry after {retry_after_secs} s")]
+    TooManyAttempts {
+        /// Seconds until an attempt is accepted again (at least 1).
+        retry_after_secs: u64,
+    },
+    /// The actor's company is `SUSPENDED`: its clients may read but not change its data.
+    #[error("the company is suspended")]
+    CompanySuspended,
+    /// The actor's company is `CHURNED`: its clients have no access.
+    #[error("the company's account is closed")]
+    CompanyClosed,
     /// Storage or the password hasher failed, or stored data is corrupt. The message is for logs;
     /// clients get a generic answer.
     #[error("internal error: {0}")]
@@ -55,6 +68,9 @@ impl ServiceError {
     /// | `Conflict(c)` | [`Conflict::code`], e.g. `email_taken`, `stale_state` |
     /// | `Domain(e)` | [`DomainError::code`], e.g. `validation_failed`, `invalid_transition` |
     /// | `InvalidCursor` | `invalid_cursor` |
+    /// | `TooManyAttempts` | `too_many_requests` |
+    /// | `CompanySuspended` | `company_suspended` |
+    /// | `CompanyClosed` | `company_closed` |
     /// | `Internal` | `internal` |
     pub const fn code(&self) -> &'static str {
         match self {
@@ -65,6 +81,9 @@ impl ServiceError {
             Self::Conflict(conflict) => conflict.code(),
             Self::Domain(error) => error.code(),
             Self::InvalidCursor => "invalid_cursor",
+            Self::TooManyAttempts { .. } => "too_many_requests",
+            Self::CompanySuspended => "company_suspended",
+            Self::CompanyClosed => "company_closed",
             Self::Internal(_) => "internal",
         }
     }
@@ -145,6 +164,14 @@ mod tests {
             (ServiceError::Conflict(Conflict::StaleState), "stale_state"),
             (ServiceError::Domain(DomainError::NotDeleted), "not_deleted"),
             (ServiceError::InvalidCursor, "invalid_cursor"),
+            (
+                ServiceError::TooManyAttempts {
+                    retry_after_secs: 3,
+                },
+                "too_many_requests",
+            ),
+            (ServiceError::CompanySuspended, "company_suspended"),
+            (ServiceError::CompanyClosed, "company_closed"),
             (ServiceError::Internal("x".into()), "internal"),
         ];
         for (error, code) in cases {

@@ -4,7 +4,7 @@
 
 use std::fmt;
 
-use sha2::{Digest, Sha256};
+use crate::digest::sha256_hex;
 
 /// A project's ingestion key: `psk_` and 64 hex digits (244 random bits from two v4 UUIDs, drawn
 /// from the operating system's generator). Shown once, when created.
@@ -31,10 +31,7 @@ impl IngestKey {
 
     /// The stored form of `key`: its SHA-256 in lower-case hex.
     pub(crate) fn hash_of(key: &str) -> String {
-        Sha256::digest(key.as_bytes())
-            .iter()
-            .map(|byte| format!("{byte:02x}"))
-            .collect()
+        sha256_hex(key)
     }
 }
 

@@ -17,6 +17,7 @@ mod dashboard;
 mod error;
 mod ingest_key;
 mod invoice;
+mod limits;
 mod project;
 mod run;
 mod stats;
@@ -29,7 +30,7 @@ use std::fmt;
 use std::sync::Arc;
 
 pub use actor::Actor;
-pub use auth::AuthService;
+pub use auth::{AuthService, Session};
 pub use company::{
     ClassificationUpdate, CompanyService, CompanyUpdate, ContactDetailsUpdate, NewCompany,
 };
@@ -37,6 +38,7 @@ pub use dashboard::{Dashboard, DashboardService, VISITOR_WINDOW_DAYS};
 pub use error::{ServiceError, ServiceResult};
 pub use ingest_key::IngestKey;
 pub use invoice::{InvoiceDraft, InvoiceService, InvoiceTax};
+pub use limits::{ACCOUNT_FAILURES, CLIENT_FAILURES, INGESTIONS_PER_MINUTE, LOGIN_WINDOW, Limits};
 pub use project::ProjectService;
 pub use run::{MAX_LOG_LINES, RUN_MAX_ATTEMPTS, RunService};
 pub use stats::{StatsSeries, StatsService};
@@ -52,6 +54,7 @@ use crate::ports::project::WebProjectRepository;
 use crate::ports::site::SiteGenerator;
 use crate::ports::site_store::SiteRepository;
 use crate::ports::stats::DailyStatsRepository;
+use crate::ports::throttle::Throttle;
 use crate::ports::user::UserRepository;
 
 /// Applies one field of a patch: `None` keeps `field`, `Some(value)` replaces it (`Some(None)`
@@ -83,6 +86,8 @@ pub struct Ports {
     pub generator: Arc<dyn SiteGenerator>,
     /// Password hashing.
     pub hasher: Arc<dyn PasswordHasher>,
+    /// Attempt counters shared by every instance (login failures, ingestion).
+    pub throttle: Arc<dyn Throttle>,
     /// The time.
     pub clock: Arc<dyn Clock>,
     /// New ids.
@@ -111,8 +116,13 @@ pub struct Services {
 }
 
 impl Services {
-    /// Builds every service over `ports`.
+    /// Builds every service over `ports`, with the default [`Limits`].
     pub fn new(ports: &Ports) -> Self {
+        Self::with_limits(ports, Limits::default())
+    }
+
+    /// Builds every service over `ports`, limiting attempts as `limits` says.
+    pub fn with_limits(ports: &Ports, limits: Limits) -> Self {
         let Ports {
             users,
             companies,
@@ -123,11 +133,18 @@ impl Services {
             sites,
             generator: _,
             hasher,
+            throttle,
             clock,
             ids,
         } = ports;
         Self {
-            auth: AuthService::new(users.clone(), hasher.clone()),
+            auth: AuthService::new(
+                users.clone(),
+                hasher.clone(),
+                throttle.clone(),
+                clock.clone(),
+                limits,
+            ),
             users: UserService::new(
                 users.clone(),
                 companies.clone(),
@@ -137,7 +154,12 @@ impl Services {
             ),
             companies: CompanyService::new(companies.clone(), clock.clone(), ids.clone()),
             invoices: InvoiceService::new(invoices.clone(), clock.clone(), ids.clone()),
-            projects: ProjectService::new(projects.clone(), clock.clone(), ids.clone()),
+            projects: ProjectService::new(
+                projects.clone(),
+                companies.clone(),
+                clock.clone(),
+                ids.clone(),
+            ),
             runs: RunService::new(
                 runs.clone(),
                 sites.clone(),
@@ -145,7 +167,14 @@ impl Services {
                 clock.clone(),
                 ids.clone(),
             ),
-            stats: StatsService::new(stats.clone(), projects.clone(), ids.clone()),
+            stats: StatsService::new(
+                stats.clone(),
+                projects.clone(),
+                ids.clone(),
+                throttle.clone(),
+                clock.clone(),
+                limits.ingestion,
+            ),
             dashboard: DashboardService::new(
                 companies.clone(),
                 invoices.clone(),

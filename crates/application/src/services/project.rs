@@ -12,6 +12,7 @@ use super::actor::Actor;
 use super::error::ServiceResult;
 use super::ingest_key::IngestKey;
 use crate::ports::clock::Clock;
+use crate::ports::company::CompanyRepository;
 use crate::ports::ids::IdGenerator;
 use crate::ports::page::{Page, PageRequest};
 use crate::ports::project::WebProjectRepository;
@@ -20,6 +21,7 @@ use crate::ports::project::WebProjectRepository;
 #[derive(Clone)]
 pub struct ProjectService {
     projects: Arc<dyn WebProjectRepository>,
+    companies: Arc<dyn CompanyRepository>,
     clock: Arc<dyn Clock>,
     ids: Arc<dyn IdGenerator>,
 }
@@ -28,11 +30,13 @@ impl ProjectService {
     /// A service over these ports.
     pub fn new(
         projects: Arc<dyn WebProjectRepository>,
+        companies: Arc<dyn CompanyRepository>,
         clock: Arc<dyn Clock>,
         ids: Arc<dyn IdGenerator>,
     ) -> Self {
         Self {
             projects,
+            companies,
             clock,
             ids,
         }
@@ -41,7 +45,8 @@ impl ProjectService {
     /// Creates a `DRAFT` project for `company_id` (admin, or a client of the company).
     ///
     /// # Errors
-    /// `NotFound` for another tenant's or a missing company; `Conflict(DomainTaken)`; `Internal`.
+    /// `NotFound` for another tenant's or a missing company; `CompanySuspended`;
+    /// `Conflict(DomainTaken)`; `Internal`.
     pub async fn create(
         &self,
         actor: &Actor,
@@ -50,6 +55,7 @@ impl ProjectService {
         domain: Option<DomainName>,
     ) -> ServiceResult<WebProject> {
         actor.check_tenant(company_id)?;
+        actor.require_write_access()?;
         let id = ProjectId::from_uuid(self.ids.new_id());
         let project = WebProject::new(id, company_id, name, domain, self.clock.now());
         self.projects.create(&project).await?;
@@ -59,7 +65,7 @@ impl ProjectService {
     /// Renames a project (admin, or a client of its company).
     ///
     /// # Errors
-    /// `NotFound` (also another tenant's); `Conflict(StaleState)`; `Internal`.
+    /// `NotFound` (also another tenant's); `CompanySuspended`; `Conflict(StaleState)`; `Internal`.
     pub async fn rename(
         &self,
         actor: &Actor,
@@ -76,8 +82,8 @@ impl ProjectService {
     /// Sets or clears a project's domain (admin, or a client of its company).
     ///
     /// # Errors
-    /// `NotFound` (also another tenant's); `Conflict(DomainTaken)`; `Conflict(StaleState)`;
-    /// `Internal`.
+    /// `NotFound` (also another tenant's); `CompanySuspended`; `Conflict(DomainTaken)`;
+    /// `Conflict(StaleState)`; `Internal`.
     pub async fn set_domain(
         &self,
         actor: &Actor,
@@ -122,13 +128,14 @@ impl ProjectService {
     /// the previous one, which stops working. The key is returned once and only its hash is kept.
     ///
     /// # Errors
-    /// `NotFound` (also for another tenant's project); `Internal`.
+    /// `NotFound` (also for another tenant's project); `CompanySuspended`; `Internal`.
     pub async fn rotate_ingest_key(
         &self,
         actor: &Actor,
         id: ProjectId,
     ) -> ServiceResult<IngestKey> {
         self.get(actor, id).await?;
+        actor.require_write_access()?;
         let key = IngestKey::generate();
         self.projects
             .set_ingest_key_hash(id, &IngestKey::hash_of(key.expose()))
@@ -153,7 +160,8 @@ impl ProjectService {
     /// The company's active projects (not `DRAFT`, not `ARCHIVED`), newest first (access pattern 2).
     ///
     /// # Errors
-    /// `NotFound` for another tenant's company; `InvalidCursor`; `Internal`.
+    /// `NotFound` for another tenant's or a missing company (as the dashboard answers);
+    /// `InvalidCursor`; `Internal`.
     pub async fn list_active(
         &self,
         actor: &Actor,
@@ -161,11 +169,16 @@ impl ProjectService {
         page: &PageRequest,
     ) -> ServiceResult<Page<WebProject>> {
         actor.check_tenant(company_id)?;
+        if actor.is_admin() {
+            // A client's own company exists; an admin may name any id.
+            self.companies.get(actor.scope(), company_id).await?;
+        }
         Ok(self.projects.list_active(company_id, page).await?)
     }
 
     /// Loads a project of the actor's tenancy, applies a change at the clock's now and saves it on
-    /// condition that its status is still the one read. A refused change writes nothing.
+    /// condition that its status is still the one read. A refused change writes nothing, and so
+    /// does any change by a client of a suspended company.
     async fn modify(
         &self,
         actor: &Actor,
@@ -173,6 +186,7 @@ impl ProjectService {
         change: impl FnOnce(&mut WebProject, DateTime<Utc>) -> DomainResult<()>,
     ) -> ServiceResult<WebProject> {
         let mut project = self.get(actor, id).await?;
+        actor.require_write_access()?;
         let expected = project.status();
         change(&mut project, self.clock.now())?;
         self.projects.save(&project, expected).await?;

@@ -17,7 +17,6 @@ use crate::ports::ids::IdGenerator;
 use crate::ports::page::{Page, PageRequest};
 use crate::ports::pipeline::PipelineRunRepository;
 use crate::ports::project::WebProjectRepository;
-use crate::ports::scope::TenantScope;
 use crate::ports::site::SitePage;
 use crate::ports::site_store::SiteRepository;
 
@@ -58,8 +57,8 @@ impl RunService {
     /// with [`RUN_MAX_ATTEMPTS`] attempts, runnable at once.
     ///
     /// # Errors
-    /// `NotFound` (also another tenant's project); `Conflict(ActiveRunExists)` while the project
-    /// has a queued or running run; `Internal`.
+    /// `NotFound` (also another tenant's project); `CompanySuspended`;
+    /// `Conflict(ActiveRunExists)` while the project has a queued or running run; `Internal`.
     pub async fn start(
         &self,
         actor: &Actor,
@@ -67,6 +66,7 @@ impl RunService {
         input: RunInput,
     ) -> ServiceResult<PipelineRun> {
         self.project(actor, project_id).await?;
+        actor.require_write_access()?;
         let id = RunId::from_uuid(self.ids.new_id());
         let run = PipelineRun::queue(id, project_id, input, RUN_MAX_ATTEMPTS, self.clock.now())?;
         self.runs.enqueue(&run).await?;
@@ -102,11 +102,13 @@ impl RunService {
     /// worker notices at its next heartbeat and stops.
     ///
     /// # Errors
-    /// `NotFound`; `Domain(InvalidTransition)` once the run has finished; `Conflict(StaleState)`
+    /// `NotFound`; `CompanySuspended`; `Domain(InvalidTransition)` once the run has finished;
+    /// `Conflict(StaleState)`
     /// when the run changed status meanwhile (say, a worker claimed or finished it: try again);
     /// `Internal`.
     pub async fn cancel(&self, actor: &Actor, id: RunId) -> ServiceResult<PipelineRun> {
         let mut run = self.get(actor, id).await?;
+        actor.require_write_access()?;
         let expected = run.status();
         run.cancel(self.clock.now())?;
         self.runs.save(&run, expected).await?;
@@ -149,20 +151,18 @@ impl RunService {
             .await?)
     }
 
-    /// The page at `path` of the project's published site, for anyone: a published site is the
-    /// company's public website (nothing unpublished, no run's draft, is reachable this way).
+    /// The page at `path` of the project's published site, for anyone, while the project is
+    /// `LIVE`: that is the company's public website (nothing unpublished, no run's draft, no
+    /// paused or archived project's site is reachable this way).
     ///
     /// # Errors
-    /// `NotFound` (no such project or page, or nothing published yet); `Internal`.
+    /// `NotFound` (no such project or page, not `LIVE`, or nothing published yet); `Internal`.
     pub async fn public_site_page(
         &self,
         project_id: ProjectId,
         path: &str,
     ) -> ServiceResult<SitePage> {
-        Ok(self
-            .sites
-            .published_page(TenantScope::All, project_id, path)
-            .await?)
+        Ok(self.sites.live_page(project_id, path).await?)
     }
 
     /// The page at `path` of the site run `id` generated.

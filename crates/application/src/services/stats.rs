@@ -11,9 +11,12 @@ use prosektor_domain::{
 use super::actor::Actor;
 use super::error::{ServiceError, ServiceResult};
 use super::ingest_key::IngestKey;
+use super::limits::reserve;
+use crate::ports::clock::Clock;
 use crate::ports::ids::IdGenerator;
 use crate::ports::project::WebProjectRepository;
 use crate::ports::stats::DailyStatsRepository;
+use crate::ports::throttle::{Throttle, ThrottleKey, ThrottleRule};
 
 /// A project's analytics over a range.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -30,19 +33,29 @@ pub struct StatsService {
     stats: Arc<dyn DailyStatsRepository>,
     projects: Arc<dyn WebProjectRepository>,
     ids: Arc<dyn IdGenerator>,
+    throttle: Arc<dyn Throttle>,
+    clock: Arc<dyn Clock>,
+    ingestion_limit: ThrottleRule,
 }
 
 impl StatsService {
-    /// A service over these ports.
+    /// A service over these ports; ingestion with a project's key is limited by
+    /// `ingestion_limit` per project.
     pub fn new(
         stats: Arc<dyn DailyStatsRepository>,
         projects: Arc<dyn WebProjectRepository>,
         ids: Arc<dyn IdGenerator>,
+        throttle: Arc<dyn Throttle>,
+        clock: Arc<dyn Clock>,
+        ingestion_limit: ThrottleRule,
     ) -> Self {
         Self {
             stats,
             projects,
             ids,
+            throttle,
+            clock,
+            ingestion_limit,
         }
     }
 
@@ -64,10 +77,13 @@ impl StatsService {
     }
 
     /// Adds `increment` to the counters of `date` of the project whose ingestion key is `key`
-    /// (SPEC §5: any caller holding the key may ingest).
+    /// (SPEC §5: any caller holding the key may ingest). The key is public (it ships in the
+    /// project's website), so each project's ingestions are limited per minute.
     ///
     /// # Errors
-    /// `Unauthenticated` when no project has this key; `Internal`.
+    /// `Unauthenticated` when no project has this key; `TooManyAttempts` past the project's limit;
+    /// `Domain` when the merged day would break a rule (a breakdown past its caps, a counter past
+    /// its maximum); `Internal`.
     pub async fn ingest_with_key(
         &self,
         key: &str,
@@ -79,6 +95,8 @@ impl StatsService {
             .find_by_ingest_key_hash(&IngestKey::hash_of(key))
             .await?
             .ok_or(ServiceError::Unauthenticated)?;
+        let attempt = [(ThrottleKey::ingestion(project_id), self.ingestion_limit)];
+        reserve(self.throttle.as_ref(), self.clock.as_ref(), &attempt).await?;
         self.add(project_id, date, increment).await
     }
 

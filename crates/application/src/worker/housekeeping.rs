@@ -1,5 +1,5 @@
-//! [`Housekeeper`]: the queue's periodic chores, recovering runs whose worker died and purging
-//! runs past retention.
+//! [`Housekeeper`]: the periodic chores: recovering runs whose worker died, purging runs past
+//! retention, and purging attempt counters whose window ended.
 
 use std::sync::Arc;
 
@@ -8,6 +8,7 @@ use chrono::Duration;
 use crate::ports::clock::Clock;
 use crate::ports::error::RepositoryResult;
 use crate::ports::pipeline::PipelineRunRepository;
+use crate::ports::throttle::Throttle;
 
 /// How many runs one retention transaction deletes at most (short transactions, short locks).
 pub const PURGE_BATCH: u32 = 500;
@@ -16,6 +17,7 @@ pub const PURGE_BATCH: u32 = 500;
 #[derive(Clone)]
 pub struct Housekeeper {
     runs: Arc<dyn PipelineRunRepository>,
+    throttle: Arc<dyn Throttle>,
     clock: Arc<dyn Clock>,
     stale_after: Duration,
     retention: Duration,
@@ -26,6 +28,7 @@ impl Housekeeper {
     /// keeps finished runs for `retention` (spans too long for a date keep everything).
     pub fn new(
         runs: Arc<dyn PipelineRunRepository>,
+        throttle: Arc<dyn Throttle>,
         clock: Arc<dyn Clock>,
         stale_after: std::time::Duration,
         retention: std::time::Duration,
@@ -33,6 +36,7 @@ impl Housekeeper {
         let span = |duration| Duration::from_std(duration).unwrap_or(Duration::MAX);
         Self {
             runs,
+            throttle,
             clock,
             stale_after: span(stale_after),
             retention: span(retention),
@@ -73,6 +77,16 @@ impl Housekeeper {
     }
 }
 
+impl Housekeeper {
+    /// Deletes the attempt counters whose window has ended; returns how many.
+    ///
+    /// # Errors
+    /// The throttle's (`Unavailable`).
+    pub async fn purge_counters(&self) -> RepositoryResult<u64> {
+        self.throttle.purge_expired(self.clock.now()).await
+    }
+}
+
 impl std::fmt::Debug for Housekeeper {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Housekeeper")
@@ -89,12 +103,13 @@ mod tests {
     use mockall::predicate::eq;
 
     use super::*;
-    use crate::mocks::MockPipelineRunRepository;
+    use crate::mocks::{MockPipelineRunRepository, MockThrottle};
     use crate::services::test_support::{clock, now};
 
     fn housekeeper(runs: MockPipelineRunRepository) -> Housekeeper {
         Housekeeper::new(
             Arc::new(runs),
+            Arc::new(MockThrottle::new()),
             clock(),
             std::time::Duration::from_secs(60),
             std::time::Duration::from_secs(30 * 24 * 3600),

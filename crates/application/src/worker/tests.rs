@@ -13,8 +13,8 @@ use super::*;
 use crate::TemplateSiteGenerator;
 use crate::mocks::{
     MockCompanyRepository, MockDailyStatsRepository, MockInvoiceRepository, MockPasswordHasher,
-    MockPipelineRunRepository, MockSiteGenerator, MockSiteRepository, MockUserRepository,
-    MockWebProjectRepository,
+    MockPipelineRunRepository, MockSiteGenerator, MockSiteRepository, MockThrottle,
+    MockUserRepository, MockWebProjectRepository,
 };
 use crate::services::test_support::{clock, ids, now};
 
@@ -125,6 +125,7 @@ fn worker(
         sites: Arc::new(sites),
         generator,
         hasher: Arc::new(MockPasswordHasher::new()),
+        throttle: Arc::new(MockThrottle::new()),
         clock: clock(),
         ids: ids(),
     };

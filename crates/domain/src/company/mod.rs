@@ -9,7 +9,7 @@ mod status;
 pub use danger_class::DangerClass;
 pub use details::{Address, City, CompanyDetails};
 pub use nace::NaceCode;
-pub use status::CompanyStatus;
+pub use status::{ClientAccess, CompanyStatus};
 
 use chrono::{DateTime, Utc};
 

@@ -27,7 +27,36 @@ string_enum! {
     lifecycle = "company";
 }
 
+/// What a company's `CLIENT` users may do, by the company's status:
+///
+/// | status | client access |
+/// | --- | --- |
+/// | `LEAD`, `ACTIVE` | [`ClientAccess::Full`] |
+/// | `SUSPENDED` | [`ClientAccess::ReadOnly`] |
+/// | `CHURNED` | [`ClientAccess::Closed`] |
+///
+/// Admins are platform staff, not a company's users: their access never depends on a company.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ClientAccess {
+    /// Everything SPEC §5 allows a client.
+    Full,
+    /// Read the company's data; change none of it. Their own profile, password and sessions stay
+    /// theirs to manage.
+    ReadOnly,
+    /// No access: logging in and every request with an earlier token are refused.
+    Closed,
+}
+
 impl CompanyStatus {
+    /// What the company's `CLIENT` users may do while it is in this status.
+    pub const fn client_access(self) -> ClientAccess {
+        match self {
+            Self::Lead | Self::Active => ClientAccess::Full,
+            Self::Suspended => ClientAccess::ReadOnly,
+            Self::Churned => ClientAccess::Closed,
+        }
+    }
+
     /// Whether the table above allows moving from `self` to `to`.
     pub const fn can_transition_to(self, to: Self) -> bool {
         matches!(
@@ -65,6 +94,17 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn suspended_clients_may_read_and_churned_ones_nothing() {
+        assert_eq!(CompanyStatus::Lead.client_access(), ClientAccess::Full);
+        assert_eq!(CompanyStatus::Active.client_access(), ClientAccess::Full);
+        assert_eq!(
+            CompanyStatus::Suspended.client_access(),
+            ClientAccess::ReadOnly
+        );
+        assert_eq!(CompanyStatus::Churned.client_access(), ClientAccess::Closed);
     }
 
     #[test]

@@ -6,8 +6,6 @@ use std::collections::BTreeMap;
 use crate::error::{DomainError, DomainResult, ValidationReason};
 use crate::text::trimmed_bounded;
 
-const FIELD: &str = "meta_breakdown";
-
 /// The raw shape: dimension -> key -> count.
 pub type BreakdownMap = BTreeMap<String, BTreeMap<String, u64>>;
 
@@ -39,6 +37,8 @@ pub type BreakdownMap = BTreeMap<String, BTreeMap<String, u64>>;
 pub struct Breakdown(BreakdownMap);
 
 impl Breakdown {
+    /// The field its errors name.
+    pub const FIELD: &'static str = "breakdown";
     /// The most dimensions.
     pub const MAX_DIMENSIONS: usize = 32;
     /// The most keys in one dimension.
@@ -52,7 +52,7 @@ impl Breakdown {
     ///
     /// # Errors
     ///
-    /// On field `meta_breakdown`: [`DomainError::Validation`] with `Empty` or `TooLong` for a name,
+    /// On field `breakdown`: [`DomainError::Validation`] with `Empty` or `TooLong` for a name,
     /// `TooMany` past a limit; [`DomainError::Overflow`] for a count past [`Breakdown::MAX_COUNT`].
     pub fn new(map: BreakdownMap) -> DomainResult<Self> {
         let mut breakdown = Self::default();
@@ -80,17 +80,17 @@ impl Breakdown {
         entries: impl Iterator<Item = (&'a str, &'a str, u64)>,
     ) -> DomainResult<()> {
         for (dim, key, count) in entries {
-            let dim = trimmed_bounded(FIELD, dim, Self::MAX_NAME_CHARS)?;
-            let key = trimmed_bounded(FIELD, key, Self::MAX_NAME_CHARS)?;
+            let dim = trimmed_bounded(Self::FIELD, dim, Self::MAX_NAME_CHARS)?;
+            let key = trimmed_bounded(Self::FIELD, key, Self::MAX_NAME_CHARS)?;
             let slot = self.0.entry(dim).or_default().entry(key).or_insert(0);
             *slot = slot
                 .checked_add(count)
                 .filter(|&sum| sum <= Self::MAX_COUNT)
-                .ok_or(DomainError::Overflow { field: FIELD })?;
+                .ok_or(DomainError::Overflow { field: Self::FIELD })?;
         }
         if self.0.len() > Self::MAX_DIMENSIONS {
             return Err(DomainError::invalid(
-                FIELD,
+                Self::FIELD,
                 ValidationReason::TooMany {
                     max: Self::MAX_DIMENSIONS,
                 },
@@ -98,7 +98,7 @@ impl Breakdown {
         }
         if self.0.values().any(|keys| keys.len() > Self::MAX_KEYS) {
             return Err(DomainError::invalid(
-                FIELD,
+                Self::FIELD,
                 ValidationReason::TooMany {
                     max: Self::MAX_KEYS,
                 },
@@ -200,14 +200,17 @@ pub(crate) mod tests {
         map.insert("source".into(), BTreeMap::from([(" ".into(), 1)]));
         assert_eq!(
             Breakdown::new(map),
-            Err(DomainError::invalid(FIELD, ValidationReason::Empty))
+            Err(DomainError::invalid(
+                Breakdown::FIELD,
+                ValidationReason::Empty
+            ))
         );
         let mut map = raw(0, 0);
         map.insert("x".repeat(65), BTreeMap::from([("k".into(), 1)]));
         assert_eq!(
             Breakdown::new(map),
             Err(DomainError::invalid(
-                FIELD,
+                Breakdown::FIELD,
                 ValidationReason::TooLong { max: 64 }
             ))
         );
@@ -219,14 +222,14 @@ pub(crate) mod tests {
         assert_eq!(
             Breakdown::new(raw(33, 1)),
             Err(DomainError::invalid(
-                FIELD,
+                Breakdown::FIELD,
                 ValidationReason::TooMany { max: 32 }
             ))
         );
         assert_eq!(
             Breakdown::new(raw(1, 257)),
             Err(DomainError::invalid(
-                FIELD,
+                Breakdown::FIELD,
                 ValidationReason::TooMany { max: 256 }
             ))
         );
@@ -248,14 +251,18 @@ pub(crate) mod tests {
                 ("source", "direct", 1),
                 ("source", "google", 1)
             ])),
-            Err(DomainError::Overflow { field: FIELD })
+            Err(DomainError::Overflow {
+                field: Breakdown::FIELD
+            })
         );
         assert_eq!(near, before);
         let mut map = raw(0, 0);
         map.insert("a".into(), BTreeMap::from([("b".into(), u64::MAX)]));
         assert_eq!(
             Breakdown::new(map),
-            Err(DomainError::Overflow { field: FIELD })
+            Err(DomainError::Overflow {
+                field: Breakdown::FIELD
+            })
         );
     }
 

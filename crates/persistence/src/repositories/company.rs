@@ -33,7 +33,7 @@ const BY_NAME: KeysetOrder<companies::Column> = KeysetOrder {
 };
 
 /// Company search, one page: `$1` is the search text with `\`, `%` and `_` escaped
-/// ([`escape_like`]), `$2` the same for a text of digits only and `NULL` otherwise (no tax id can
+/// (`escape_like`), `$2` the same for a text of digits only and `NULL` otherwise (no tax id can
 /// match another text; with `NULL` a custom plan drops that side and reads the name index only,
 /// where the planner would otherwise weigh both indexes against a scan of the table), `$3`/`$4` the `(name, id)` after which the page starts (`NULL` for the first
 /// page), `$5` the number of rows to fetch.

@@ -7,4 +7,5 @@ pub mod project;
 mod shared;
 pub mod site;
 pub mod stats;
+pub mod throttle;
 pub mod user;

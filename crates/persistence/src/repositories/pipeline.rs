@@ -66,7 +66,7 @@ impl PgPipelineRunRepository {
 impl PipelineRunRepository for PgPipelineRunRepository {
     #[tracing::instrument(skip_all)]
     async fn enqueue(&self, run: &PipelineRun) -> RepositoryResult<()> {
-        pipeline_runs::new_row(run)?
+        pipeline_runs::new_row(run)
             .insert(&self.db)
             .await
             .map_err(map_db_err)?;

@@ -26,10 +26,12 @@ const RUN_PAGE_SQL: &str = "SELECT g.run_id, g.path, g.title, g.body FROM pipeli
      JOIN pipeline_runs r ON r.id = g.run_id JOIN web_projects p ON p.id = r.project_id \
      WHERE g.run_id = $1 AND g.path = $2 AND ($3::uuid IS NULL OR p.company_id = $3)";
 
-/// Page `$2` of project `$1`'s published site, if its company is `$3` (or `$3` is null).
+/// Page `$2` of project `$1`'s published site, if its company is `$3` (or `$3` is null: every
+/// company) and, when `$4`, the project is `LIVE`.
 const PUBLISHED_PAGE_SQL: &str = "SELECT g.run_id, g.path, g.title, g.body FROM web_projects p \
      JOIN pipeline_run_pages g ON g.run_id = p.published_run_id \
-     WHERE p.id = $1 AND g.path = $2 AND ($3::uuid IS NULL OR p.company_id = $3)";
+     WHERE p.id = $1 AND g.path = $2 AND ($3::uuid IS NULL OR p.company_id = $3) \
+       AND (NOT $4::boolean OR p.status = 'LIVE')";
 
 /// [`SiteRepository`] on PostgreSQL.
 #[derive(Debug, Clone)]
@@ -43,16 +45,19 @@ impl PgSiteRepository {
         Self { db }
     }
 
-    /// The one page `sql` selects with `(id, path, scope's company)`.
+    /// The one page `sql` selects with `(id, path, scope's company)` and any `more` parameters.
     async fn page(
         &self,
         sql: &str,
         id: Uuid,
         path: &str,
         scope: TenantScope,
+        more: impl IntoIterator<Item = Value>,
     ) -> RepositoryResult<SitePage> {
         let company: Option<Uuid> = scope.company().map(|company| company.as_uuid());
-        let values: [Value; 3] = [id.into(), path.into(), company.into()];
+        let values = [id.into(), path.into(), company.into()]
+            .into_iter()
+            .chain(more);
         let row = pipeline_run_pages::Entity::find()
             .from_raw_sql(statement(sql, values))
             .one(&self.db)
@@ -122,7 +127,8 @@ impl SiteRepository for PgSiteRepository {
         run_id: RunId,
         path: &str,
     ) -> RepositoryResult<SitePage> {
-        self.page(RUN_PAGE_SQL, run_id.as_uuid(), path, scope).await
+        self.page(RUN_PAGE_SQL, run_id.as_uuid(), path, scope, [])
+            .await
     }
 
     #[tracing::instrument(skip_all)]
@@ -132,7 +138,27 @@ impl SiteRepository for PgSiteRepository {
         project_id: ProjectId,
         path: &str,
     ) -> RepositoryResult<SitePage> {
-        self.page(PUBLISHED_PAGE_SQL, project_id.as_uuid(), path, scope)
-            .await
+        let live_only = false;
+        self.page(
+            PUBLISHED_PAGE_SQL,
+            project_id.as_uuid(),
+            path,
+            scope,
+            [live_only.into()],
+        )
+        .await
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn live_page(&self, project_id: ProjectId, path: &str) -> RepositoryResult<SitePage> {
+        let live_only = true;
+        self.page(
+            PUBLISHED_PAGE_SQL,
+            project_id.as_uuid(),
+            path,
+            TenantScope::All,
+            [live_only.into()],
+        )
+        .await
     }
 }

@@ -6,20 +6,49 @@
 
 use async_trait::async_trait;
 use prosektor_application::{
-    Page, PageRequest, RepositoryResult, TenantScope, UserFilter, UserRepository,
+    Page, PageRequest, RepositoryError, RepositoryResult, SessionRecord, TenantScope, UserFilter,
+    UserRepository,
 };
-use prosektor_domain::{Email, SessionVersion, User, UserId, UserProfile};
+use prosektor_domain::{CompanyStatus, Email, SessionVersion, User, UserId, UserProfile};
 use sea_orm::ActiveValue::NotSet;
 use sea_orm::sea_query::OnConflict;
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Select};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, FromQueryResult, QueryFilter, Select};
 
-use super::shared::{NewestFirst, conditional_update, escape_like, find_one, insert_both, scoped};
-use crate::entities::mapping::{all_to_domain, to_domain};
+use super::shared::{
+    NewestFirst, conditional_update, escape_like, find_one, insert_both, scoped, statement,
+};
+use crate::entities::mapping::{IntoDomain, all_to_domain, optional, to_domain};
 use crate::entities::{user_profiles, users};
 use crate::error::map_db_err;
 
 /// The newest-first listing, named in its cursors.
 const NEWEST: NewestFirst = NewestFirst("users_newest");
+
+/// The check of every authenticated request (public for tools that replay the SQL): user `$1` if
+/// not deleted, with its company's status, in one read by primary key.
+pub const SESSION_SQL: &str = "SELECT u.id, u.email, u.password_hash, u.role, u.company_id, \
+     u.curr_session_version, u.created_at, u.deleted_at, c.status AS company_status \
+     FROM users u LEFT JOIN companies c ON c.id = u.company_id \
+     WHERE u.id = $1 AND u.deleted_at IS NULL";
+
+/// A row of [`SESSION_SQL`].
+#[derive(Debug, FromQueryResult)]
+struct SessionRow {
+    #[sea_orm(nested)]
+    user: users::Model,
+    company_status: Option<String>,
+}
+
+impl IntoDomain for SessionRow {
+    type Domain = SessionRecord;
+
+    fn into_domain(self) -> prosektor_domain::DomainResult<SessionRecord> {
+        Ok(SessionRecord {
+            user: self.user.into_domain()?,
+            company_status: optional(self.company_status, CompanyStatus::parse)?,
+        })
+    }
+}
 
 /// Users and their profiles in PostgreSQL.
 #[derive(Debug, Clone)]
@@ -63,6 +92,16 @@ impl UserRepository for PgUserRepository {
         include_deleted: bool,
     ) -> RepositoryResult<User> {
         find_one(&self.db, user_by_id(scope, id, include_deleted)).await
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn get_session(&self, id: UserId) -> RepositoryResult<SessionRecord> {
+        SessionRow::find_by_statement(statement(SESSION_SQL, [id.as_uuid().into()]))
+            .one(&self.db)
+            .await
+            .map_err(map_db_err)?
+            .ok_or(RepositoryError::NotFound)?
+            .restore()
     }
 
     #[tracing::instrument(skip_all)]

@@ -10,5 +10,6 @@ mod project;
 mod site;
 mod stats;
 mod support;
+mod throttle;
 mod user;
 mod worker;

@@ -97,3 +97,29 @@ async fn hashes_beyond_the_concurrency_limit_wait_their_turn_and_all_complete() 
         ]
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn callers_that_give_up_never_push_hashing_past_its_bound() {
+    let hasher = Argon2Hasher::with_concurrency(1).unwrap();
+    let hash = hasher.hash(&password("a password to check")).await.unwrap();
+    let watcher = {
+        let hasher = hasher.clone();
+        tokio::spawn(async move {
+            let mut most = 0;
+            for _ in 0..400 {
+                most = most.max(hasher.running());
+                tokio::time::sleep(std::time::Duration::from_millis(1)).await;
+            }
+            most
+        })
+    };
+    // Each caller gives up long before its hash could end (a client with a short timeout); the
+    // next one arrives at once. A slot freed by the caller instead of the hash would let them all
+    // hash at the same time.
+    let wrong = password("a wrong password");
+    for _ in 0..12 {
+        let check = hasher.verify(&wrong, &hash);
+        let _ = tokio::time::timeout(std::time::Duration::from_millis(2), check).await;
+    }
+    assert_eq!(watcher.await.unwrap(), 1, "hashes running at once");
+}

@@ -19,7 +19,7 @@ fn at(minute: u32) -> DateTime<Utc> {
 }
 
 fn queued(project: ProjectId, created: DateTime<Utc>) -> PipelineRun {
-    let input = RunInput::parse(r#"{"pages":4}"#).unwrap();
+    let input = RunInput::parse(r#"{"pages": 4}"#).unwrap();
     PipelineRun::queue(RunId::new_v7(), project, input, 3, created).unwrap()
 }
 
@@ -57,8 +57,13 @@ async fn a_run_round_trips_and_is_scoped_through_its_project() {
         .await
         .unwrap();
     assert_eq!(stored, run);
-    // Stored as JSONB, the input reads back in compact canonical form.
-    assert_eq!(stored.input().as_str(), r#"{"pages":4}"#);
+    // Stored as JSONB, an input reads back in PostgreSQL's canonical form.
+    let compact = RunInput::parse(r#"{"pages":4,"theme" : "dark"}"#).unwrap();
+    let second_site = project(f.db.connection(), f.acme).await;
+    let other = PipelineRun::queue(RunId::new_v7(), second_site, compact, 3, at(1)).unwrap();
+    f.repo.enqueue(&other).await.unwrap();
+    let read = f.repo.get(TenantScope::All, other.id()).await.unwrap();
+    assert_eq!(read.input().as_str(), r#"{"pages": 4, "theme": "dark"}"#);
     assert_eq!(
         f.repo.get(TenantScope::Company(f.other), run.id()).await,
         Err(RepositoryError::NotFound)

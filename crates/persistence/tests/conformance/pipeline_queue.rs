@@ -46,7 +46,7 @@ impl Fixture {
         max_attempts: u32,
         created: DateTime<Utc>,
     ) -> PipelineRun {
-        let input = RunInput::parse(r#"{"pages":4}"#).unwrap();
+        let input = RunInput::parse(r#"{"pages": 4}"#).unwrap();
         let run = PipelineRun::queue(
             RunId::new_v7(),
             self.projects[index],
@@ -262,4 +262,35 @@ async fn a_project_has_at_most_one_active_run_while_queued_running_or_retrying()
     run.succeed(at(5)).unwrap();
     f.repo.finish(&run, "w1").await.unwrap();
     f.repo.enqueue(&another(6)).await.unwrap();
+}
+
+#[tokio::test]
+async fn a_queued_row_the_domain_cannot_read_is_failed_and_the_next_run_claimed() {
+    let f = fixture(2).await;
+    let unreadable = RunId::new_v7();
+    exec(
+        f.db.connection(),
+        &format!(
+            "INSERT INTO pipeline_runs (id, project_id, input, created_at, run_after) \
+             VALUES ('{unreadable}', '{}', '{{\"a\": 1e400}}', '{}', '{}')",
+            f.projects[0],
+            at(1).to_rfc3339(),
+            at(1).to_rfc3339()
+        ),
+    )
+    .await;
+    let readable = f.enqueue(1, 3, at(2)).await;
+    let claimed = f.repo.claim_next("w1", at(3)).await.unwrap().unwrap();
+    assert_eq!(claimed.id(), readable.id());
+
+    let failed = f.repo.get(TenantScope::All, unreadable).await.unwrap();
+    assert_eq!(failed.status(), RunStatus::Failed);
+    assert!(
+        failed
+            .error()
+            .is_some_and(|error| error.contains("cannot be read")),
+        "{failed:?}"
+    );
+    assert!(failed.input().as_str().contains("unreadable_input"));
+    assert_eq!(f.repo.claim_next("w2", at(3)).await, Ok(None));
 }

@@ -12,7 +12,7 @@ use prosektor_persistence::{PgPipelineRunRepository, PgSiteRepository};
 use prosektor_testkit::TestDatabase;
 use sea_orm::DatabaseConnection;
 
-use crate::support::{company, database, project, scalar};
+use crate::support::{company, database, exec, project, scalar};
 
 fn at(day: u32) -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2024, 5, day, 10, 0, 0).unwrap()
@@ -226,4 +226,36 @@ async fn retention_purges_old_finished_runs_in_batches_but_keeps_the_published_o
         "the recent one"
     );
     assert_eq!(f.count("pipeline_runs", &old[2]).await, 1);
+}
+
+#[tokio::test]
+async fn only_a_live_project_serves_its_published_site_to_anyone() {
+    let f = fixture().await;
+    let run = f.running("w1", at(1)).await;
+    f.sites.publish(run.id(), "w1", &site("s")).await.unwrap();
+    for (status, served) in [
+        ("DRAFT", false),
+        ("BUILDING", false),
+        ("LIVE", true),
+        ("PAUSED", false),
+        ("ARCHIVED", false),
+    ] {
+        exec(
+            f.conn(),
+            &format!(
+                "UPDATE web_projects SET status = '{status}' WHERE id = '{}'",
+                f.project
+            ),
+        )
+        .await;
+        let page = f.sites.live_page(f.project, "index.html").await;
+        assert_eq!(page.is_ok(), served, "{status}: {page:?}");
+        assert!(
+            f.sites
+                .published_page(TenantScope::Company(f.company), f.project, "index.html")
+                .await
+                .is_ok(),
+            "{status}: the tenant still sees its published site"
+        );
+    }
 }

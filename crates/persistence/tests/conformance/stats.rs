@@ -293,3 +293,47 @@ async fn a_row_the_domain_rejects_is_corrupt() {
         )))
     );
 }
+
+#[tokio::test]
+async fn a_merge_past_the_breakdown_caps_is_refused_and_the_day_stays_readable() {
+    let db = database().await;
+    let repo = PgDailyStatsRepository::new(db.connection().clone());
+    let acme = company(db.connection(), "Acme OSGB").await;
+    let site = project(db.connection(), acme).await;
+    // Each ingestion is within the caps on its own; only their merge would pass them.
+    let one = |visitors: u32, dimension: String, key: String| {
+        let repo = repo.clone();
+        async move {
+            let entry = [(dimension.as_str(), key.as_str(), 1)];
+            repo.ingest(
+                StatsId::new_v7(),
+                site,
+                day(2),
+                &increment(visitors, 0, &entry),
+            )
+            .await
+        }
+    };
+    let too_many = |max| {
+        Err(RepositoryError::Rejected(DomainError::invalid(
+            "breakdown",
+            ValidationReason::TooMany { max },
+        )))
+    };
+    for n in 0..Breakdown::MAX_KEYS {
+        one(1, "source".into(), format!("k{n}")).await.unwrap();
+    }
+    assert_eq!(
+        one(1, "source".into(), "one-more".into()).await,
+        too_many(256)
+    );
+    for n in 1..Breakdown::MAX_DIMENSIONS {
+        one(0, format!("d{n}"), "k".into()).await.unwrap();
+    }
+    assert_eq!(one(0, "d-extra".into(), "k".into()).await, too_many(32));
+    let rows = repo
+        .range(TenantScope::All, site, range(1, 31))
+        .await
+        .unwrap();
+    assert_eq!(rows[0].visitors(), 256);
+}

@@ -306,3 +306,44 @@ async fn rows_the_domain_refuses_are_corrupt() {
         )))
     );
 }
+
+#[tokio::test]
+async fn the_session_read_carries_the_company_status_and_skips_deleted_users() {
+    let db = support::database().await;
+    let repo = PgUserRepository::new(db.connection().clone());
+    let company = support::company(db.connection(), "Acme").await;
+    let mut user = stored_client(&repo, company, "ayse@example.com").await;
+    support::exec(
+        db.connection(),
+        &format!("UPDATE companies SET status = 'SUSPENDED' WHERE id = '{company}'"),
+    )
+    .await;
+    let session = repo.get_session(user.id()).await.unwrap();
+    assert_eq!(
+        (session.user, session.company_status),
+        (
+            user.clone(),
+            Some(prosektor_domain::CompanyStatus::Suspended)
+        )
+    );
+    let admin = User::new_admin(
+        UserId::new_v7(),
+        Email::parse("admin@example.com").unwrap(),
+        support::password_hash("admin"),
+        support::now(),
+    );
+    repo.create(&admin, &UserProfile::empty(admin.id()))
+        .await
+        .unwrap();
+    assert_eq!(
+        repo.get_session(admin.id()).await.unwrap().company_status,
+        None
+    );
+
+    user.soft_delete(support::now()).unwrap();
+    repo.save(&user, SessionVersion::INITIAL).await.unwrap();
+    assert_eq!(
+        repo.get_session(user.id()).await,
+        Err(RepositoryError::NotFound)
+    );
+}

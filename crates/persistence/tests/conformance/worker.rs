@@ -15,7 +15,8 @@ use prosektor_domain::{
 };
 use prosektor_persistence::{
     Argon2Hasher, PgCompanyRepository, PgDailyStatsRepository, PgInvoiceRepository,
-    PgPipelineRunRepository, PgSiteRepository, PgUserRepository, PgWebProjectRepository,
+    PgPipelineRunRepository, PgSiteRepository, PgThrottle, PgUserRepository,
+    PgWebProjectRepository,
 };
 use sea_orm::DatabaseConnection;
 
@@ -33,6 +34,7 @@ fn ports(db: &DatabaseConnection, generator: Arc<dyn SiteGenerator>) -> Ports {
         sites: Arc::new(PgSiteRepository::new(db.clone())),
         generator,
         hasher: Arc::new(Argon2Hasher::new().expect("argon2")),
+        throttle: Arc::new(PgThrottle::new(db.clone())),
         clock: Arc::new(SystemClock),
         ids: Arc::new(UuidV7Generator),
     }
@@ -67,7 +69,7 @@ async fn tenant(db: &DatabaseConnection, name: &str) -> (CompanyId, ProjectId) {
 
 /// Starts a run of `project` through the service.
 async fn start(ports: &Ports, project: ProjectId) -> PipelineRun {
-    let input = RunInput::parse(r#"{"pages":4}"#).unwrap();
+    let input = RunInput::parse(r#"{"pages": 4}"#).unwrap();
     Services::new(ports)
         .runs
         .start(&admin(), project, input)
@@ -124,6 +126,7 @@ fn assert_succeeded_once(run: &PipelineRun) {
 fn housekeeper(ports: &Ports) -> Housekeeper {
     Housekeeper::new(
         ports.runs.clone(),
+        ports.throttle.clone(),
         ports.clock.clone(),
         std::time::Duration::from_secs(60),
         std::time::Duration::from_secs(30 * 24 * 60 * 60),

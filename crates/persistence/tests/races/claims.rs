@@ -22,7 +22,7 @@ async fn every_run_is_claimed_exactly_once() {
     let mut queued = Vec::new();
     for _ in 0..RUNS {
         let site = project(db.connection(), acme).await;
-        let input = RunInput::parse(r#"{"pages":4}"#).unwrap();
+        let input = RunInput::parse(r#"{"pages": 4}"#).unwrap();
         let run = PipelineRun::queue(RunId::new_v7(), site, input, 3, created).unwrap();
         repo.enqueue(&run).await.unwrap();
         queued.push(run.id());

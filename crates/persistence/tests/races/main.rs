@@ -6,6 +6,7 @@ mod email;
 mod invoice_numbers;
 mod invoice_pay;
 mod stats_increments;
+mod throttle;
 // Shared with the conformance suite, which uses fixtures that no race needs.
 #[allow(dead_code)]
 #[path = "../conformance/support.rs"]

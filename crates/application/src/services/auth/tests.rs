@@ -1,21 +1,71 @@
 //! Unit tests of [`AuthService`]'s decisions: credentials never say what was wrong and cost the
 //! same, sessions die with their version, and self-service changes save conditionally.
 
+use std::net::IpAddr;
 use std::sync::Arc;
+use std::time::Duration;
 
 use mockall::predicate::eq;
-use prosektor_domain::{DomainError, SessionVersion, User, UserParts, ValidationReason};
+use prosektor_domain::{
+    CompanyStatus, DomainError, SessionVersion, User, UserParts, ValidationReason,
+};
 
 use super::*;
-use crate::mocks::{MockPasswordHasher, MockUserRepository};
+use crate::mocks::{MockPasswordHasher, MockThrottle, MockUserRepository};
 use crate::ports::error::Conflict;
 use crate::ports::password::HasherError;
-use crate::services::test_support::{client_user, hash, own_company};
+use crate::ports::scope::TenantScope;
+use crate::ports::throttle::ThrottleDecision;
+use crate::ports::user::SessionRecord;
+use crate::services::test_support::{admin_user, client_user, clock, hash, own_company};
 
 const PASSWORD: &str = "correct horse battery";
 
+/// The address every test logs in from.
+fn client() -> IpAddr {
+    "198.51.100.7".parse().unwrap()
+}
+
 fn service(users: MockUserRepository, hasher: MockPasswordHasher) -> AuthService {
-    AuthService::new(Arc::new(users), Arc::new(hasher))
+    with_throttle(users, hasher, allowing())
+}
+
+fn with_throttle(
+    users: MockUserRepository,
+    hasher: MockPasswordHasher,
+    throttle: MockThrottle,
+) -> AuthService {
+    AuthService::new(
+        Arc::new(users),
+        Arc::new(hasher),
+        Arc::new(throttle),
+        clock(),
+        Limits::default(),
+    )
+}
+
+/// A throttle that allows every attempt and takes back whatever it is given.
+fn allowing() -> MockThrottle {
+    let mut throttle = MockThrottle::new();
+    throttle
+        .expect_reserve()
+        .returning(|_, _| Ok(ThrottleDecision::Allowed));
+    throttle.expect_release().returning(|_, _| Ok(()));
+    throttle.expect_clear().returning(|_| Ok(()));
+    throttle
+}
+
+/// `users` also answering the session read of `user` (after a successful login), with its
+/// company in `status`.
+fn with_session(users: &mut MockUserRepository, user: &User, status: Option<CompanyStatus>) {
+    let record = SessionRecord {
+        user: user.clone(),
+        company_status: status,
+    };
+    users
+        .expect_get_session()
+        .with(eq(user.id()))
+        .returning(move |_| Ok(record.clone()));
 }
 
 fn with_version(user: User, version: i32) -> User {
@@ -40,6 +90,7 @@ async fn login_normalises_the_email_and_returns_the_user_for_the_right_password(
         .withf(|email| email.as_str() == "client@osgb.example.com")
         .times(1)
         .returning(move |_| Ok(Some(found.clone())));
+    with_session(&mut users, &user, Some(CompanyStatus::Active));
     let mut hasher = MockPasswordHasher::new();
     hasher.expect_dummy_hash().times(0);
     hasher
@@ -49,7 +100,7 @@ async fn login_normalises_the_email_and_returns_the_user_for_the_right_password(
         .returning(|_, _| Ok(true));
 
     let logged_in = service(users, hasher)
-        .login("  Client@OSGB.example.COM ", PASSWORD)
+        .login("  Client@OSGB.example.COM ", PASSWORD, client())
         .await;
     assert_eq!(logged_in, Ok(user));
 }
@@ -70,7 +121,7 @@ async fn login_with_a_wrong_password_is_invalid_credentials() {
         .returning(|_, _| Ok(false));
 
     let refused = service(users, hasher)
-        .login("client@osgb.example.com", PASSWORD)
+        .login("client@osgb.example.com", PASSWORD, client())
         .await;
     assert_eq!(refused, Err(ServiceError::InvalidCredentials));
 }
@@ -95,7 +146,7 @@ async fn login_with_an_unknown_email_verifies_against_the_dummy_hash_exactly_onc
         .returning(|_, _| Ok(true));
 
     let refused = service(users, hasher)
-        .login("nobody@example.com", PASSWORD)
+        .login("nobody@example.com", PASSWORD, client())
         .await;
     assert_eq!(refused, Err(ServiceError::InvalidCredentials));
 }
@@ -120,7 +171,7 @@ async fn login_of_a_deleted_user_costs_a_dummy_verification_and_fails() {
         .returning(|_, _| Ok(true));
 
     let refused = service(users, hasher)
-        .login("client@osgb.example.com", PASSWORD)
+        .login("client@osgb.example.com", PASSWORD, client())
         .await;
     assert_eq!(refused, Err(ServiceError::InvalidCredentials));
 }
@@ -132,7 +183,9 @@ async fn malformed_credentials_are_refused_without_touching_storage() {
         users.expect_find_active_by_email().times(0);
         let mut hasher = MockPasswordHasher::new();
         hasher.expect_verify().times(0);
-        let refused = service(users, hasher).login(email, password).await;
+        let refused = service(users, hasher)
+            .login(email, password, client())
+            .await;
         assert_eq!(refused, Err(ServiceError::InvalidCredentials), "{email}");
     }
 }
@@ -144,7 +197,7 @@ async fn login_failures_of_storage_and_hasher_are_internal() {
         .expect_find_active_by_email()
         .returning(|_| Err(RepositoryError::Unavailable("db down".into())));
     let refused = service(users, MockPasswordHasher::new())
-        .login("a@example.com", PASSWORD)
+        .login("a@example.com", PASSWORD, client())
         .await;
     assert_eq!(refused, Err(ServiceError::Internal("db down".into())));
 
@@ -156,7 +209,7 @@ async fn login_failures_of_storage_and_hasher_are_internal() {
         .expect_verify()
         .returning(|_, _| Err(HasherError("out of memory".into())));
     let refused = service(users, hasher)
-        .login("a@example.com", PASSWORD)
+        .login("a@example.com", PASSWORD, client())
         .await;
     assert_eq!(
         refused,
@@ -167,12 +220,18 @@ async fn login_failures_of_storage_and_hasher_are_internal() {
 }
 
 fn users_returning(result: Result<User, RepositoryError>) -> MockUserRepository {
+    sessions_returning(result.map(|user| SessionRecord {
+        user,
+        company_status: Some(CompanyStatus::Active),
+    }))
+}
+
+fn sessions_returning(result: Result<SessionRecord, RepositoryError>) -> MockUserRepository {
     let mut users = MockUserRepository::new();
     users
-        .expect_get()
-        .withf(|scope, _, include_deleted| *scope == TenantScope::All && !include_deleted)
+        .expect_get_session()
         .times(1)
-        .returning(move |_, _, _| result.clone());
+        .returning(move |_| result.clone());
     users
 }
 
@@ -180,10 +239,10 @@ fn users_returning(result: Result<User, RepositoryError>) -> MockUserRepository 
 async fn authenticate_accepts_only_the_current_session_version() {
     let user = with_version(client_user(own_company()), 3);
     let auth = service(users_returning(Ok(user.clone())), MockPasswordHasher::new());
-    let authenticated = auth.authenticate(user.id(), version(3)).await.unwrap();
-    assert_eq!(authenticated, user);
-    let actor = Actor::from(&authenticated);
-    assert_eq!(actor.scope(), TenantScope::Company(own_company()));
+    let session = auth.authenticate(user.id(), version(3)).await.unwrap();
+    assert_eq!(session.user, user);
+    assert_eq!(session.actor.scope(), TenantScope::Company(own_company()));
+    assert_eq!(session.actor.access(), ClientAccess::Full);
 
     for stale in [2, 4] {
         let auth = service(users_returning(Ok(user.clone())), MockPasswordHasher::new());
@@ -273,7 +332,12 @@ async fn change_password_verifies_the_current_one_first() {
         .returning(|_, _| Ok(false));
     hasher.expect_hash().times(0);
     let refused = service(users, hasher)
-        .change_password(&Actor::from(&user), "wrong password", "new password 123")
+        .change_password(
+            &Actor::from(&user),
+            "wrong password",
+            "new password 123",
+            client(),
+        )
         .await;
     assert_eq!(refused, Err(ServiceError::InvalidCredentials));
 }
@@ -299,7 +363,7 @@ async fn change_password_stores_the_new_hash_and_a_new_session_version() {
         .times(1)
         .returning(|_| Ok(hash("new")));
     let changed = service(users, hasher)
-        .change_password(&Actor::from(&user), PASSWORD, "new password 123")
+        .change_password(&Actor::from(&user), PASSWORD, "new password 123", client())
         .await
         .unwrap();
     assert_eq!(
@@ -313,7 +377,12 @@ async fn a_new_password_breaking_the_policy_is_refused_before_any_work() {
     let mut users = MockUserRepository::new();
     users.expect_get().times(0);
     let refused = service(users, MockPasswordHasher::new())
-        .change_password(&Actor::from(&client_user(own_company())), PASSWORD, "short")
+        .change_password(
+            &Actor::from(&client_user(own_company())),
+            PASSWORD,
+            "short",
+            client(),
+        )
         .await;
     assert_eq!(
         refused,
@@ -321,5 +390,166 @@ async fn a_new_password_breaking_the_policy_is_refused_before_any_work() {
             "password",
             ValidationReason::TooShort { min: 10 }
         )))
+    );
+}
+
+#[tokio::test]
+async fn a_company_s_status_decides_its_clients_access_and_admins_are_never_closed() {
+    let user = client_user(own_company());
+    let record = |status| SessionRecord {
+        user: user.clone(),
+        company_status: Some(status),
+    };
+    let auth = service(
+        sessions_returning(Ok(record(CompanyStatus::Suspended))),
+        MockPasswordHasher::new(),
+    );
+    let session = auth.authenticate(user.id(), version(1)).await.unwrap();
+    assert_eq!(session.actor.access(), ClientAccess::ReadOnly);
+
+    let auth = service(
+        sessions_returning(Ok(record(CompanyStatus::Churned))),
+        MockPasswordHasher::new(),
+    );
+    let refused = auth.authenticate(user.id(), version(1)).await;
+    assert_eq!(refused, Err(ServiceError::CompanyClosed));
+
+    let admin = admin_user();
+    let auth = service(
+        sessions_returning(Ok(SessionRecord {
+            user: admin.clone(),
+            company_status: None,
+        })),
+        MockPasswordHasher::new(),
+    );
+    let session = auth.authenticate(admin.id(), version(1)).await.unwrap();
+    assert_eq!(session.actor.access(), ClientAccess::Full);
+}
+
+#[tokio::test]
+async fn the_right_password_of_a_churned_company_s_client_is_refused_as_closed() {
+    let user = client_user(own_company());
+    let mut users = MockUserRepository::new();
+    let found = user.clone();
+    users
+        .expect_find_active_by_email()
+        .returning(move |_| Ok(Some(found.clone())));
+    with_session(&mut users, &user, Some(CompanyStatus::Churned));
+    let mut hasher = MockPasswordHasher::new();
+    hasher.expect_verify().returning(|_, _| Ok(true));
+    let refused = service(users, hasher)
+        .login("client@osgb.example.com", PASSWORD, client())
+        .await;
+    assert_eq!(refused, Err(ServiceError::CompanyClosed));
+}
+
+#[tokio::test]
+async fn a_limited_login_answers_too_many_attempts_before_any_lookup_or_hash() {
+    let mut throttle = MockThrottle::new();
+    throttle
+        .expect_reserve()
+        .withf(|attempts, at| {
+            let keys: Vec<_> = attempts.iter().map(|(key, _)| key.clone()).collect();
+            let email = prosektor_domain::Email::parse("client@osgb.example.com").unwrap();
+            keys == [ThrottleKey::client(client()), ThrottleKey::account(&email)]
+                && attempts[0].1 == Limits::default().per_client
+                && attempts[1].1 == Limits::default().per_account
+                && *at == crate::services::test_support::now()
+        })
+        .times(1)
+        .returning(|_, _| {
+            Ok(ThrottleDecision::Limited {
+                retry_after: Duration::from_millis(90_500),
+            })
+        });
+    let mut users = MockUserRepository::new();
+    users.expect_find_active_by_email().times(0);
+    let mut hasher = MockPasswordHasher::new();
+    hasher.expect_verify().times(0);
+    hasher.expect_dummy_hash().times(0);
+    let refused = with_throttle(users, hasher, throttle)
+        .login("Client@OSGB.example.com", PASSWORD, client())
+        .await;
+    assert_eq!(
+        refused,
+        Err(ServiceError::TooManyAttempts {
+            retry_after_secs: 90
+        })
+    );
+}
+
+#[tokio::test]
+async fn only_failures_count_the_right_password_gives_the_attempt_back() {
+    let user = client_user(own_company());
+    let email = user.email().clone();
+    let mut users = MockUserRepository::new();
+    let found = user.clone();
+    users
+        .expect_find_active_by_email()
+        .returning(move |_| Ok(Some(found.clone())));
+    with_session(&mut users, &user, Some(CompanyStatus::Active));
+    let mut throttle = MockThrottle::new();
+    throttle
+        .expect_reserve()
+        .times(1)
+        .returning(|_, _| Ok(ThrottleDecision::Allowed));
+    throttle
+        .expect_clear()
+        .with(eq(ThrottleKey::account(&email)))
+        .times(1)
+        .returning(|_| Ok(()));
+    throttle
+        .expect_release()
+        .withf(|keys, _| keys == [ThrottleKey::client(client())])
+        .times(1)
+        .returning(|_, _| Ok(()));
+    let mut hasher = MockPasswordHasher::new();
+    hasher.expect_verify().returning(|_, _| Ok(true));
+    let logged_in = with_throttle(users, hasher, throttle)
+        .login("client@osgb.example.com", PASSWORD, client())
+        .await;
+    assert_eq!(logged_in, Ok(user));
+}
+
+#[tokio::test]
+async fn a_failure_keeps_its_attempt_counted() {
+    let mut users = MockUserRepository::new();
+    users.expect_find_active_by_email().returning(|_| Ok(None));
+    let mut throttle = MockThrottle::new();
+    throttle
+        .expect_reserve()
+        .times(1)
+        .returning(|_, _| Ok(ThrottleDecision::Allowed));
+    throttle.expect_clear().times(0);
+    throttle.expect_release().times(0);
+    let mut hasher = MockPasswordHasher::new();
+    hasher.expect_dummy_hash().returning(|| hash("dummy"));
+    hasher.expect_verify().returning(|_, _| Ok(false));
+    let refused = with_throttle(users, hasher, throttle)
+        .login("nobody@example.com", PASSWORD, client())
+        .await;
+    assert_eq!(refused, Err(ServiceError::InvalidCredentials));
+}
+
+#[tokio::test]
+async fn a_limited_password_check_is_refused_without_verifying() {
+    let user = client_user(own_company());
+    let users = users_finding_self(&user);
+    let mut throttle = MockThrottle::new();
+    throttle.expect_reserve().times(1).returning(|_, _| {
+        Ok(ThrottleDecision::Limited {
+            retry_after: Duration::from_secs(30),
+        })
+    });
+    let mut hasher = MockPasswordHasher::new();
+    hasher.expect_verify().times(0);
+    let refused = with_throttle(users, hasher, throttle)
+        .change_password(&Actor::from(&user), PASSWORD, "new password 123", client())
+        .await;
+    assert_eq!(
+        refused,
+        Err(ServiceError::TooManyAttempts {
+            retry_after_secs: 30
+        })
     );
 }

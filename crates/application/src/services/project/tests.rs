@@ -3,19 +3,33 @@
 
 use std::sync::Arc;
 
-use prosektor_domain::DomainError;
+use prosektor_domain::{Company, CompanyName, CompanyStatus, DomainError};
 
 use super::*;
-use crate::mocks::MockWebProjectRepository;
+use crate::mocks::{MockCompanyRepository, MockWebProjectRepository};
 use crate::ports::error::{Conflict, RepositoryError};
 use crate::services::error::ServiceError;
 use crate::services::test_support::{
-    NEW_ID, Outcome, admin, check_matrix, client, clock, empty_page, ids, now, other_company,
-    own_company,
+    NEW_ID, Outcome, admin, check_matrix, client, client_user, clock, empty_page, ids, now,
+    other_company, own_company,
 };
 
 fn service(projects: MockWebProjectRepository) -> ProjectService {
-    ProjectService::new(Arc::new(projects), clock(), ids())
+    ProjectService::new(Arc::new(projects), Arc::new(companies()), clock(), ids())
+}
+
+/// Companies holding only [`own_company`].
+fn companies() -> MockCompanyRepository {
+    let mut companies = MockCompanyRepository::new();
+    companies.expect_get().returning(|_, id| {
+        if id == own_company() {
+            let name = CompanyName::parse("Anadolu OSGB").unwrap();
+            Ok(Company::new(id, name, None, now()))
+        } else {
+            Err(RepositoryError::NotFound)
+        }
+    });
+    companies
 }
 
 fn name(text: &str) -> ProjectName {
@@ -236,4 +250,50 @@ async fn another_tenants_project_key_cannot_be_rotated() {
             .map(|_| ()),
         Err(ServiceError::NotFound)
     );
+}
+
+#[tokio::test]
+async fn active_projects_of_a_missing_company_are_not_found_as_on_the_dashboard() {
+    let mut projects = MockWebProjectRepository::new();
+    projects.expect_list_active().times(0);
+    let missing = other_company();
+    let refused = service(projects)
+        .list_active(&admin(), missing, &PageRequest::first())
+        .await;
+    assert_eq!(refused, Err(ServiceError::NotFound));
+}
+
+#[tokio::test]
+async fn clients_of_a_suspended_company_read_projects_but_change_nothing() {
+    let stored = project(own_company());
+    let suspended = Actor::new(&client_user(own_company()), Some(CompanyStatus::Suspended));
+    let mut projects = repository(&stored, 0);
+    projects.expect_create().times(0);
+    projects.expect_set_ingest_key_hash().times(0);
+    let projects = service(projects);
+    assert_eq!(
+        projects.get(&suspended, stored.id()).await,
+        Ok(stored.clone())
+    );
+    let refusals = [
+        projects
+            .create(&suspended, own_company(), name("Yeni"), None)
+            .await
+            .map(drop),
+        projects
+            .rename(&suspended, stored.id(), name("Yeni"))
+            .await
+            .map(drop),
+        projects
+            .set_domain(&suspended, stored.id(), None)
+            .await
+            .map(drop),
+        projects
+            .rotate_ingest_key(&suspended, stored.id())
+            .await
+            .map(drop),
+    ];
+    for refusal in refusals {
+        assert_eq!(refusal, Err(ServiceError::CompanySuspended));
+    }
 }

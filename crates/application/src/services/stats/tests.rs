@@ -6,10 +6,12 @@ use std::sync::Arc;
 use prosektor_domain::{Breakdown, DailyStatsParts};
 
 use super::*;
-use crate::mocks::{MockDailyStatsRepository, MockWebProjectRepository};
+use crate::mocks::{MockDailyStatsRepository, MockThrottle, MockWebProjectRepository};
 use crate::ports::error::RepositoryError;
+use crate::ports::throttle::{ThrottleDecision, ThrottleKey};
+use crate::services::limits::Limits;
 use crate::services::test_support::{
-    NEW_ID, Outcome, admin, check_matrix, client, ids, own_company,
+    NEW_ID, Outcome, admin, check_matrix, client, clock, ids, own_company,
 };
 
 fn service(stats: MockDailyStatsRepository) -> StatsService {
@@ -20,7 +22,26 @@ fn keyed_service(
     stats: MockDailyStatsRepository,
     projects: MockWebProjectRepository,
 ) -> StatsService {
-    StatsService::new(Arc::new(stats), Arc::new(projects), ids())
+    let mut throttle = MockThrottle::new();
+    throttle
+        .expect_reserve()
+        .returning(|_, _| Ok(ThrottleDecision::Allowed));
+    throttled_service(stats, projects, throttle)
+}
+
+fn throttled_service(
+    stats: MockDailyStatsRepository,
+    projects: MockWebProjectRepository,
+    throttle: MockThrottle,
+) -> StatsService {
+    StatsService::new(
+        Arc::new(stats),
+        Arc::new(projects),
+        ids(),
+        Arc::new(throttle),
+        clock(),
+        Limits::default().ingestion,
+    )
 }
 
 fn day(d: u32) -> NaiveDate {
@@ -181,5 +202,40 @@ async fn a_known_ingestion_key_ingests_into_its_project_and_an_unknown_one_is_re
             .ingest_with_key("psk_guessed", day(3), &increment)
             .await,
         Err(ServiceError::Unauthenticated)
+    );
+}
+
+#[tokio::test]
+async fn ingestion_with_a_key_is_limited_per_project() {
+    let mut projects = MockWebProjectRepository::new();
+    projects
+        .expect_find_by_ingest_key_hash()
+        .returning(|_| Ok(Some(project())));
+    let mut throttle = MockThrottle::new();
+    throttle
+        .expect_reserve()
+        .withf(|attempts, _| {
+            attempts
+                == [(
+                    ThrottleKey::ingestion(project()),
+                    Limits::default().ingestion,
+                )]
+        })
+        .times(1)
+        .returning(|_, _| {
+            Ok(ThrottleDecision::Limited {
+                retry_after: std::time::Duration::from_secs(12),
+            })
+        });
+    let mut stats = MockDailyStatsRepository::new();
+    stats.expect_ingest().times(0);
+    let refused = throttled_service(stats, projects, throttle)
+        .ingest_with_key("psk_known", day(3), &StatsIncrement::default())
+        .await;
+    assert_eq!(
+        refused,
+        Err(ServiceError::TooManyAttempts {
+            retry_after_secs: 12
+        })
     );
 }

@@ -2,20 +2,36 @@
 //! `FOR UPDATE SKIP LOCKED`, heartbeats and finishes guarded by the holding worker, and recovery of
 //! runs whose worker died. State changes go through the domain ([`PipelineRun::start`],
 //! [`PipelineRun::fail_or_retry`]); the SQL only makes them conditional and atomic.
+//!
+//! A queued row the domain cannot read (written by hand, or by an older version under other rules)
+//! never blocks the queue: the claim fails it with the reason and takes the next one.
 
 use chrono::{DateTime, Utc};
 use prosektor_application::{RepositoryError, RepositoryResult};
-use prosektor_domain::{PipelineRun, RunId, RunStatus};
+use prosektor_domain::{DomainError, PipelineRun, RunId, RunInput, RunStatus};
 use sea_orm::sea_query::{Expr, LockBehavior, LockType};
 use sea_orm::{
-    ColumnTrait, Condition, DatabaseConnection, DatabaseTransaction, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect, Select, TransactionTrait,
+    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
+    QueryFilter, QueryOrder, QuerySelect, Select, TransactionTrait,
 };
 
 use crate::entities::mapping::{IntoDomain, all_to_domain};
 use crate::entities::pipeline_runs::{self, Column, changes, claimed_by, int_column};
 use crate::error::{map_db_err, map_transaction_err};
-use crate::repositories::shared::{conditional_update, save_if_status};
+use crate::repositories::shared::{conditional_update, save_if_status, statement};
+
+/// The most unreadable rows one claim fails before it gives up for this poll.
+const UNREADABLE_PER_CLAIM: usize = 16;
+
+/// Fails the queued run `$1` that the domain cannot read, at `$3`, with reason `$2`, as a
+/// started-and-failed attempt (so that the row satisfies the domain's rules for `FAILED`); when
+/// `$4`, its unreadable input is kept as a string under `unreadable_input`.
+const FAIL_UNREADABLE_SQL: &str = "UPDATE pipeline_runs SET status = 'FAILED', \
+     attempt = LEAST(attempt + 1, max_attempts), error = $2, started_at = $3, heartbeat_at = $3, \
+     finished_at = $3, worker = NULL, \
+     input = CASE WHEN $4 THEN jsonb_build_object('unreadable_input', left(input::text, 60000)) \
+                  ELSE input END \
+     WHERE id = $1 AND status = 'QUEUED'";
 
 /// Claims the oldest runnable run for `worker` (see the port).
 pub(super) async fn claim_next(
@@ -26,30 +42,71 @@ pub(super) async fn claim_next(
     let worker = worker.to_owned();
     db.transaction::<_, Option<PipelineRun>, RepositoryError>(|txn| {
         Box::pin(async move {
-            // Rows locked by a concurrent claim are skipped, not waited for: N workers take N
-            // different runs, and none takes a run twice.
-            let oldest = unclaimed(
-                pipeline_runs::Entity::find()
-                    .filter(Column::Status.eq(RunStatus::Queued.as_str()))
-                    .filter(Column::RunAfter.lte(now))
-                    .order_by_asc(Column::RunAfter)
-                    .order_by_asc(Column::CreatedAt),
-            )
-            .one(txn)
-            .await
-            .map_err(map_db_err)?;
-            let Some(row) = oldest else {
-                return Ok(None);
-            };
-            let mut run = row.restore()?;
-            run.start(now).map_err(RepositoryError::Corrupt)?;
-            // The row is locked by this transaction, so the status is still the one read.
-            save_queued(txn, claimed_by(&run, &worker), run.id()).await?;
-            Ok(Some(run))
+            for _ in 0..UNREADABLE_PER_CLAIM {
+                // Rows locked by a concurrent claim are skipped, not waited for: N workers take
+                // N different runs, and none takes a run twice.
+                let oldest = unclaimed(
+                    pipeline_runs::Entity::find()
+                        .filter(Column::Status.eq(RunStatus::Queued.as_str()))
+                        .filter(Column::RunAfter.lte(now))
+                        .order_by_asc(Column::RunAfter)
+                        .order_by_asc(Column::CreatedAt),
+                )
+                .one(txn)
+                .await
+                .map_err(map_db_err)?;
+                let Some(row) = oldest else {
+                    return Ok(None);
+                };
+                let id = RunId::from_uuid(row.id);
+                let input_readable = RunInput::parse(&row.input).is_ok();
+                let run = match row.into_domain().and_then(|run| started(run, now)) {
+                    Ok(run) => run,
+                    Err(error) => {
+                        fail_unreadable(txn, id, &error, input_readable, now).await?;
+                        continue;
+                    }
+                };
+                // The row is locked by this transaction, so the status is still the one read.
+                save_queued(txn, claimed_by(&run, &worker), run.id()).await?;
+                return Ok(Some(run));
+            }
+            Ok(None)
         })
     })
     .await
     .map_err(map_transaction_err)
+}
+
+/// `run`, started at `now` (a queued run the domain read).
+fn started(mut run: PipelineRun, now: DateTime<Utc>) -> Result<PipelineRun, DomainError> {
+    run.start(now)?;
+    Ok(run)
+}
+
+/// Fails the queued run `id` that the domain refused (`error`), so the queue moves past it; keeps
+/// its input as a string when the input was what the domain could not read.
+async fn fail_unreadable(
+    txn: &DatabaseTransaction,
+    id: RunId,
+    error: &DomainError,
+    input_readable: bool,
+    now: DateTime<Utc>,
+) -> RepositoryResult<()> {
+    tracing::error!(run_id = %id.as_uuid(), %error, "failed a queued run the domain cannot read");
+    let reason = format!("the stored run cannot be read: {error}");
+    txn.execute_raw(statement(
+        FAIL_UNREADABLE_SQL,
+        [
+            id.as_uuid().into(),
+            reason.into(),
+            now.into(),
+            (!input_readable).into(),
+        ],
+    ))
+    .await
+    .map_err(map_db_err)?;
+    Ok(())
 }
 
 /// `heartbeat_at = now` on run `id`, if `worker` still holds it (see the port).
