@@ -43,6 +43,7 @@ mod m20261125_000014_create_run_artifacts;
 mod m20261125_000015_add_company_name_fold;
 mod m20261201_000016_add_breakdown_caps;
 mod m20261201_000017_create_throttle_counters;
+mod m20261201_000018_add_row_versions;
 
 pub use sea_orm_migration::MigratorTrait;
 use sea_orm_migration::prelude::*;
@@ -71,6 +72,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000015_add_company_name_fold::Migration),
             Box::new(m20261201_000016_add_breakdown_caps::Migration),
             Box::new(m20261201_000017_create_throttle_counters::Migration),
+            Box::new(m20261201_000018_add_row_versions::Migration),
         ]
     }
 }

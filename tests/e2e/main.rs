@@ -3,6 +3,7 @@
 
 mod auth;
 mod companies;
+mod concurrent_edits;
 mod fixtures;
 mod health;
 mod hostile;

@@ -31,6 +31,8 @@ pub struct Reply {
     pub content_type: Option<String>,
     /// The `Retry-After` header, if any.
     pub retry_after: Option<String>,
+    /// The `ETag` header, if any.
+    pub etag: Option<String>,
     /// The body as JSON.
     pub body: Value,
 }
@@ -48,12 +50,14 @@ impl Reply {
         };
         let content_type = header(reqwest::header::CONTENT_TYPE);
         let retry_after = header(reqwest::header::RETRY_AFTER);
+        let etag = header(reqwest::header::ETAG);
         let text = response.text().await.expect("body is readable");
         let body = serde_json::from_str(&text).unwrap_or(Value::Null);
         Self {
             status,
             content_type,
             retry_after,
+            etag,
             body,
         }
     }

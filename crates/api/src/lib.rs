@@ -30,6 +30,7 @@ mod health;
 mod pagination;
 mod spec;
 mod tags;
+pub mod versioning;
 
 pub use app::{
     BASE_PATH, DOCS_PATH, MAX_BODY_BYTES, SPEC_PATH, app, openapi_json, openapi_service,

@@ -19,8 +19,11 @@ pub mod services;
 pub mod site;
 pub mod worker;
 
+pub use ports::changes::{
+    CompanyChanges, DetailsChanges, ProfilePatch, ProjectChanges, Transition,
+};
 pub use ports::clock::{Clock, SystemClock};
-pub use ports::company::{CompanyRepository, DetailsPart, SearchText};
+pub use ports::company::{CompanyRepository, SearchText};
 pub use ports::error::{Conflict, RepositoryError, RepositoryResult};
 pub use ports::ids::{IdGenerator, UuidV7Generator};
 pub use ports::invoice::{InvoiceFilter, InvoiceRepository, InvoiceSummary, NewInvoice};

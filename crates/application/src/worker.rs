@@ -7,8 +7,9 @@
 //! 2. `plan`: the site map ([`SiteGenerator::plan`]);
 //! 3. `generate`: each planned page ([`SiteGenerator::generate_page`], a log line per page);
 //! 4. `assemble`: the pages validated as one site ([`GeneratedSite::assemble`]);
-//! 5. `publish`: the site stored as the run's artifact and published on its project
-//!    ([`SiteRepository::publish`]).
+//! 5. `publish`: the site stored as the run's artifact, published on its project, and the run
+//!    finished `SUCCEEDED`, all in one transaction ([`SiteRepository::publish_finished`]): a
+//!    project never points at a run that then fails.
 //!
 //! Delivery is at least once: a run whose worker died is recovered and executed again. Every
 //! step is safe to repeat (reads, a fresh plan and pages, and a publish that replaces the run's
@@ -125,7 +126,7 @@ impl Worker {
             return Ok(false);
         };
         match self.steps(&run).await {
-            Ok(()) => self.succeed(&mut run).await?,
+            Ok(site) => self.succeed(&mut run, &site).await?,
             // Cancelled or recovered meanwhile: whoever changed it owns its state now.
             Err(Stop::Lost) => {}
             Err(Stop::Failed { message, retry }) => self.fail(&mut run, &message, retry).await?,
@@ -133,8 +134,9 @@ impl Worker {
         Ok(true)
     }
 
-    /// The five steps; `Err` says why they stopped.
-    async fn steps(&self, run: &PipelineRun) -> Result<(), Stop> {
+    /// The steps up to the assembled site, which the last step publishes; `Err` says why they
+    /// stopped.
+    async fn steps(&self, run: &PipelineRun) -> Result<GeneratedSite, Stop> {
         let n = format!("attempt {} of {}", run.attempt(), run.max_attempts());
         self.log(run, LogLevel::Info, &format!("[1/5] gather: {n}"))
             .await?;
@@ -174,15 +176,7 @@ impl Worker {
         );
         self.log(run, LogLevel::Info, &line).await?;
         self.beat(run).await?;
-
-        self.sites.publish(run.id(), &self.name, &site).await?;
-        self.log(
-            run,
-            LogLevel::Info,
-            "[5/5] publish: site stored and published",
-        )
-        .await?;
-        Ok(())
+        Ok(site)
     }
 
     /// Step 1's reads, as the brief the generator works from.
@@ -200,15 +194,34 @@ impl Worker {
         Ok(SiteBrief::new(&company, &details, &project)?)
     }
 
-    /// `RUNNING -> SUCCEEDED`, logged before it is saved (a follower sees the last line first).
-    async fn succeed(&self, run: &mut PipelineRun) -> RepositoryResult<()> {
-        let appended = self.log(run, LogLevel::Info, "run succeeded").await;
-        if let Err(Stop::Failed { message, .. }) = appended {
-            return self.fail(run, &message, true).await;
+    /// Step 5: publishes `site` and finishes the run `SUCCEEDED` in one transaction, logged before
+    /// (a follower sees the last line first). A run lost meanwhile publishes nothing; a failure
+    /// to store fails the attempt (retried while attempts remain).
+    async fn succeed(&self, run: &mut PipelineRun, site: &GeneratedSite) -> RepositoryResult<()> {
+        let line = format!("[5/5] publish: {} pages", site.pages().len());
+        for line in [line.as_str(), "run succeeded"] {
+            if let Err(Stop::Failed { message, .. }) = self.log(run, LogLevel::Info, line).await {
+                return self.fail(run, &message, true).await;
+            }
         }
-        run.succeed(self.clock.now())
+        let mut finished = run.clone();
+        finished
+            .succeed(self.clock.now())
             .map_err(RepositoryError::Corrupt)?;
-        self.finish(run).await
+        match self
+            .sites
+            .publish_finished(&finished, &self.name, site)
+            .await
+        {
+            Ok(()) => {
+                *run = finished;
+                Ok(())
+            }
+            Err(RepositoryError::Conflict(Conflict::StaleState) | RepositoryError::NotFound) => {
+                Ok(())
+            }
+            Err(error) => self.fail(run, &error.to_string(), true).await,
+        }
     }
 
     /// Logs `message` as an error and fails the attempt (requeued while attempts remain and

@@ -24,6 +24,8 @@
 //! - [`pipeline`]: [`PipelineRun`], an AI generation job with retries and heartbeats, and its
 //!   [`LogLine`]s.
 //! - [`stats`]: [`DailyStats`] with its [`Breakdown`] counters, [`DateRange`] and [`zero_fill`].
+//! - [`version`]: [`RowVersion`], the version every changeable resource carries for optimistic
+//!   concurrency (`If-Match`).
 //!
 //! ## Conventions
 //!
@@ -72,6 +74,7 @@ pub mod project;
 pub mod stats;
 pub mod tax_id;
 pub mod user;
+pub mod version;
 
 pub use company::{
     Address, City, ClientAccess, Company, CompanyDetails, CompanyName, CompanyStatus, DangerClass,
@@ -97,3 +100,4 @@ pub use user::{
     AvatarUrl, Locale, PasswordHash, PersonName, PlainPassword, Preferences, Role, SessionVersion,
     Theme, User, UserParts, UserProfile,
 };
+pub use version::RowVersion;

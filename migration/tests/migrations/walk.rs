@@ -9,7 +9,7 @@ use sea_orm::DatabaseConnection;
 
 use crate::support::{exec, exec_err, has_column, row, scalar, tables};
 
-const HISTORY: [&str; 17] = [
+const HISTORY: [&str; 18] = [
     "m20261124_000001_create_search_support",
     "m20261124_000002_create_companies",
     "m20261124_000003_create_users",
@@ -27,6 +27,7 @@ const HISTORY: [&str; 17] = [
     "m20261125_000015_add_company_name_fold",
     "m20261201_000016_add_breakdown_caps",
     "m20261201_000017_create_throttle_counters",
+    "m20261201_000018_add_row_versions",
 ];
 
 const ALL_TABLES: [&str; 12] = [
@@ -247,6 +248,24 @@ async fn walking_up_step_by_step_keeps_every_row_and_value() {
     )
     .await;
 
+    up_to(db, 17).await;
+    // Existing rows start at version 1, and every update adds one, whoever makes it.
+    exec(
+        db,
+        &format!("UPDATE companies SET name = name WHERE id = '{COMPANY_A}'"),
+    )
+    .await;
+    let versions: String = scalar(
+        db,
+        &format!(
+            "SELECT concat_ws('|', (SELECT version FROM companies WHERE id = '{COMPANY_A}'), \
+             (SELECT version FROM company_details WHERE company_id = '{COMPANY_A}'), \
+             (SELECT version FROM web_projects WHERE id = '{PROJECT}'))"
+        ),
+    )
+    .await;
+    assert_eq!(versions, "2|1|1");
+
     assert_everything_is_there(db).await;
 }
 
@@ -343,6 +362,11 @@ async fn every_migration_reverses_and_the_history_replays() {
     Migrator::up(db, None).await.expect("migrate up");
     Migrator::down(db, Some(1))
         .await
+        .expect("down row versions");
+    assert!(!has_column(db, "invoices", "version").await);
+    assert!(!has_column(db, "companies", "version").await);
+    Migrator::down(db, Some(1))
+        .await
         .expect("down throttle counters");
     assert!(!tables(db).await.contains(&"throttle_counters".to_owned()));
     Migrator::down(db, Some(1))
@@ -429,7 +453,7 @@ async fn every_migration_reverses_and_the_history_replays() {
     .await;
     assert_eq!(kept, "Bolu");
 
-    for remaining in (0..HISTORY.len() - 9).rev() {
+    for remaining in (0..HISTORY.len() - 10).rev() {
         Migrator::down(db, Some(1)).await.expect("one step down");
         let applied = Migrator::get_applied_migrations(db)
             .await

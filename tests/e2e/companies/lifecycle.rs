@@ -75,7 +75,7 @@ async fn an_admin_creates_updates_and_classifies_a_company() {
         details.body,
         json!({"company_id": id_of(&created), "address": null, "city": null,
                "danger_class": null, "nace_code": null, "contact_email": null,
-               "contact_phone": null})
+               "contact_phone": null, "version": 1})
     );
     let contact = server
         .call(
@@ -102,7 +102,7 @@ async fn an_admin_creates_updates_and_classifies_a_company() {
         json!({"company_id": id_of(&created), "address": "Atatürk Cad. 1", "city": "Samsun",
                "danger_class": "VERY_DANGEROUS", "nace_code": "86.90",
                "contact_email": "info@karadeniz-isg.com.tr",
-               "contact_phone": "+905321234567"})
+               "contact_phone": "+905321234567", "version": 3})
     );
     // PUT replaces: fields left out are cleared, the classification is kept.
     let replaced = server

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use poem_openapi::SecurityScheme;
 use poem_openapi::auth::{ApiKey, Bearer};
 use prosektor_application::Clock;
-use prosektor_application::ports::token::TokenCodec;
+use prosektor_application::ports::token::{TokenClaims, TokenCodec};
 use prosektor_application::services::{Actor, AuthService, ServiceError, Session};
 
 use crate::error::{ApiError, ApiResult};
@@ -63,10 +63,7 @@ impl Authenticator {
     /// `401` for a bad or expired token, or a deleted user or outdated session; `403
     /// company_closed` for a client of a churned company; `500` when the user cannot be read.
     pub async fn session(&self, bearer: &BearerAuth) -> ApiResult<Session> {
-        let claims = self
-            .tokens
-            .verify(&bearer.0.token, self.clock.now())
-            .map_err(|_| ApiError::unauthenticated())?;
+        let claims = self.claims(bearer)?;
         self.auth
             .authenticate(claims.user_id, claims.session_version)
             .await
@@ -76,6 +73,17 @@ impl Authenticator {
                 }
                 other => ApiError::from(other),
             })
+    }
+
+    /// The claims of a request's token, verified (signature and expiry) but not checked against
+    /// the user row.
+    ///
+    /// # Errors
+    /// `401` for a bad or expired token.
+    pub fn claims(&self, bearer: &BearerAuth) -> ApiResult<TokenClaims> {
+        self.tokens
+            .verify(&bearer.0.token, self.clock.now())
+            .map_err(|_| ApiError::unauthenticated())
     }
 
     /// A new token for the user's current session version.

@@ -1,12 +1,11 @@
 //! Companies (the tenants) and their details on the wire: responses, and the bodies of create,
-//! update (PATCH), contact details (PUT) and classification (PUT).
+//! update (PATCH), details (PATCH), contact details (PUT) and classification (PUT).
 
 use chrono::{DateTime, Utc};
 use poem_openapi::Object;
 use poem_openapi::types::MaybeUndefined;
-use prosektor_application::services::{
-    ClassificationUpdate, CompanyUpdate, ContactDetailsUpdate, NewCompany,
-};
+use prosektor_application::DetailsChanges;
+use prosektor_application::services::{CompanyUpdate, NewCompany};
 use prosektor_domain::{
     Address, City, Company, CompanyDetails, CompanyName, Email, NaceCode, Phone, TaxId,
 };
@@ -16,6 +15,7 @@ use super::enums::{CompanyStatusDto, DangerClassDto};
 use super::text::Text;
 use crate::convert::{change, field, optional};
 use crate::error::ApiResult;
+use crate::versioning::Versioned;
 
 /// A company (a tenant).
 #[derive(Debug, Clone, Object)]
@@ -31,6 +31,14 @@ pub struct CompanyDto {
     pub status: CompanyStatusDto,
     /// When the company was created.
     pub created_at: DateTime<Utc>,
+    /// Its version: one more after every change (also its `ETag`, for `If-Match`).
+    pub version: i64,
+}
+
+impl Versioned for CompanyDto {
+    fn version(&self) -> i64 {
+        self.version
+    }
 }
 
 impl From<&Company> for CompanyDto {
@@ -41,6 +49,7 @@ impl From<&Company> for CompanyDto {
             tax_id: company.tax_id().map(|tax_id| tax_id.as_str().to_owned()),
             status: company.status().into(),
             created_at: company.created_at(),
+            version: company.version().get(),
         }
     }
 }
@@ -63,6 +72,14 @@ pub struct CompanyDetailsDto {
     pub contact_email: Option<String>,
     /// Contact phone in E.164 (`+905321234567`).
     pub contact_phone: Option<String>,
+    /// Their version: one more after every change (also their `ETag`, for `If-Match`).
+    pub version: i64,
+}
+
+impl Versioned for CompanyDetailsDto {
+    fn version(&self) -> i64 {
+        self.version
+    }
 }
 
 impl From<&CompanyDetails> for CompanyDetailsDto {
@@ -81,6 +98,7 @@ impl From<&CompanyDetails> for CompanyDetailsDto {
                 .contact_phone
                 .as_ref()
                 .map(|v| v.as_str().to_owned()),
+            version: details.version.get(),
         }
     }
 }
@@ -158,12 +176,12 @@ pub struct ContactDetailsDto {
 }
 
 impl ContactDetailsDto {
-    /// The use case's input (every field set or cleared), with every value validated.
+    /// The changes (every contact field set or cleared), with every value validated.
     ///
     /// # Errors
     /// `422` naming the first refused field.
-    pub fn into_update(self) -> ApiResult<ContactDetailsUpdate> {
-        Ok(ContactDetailsUpdate {
+    pub fn into_changes(self) -> ApiResult<DetailsChanges> {
+        Ok(DetailsChanges {
             address: Some(optional(
                 "address",
                 self.address.as_deref(),
@@ -180,6 +198,7 @@ impl ContactDetailsDto {
                 self.contact_phone.as_deref(),
                 Phone::parse,
             )?),
+            ..DetailsChanges::default()
         })
     }
 }
@@ -196,18 +215,66 @@ pub struct ClassificationDto {
 }
 
 impl ClassificationDto {
-    /// The use case's input (both fields set or cleared), with the NACE code validated.
+    /// The changes (both fields set or cleared), with the NACE code validated.
     ///
     /// # Errors
     /// `422` naming `nace_code`.
-    pub fn into_update(self) -> ApiResult<ClassificationUpdate> {
-        Ok(ClassificationUpdate {
+    pub fn into_changes(self) -> ApiResult<DetailsChanges> {
+        Ok(DetailsChanges {
             danger_class: Some(self.danger_class.map(Into::into)),
             nace_code: Some(optional(
                 "nace_code",
                 self.nace_code.as_deref(),
                 NaceCode::parse,
             )?),
+            ..DetailsChanges::default()
+        })
+    }
+}
+
+/// Changes to a company's details: an absent field is kept, `null` clears it, a value sets it.
+/// The company's own clients may name the contact fields; naming `danger_class` or `nace_code`
+/// is for admins.
+#[derive(Debug, Default, Object)]
+#[oai(rename = "DetailsPatch", deny_unknown_fields)]
+pub struct DetailsPatchDto {
+    /// Postal address, 1 to 500 characters.
+    #[oai(validator(max_length = 2048))]
+    pub address: MaybeUndefined<Text>,
+    /// City, 1 to 100 characters.
+    #[oai(validator(max_length = 1024))]
+    pub city: MaybeUndefined<Text>,
+    /// Contact email.
+    #[oai(validator(max_length = 255))]
+    pub contact_email: MaybeUndefined<Text>,
+    /// Contact phone; Turkish input such as `0532 123 45 67` is normalised to E.164.
+    #[oai(validator(max_length = 64))]
+    pub contact_phone: MaybeUndefined<Text>,
+    /// Occupational-safety hazard class (admins).
+    pub danger_class: MaybeUndefined<DangerClassDto>,
+    /// Economic activity code, `NN.NN` or `NN.NN.NN` (admins).
+    #[oai(validator(max_length = 64))]
+    pub nace_code: MaybeUndefined<Text>,
+}
+
+impl DetailsPatchDto {
+    /// The changes of the fields named, with every value validated.
+    ///
+    /// # Errors
+    /// `422` naming the first refused field.
+    pub fn into_changes(self) -> ApiResult<DetailsChanges> {
+        let danger_class = match self.danger_class {
+            MaybeUndefined::Undefined => None,
+            MaybeUndefined::Null => Some(None),
+            MaybeUndefined::Value(class) => Some(Some(class.into())),
+        };
+        Ok(DetailsChanges {
+            address: change("address", self.address, Address::parse)?,
+            city: change("city", self.city, City::parse)?,
+            contact_email: change("contact_email", self.contact_email, Email::parse)?,
+            contact_phone: change("contact_phone", self.contact_phone, Phone::parse)?,
+            danger_class,
+            nace_code: change("nace_code", self.nace_code, NaceCode::parse)?,
         })
     }
 }

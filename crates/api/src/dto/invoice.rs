@@ -14,6 +14,7 @@ use super::decimal::{MoneyText, PercentText};
 use super::enums::InvoiceStatusDto;
 use crate::convert::{field, optional};
 use crate::error::{ApiError, ApiResult, FieldError, Problem};
+use crate::versioning::Versioned;
 
 /// An invoice.
 #[derive(Debug, Clone, Object)]
@@ -41,6 +42,14 @@ pub struct InvoiceDto {
     pub paid_at: Option<DateTime<Utc>>,
     /// When the invoice was created (its year is the numbering year).
     pub created_at: DateTime<Utc>,
+    /// Its version: one more after every change (also its `ETag`, for `If-Match`).
+    pub version: i64,
+}
+
+impl Versioned for InvoiceDto {
+    fn version(&self) -> i64 {
+        self.version
+    }
 }
 
 impl From<&Invoice> for InvoiceDto {
@@ -58,6 +67,7 @@ impl From<&Invoice> for InvoiceDto {
             issue_date: invoice.issue_date().map(ApiDate::from),
             paid_at: invoice.paid_at(),
             created_at: invoice.created_at(),
+            version: invoice.version().get(),
         }
     }
 }

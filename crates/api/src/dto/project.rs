@@ -3,14 +3,15 @@
 use chrono::{DateTime, Utc};
 use poem_openapi::Object;
 use poem_openapi::types::MaybeUndefined;
+use prosektor_application::ProjectChanges;
 use prosektor_domain::{DomainName, ProjectName, WebProject};
 use uuid::Uuid;
 
 use super::enums::ProjectStatusDto;
 use super::text::Text;
-use crate::convert::change;
-use crate::convert::{field, optional};
+use crate::convert::{change, field, optional};
 use crate::error::ApiResult;
+use crate::versioning::Versioned;
 
 /// A website built and managed for a company.
 #[derive(Debug, Clone, Object)]
@@ -30,6 +31,14 @@ pub struct ProjectDto {
     pub created_at: DateTime<Utc>,
     /// When it last changed.
     pub updated_at: DateTime<Utc>,
+    /// Its version: one more after every change (also its `ETag`, for `If-Match`).
+    pub version: i64,
+}
+
+impl Versioned for ProjectDto {
+    fn version(&self) -> i64 {
+        self.version
+    }
 }
 
 impl From<&WebProject> for ProjectDto {
@@ -42,6 +51,7 @@ impl From<&WebProject> for ProjectDto {
             status: project.status().into(),
             created_at: project.created_at(),
             updated_at: project.updated_at(),
+            version: project.version().get(),
         }
     }
 }
@@ -82,22 +92,13 @@ pub struct ProjectPatchDto {
     pub domain: MaybeUndefined<Text>,
 }
 
-/// A validated [`ProjectPatchDto`]: `None` keeps a field.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ProjectPatch {
-    /// The new name.
-    pub name: Option<ProjectName>,
-    /// The new domain (`Some(None)` removes it).
-    pub domain: Option<Option<DomainName>>,
-}
-
 impl ProjectPatchDto {
     /// The patch, with every value validated.
     ///
     /// # Errors
     /// `422` naming `name` or `domain`.
-    pub fn into_patch(self) -> ApiResult<ProjectPatch> {
-        Ok(ProjectPatch {
+    pub fn into_patch(self) -> ApiResult<ProjectChanges> {
+        Ok(ProjectChanges {
             name: optional("name", self.name.as_deref(), ProjectName::parse)?,
             domain: change("domain", self.domain, DomainName::parse)?,
         })
@@ -120,7 +121,7 @@ mod tests {
 
     use super::*;
 
-    fn patch(body: serde_json::Value) -> ProjectPatch {
+    fn patch(body: serde_json::Value) -> ProjectChanges {
         ProjectPatchDto::parse_from_json(Some(body))
             .expect("a valid body")
             .into_patch()

@@ -11,6 +11,7 @@ use super::enums::{LocaleDto, RoleDto, ThemeDto};
 use super::text::Text;
 use crate::convert::change;
 use crate::error::ApiResult;
+use crate::versioning::Versioned;
 
 /// A user (never with a password or hash).
 #[derive(Debug, Clone, Object)]
@@ -91,6 +92,20 @@ pub struct ProfileDto {
     pub avatar_url: Option<String>,
     /// UI preferences.
     pub preferences: PreferencesDto,
+    /// Its version: one more after every change (also the `ETag` of `/me`, for `If-Match`).
+    pub version: i64,
+}
+
+impl Versioned for ProfileDto {
+    fn version(&self) -> i64 {
+        self.version
+    }
+}
+
+impl Versioned for AccountDto {
+    fn version(&self) -> i64 {
+        self.profile.version
+    }
 }
 
 impl From<&UserProfile> for ProfileDto {
@@ -117,6 +132,7 @@ impl From<&UserProfile> for ProfileDto {
                 .as_ref()
                 .map(|url| url.as_str().to_owned()),
             preferences: (&profile.preferences).into(),
+            version: profile.version.get(),
         }
     }
 }

@@ -3,15 +3,17 @@
 
 use poem::http::HeaderMap;
 use poem::web::RemoteAddr;
+use poem_openapi::param::Header;
 use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, Object, OpenApi};
 
 use crate::auth::bearer::BearerAuth;
 use crate::context::ApiContext;
-use crate::dto::text::Text;
+use crate::dto::text::{Text, TextParam};
 use crate::dto::user::{AccountDto, ProfileDto, ProfilePatchDto, UserDto};
 use crate::error::ApiResult;
 use crate::tags::ApiTags;
+use crate::versioning::{Tagged, expected_version};
 
 /// Authentication and self-service endpoints.
 #[derive(Debug)]
@@ -100,18 +102,20 @@ impl AuthApi {
         Ok(Json(self.token_for(&user)))
     }
 
-    /// Log out everywhere: every token issued to the caller so far stops working.
+    /// Log out everywhere: every token issued to the caller so far stops working. Idempotent: a
+    /// token that an earlier logout already ended (a retry, a concurrent call) answers `204` too,
+    /// and ends nothing newer.
     #[oai(
         path = "/auth/logout-everywhere",
         method = "post",
         operation_id = "logoutEverywhere"
     )]
     async fn logout_everywhere(&self, auth: BearerAuth) -> ApiResult<LoggedOut> {
-        let actor = self.context.actor(&auth).await?;
+        let claims = self.context.authenticator.claims(&auth)?;
         self.context
             .services
             .auth
-            .log_out_everywhere(&actor)
+            .log_out_everywhere(claims.user_id, claims.session_version)
             .await?;
         Ok(LoggedOut::Done)
     }
@@ -143,23 +147,35 @@ impl AuthApi {
 
     /// The caller's user and profile.
     #[oai(path = "/me", method = "get", operation_id = "getMe")]
-    async fn me(&self, auth: BearerAuth) -> ApiResult<Json<AccountDto>> {
+    async fn me(&self, auth: BearerAuth) -> ApiResult<Tagged<AccountDto>> {
         // The user read to check the token is the account's user: no second read.
         let session = self.context.session(&auth).await?;
         let account = self.context.services.users.me(session.user).await?;
-        Ok(Json((&account).into()))
+        Ok(Tagged::new((&account).into()))
     }
 
-    /// Change the caller's profile (names incl. middle name, phone, avatar, preferences).
+    /// Change the caller's profile (names incl. middle name, phone, avatar, preferences): only the
+    /// fields and preference keys named are written, so a change of another field or key made
+    /// meanwhile is kept. `If-Match` takes the `ETag` of `/me`.
     #[oai(path = "/me", method = "patch", operation_id = "updateMe")]
     async fn update_me(
         &self,
         auth: BearerAuth,
+        /// Apply only while the resource is still at this version (its `ETag`, e.g. `"7"`);
+        /// `412 precondition_failed` otherwise. Without it, the last writer wins per field.
+        #[oai(name = "If-Match")]
+        if_match: Header<Option<TextParam>>,
         body: Json<ProfilePatchDto>,
-    ) -> ApiResult<Json<ProfileDto>> {
+    ) -> ApiResult<Tagged<ProfileDto>> {
         let actor = self.context.actor(&auth).await?;
+        let if_match = expected_version(if_match.0.as_ref())?;
         let patch = body.0.into_patch()?;
-        let profile = self.context.services.users.update_me(&actor, patch).await?;
-        Ok(Json((&profile).into()))
+        let profile = self
+            .context
+            .services
+            .users
+            .update_me(&actor, patch, if_match)
+            .await?;
+        Ok(Tagged::new((&profile).into()))
     }
 }

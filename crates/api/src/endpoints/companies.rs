@@ -2,11 +2,12 @@
 //! a client reads only its own company (another company answers `404`, exactly as a missing one),
 //! and may update its contact details and read its dashboard.
 
-use poem_openapi::param::{Path, Query};
+use poem_openapi::OpenApi;
+use poem_openapi::param::{Header, Path, Query};
 use poem_openapi::payload::Json;
-use poem_openapi::{ApiResponse, OpenApi};
-use prosektor_application::SearchText;
-use prosektor_domain::CompanyId;
+use prosektor_application::services::Actor;
+use prosektor_application::{DetailsChanges, SearchText};
+use prosektor_domain::{CompanyId, RowVersion};
 use uuid::Uuid;
 
 use crate::auth::bearer::BearerAuth;
@@ -14,7 +15,7 @@ use crate::context::ApiContext;
 use crate::convert::field;
 use crate::dto::company::{
     ClassificationDto, CompanyDetailsDto, CompanyDto, CompanyPatchDto, ContactDetailsDto,
-    CreateCompanyDto,
+    CreateCompanyDto, DetailsPatchDto,
 };
 use crate::dto::dashboard::DashboardDto;
 use crate::dto::page::PageDto;
@@ -22,6 +23,7 @@ use crate::dto::text::TextParam;
 use crate::error::ApiResult;
 use crate::pagination::page_request;
 use crate::tags::ApiTags;
+use crate::versioning::{Tagged, TaggedCreated, expected_version};
 
 /// Company endpoints.
 #[derive(Debug)]
@@ -34,14 +36,23 @@ impl CompaniesApi {
     pub fn new(context: ApiContext) -> Self {
         Self { context }
     }
-}
 
-/// A company was created.
-#[derive(Debug, ApiResponse)]
-enum CompanyCreated {
-    /// The new company, a `LEAD`.
-    #[oai(status = 201)]
-    Created(Json<CompanyDto>),
+    /// Applies `changes` to company `id`'s details for `actor`; the answer of every details write.
+    async fn update_details(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        changes: DetailsChanges,
+        if_match: Option<RowVersion>,
+    ) -> ApiResult<Tagged<CompanyDetailsDto>> {
+        let details = self
+            .context
+            .services
+            .companies
+            .update_details(actor, CompanyId::from_uuid(id), changes, if_match)
+            .await?;
+        Ok(Tagged::new((&details).into()))
+    }
 }
 
 #[OpenApi(prefix_path = "/api/v1", tag = "ApiTags::Companies")]
@@ -53,11 +64,11 @@ impl CompaniesApi {
         &self,
         auth: BearerAuth,
         body: Json<CreateCompanyDto>,
-    ) -> ApiResult<CompanyCreated> {
+    ) -> ApiResult<TaggedCreated<CompanyDto>> {
         let actor = self.context.actor(&auth).await?;
         let new = body.0.into_new_company()?;
         let company = self.context.services.companies.create(&actor, new).await?;
-        Ok(CompanyCreated::Created(Json((&company).into())))
+        Ok(TaggedCreated::new((&company).into()))
     }
 
     /// List the companies the caller may see (a client: only its own), by name.
@@ -111,7 +122,7 @@ impl CompaniesApi {
 
     /// A company.
     #[oai(path = "/companies/:id", method = "get", operation_id = "getCompany")]
-    async fn get_company(&self, auth: BearerAuth, id: Path<Uuid>) -> ApiResult<Json<CompanyDto>> {
+    async fn get_company(&self, auth: BearerAuth, id: Path<Uuid>) -> ApiResult<Tagged<CompanyDto>> {
         let actor = self.context.actor(&auth).await?;
         let company = self
             .context
@@ -119,7 +130,7 @@ impl CompaniesApi {
             .companies
             .get(&actor, CompanyId::from_uuid(id.0))
             .await?;
-        Ok(Json((&company).into()))
+        Ok(Tagged::new((&company).into()))
     }
 
     /// Change a company's name, tax id or status (admin). A status change outside the documented
@@ -133,17 +144,22 @@ impl CompaniesApi {
         &self,
         auth: BearerAuth,
         id: Path<Uuid>,
+        /// Apply only while the resource is still at this version (its `ETag`, e.g. `"7"`);
+        /// `412 precondition_failed` otherwise. Without it, the last writer wins per field.
+        #[oai(name = "If-Match")]
+        if_match: Header<Option<TextParam>>,
         body: Json<CompanyPatchDto>,
-    ) -> ApiResult<Json<CompanyDto>> {
+    ) -> ApiResult<Tagged<CompanyDto>> {
         let actor = self.context.actor(&auth).await?;
+        let if_match = expected_version(if_match.0.as_ref())?;
         let update = body.0.into_update()?;
         let company = self
             .context
             .services
             .companies
-            .update(&actor, CompanyId::from_uuid(id.0), update)
+            .update(&actor, CompanyId::from_uuid(id.0), update, if_match)
             .await?;
-        Ok(Json((&company).into()))
+        Ok(Tagged::new((&company).into()))
     }
 
     /// A company's details: address, contacts and classification.
@@ -156,7 +172,7 @@ impl CompaniesApi {
         &self,
         auth: BearerAuth,
         id: Path<Uuid>,
-    ) -> ApiResult<Json<CompanyDetailsDto>> {
+    ) -> ApiResult<Tagged<CompanyDetailsDto>> {
         let actor = self.context.actor(&auth).await?;
         let details = self
             .context
@@ -164,11 +180,35 @@ impl CompaniesApi {
             .companies
             .get_details(&actor, CompanyId::from_uuid(id.0))
             .await?;
-        Ok(Json((&details).into()))
+        Ok(Tagged::new((&details).into()))
+    }
+
+    /// Change the named fields of a company's details, and only those: an absent field is kept,
+    /// `null` clears it. The company's own clients may change the contact fields; naming the
+    /// classification answers them `403`. Answers the whole details.
+    #[oai(
+        path = "/companies/:id/details",
+        method = "patch",
+        operation_id = "patchCompanyDetails"
+    )]
+    async fn patch_details(
+        &self,
+        auth: BearerAuth,
+        id: Path<Uuid>,
+        /// Apply only while the resource is still at this version (its `ETag`, e.g. `"7"`);
+        /// `412 precondition_failed` otherwise. Without it, the last writer wins per field.
+        #[oai(name = "If-Match")]
+        if_match: Header<Option<TextParam>>,
+        body: Json<DetailsPatchDto>,
+    ) -> ApiResult<Tagged<CompanyDetailsDto>> {
+        let actor = self.context.actor(&auth).await?;
+        let if_match = expected_version(if_match.0.as_ref())?;
+        let changes = body.0.into_changes()?;
+        self.update_details(&actor, id.0, changes, if_match).await
     }
 
     /// Replace a company's contact details: address, city, contact email and phone (admin, or a
-    /// client of the company). Answers the whole details.
+    /// client of the company); an absent field is cleared. Answers the whole details.
     #[oai(
         path = "/companies/:id/contact-details",
         method = "put",
@@ -178,17 +218,16 @@ impl CompaniesApi {
         &self,
         auth: BearerAuth,
         id: Path<Uuid>,
+        /// Apply only while the resource is still at this version (its `ETag`, e.g. `"7"`);
+        /// `412 precondition_failed` otherwise. Without it, the last writer wins per field.
+        #[oai(name = "If-Match")]
+        if_match: Header<Option<TextParam>>,
         body: Json<ContactDetailsDto>,
-    ) -> ApiResult<Json<CompanyDetailsDto>> {
+    ) -> ApiResult<Tagged<CompanyDetailsDto>> {
         let actor = self.context.actor(&auth).await?;
-        let update = body.0.into_update()?;
-        let details = self
-            .context
-            .services
-            .companies
-            .update_contact_details(&actor, CompanyId::from_uuid(id.0), update)
-            .await?;
-        Ok(Json((&details).into()))
+        let if_match = expected_version(if_match.0.as_ref())?;
+        let changes = body.0.into_changes()?;
+        self.update_details(&actor, id.0, changes, if_match).await
     }
 
     /// Replace a company's classification: danger class and NACE code (admin). Answers the whole
@@ -202,17 +241,16 @@ impl CompaniesApi {
         &self,
         auth: BearerAuth,
         id: Path<Uuid>,
+        /// Apply only while the resource is still at this version (its `ETag`, e.g. `"7"`);
+        /// `412 precondition_failed` otherwise. Without it, the last writer wins per field.
+        #[oai(name = "If-Match")]
+        if_match: Header<Option<TextParam>>,
         body: Json<ClassificationDto>,
-    ) -> ApiResult<Json<CompanyDetailsDto>> {
+    ) -> ApiResult<Tagged<CompanyDetailsDto>> {
         let actor = self.context.actor(&auth).await?;
-        let update = body.0.into_update()?;
-        let details = self
-            .context
-            .services
-            .companies
-            .update_classification(&actor, CompanyId::from_uuid(id.0), update)
-            .await?;
-        Ok(Json((&details).into()))
+        let if_match = expected_version(if_match.0.as_ref())?;
+        let changes = body.0.into_changes()?;
+        self.update_details(&actor, id.0, changes, if_match).await
     }
 
     /// A company's dashboard as of today: paid total, unpaid count and sum, overdue count,

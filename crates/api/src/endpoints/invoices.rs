@@ -2,13 +2,12 @@
 //! reads its own. Of two racing transitions exactly one wins; the other answers `409`.
 
 use poem_openapi::OpenApi;
-use poem_openapi::param::{Path, Query};
+use poem_openapi::param::{Header, Path, Query};
 use poem_openapi::payload::Json;
 use prosektor_application::InvoiceFilter;
 use prosektor_domain::{CompanyId, InvoiceId};
 use uuid::Uuid;
 
-use super::responses::Created;
 use crate::auth::bearer::BearerAuth;
 use crate::context::ApiContext;
 use crate::dto::date::ApiDate;
@@ -19,6 +18,7 @@ use crate::dto::text::TextParam;
 use crate::error::ApiResult;
 use crate::pagination::page_request;
 use crate::tags::ApiTags;
+use crate::versioning::{Tagged, TaggedCreated, expected_version};
 
 /// Invoice endpoints.
 #[derive(Debug)]
@@ -42,7 +42,7 @@ impl InvoicesApi {
         &self,
         auth: BearerAuth,
         body: Json<NewInvoiceDto>,
-    ) -> ApiResult<Created<InvoiceDto>> {
+    ) -> ApiResult<TaggedCreated<InvoiceDto>> {
         let actor = self.context.actor(&auth).await?;
         let (company_id, draft) = body.0.into_parts()?;
         let invoice = self
@@ -51,12 +51,12 @@ impl InvoicesApi {
             .invoices
             .create(&actor, CompanyId::from_uuid(company_id), draft)
             .await?;
-        Ok(Created::Created(Json((&invoice).into())))
+        Ok(TaggedCreated::new((&invoice).into()))
     }
 
     /// An invoice (clients: of their own company only).
     #[oai(path = "/invoices/:id", method = "get", operation_id = "getInvoice")]
-    async fn get(&self, auth: BearerAuth, id: Path<Uuid>) -> ApiResult<Json<InvoiceDto>> {
+    async fn get(&self, auth: BearerAuth, id: Path<Uuid>) -> ApiResult<Tagged<InvoiceDto>> {
         let actor = self.context.actor(&auth).await?;
         let invoice = self
             .context
@@ -64,7 +64,7 @@ impl InvoicesApi {
             .invoices
             .get(&actor, InvoiceId::from_uuid(id.0))
             .await?;
-        Ok(Json((&invoice).into()))
+        Ok(Tagged::new((&invoice).into()))
     }
 
     /// Invoices, newest first, one page at a time; every filter narrows the list. Clients see
@@ -122,17 +122,22 @@ impl InvoicesApi {
         &self,
         auth: BearerAuth,
         id: Path<Uuid>,
+        /// Apply only while the resource is still at this version (its `ETag`, e.g. `"7"`);
+        /// `412 precondition_failed` otherwise. Without it, the last writer wins per field.
+        #[oai(name = "If-Match")]
+        if_match: Header<Option<TextParam>>,
         body: Json<InvoiceDraftDto>,
-    ) -> ApiResult<Json<InvoiceDto>> {
+    ) -> ApiResult<Tagged<InvoiceDto>> {
         let actor = self.context.actor(&auth).await?;
+        let if_match = expected_version(if_match.0.as_ref())?;
         let draft = body.0.into_draft()?;
         let invoice = self
             .context
             .services
             .invoices
-            .edit_draft(&actor, InvoiceId::from_uuid(id.0), draft)
+            .edit_draft(&actor, InvoiceId::from_uuid(id.0), draft, if_match)
             .await?;
-        Ok(Json((&invoice).into()))
+        Ok(Tagged::new((&invoice).into()))
     }
 
     /// Send a draft (`DRAFT -> SENT`, admins); its issue date is today.
@@ -141,15 +146,24 @@ impl InvoicesApi {
         method = "post",
         operation_id = "sendInvoice"
     )]
-    async fn send(&self, auth: BearerAuth, id: Path<Uuid>) -> ApiResult<Json<InvoiceDto>> {
+    async fn send(
+        &self,
+        auth: BearerAuth,
+        id: Path<Uuid>,
+        /// Apply only while the resource is still at this version (its `ETag`, e.g. `"7"`);
+        /// `412 precondition_failed` otherwise. Without it, the last writer wins per field.
+        #[oai(name = "If-Match")]
+        if_match: Header<Option<TextParam>>,
+    ) -> ApiResult<Tagged<InvoiceDto>> {
         let actor = self.context.actor(&auth).await?;
+        let if_match = expected_version(if_match.0.as_ref())?;
         let invoice = self
             .context
             .services
             .invoices
-            .send(&actor, InvoiceId::from_uuid(id.0))
+            .send(&actor, InvoiceId::from_uuid(id.0), if_match)
             .await?;
-        Ok(Json((&invoice).into()))
+        Ok(Tagged::new((&invoice).into()))
     }
 
     /// Mark a sent invoice paid (`SENT -> PAID`, admins). Of concurrent calls exactly one
@@ -159,15 +173,24 @@ impl InvoicesApi {
         method = "post",
         operation_id = "payInvoice"
     )]
-    async fn pay(&self, auth: BearerAuth, id: Path<Uuid>) -> ApiResult<Json<InvoiceDto>> {
+    async fn pay(
+        &self,
+        auth: BearerAuth,
+        id: Path<Uuid>,
+        /// Apply only while the resource is still at this version (its `ETag`, e.g. `"7"`);
+        /// `412 precondition_failed` otherwise. Without it, the last writer wins per field.
+        #[oai(name = "If-Match")]
+        if_match: Header<Option<TextParam>>,
+    ) -> ApiResult<Tagged<InvoiceDto>> {
         let actor = self.context.actor(&auth).await?;
+        let if_match = expected_version(if_match.0.as_ref())?;
         let invoice = self
             .context
             .services
             .invoices
-            .pay(&actor, InvoiceId::from_uuid(id.0))
+            .pay(&actor, InvoiceId::from_uuid(id.0), if_match)
             .await?;
-        Ok(Json((&invoice).into()))
+        Ok(Tagged::new((&invoice).into()))
     }
 
     /// Void a draft or sent invoice (`-> VOID`, admins); paid and void invoices are final.
@@ -176,14 +199,23 @@ impl InvoicesApi {
         method = "post",
         operation_id = "voidInvoice"
     )]
-    async fn void(&self, auth: BearerAuth, id: Path<Uuid>) -> ApiResult<Json<InvoiceDto>> {
+    async fn void(
+        &self,
+        auth: BearerAuth,
+        id: Path<Uuid>,
+        /// Apply only while the resource is still at this version (its `ETag`, e.g. `"7"`);
+        /// `412 precondition_failed` otherwise. Without it, the last writer wins per field.
+        #[oai(name = "If-Match")]
+        if_match: Header<Option<TextParam>>,
+    ) -> ApiResult<Tagged<InvoiceDto>> {
         let actor = self.context.actor(&auth).await?;
+        let if_match = expected_version(if_match.0.as_ref())?;
         let invoice = self
             .context
             .services
             .invoices
-            .void(&actor, InvoiceId::from_uuid(id.0))
+            .void(&actor, InvoiceId::from_uuid(id.0), if_match)
             .await?;
-        Ok(Json((&invoice).into()))
+        Ok(Tagged::new((&invoice).into()))
     }
 }

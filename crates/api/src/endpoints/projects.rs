@@ -2,7 +2,7 @@
 //! company's websites; publishing, pausing and archiving (status changes) are for admins.
 
 use poem_openapi::OpenApi;
-use poem_openapi::param::{Path, Query};
+use poem_openapi::param::{Header, Path, Query};
 use poem_openapi::payload::Json;
 use prosektor_domain::{CompanyId, ProjectId};
 use uuid::Uuid;
@@ -18,6 +18,7 @@ use crate::dto::text::TextParam;
 use crate::error::ApiResult;
 use crate::pagination::page_request;
 use crate::tags::ApiTags;
+use crate::versioning::{Tagged, TaggedCreated, expected_version};
 
 /// Web project endpoints.
 #[derive(Debug)]
@@ -40,7 +41,7 @@ impl ProjectsApi {
         &self,
         auth: BearerAuth,
         body: Json<NewProjectDto>,
-    ) -> ApiResult<Created<ProjectDto>> {
+    ) -> ApiResult<TaggedCreated<ProjectDto>> {
         let actor = self.context.actor(&auth).await?;
         let (name, domain) = body.parse()?;
         let company_id = CompanyId::from_uuid(body.company_id);
@@ -50,12 +51,12 @@ impl ProjectsApi {
             .projects
             .create(&actor, company_id, name, domain)
             .await?;
-        Ok(Created::Created(Json((&project).into())))
+        Ok(TaggedCreated::new((&project).into()))
     }
 
     /// A web project (clients: of their own company only).
     #[oai(path = "/projects/:id", method = "get", operation_id = "getProject")]
-    async fn get(&self, auth: BearerAuth, id: Path<Uuid>) -> ApiResult<Json<ProjectDto>> {
+    async fn get(&self, auth: BearerAuth, id: Path<Uuid>) -> ApiResult<Tagged<ProjectDto>> {
         let actor = self.context.actor(&auth).await?;
         let project = self
             .context
@@ -63,7 +64,7 @@ impl ProjectsApi {
             .projects
             .get(&actor, ProjectId::from_uuid(id.0))
             .await?;
-        Ok(Json((&project).into()))
+        Ok(Tagged::new((&project).into()))
     }
 
     /// Web projects, newest first, one page at a time (clients: their own company's only).
@@ -121,8 +122,8 @@ impl ProjectsApi {
         })))
     }
 
-    /// Rename a web project and/or set or remove its domain (admins, or a client of its company).
-    /// The domain is applied first, so a `409 domain_taken` leaves the project unchanged.
+    /// Rename a web project and/or set or remove its domain (admins, or a client of its company),
+    /// in one write of the fields named: a change of another field made meanwhile is kept.
     #[oai(
         path = "/projects/:id",
         method = "patch",
@@ -132,21 +133,22 @@ impl ProjectsApi {
         &self,
         auth: BearerAuth,
         id: Path<Uuid>,
+        /// Apply only while the resource is still at this version (its `ETag`, e.g. `"7"`);
+        /// `412 precondition_failed` otherwise. Without it, the last writer wins per field.
+        #[oai(name = "If-Match")]
+        if_match: Header<Option<TextParam>>,
         body: Json<ProjectPatchDto>,
-    ) -> ApiResult<Json<ProjectDto>> {
+    ) -> ApiResult<Tagged<ProjectDto>> {
         let actor = self.context.actor(&auth).await?;
-        let patch = body.0.into_patch()?;
-        let id = ProjectId::from_uuid(id.0);
-        let projects = &self.context.services.projects;
-        // The service changes one field per call; an empty patch just reads the project.
-        let mut project = match patch.domain {
-            Some(domain) => projects.set_domain(&actor, id, domain).await?,
-            None => projects.get(&actor, id).await?,
-        };
-        if let Some(name) = patch.name {
-            project = projects.rename(&actor, id, name).await?;
-        }
-        Ok(Json((&project).into()))
+        let if_match = expected_version(if_match.0.as_ref())?;
+        let changes = body.0.into_patch()?;
+        let project = self
+            .context
+            .services
+            .projects
+            .update(&actor, ProjectId::from_uuid(id.0), changes, if_match)
+            .await?;
+        Ok(Tagged::new((&project).into()))
     }
 
     /// Move a web project along its status machine (admins): `DRAFT -> BUILDING -> LIVE <->
@@ -160,16 +162,26 @@ impl ProjectsApi {
         &self,
         auth: BearerAuth,
         id: Path<Uuid>,
+        /// Apply only while the resource is still at this version (its `ETag`, e.g. `"7"`);
+        /// `412 precondition_failed` otherwise. Without it, the last writer wins per field.
+        #[oai(name = "If-Match")]
+        if_match: Header<Option<TextParam>>,
         body: Json<ProjectStatusChangeDto>,
-    ) -> ApiResult<Json<ProjectDto>> {
+    ) -> ApiResult<Tagged<ProjectDto>> {
         let actor = self.context.actor(&auth).await?;
+        let if_match = expected_version(if_match.0.as_ref())?;
         let project = self
             .context
             .services
             .projects
-            .change_status(&actor, ProjectId::from_uuid(id.0), body.status.into())
+            .change_status(
+                &actor,
+                ProjectId::from_uuid(id.0),
+                body.status.into(),
+                if_match,
+            )
             .await?;
-        Ok(Json((&project).into()))
+        Ok(Tagged::new((&project).into()))
     }
 
     /// Create a new ingestion key for the project's website (admin or the project's own client),

@@ -28,6 +28,10 @@ pub enum ApiError {
     /// A uniqueness rule, a state machine, or a concurrent request refused the change.
     #[oai(status = 409, content_type = "application/problem+json")]
     Conflict(Json<Problem>),
+    /// `If-Match` named a version the resource no longer has: it changed since it was read.
+    /// Nothing was changed; read it again (its `ETag`) and retry.
+    #[oai(status = 412, content_type = "application/problem+json")]
+    PreconditionFailed(Json<Problem>),
     /// The body is larger than the API accepts (1 MiB).
     #[oai(status = 413, content_type = "application/problem+json")]
     PayloadTooLarge(Json<Problem>),
@@ -117,6 +121,12 @@ impl From<ServiceError> for ApiError {
             ServiceError::InvalidCursor => {
                 Self::bad_request(code, "the cursor was not issued by this listing")
             }
+            ServiceError::PreconditionFailed => Self::PreconditionFailed(Json(Problem::new(
+                412,
+                code,
+                "Precondition failed",
+                Some("the resource changed since the version in If-Match; read it again".into()),
+            ))),
             ServiceError::TooManyAttempts { retry_after_secs } => {
                 Self::too_many_requests(retry_after_secs)
             }
@@ -185,6 +195,7 @@ mod tests {
             | ApiError::Forbidden(Json(p))
             | ApiError::NotFound(Json(p))
             | ApiError::Conflict(Json(p))
+            | ApiError::PreconditionFailed(Json(p))
             | ApiError::PayloadTooLarge(Json(p))
             | ApiError::UnsupportedMediaType(Json(p))
             | ApiError::Unprocessable(Json(p))
@@ -221,6 +232,7 @@ mod tests {
                 "role_company_mismatch",
             ),
             (ServiceError::InvalidCursor, 400, "invalid_cursor"),
+            (ServiceError::PreconditionFailed, 412, "precondition_failed"),
             (
                 ServiceError::Internal("pool timed out".into()),
                 500,

@@ -2,9 +2,10 @@
 
 use async_trait::async_trait;
 use prosektor_domain::{
-    Company, CompanyDetails, CompanyId, CompanyStatus, DomainError, DomainResult, ValidationReason,
+    Company, CompanyDetails, CompanyId, DomainError, DomainResult, RowVersion, ValidationReason,
 };
 
+use super::changes::{CompanyChanges, DetailsChanges};
 use super::error::RepositoryResult;
 use super::page::{Page, PageRequest};
 use super::scope::TenantScope;
@@ -49,15 +50,6 @@ impl SearchText {
     }
 }
 
-/// The independently edited parts of a company's details.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum DetailsPart {
-    /// Address, city, contact email and phone (the company's own clients may edit these).
-    Contact,
-    /// Danger class and NACE code (admins only).
-    Classification,
-}
-
 /// Stores companies (the tenants) and their one-to-one details.
 #[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
 #[async_trait]
@@ -74,13 +66,20 @@ pub trait CompanyRepository: Send + Sync {
     /// `NotFound` (also outside `scope`); `Corrupt`; `Unavailable`.
     async fn get(&self, scope: TenantScope, id: CompanyId) -> RepositoryResult<Company>;
 
-    /// Saves name, tax id and status, if the stored status is still `expected` (so that of two
-    /// concurrent status changes exactly one wins).
+    /// Applies `changes` to company `id` in one statement, writing only the fields they name, and
+    /// answers the stored company. A status change applies only while the status is still its
+    /// `from`; with `if_match`, nothing applies unless the version is still that one.
     ///
     /// # Errors
-    /// `NotFound`; `Conflict(StaleState)` when the status changed meanwhile; `Conflict(TaxIdTaken)`;
-    /// `Unavailable`.
-    async fn save(&self, company: &Company, expected: CompanyStatus) -> RepositoryResult<()>;
+    /// `NotFound`; `PreconditionFailed` when `if_match` is not the stored version;
+    /// `Conflict(StaleState)` when the status changed meanwhile; `Conflict(TaxIdTaken)`;
+    /// `Corrupt`; `Unavailable`.
+    async fn update(
+        &self,
+        id: CompanyId,
+        changes: &CompanyChanges,
+        if_match: Option<RowVersion>,
+    ) -> RepositoryResult<Company>;
 
     /// The details of company `id`, if visible in `scope`.
     ///
@@ -92,17 +91,18 @@ pub trait CompanyRepository: Send + Sync {
         id: CompanyId,
     ) -> RepositoryResult<CompanyDetails>;
 
-    /// Saves one part of the details of their company (only that part's columns are written, so
-    /// a client's contact change and an admin's classification change made at the same moment
-    /// both survive).
+    /// Applies `changes` to company `id`'s details in one statement, writing only the fields they
+    /// name (two concurrent changes of different fields both survive), and answers the stored
+    /// details; with `if_match`, nothing applies unless the version is still that one.
     ///
     /// # Errors
-    /// `NotFound` when the company does not exist; `Unavailable`.
-    async fn save_details(
+    /// `NotFound` when the company does not exist; `PreconditionFailed`; `Corrupt`; `Unavailable`.
+    async fn update_details(
         &self,
-        details: &CompanyDetails,
-        part: DetailsPart,
-    ) -> RepositoryResult<()>;
+        id: CompanyId,
+        changes: &DetailsChanges,
+        if_match: Option<RowVersion>,
+    ) -> RepositoryResult<CompanyDetails>;
 
     /// Companies in `scope`, by name then id.
     ///

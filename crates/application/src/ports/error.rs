@@ -49,6 +49,10 @@ pub enum RepositoryError {
     /// A pagination cursor that this repository did not issue (or for another ordering).
     #[error("invalid pagination cursor")]
     InvalidCursor,
+    /// The write named the version it expected (`If-Match`) and the stored one is another: the
+    /// resource changed since the caller read it. Nothing was written.
+    #[error("the resource's version is no longer the expected one")]
+    PreconditionFailed,
     /// The store refused a value that the domain refuses too, but that only the store could check
     /// (a counter that would pass its column's maximum once added to the stored one).
     #[error("refused by the store: {0}")]

@@ -3,7 +3,7 @@
 
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
-use prosektor_domain::{CompanyId, Invoice, InvoiceAmounts, InvoiceId, InvoiceStatus};
+use prosektor_domain::{CompanyId, Invoice, InvoiceAmounts, InvoiceId, InvoiceStatus, RowVersion};
 use rust_decimal::Decimal;
 
 use super::error::RepositoryResult;
@@ -83,12 +83,18 @@ pub trait InvoiceRepository: Send + Sync {
         page: &PageRequest,
     ) -> RepositoryResult<Page<Invoice>>;
 
-    /// Saves amounts, due date, status and its dates, if the stored status is still `expected`: of
-    /// two concurrent transitions exactly one succeeds.
+    /// Saves amounts, due date, status and its dates, if the stored status is still `expected`
+    /// (of two concurrent transitions exactly one succeeds) and, with `if_match`, the version is
+    /// still that one; answers the stored invoice.
     ///
     /// # Errors
-    /// `NotFound`; `Conflict(StaleState)`; `Unavailable`.
-    async fn save(&self, invoice: &Invoice, expected: InvoiceStatus) -> RepositoryResult<()>;
+    /// `NotFound`; `PreconditionFailed`; `Conflict(StaleState)`; `Corrupt`; `Unavailable`.
+    async fn save(
+        &self,
+        invoice: &Invoice,
+        expected: InvoiceStatus,
+        if_match: Option<RowVersion>,
+    ) -> RepositoryResult<Invoice>;
 
     /// The company's dashboard figures as of `today`.
     ///

@@ -6,6 +6,7 @@
 //! still the expected one) is changed by one method. Services therefore never hold a transaction
 //! open across calls, and a port's contract says what is atomic.
 
+pub mod changes;
 pub mod clock;
 pub mod company;
 pub mod error;

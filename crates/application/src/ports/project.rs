@@ -2,8 +2,10 @@
 //! pattern 2).
 
 use async_trait::async_trait;
-use prosektor_domain::{CompanyId, ProjectId, ProjectStatus, WebProject};
+use chrono::{DateTime, Utc};
+use prosektor_domain::{CompanyId, ProjectId, ProjectStatus, RowVersion, WebProject};
 
+use super::changes::{ProjectChanges, Transition};
 use super::error::RepositoryResult;
 use super::page::{Page, PageRequest};
 use super::scope::TenantScope;
@@ -64,9 +66,34 @@ pub trait WebProjectRepository: Send + Sync {
     /// `Unavailable`.
     async fn find_by_ingest_key_hash(&self, hash: &str) -> RepositoryResult<Option<ProjectId>>;
 
-    /// Saves name, domain, status and `updated_at`, if the stored status is still `expected`.
+    /// Applies `changes` to project `id` (if visible in `scope`) in one statement, writing only
+    /// the fields they name and `updated_at = at`, and answers the stored project; with
+    /// `if_match`, nothing applies unless the version is still that one.
     ///
     /// # Errors
-    /// `NotFound`; `Conflict(StaleState)`; `Conflict(DomainTaken)`; `Unavailable`.
-    async fn save(&self, project: &WebProject, expected: ProjectStatus) -> RepositoryResult<()>;
+    /// `NotFound` (also outside `scope`); `PreconditionFailed`; `Conflict(DomainTaken)`; `Corrupt`;
+    /// `Unavailable`.
+    async fn update(
+        &self,
+        scope: TenantScope,
+        id: ProjectId,
+        changes: &ProjectChanges,
+        at: DateTime<Utc>,
+        if_match: Option<RowVersion>,
+    ) -> RepositoryResult<WebProject>;
+
+    /// Moves project `id` along `transition` (only while its status is still `from`) with
+    /// `updated_at = at`, and answers the stored project; with `if_match`, only while the version
+    /// is still that one.
+    ///
+    /// # Errors
+    /// `NotFound`; `PreconditionFailed`; `Conflict(StaleState)` when the status changed
+    /// meanwhile; `Corrupt`; `Unavailable`.
+    async fn change_status(
+        &self,
+        id: ProjectId,
+        transition: Transition<ProjectStatus>,
+        at: DateTime<Utc>,
+        if_match: Option<RowVersion>,
+    ) -> RepositoryResult<WebProject>;
 }

@@ -6,7 +6,7 @@
 //! idempotent (it replaces the run's pages), so a run delivered twice stores one site.
 
 use async_trait::async_trait;
-use prosektor_domain::{ProjectId, RunId};
+use prosektor_domain::{PipelineRun, ProjectId, RunId};
 
 use super::error::RepositoryResult;
 use super::scope::TenantScope;
@@ -16,15 +16,17 @@ use super::site::{GeneratedSite, SitePage};
 #[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
 #[async_trait]
 pub trait SiteRepository: Send + Sync {
-    /// In one transaction, if `worker` still holds run `run_id` (`RUNNING`, its worker): replaces
-    /// the run's pages with `site`'s and makes the run its project's published site.
+    /// In one transaction, if `worker` still holds `run`'s attempt (`RUNNING`, its worker):
+    /// replaces the run's pages with `site`'s, makes the run its project's published site, and
+    /// saves `run` as it finished (`SUCCEEDED`). So a project never points at a run that did not
+    /// succeed, and a run never succeeds without its site.
     ///
     /// # Errors
-    /// `Conflict(StaleState)` when the run is not running or held by another worker (cancelled
-    /// or recovered meanwhile: nothing is stored); `NotFound`; `Unavailable`.
-    async fn publish(
+    /// `Conflict(StaleState)` when the run is not running or held by another worker or attempt
+    /// (cancelled or recovered meanwhile: nothing is stored); `NotFound`; `Unavailable`.
+    async fn publish_finished(
         &self,
-        run_id: RunId,
+        run: &PipelineRun,
         worker: &str,
         site: &GeneratedSite,
     ) -> RepositoryResult<()>;

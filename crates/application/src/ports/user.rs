@@ -2,9 +2,10 @@
 
 use async_trait::async_trait;
 use prosektor_domain::{
-    CompanyId, CompanyStatus, Email, SessionVersion, User, UserId, UserProfile,
+    CompanyId, CompanyStatus, Email, RowVersion, SessionVersion, User, UserId, UserProfile,
 };
 
+use super::changes::ProfilePatch;
 use super::company::SearchText;
 use super::error::RepositoryResult;
 use super::page::{Page, PageRequest};
@@ -79,11 +80,27 @@ pub trait UserRepository: Send + Sync {
     /// `NotFound`; `Corrupt`; `Unavailable`.
     async fn get_profile(&self, id: UserId) -> RepositoryResult<UserProfile>;
 
-    /// Replaces the profile of its user.
+    /// Applies `changes` to user `id`'s profile in one statement, writing only the fields they
+    /// name and merging the preference keys they set into the stored ones (so two concurrent
+    /// changes of different fields or keys both survive), and answers the stored profile; with
+    /// `if_match`, nothing applies unless the version is still that one.
     ///
     /// # Errors
-    /// `NotFound`; `Unavailable`.
-    async fn save_profile(&self, profile: &UserProfile) -> RepositoryResult<()>;
+    /// `NotFound`; `PreconditionFailed`; `Corrupt`; `Unavailable`.
+    async fn update_profile(
+        &self,
+        id: UserId,
+        changes: &ProfilePatch,
+        if_match: Option<RowVersion>,
+    ) -> RepositoryResult<UserProfile>;
+
+    /// Invalidates every token of user `id` (not deleted): one more session version, atomically,
+    /// whatever the current one is (two concurrent calls both succeed, each leaving every earlier
+    /// token invalid). Answers the stored user.
+    ///
+    /// # Errors
+    /// `NotFound`; `Rejected(Overflow)` at the last session version; `Corrupt`; `Unavailable`.
+    async fn log_out_everywhere(&self, id: UserId) -> RepositoryResult<User>;
 
     /// Users in `scope` matching `filter`, newest first.
     ///

@@ -128,17 +128,32 @@ impl AuthService {
         })
     }
 
-    /// Invalidates every token of the actor, including the one in use.
+    /// Invalidates every token of user `user_id` issued up to now, for a request whose token
+    /// carries `session_version`. Idempotent: a token already ended by an earlier logout (a
+    /// concurrent call, or a retry) asked for what is already true, and succeeds without ending
+    /// anything more, so an old token can never end newer sessions. Concurrent calls with a
+    /// current token all succeed.
     ///
     /// # Errors
-    /// `Conflict(StaleState)` when another session change won a race; `Domain(Overflow)` at the
-    /// last session version; `NotFound`; `Internal`.
-    pub async fn log_out_everywhere(&self, actor: &Actor) -> ServiceResult<()> {
-        let mut user = load_self(self.users.as_ref(), actor).await?;
-        let expected = user.session_version();
-        user.log_out_everywhere()?;
-        self.users.save(&user, expected).await?;
-        Ok(())
+    /// [`ServiceError::Unauthenticated`] for a missing or deleted user or a version that was never
+    /// issued; `Domain(Overflow)` at the last session version; `Internal`.
+    pub async fn log_out_everywhere(
+        &self,
+        user_id: UserId,
+        session_version: SessionVersion,
+    ) -> ServiceResult<()> {
+        let current = match self.users.get_session(user_id).await {
+            Err(RepositoryError::NotFound) => return Err(ServiceError::Unauthenticated),
+            found => found?.user.session_version(),
+        };
+        match session_version.cmp(&current) {
+            std::cmp::Ordering::Less => Ok(()),
+            std::cmp::Ordering::Greater => Err(ServiceError::Unauthenticated),
+            std::cmp::Ordering::Equal => match self.users.log_out_everywhere(user_id).await {
+                Err(RepositoryError::NotFound) => Err(ServiceError::Unauthenticated),
+                other => other.map(drop).map_err(Into::into),
+            },
+        }
     }
 
     /// Replaces the actor's password after checking the current one from `client`, and

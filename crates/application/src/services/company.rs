@@ -3,15 +3,15 @@
 use std::sync::Arc;
 
 use prosektor_domain::{
-    Address, City, Company, CompanyDetails, CompanyId, CompanyName, CompanyStatus, DangerClass,
-    Email, NaceCode, Phone, TaxId,
+    Company, CompanyDetails, CompanyId, CompanyName, CompanyStatus, RowVersion, TaxId,
 };
 
 use super::actor::Actor;
+use super::check_version;
 use super::error::ServiceResult;
-use super::patch;
+use crate::ports::changes::{CompanyChanges, DetailsChanges, Transition};
 use crate::ports::clock::Clock;
-use crate::ports::company::{CompanyRepository, DetailsPart, SearchText};
+use crate::ports::company::{CompanyRepository, SearchText};
 use crate::ports::ids::IdGenerator;
 use crate::ports::page::{Page, PageRequest};
 
@@ -35,32 +35,11 @@ pub struct CompanyUpdate {
     pub status: Option<CompanyStatus>,
 }
 
-/// Changes to the contact details, which a company's own clients may make too. For each field
-/// `None` keeps it, `Some(None)` clears it.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ContactDetailsUpdate {
-    /// Postal address.
-    pub address: Option<Option<Address>>,
-    /// City.
-    pub city: Option<Option<City>>,
-    /// Contact email.
-    pub contact_email: Option<Option<Email>>,
-    /// Contact phone.
-    pub contact_phone: Option<Option<Phone>>,
-}
-
-/// Admin changes to a company's classification. For each field `None` keeps it, `Some(None)`
-/// clears it.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ClassificationUpdate {
-    /// Occupational-safety hazard class.
-    pub danger_class: Option<Option<DangerClass>>,
-    /// Economic activity code.
-    pub nace_code: Option<Option<NaceCode>>,
-}
-
 /// Companies and their details. Creating, renaming, tax ids, status and classification are
 /// admin-only; reading and the contact details are open to the company's own clients.
+///
+/// Updates write only the fields they name, in one statement, so concurrent updates of different
+/// fields all survive; each takes an optional expected version (`If-Match`).
 #[derive(Clone)]
 pub struct CompanyService {
     companies: Arc<dyn CompanyRepository>,
@@ -105,32 +84,37 @@ impl CompanyService {
         Ok(self.companies.get(actor.scope(), id).await?)
     }
 
-    /// Changes name, tax id and status (admin). The save is conditional on the status read, so of
-    /// two concurrent status changes exactly one wins.
+    /// Changes name, tax id and status (admin), only the fields named. A status change is decided
+    /// on the status read and applies only while it is still that one, so of two concurrent status
+    /// changes exactly one wins; a rename never competes with it.
     ///
     /// # Errors
-    /// `Forbidden` for a client; `NotFound`; `Domain(InvalidTransition)`; `Conflict(TaxIdTaken)`;
-    /// `Conflict(StaleState)`; `Internal`.
+    /// `Forbidden` for a client; `NotFound`; `Domain(InvalidTransition)`; `PreconditionFailed`
+    /// when `if_match` is stale; `Conflict(TaxIdTaken)`; `Conflict(StaleState)`; `Internal`.
     pub async fn update(
         &self,
         actor: &Actor,
         id: CompanyId,
         update: CompanyUpdate,
+        if_match: Option<RowVersion>,
     ) -> ServiceResult<Company> {
         actor.require_admin()?;
-        let mut company = self.companies.get(actor.scope(), id).await?;
-        let expected = company.status();
-        if let Some(status) = update.status {
-            company.change_status(status)?;
-        }
-        if let Some(name) = update.name {
-            company.rename(name);
-        }
-        if let Some(tax_id) = update.tax_id {
-            company.set_tax_id(tax_id);
-        }
-        self.companies.save(&company, expected).await?;
-        Ok(company)
+        let status = match update.status {
+            Some(to) => {
+                let company = self.companies.get(actor.scope(), id).await?;
+                check_version(company.version(), if_match)?;
+                let from = company.status();
+                from.transition_to(to)?;
+                Some(Transition { from, to })
+            }
+            None => None,
+        };
+        let changes = CompanyChanges {
+            name: update.name,
+            tax_id: update.tax_id,
+            status,
+        };
+        Ok(self.companies.update(id, &changes, if_match).await?)
     }
 
     /// A company's details.
@@ -142,43 +126,29 @@ impl CompanyService {
         Ok(self.companies.get_details(actor.scope(), id).await?)
     }
 
-    /// Changes address, city, contact email and phone (admin, or a client of the company).
+    /// Changes the named fields of a company's details, and only those. Contact fields (address,
+    /// city, contact email and phone) are open to the company's own clients; naming the
+    /// classification (danger class, NACE code) is admin-only.
     ///
     /// # Errors
-    /// `NotFound` (also another tenant's); `CompanySuspended`; `Internal`.
-    pub async fn update_contact_details(
+    /// `NotFound` (also another tenant's); `Forbidden` for a client naming the classification;
+    /// `CompanySuspended`; `PreconditionFailed` when `if_match` is stale; `Internal`.
+    pub async fn update_details(
         &self,
         actor: &Actor,
         id: CompanyId,
-        update: ContactDetailsUpdate,
+        changes: DetailsChanges,
+        if_match: Option<RowVersion>,
     ) -> ServiceResult<CompanyDetails> {
+        if changes.danger_class.is_some() || changes.nace_code.is_some() {
+            actor.require_admin()?;
+        }
         actor.check_tenant(id)?;
         actor.require_write_access()?;
-        self.modify_details(actor, id, DetailsPart::Contact, |details| {
-            patch(&mut details.address, update.address);
-            patch(&mut details.city, update.city);
-            patch(&mut details.contact_email, update.contact_email);
-            patch(&mut details.contact_phone, update.contact_phone);
-        })
-        .await
-    }
-
-    /// Changes danger class and NACE code (admin).
-    ///
-    /// # Errors
-    /// `Forbidden` for a client; `NotFound`; `Internal`.
-    pub async fn update_classification(
-        &self,
-        actor: &Actor,
-        id: CompanyId,
-        update: ClassificationUpdate,
-    ) -> ServiceResult<CompanyDetails> {
-        actor.require_admin()?;
-        self.modify_details(actor, id, DetailsPart::Classification, |details| {
-            patch(&mut details.danger_class, update.danger_class);
-            patch(&mut details.nace_code, update.nace_code);
-        })
-        .await
+        Ok(self
+            .companies
+            .update_details(id, &changes, if_match)
+            .await?)
     }
 
     /// The companies the actor may see (a client: their own), by name.
@@ -201,20 +171,6 @@ impl CompanyService {
     ) -> ServiceResult<Page<Company>> {
         actor.require_admin()?;
         Ok(self.companies.search(text, page).await?)
-    }
-
-    /// Reads the details in the actor's scope, changes them and saves the changed `part`.
-    async fn modify_details(
-        &self,
-        actor: &Actor,
-        id: CompanyId,
-        part: DetailsPart,
-        change: impl FnOnce(&mut CompanyDetails),
-    ) -> ServiceResult<CompanyDetails> {
-        let mut details = self.companies.get_details(actor.scope(), id).await?;
-        change(&mut details);
-        self.companies.save_details(&details, part).await?;
-        Ok(details)
     }
 }
 

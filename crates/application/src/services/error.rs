@@ -37,6 +37,10 @@ pub enum ServiceError {
     /// A pagination cursor that was not issued by this listing.
     #[error("invalid pagination cursor")]
     InvalidCursor,
+    /// The caller asked for a change only if the resource is still at the version it read
+    /// (`If-Match`), and it is not: nothing was changed.
+    #[error("the resource changed since the version the caller read")]
+    PreconditionFailed,
     /// Too many attempts (failed logins or password checks, ingestions of one project); the
     /// caller may try again after `retry_after_secs`.
     #[error("too many attempts; retry after {retry_after_secs} s")]
@@ -68,6 +72,7 @@ impl ServiceError {
     /// | `Conflict(c)` | [`Conflict::code`], e.g. `email_taken`, `stale_state` |
     /// | `Domain(e)` | [`DomainError::code`], e.g. `validation_failed`, `invalid_transition` |
     /// | `InvalidCursor` | `invalid_cursor` |
+    /// | `PreconditionFailed` | `precondition_failed` |
     /// | `TooManyAttempts` | `too_many_requests` |
     /// | `CompanySuspended` | `company_suspended` |
     /// | `CompanyClosed` | `company_closed` |
@@ -81,6 +86,7 @@ impl ServiceError {
             Self::Conflict(conflict) => conflict.code(),
             Self::Domain(error) => error.code(),
             Self::InvalidCursor => "invalid_cursor",
+            Self::PreconditionFailed => "precondition_failed",
             Self::TooManyAttempts { .. } => "too_many_requests",
             Self::CompanySuspended => "company_suspended",
             Self::CompanyClosed => "company_closed",
@@ -95,6 +101,7 @@ impl From<RepositoryError> for ServiceError {
             RepositoryError::NotFound => Self::NotFound,
             RepositoryError::Conflict(conflict) => Self::Conflict(conflict),
             RepositoryError::InvalidCursor => Self::InvalidCursor,
+            RepositoryError::PreconditionFailed => Self::PreconditionFailed,
             RepositoryError::Rejected(error) => Self::Domain(error),
             corrupt @ RepositoryError::Corrupt(_) => Self::Internal(corrupt.to_string()),
             RepositoryError::Unavailable(message) => Self::Internal(message),
@@ -124,6 +131,10 @@ mod tests {
                 ServiceError::Conflict(Conflict::StaleState),
             ),
             (RepositoryError::InvalidCursor, ServiceError::InvalidCursor),
+            (
+                RepositoryError::PreconditionFailed,
+                ServiceError::PreconditionFailed,
+            ),
             (
                 RepositoryError::Rejected(DomainError::Overflow { field: "visitors" }),
                 ServiceError::Domain(DomainError::Overflow { field: "visitors" }),
@@ -164,6 +175,7 @@ mod tests {
             (ServiceError::Conflict(Conflict::StaleState), "stale_state"),
             (ServiceError::Domain(DomainError::NotDeleted), "not_deleted"),
             (ServiceError::InvalidCursor, "invalid_cursor"),
+            (ServiceError::PreconditionFailed, "precondition_failed"),
             (
                 ServiceError::TooManyAttempts {
                     retry_after_secs: 3,

@@ -4,10 +4,11 @@ use std::sync::Arc;
 
 use chrono::NaiveDate;
 use prosektor_domain::{
-    CompanyId, DomainResult, Invoice, InvoiceAmounts, InvoiceId, Money, TaxRate,
+    CompanyId, DomainResult, Invoice, InvoiceAmounts, InvoiceId, Money, RowVersion, TaxRate,
 };
 
 use super::actor::Actor;
+use super::check_version;
 use super::error::ServiceResult;
 use crate::ports::clock::Clock;
 use crate::ports::ids::IdGenerator;
@@ -95,14 +96,15 @@ impl InvoiceService {
     ///
     /// # Errors
     /// `Forbidden` for a client; `NotFound`; `Domain(NotEditable)` unless it is a draft;
-    /// `Domain(Overflow)`; `Conflict(StaleState)`; `Internal`.
+    /// `Domain(Overflow)`; `PreconditionFailed`; `Conflict(StaleState)`; `Internal`.
     pub async fn edit_draft(
         &self,
         actor: &Actor,
         id: InvoiceId,
         draft: InvoiceDraft,
+        if_match: Option<RowVersion>,
     ) -> ServiceResult<Invoice> {
-        self.transition(actor, id, |invoice| {
+        self.transition(actor, id, if_match, |invoice| {
             invoice.edit(draft.amounts()?, draft.due_date)
         })
         .await
@@ -111,19 +113,31 @@ impl InvoiceService {
     /// `DRAFT -> SENT`, issued today (admin).
     ///
     /// # Errors
-    /// `Forbidden` for a client; `NotFound`; `Domain(InvalidTransition)`; `Conflict(StaleState)`
-    /// when a concurrent transition won; `Internal`.
-    pub async fn send(&self, actor: &Actor, id: InvoiceId) -> ServiceResult<Invoice> {
-        self.transition(actor, id, |invoice| invoice.send(self.clock.today()))
-            .await
+    /// `Forbidden` for a client; `NotFound`; `Domain(InvalidTransition)`; `PreconditionFailed`
+    /// when `if_match` is stale; `Conflict(StaleState)` when a concurrent transition won; `Internal`.
+    pub async fn send(
+        &self,
+        actor: &Actor,
+        id: InvoiceId,
+        if_match: Option<RowVersion>,
+    ) -> ServiceResult<Invoice> {
+        self.transition(actor, id, if_match, |invoice| {
+            invoice.send(self.clock.today())
+        })
+        .await
     }
 
     /// `SENT -> PAID`, paid now (admin).
     ///
     /// # Errors
     /// As [`send`](Self::send).
-    pub async fn pay(&self, actor: &Actor, id: InvoiceId) -> ServiceResult<Invoice> {
-        self.transition(actor, id, |invoice| invoice.pay(self.clock.now()))
+    pub async fn pay(
+        &self,
+        actor: &Actor,
+        id: InvoiceId,
+        if_match: Option<RowVersion>,
+    ) -> ServiceResult<Invoice> {
+        self.transition(actor, id, if_match, |invoice| invoice.pay(self.clock.now()))
             .await
     }
 
@@ -131,8 +145,13 @@ impl InvoiceService {
     ///
     /// # Errors
     /// As [`send`](Self::send).
-    pub async fn void(&self, actor: &Actor, id: InvoiceId) -> ServiceResult<Invoice> {
-        self.transition(actor, id, Invoice::void).await
+    pub async fn void(
+        &self,
+        actor: &Actor,
+        id: InvoiceId,
+        if_match: Option<RowVersion>,
+    ) -> ServiceResult<Invoice> {
+        self.transition(actor, id, if_match, Invoice::void).await
     }
 
     /// An invoice of the actor's tenancy.
@@ -161,20 +180,21 @@ impl InvoiceService {
     }
 
     /// The one way invoices change (admin): loads the invoice, applies a domain change and saves
-    /// it on condition that its status is still the one read, so that of two racing transitions
-    /// exactly one wins. A refused change writes nothing.
+    /// it on condition that its status is still the one read (and, with `if_match`, its version),
+    /// so that of two racing transitions exactly one wins. A refused change writes nothing.
     async fn transition(
         &self,
         actor: &Actor,
         id: InvoiceId,
+        if_match: Option<RowVersion>,
         change: impl FnOnce(&mut Invoice) -> DomainResult<()>,
     ) -> ServiceResult<Invoice> {
         actor.require_admin()?;
         let mut invoice = self.invoices.get(actor.scope(), id).await?;
+        check_version(invoice.version(), if_match)?;
         let expected = invoice.status();
         change(&mut invoice)?;
-        self.invoices.save(&invoice, expected).await?;
-        Ok(invoice)
+        Ok(self.invoices.save(&invoice, expected, if_match).await?)
     }
 }
 

@@ -29,11 +29,10 @@ pub(crate) mod test_support;
 use std::fmt;
 use std::sync::Arc;
 
+pub use crate::ports::changes::ProfilePatch;
 pub use actor::Actor;
 pub use auth::{AuthService, Session};
-pub use company::{
-    ClassificationUpdate, CompanyService, CompanyUpdate, ContactDetailsUpdate, NewCompany,
-};
+pub use company::{CompanyService, CompanyUpdate, NewCompany};
 pub use dashboard::{Dashboard, DashboardService, VISITOR_WINDOW_DAYS};
 pub use error::{ServiceError, ServiceResult};
 pub use ingest_key::IngestKey;
@@ -42,7 +41,7 @@ pub use limits::{ACCOUNT_FAILURES, CLIENT_FAILURES, INGESTIONS_PER_MINUTE, LOGIN
 pub use project::ProjectService;
 pub use run::{MAX_LOG_LINES, RUN_MAX_ATTEMPTS, RunService};
 pub use stats::{StatsSeries, StatsService};
-pub use user::{NewUser, ProfilePatch, UserAccount, UserService};
+pub use user::{NewUser, UserAccount, UserService};
 
 use crate::ports::clock::Clock;
 use crate::ports::company::CompanyRepository;
@@ -57,11 +56,18 @@ use crate::ports::stats::DailyStatsRepository;
 use crate::ports::throttle::Throttle;
 use crate::ports::user::UserRepository;
 
-/// Applies one field of a patch: `None` keeps `field`, `Some(value)` replaces it (`Some(None)`
-/// clears it).
-fn patch<T>(field: &mut Option<T>, change: Option<Option<T>>) {
-    if let Some(value) = change {
-        *field = value;
+/// Refuses a change decided on a resource read at `read` when the caller expected another version
+/// (`If-Match` is evaluated before anything else, as HTTP says).
+///
+/// # Errors
+/// [`ServiceError::PreconditionFailed`] when `if_match` is given and is not `read`.
+fn check_version(
+    read: prosektor_domain::RowVersion,
+    if_match: Option<prosektor_domain::RowVersion>,
+) -> ServiceResult<()> {
+    match if_match {
+        Some(expected) if expected != read => Err(ServiceError::PreconditionFailed),
+        _ => Ok(()),
     }
 }
 

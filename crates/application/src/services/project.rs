@@ -3,14 +3,15 @@
 
 use std::sync::Arc;
 
-use chrono::{DateTime, Utc};
 use prosektor_domain::{
-    CompanyId, DomainName, DomainResult, ProjectId, ProjectName, ProjectStatus, WebProject,
+    CompanyId, DomainName, ProjectId, ProjectName, ProjectStatus, RowVersion, WebProject,
 };
 
 use super::actor::Actor;
+use super::check_version;
 use super::error::ServiceResult;
 use super::ingest_key::IngestKey;
+use crate::ports::changes::{ProjectChanges, Transition};
 use crate::ports::clock::Clock;
 use crate::ports::company::CompanyRepository;
 use crate::ports::ids::IdGenerator;
@@ -62,55 +63,50 @@ impl ProjectService {
         Ok(project)
     }
 
-    /// Renames a project (admin, or a client of its company).
+    /// Changes a project's name and domain (admin, or a client of its company), only the fields
+    /// named, with `updated_at` now. A rename never competes with a status change or with a
+    /// change of the other field.
     ///
     /// # Errors
-    /// `NotFound` (also another tenant's); `CompanySuspended`; `Conflict(StaleState)`; `Internal`.
-    pub async fn rename(
+    /// `NotFound` (also another tenant's); `CompanySuspended`; `PreconditionFailed` when
+    /// `if_match` is stale; `Conflict(DomainTaken)`; `Internal`.
+    pub async fn update(
         &self,
         actor: &Actor,
         id: ProjectId,
-        name: ProjectName,
+        changes: ProjectChanges,
+        if_match: Option<RowVersion>,
     ) -> ServiceResult<WebProject> {
-        self.modify(actor, id, |project, now| {
-            project.rename(name, now);
-            Ok(())
-        })
-        .await
+        actor.require_write_access()?;
+        Ok(self
+            .projects
+            .update(actor.scope(), id, &changes, self.clock.now(), if_match)
+            .await?)
     }
 
-    /// Sets or clears a project's domain (admin, or a client of its company).
+    /// Publishes, pauses, archives... a project along the documented transitions (admin). The
+    /// change is decided on the status read and applies only while it is still that one.
     ///
     /// # Errors
-    /// `NotFound` (also another tenant's); `CompanySuspended`; `Conflict(DomainTaken)`;
-    /// `Conflict(StaleState)`; `Internal`.
-    pub async fn set_domain(
-        &self,
-        actor: &Actor,
-        id: ProjectId,
-        domain: Option<DomainName>,
-    ) -> ServiceResult<WebProject> {
-        self.modify(actor, id, |project, now| {
-            project.set_domain(domain, now);
-            Ok(())
-        })
-        .await
-    }
-
-    /// Publishes, pauses, archives... a project along the documented transitions (admin).
-    ///
-    /// # Errors
-    /// `Forbidden` for a client; `NotFound`; `Domain(InvalidTransition)`; `Conflict(StaleState)`
-    /// when a concurrent change won; `Internal`.
+    /// `Forbidden` for a client; `NotFound`; `Domain(InvalidTransition)`; `PreconditionFailed`;
+    /// `Conflict(StaleState)` when a concurrent status change won; `Internal`.
     pub async fn change_status(
         &self,
         actor: &Actor,
         id: ProjectId,
-        status: ProjectStatus,
+        to: ProjectStatus,
+        if_match: Option<RowVersion>,
     ) -> ServiceResult<WebProject> {
         actor.require_admin()?;
-        self.modify(actor, id, |project, now| project.change_status(status, now))
-            .await
+        let project = self.get(actor, id).await?;
+        check_version(project.version(), if_match)?;
+        let from = project.status();
+        from.transition_to(to)?;
+        let transition = Transition { from, to };
+        Ok(self
+            .projects
+            .change_status(id, transition, self.clock.now(), if_match)
+            .await?)
     }
 
     /// A project of the actor's tenancy.
@@ -174,23 +170,6 @@ impl ProjectService {
             self.companies.get(actor.scope(), company_id).await?;
         }
         Ok(self.projects.list_active(company_id, page).await?)
-    }
-
-    /// Loads a project of the actor's tenancy, applies a change at the clock's now and saves it on
-    /// condition that its status is still the one read. A refused change writes nothing, and so
-    /// does any change by a client of a suspended company.
-    async fn modify(
-        &self,
-        actor: &Actor,
-        id: ProjectId,
-        change: impl FnOnce(&mut WebProject, DateTime<Utc>) -> DomainResult<()>,
-    ) -> ServiceResult<WebProject> {
-        let mut project = self.get(actor, id).await?;
-        actor.require_write_access()?;
-        let expected = project.status();
-        change(&mut project, self.clock.now())?;
-        self.projects.save(&project, expected).await?;
-        Ok(project)
     }
 }
 

@@ -8,11 +8,12 @@
 
 use std::sync::Arc;
 
-use prosektor_domain::{LogLine, PipelineRun, ProjectId, RunId, RunInput};
+use prosektor_domain::{LogLine, PipelineRun, ProjectId, RunId, RunInput, RunStatus};
 
 use super::actor::Actor;
-use super::error::ServiceResult;
+use super::error::{ServiceError, ServiceResult};
 use crate::ports::clock::Clock;
+use crate::ports::error::{Conflict, RepositoryError};
 use crate::ports::ids::IdGenerator;
 use crate::ports::page::{Page, PageRequest};
 use crate::ports::pipeline::PipelineRunRepository;
@@ -99,20 +100,34 @@ impl RunService {
     }
 
     /// Cancels a queued or running run (admin, or a client of its company). A running run's
-    /// worker notices at its next heartbeat and stops.
+    /// worker notices at its next heartbeat and stops. Cancelling a cancelled run (or racing
+    /// another cancel) answers the cancelled run: that is the end state asked for.
     ///
     /// # Errors
-    /// `NotFound`; `CompanySuspended`; `Domain(InvalidTransition)` once the run has finished;
-    /// `Conflict(StaleState)`
-    /// when the run changed status meanwhile (say, a worker claimed or finished it: try again);
-    /// `Internal`.
+    /// `NotFound`; `CompanySuspended`; `Domain(InvalidTransition)` once the run has succeeded or
+    /// failed; `Conflict(StaleState)` when the run changed status meanwhile to anything but
+    /// cancelled (say, a worker claimed or finished it: try again); `Internal`.
     pub async fn cancel(&self, actor: &Actor, id: RunId) -> ServiceResult<PipelineRun> {
         let mut run = self.get(actor, id).await?;
         actor.require_write_access()?;
+        if run.status() == RunStatus::Cancelled {
+            return Ok(run);
+        }
         let expected = run.status();
         run.cancel(self.clock.now())?;
-        self.runs.save(&run, expected).await?;
-        Ok(run)
+        match self.runs.save(&run, expected).await {
+            Ok(()) => Ok(run),
+            Err(RepositoryError::Conflict(Conflict::StaleState)) => {
+                // Another cancel may have won: that is the end state asked for.
+                let current = self.get(actor, id).await?;
+                if current.status() == RunStatus::Cancelled {
+                    Ok(current)
+                } else {
+                    Err(ServiceError::Conflict(Conflict::StaleState))
+                }
+            }
+            Err(other) => Err(other.into()),
+        }
     }
 
     /// The run's log lines with `seq > after_seq`, in order, at most `limit` of them (clamped to

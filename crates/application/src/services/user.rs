@@ -3,13 +3,12 @@
 use std::sync::Arc;
 
 use prosektor_domain::{
-    AvatarUrl, CompanyId, Email, PersonName, Phone, PlainPassword, Preferences, Role, User, UserId,
-    UserProfile,
+    CompanyId, Email, PlainPassword, Role, RowVersion, User, UserId, UserProfile,
 };
 
 use super::actor::Actor;
 use super::error::{ServiceError, ServiceResult};
-use super::patch;
+use crate::ports::changes::ProfilePatch;
 use crate::ports::clock::Clock;
 use crate::ports::company::CompanyRepository;
 use crate::ports::ids::IdGenerator;
@@ -25,36 +24,6 @@ pub struct UserAccount {
     pub user: User,
     /// Personal data and preferences.
     pub profile: UserProfile,
-}
-
-/// Changes to a profile. For each optional field `None` keeps it, `Some(None)` clears it and
-/// `Some(Some(value))` sets it; `preferences` is merged (keys set in it overwrite, others stay).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ProfilePatch {
-    /// Given name.
-    pub first_name: Option<Option<PersonName>>,
-    /// Middle name.
-    pub middle_name: Option<Option<PersonName>>,
-    /// Family name.
-    pub last_name: Option<Option<PersonName>>,
-    /// Phone number.
-    pub phone: Option<Option<Phone>>,
-    /// Profile picture.
-    pub avatar_url: Option<Option<AvatarUrl>>,
-    /// Preference keys to overwrite.
-    pub preferences: Preferences,
-}
-
-impl ProfilePatch {
-    /// Applies the changes to `profile`.
-    pub fn apply_to(self, profile: &mut UserProfile) {
-        patch(&mut profile.first_name, self.first_name);
-        patch(&mut profile.middle_name, self.middle_name);
-        patch(&mut profile.last_name, self.last_name);
-        patch(&mut profile.phone, self.phone);
-        patch(&mut profile.avatar_url, self.avatar_url);
-        profile.preferences = profile.preferences.merge(self.preferences);
-    }
 }
 
 /// A user to create.
@@ -209,19 +178,22 @@ impl UserService {
         Ok(UserAccount { user, profile })
     }
 
-    /// Changes the actor's own profile and preferences; returns the stored profile.
+    /// Changes the actor's own profile and preferences, only the fields and preference keys
+    /// named (concurrent changes of other fields or keys survive); returns the stored profile.
     ///
     /// # Errors
-    /// `NotFound` when the actor's profile vanished; `Internal`.
+    /// `NotFound` when the actor's profile vanished; `PreconditionFailed` when `if_match` is
+    /// stale; `Internal`.
     pub async fn update_me(
         &self,
         actor: &Actor,
         changes: ProfilePatch,
+        if_match: Option<RowVersion>,
     ) -> ServiceResult<UserProfile> {
-        let mut profile = self.users.get_profile(actor.id()).await?;
-        changes.apply_to(&mut profile);
-        self.users.save_profile(&profile).await?;
-        Ok(profile)
+        Ok(self
+            .users
+            .update_profile(actor.id(), &changes, if_match)
+            .await?)
     }
 
     /// Checks the role/company rule and that a client's company exists (before any hashing).

@@ -152,20 +152,21 @@ async fn nothing_runnable_is_false() {
 }
 
 #[tokio::test]
-async fn a_run_goes_through_every_step_and_succeeds() {
+async fn a_run_goes_through_every_step_and_is_published_and_finished_at_once() {
     let world = world();
     let run = claimed(world.project.id());
     let log = Arc::new(Mutex::new(Vec::new()));
-    let runs = runs(&run, &log, usize::MAX, 1, |run| {
-        run.status() == RunStatus::Succeeded && run.finished_at() == Some(now())
-    });
+    // The run is finished by the publish itself, never by a separate save.
+    let runs = runs(&run, &log, usize::MAX, 0, |_| true);
     let mut sites = MockSiteRepository::new();
     let id = run.id();
     sites
-        .expect_publish()
+        .expect_publish_finished()
         .times(1)
-        .withf(move |run_id, worker, site| {
-            *run_id == id
+        .withf(move |run, worker, site| {
+            run.id() == id
+                && run.status() == RunStatus::Succeeded
+                && run.finished_at() == Some(now())
                 && worker == "w1"
                 && site.pages().len() == 4
                 && site
@@ -198,10 +199,7 @@ async fn a_run_goes_through_every_step_and_succeeds() {
     );
     assert_eq!(
         lines[8..],
-        [
-            "INFO [5/5] publish: site stored and published",
-            "INFO run succeeded"
-        ]
+        ["INFO [5/5] publish: 4 pages", "INFO run succeeded"]
     );
 }
 
@@ -213,7 +211,7 @@ async fn a_run_lost_at_a_heartbeat_stops_without_publishing_or_finishing() {
     // The second heartbeat (after the plan) finds the run cancelled.
     let runs = runs(&run, &log, 1, 0, |_| true);
     let mut sites = MockSiteRepository::new();
-    sites.expect_publish().never();
+    sites.expect_publish_finished().never();
     let worker = worker(runs, sites, &world, Arc::new(TemplateSiteGenerator));
     assert_eq!(worker.run_once().await, Ok(true));
     assert_eq!(lines(&log).len(), 3, "gather (2 lines) and plan, then stop");
@@ -226,10 +224,13 @@ async fn a_lost_publish_finishes_nothing() {
     let log = Arc::new(Mutex::new(Vec::new()));
     let runs = runs(&run, &log, usize::MAX, 0, |_| true);
     let mut sites = MockSiteRepository::new();
-    sites.expect_publish().returning(|_, _, _| Err(STALE));
+    sites
+        .expect_publish_finished()
+        .times(1)
+        .returning(|_, _, _| Err(STALE));
     let worker = worker(runs, sites, &world, Arc::new(TemplateSiteGenerator));
     assert_eq!(worker.run_once().await, Ok(true));
-    assert!(!lines(&log).iter().any(|line| line.contains("publish")));
+    assert!(!lines(&log).iter().any(|line| line.starts_with("ERROR")));
 }
 
 #[tokio::test]
@@ -282,7 +283,7 @@ async fn a_storage_error_while_publishing_fails_or_retries() {
     });
     let mut sites = MockSiteRepository::new();
     sites
-        .expect_publish()
+        .expect_publish_finished()
         .returning(|_, _, _| Err(RepositoryError::Unavailable("db down".to_owned())));
     let worker = worker(runs, sites, &world, Arc::new(TemplateSiteGenerator));
     assert_eq!(worker.run_once().await, Ok(true));

@@ -5,6 +5,7 @@ use crate::email::Email;
 use crate::ids::CompanyId;
 use crate::phone::Phone;
 use crate::text::bounded_text;
+use crate::version::RowVersion;
 
 use super::{DangerClass, NaceCode};
 
@@ -41,6 +42,8 @@ pub struct CompanyDetails {
     pub contact_email: Option<Email>,
     /// Contact phone number.
     pub contact_phone: Option<Phone>,
+    /// The version the details were stored at (see [`RowVersion`]).
+    pub version: RowVersion,
 }
 
 impl CompanyDetails {
@@ -54,6 +57,7 @@ impl CompanyDetails {
             nace_code: None,
             contact_email: None,
             contact_phone: None,
+            version: RowVersion::FIRST,
         }
     }
 }

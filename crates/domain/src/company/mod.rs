@@ -17,6 +17,7 @@ use crate::error::DomainResult;
 use crate::ids::CompanyId;
 use crate::tax_id::TaxId;
 use crate::text::bounded_text;
+use crate::version::RowVersion;
 
 bounded_text! {
     /// A company's name, trimmed, 1..=255 characters.
@@ -35,6 +36,7 @@ pub struct Company {
     tax_id: Option<TaxId>,
     status: CompanyStatus,
     created_at: DateTime<Utc>,
+    version: RowVersion,
 }
 
 impl Company {
@@ -51,16 +53,19 @@ impl Company {
             tax_id,
             status: CompanyStatus::Lead,
             created_at,
+            version: RowVersion::FIRST,
         }
     }
 
-    /// Rebuilds a stored company. Every combination of valid fields is a valid company.
+    /// Rebuilds a stored company at `version`. Every combination of valid fields is a valid
+    /// company.
     pub const fn restore(
         id: CompanyId,
         name: CompanyName,
         tax_id: Option<TaxId>,
         status: CompanyStatus,
         created_at: DateTime<Utc>,
+        version: RowVersion,
     ) -> Self {
         Self {
             id,
@@ -68,6 +73,7 @@ impl Company {
             tax_id,
             status,
             created_at,
+            version,
         }
     }
 
@@ -115,6 +121,11 @@ impl Company {
     /// When the company was created.
     pub const fn created_at(&self) -> DateTime<Utc> {
         self.created_at
+    }
+
+    /// The version it was stored at (see [`RowVersion`]).
+    pub const fn version(&self) -> RowVersion {
+        self.version
     }
 }
 
@@ -202,6 +213,7 @@ mod tests {
             None,
             CompanyStatus::Churned,
             original.created_at(),
+            RowVersion::new(4).unwrap(),
         );
         assert_eq!(
             (restored.id(), restored.status()),

@@ -15,6 +15,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::error::{DomainError, DomainResult};
 use crate::ids::{CompanyId, InvoiceId};
+use crate::version::RowVersion;
 
 /// An invoice to a company. Invoices are never deleted; they are voided.
 ///
@@ -65,6 +66,7 @@ pub struct Invoice {
     issue_date: Option<NaiveDate>,
     paid_at: Option<DateTime<Utc>>,
     created_at: DateTime<Utc>,
+    version: RowVersion,
 }
 
 impl Invoice {
@@ -87,6 +89,7 @@ impl Invoice {
             issue_date: None,
             paid_at: None,
             created_at,
+            version: RowVersion::FIRST,
         }
     }
 
@@ -191,6 +194,11 @@ impl Invoice {
     /// When the invoice was created.
     pub const fn created_at(&self) -> DateTime<Utc> {
         self.created_at
+    }
+
+    /// The version it was stored at (see [`RowVersion`]).
+    pub const fn version(&self) -> RowVersion {
+        self.version
     }
 }
 

@@ -5,6 +5,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use super::{Invoice, InvoiceAmounts, InvoiceNo, InvoiceStatus};
 use crate::error::{DomainError, DomainResult, ValidationReason};
 use crate::ids::{CompanyId, InvoiceId};
+use crate::version::RowVersion;
 
 /// Every field of an [`Invoice`], unchecked: what storage hands back. Turn it into an invoice with
 /// [`Invoice::from_parts`] (or `TryFrom`), and back with `InvoiceParts::from(invoice)`.
@@ -30,6 +31,8 @@ pub struct InvoiceParts {
     pub paid_at: Option<DateTime<Utc>>,
     /// See [`Invoice::created_at`].
     pub created_at: DateTime<Utc>,
+    /// See [`Invoice::version`].
+    pub version: RowVersion,
 }
 
 impl Invoice {
@@ -69,6 +72,7 @@ impl Invoice {
             issue_date,
             paid_at,
             created_at,
+            version,
         } = parts;
         Ok(Self {
             id,
@@ -80,6 +84,7 @@ impl Invoice {
             issue_date,
             paid_at,
             created_at,
+            version,
         })
     }
 }
@@ -96,6 +101,7 @@ impl From<Invoice> for InvoiceParts {
             issue_date,
             paid_at,
             created_at,
+            version,
         } = invoice;
         Self {
             id,
@@ -107,6 +113,7 @@ impl From<Invoice> for InvoiceParts {
             issue_date,
             paid_at,
             created_at,
+            version,
         }
     }
 }

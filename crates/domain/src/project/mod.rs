@@ -11,6 +11,7 @@ use crate::domain_name::DomainName;
 use crate::error::DomainResult;
 use crate::ids::{CompanyId, ProjectId};
 use crate::text::bounded_text;
+use crate::version::RowVersion;
 
 bounded_text! {
     /// A web project's name, trimmed, 1..=200 characters.
@@ -29,6 +30,7 @@ pub struct WebProject {
     status: ProjectStatus,
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
+    version: RowVersion,
 }
 
 impl WebProject {
@@ -48,10 +50,16 @@ impl WebProject {
             status: ProjectStatus::Draft,
             created_at: now,
             updated_at: now,
+            version: RowVersion::FIRST,
         }
     }
 
-    /// Rebuilds a stored project. Every combination of valid fields is a valid project.
+    /// Rebuilds a stored project at `version`. Every combination of valid fields is a valid
+    /// project.
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "one argument per stored column, as storage hands them over"
+    )]
     pub const fn restore(
         id: ProjectId,
         company_id: CompanyId,
@@ -60,6 +68,7 @@ impl WebProject {
         status: ProjectStatus,
         created_at: DateTime<Utc>,
         updated_at: DateTime<Utc>,
+        version: RowVersion,
     ) -> Self {
         Self {
             id,
@@ -69,6 +78,7 @@ impl WebProject {
             status,
             created_at,
             updated_at,
+            version,
         }
     }
 
@@ -134,6 +144,11 @@ impl WebProject {
     /// When the project last changed.
     pub const fn updated_at(&self) -> DateTime<Utc> {
         self.updated_at
+    }
+
+    /// The version it was stored at (see [`RowVersion`]).
+    pub const fn version(&self) -> RowVersion {
+        self.version
     }
 }
 
@@ -229,8 +244,16 @@ mod tests {
         let name = ProjectName::parse("Site").unwrap();
         let id = ProjectId::new_v7();
         let company = CompanyId::new_v7();
-        let restored =
-            WebProject::restore(id, company, name, None, ProjectStatus::Paused, t(0), t(9));
+        let restored = WebProject::restore(
+            id,
+            company,
+            name,
+            None,
+            ProjectStatus::Paused,
+            t(0),
+            t(9),
+            RowVersion::FIRST,
+        );
         assert_eq!((restored.id(), restored.company_id()), (id, company));
         assert_eq!(
             (restored.status(), restored.updated_at()),

@@ -6,6 +6,7 @@ use crate::error::{DomainError, DomainResult, ValidationReason};
 use crate::ids::UserId;
 use crate::phone::Phone;
 use crate::text::{bounded_text, string_value};
+use crate::version::RowVersion;
 
 use super::Preferences;
 
@@ -93,6 +94,8 @@ pub struct UserProfile {
     pub avatar_url: Option<AvatarUrl>,
     /// UI preferences.
     pub preferences: Preferences,
+    /// The version the profile was stored at (see [`RowVersion`]).
+    pub version: RowVersion,
 }
 
 impl UserProfile {
@@ -106,6 +109,7 @@ impl UserProfile {
             phone: None,
             avatar_url: None,
             preferences: Preferences::default(),
+            version: RowVersion::FIRST,
         }
     }
 }

@@ -1,6 +1,8 @@
 //! SeaORM model of `companies` and its mapping to and from [`Company`].
 
-use prosektor_domain::{Company, CompanyId, CompanyName, CompanyStatus, DomainResult, TaxId};
+use prosektor_domain::{
+    Company, CompanyId, CompanyName, CompanyStatus, DomainResult, RowVersion, TaxId,
+};
 use sea_orm::ActiveValue::Set;
 use sea_orm::entity::prelude::*;
 
@@ -21,6 +23,8 @@ pub struct Model {
     pub status: String,
     /// When the company was created.
     pub created_at: DateTimeUtc,
+    /// The row version, bumped by a trigger on every update.
+    pub version: i64,
 }
 
 /// `companies` is only referenced; the adapter joins nothing through SeaORM relations.
@@ -39,6 +43,7 @@ impl IntoDomain for Model {
             optional(self.tax_id, TaxId::parse)?,
             CompanyStatus::parse(&self.status)?,
             self.created_at,
+            RowVersion::new(self.version)?,
         ))
     }
 }
@@ -51,6 +56,7 @@ impl From<&Company> for ActiveModel {
             tax_id: Set(text(company.tax_id())),
             status: Set(company.status().as_str().to_owned()),
             created_at: Set(company.created_at()),
+            version: Set(company.version().get()),
         }
     }
 }

@@ -3,6 +3,7 @@
 
 use prosektor_domain::{
     Address, City, CompanyDetails, CompanyId, DangerClass, DomainResult, Email, NaceCode, Phone,
+    RowVersion,
 };
 use sea_orm::ActiveValue::Set;
 use sea_orm::entity::prelude::*;
@@ -28,6 +29,8 @@ pub struct Model {
     pub contact_email: Option<String>,
     /// Contact phone, E.164.
     pub contact_phone: Option<String>,
+    /// The row version, bumped by a trigger on every update.
+    pub version: i64,
 }
 
 /// Reached by primary key only.
@@ -48,6 +51,7 @@ impl IntoDomain for Model {
             nace_code: optional(self.nace_code, NaceCode::parse)?,
             contact_email: optional(self.contact_email, Email::parse)?,
             contact_phone: optional(self.contact_phone, Phone::parse)?,
+            version: RowVersion::new(self.version)?,
         })
     }
 }
@@ -62,17 +66,7 @@ impl From<&CompanyDetails> for ActiveModel {
             nace_code: Set(text(details.nace_code.as_ref())),
             contact_email: Set(text(details.contact_email.as_ref())),
             contact_phone: Set(text(details.contact_phone.as_ref())),
+            version: Set(details.version.get()),
         }
     }
 }
-
-/// The columns of the contact part (editable by the company's own clients).
-pub(crate) const CONTACT_COLUMNS: [Column; 4] = [
-    Column::Address,
-    Column::City,
-    Column::ContactEmail,
-    Column::ContactPhone,
-];
-
-/// The columns of the classification part (admins only).
-pub(crate) const CLASSIFICATION_COLUMNS: [Column; 2] = [Column::DangerClass, Column::NaceCode];

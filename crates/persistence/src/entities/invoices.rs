@@ -4,6 +4,7 @@
 use super::mapping::IntoDomain;
 use prosektor_domain::{
     DomainResult, Invoice, InvoiceAmounts, InvoiceNo, InvoiceParts, InvoiceStatus, Money,
+    RowVersion,
 };
 use sea_orm::ActiveValue::Set;
 use sea_orm::entity::prelude::*;
@@ -27,6 +28,8 @@ pub struct Model {
     pub issue_date: Option<Date>,
     pub paid_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
+    /// The row version, bumped by a trigger on every update.
+    pub version: i64,
 }
 
 /// `invoices` has no relation the adapter navigates.
@@ -60,6 +63,7 @@ impl Model {
             issue_date: self.issue_date,
             paid_at: self.paid_at,
             created_at: self.created_at,
+            version: RowVersion::new(self.version)?,
         })
     }
 }

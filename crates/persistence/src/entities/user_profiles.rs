@@ -2,8 +2,8 @@
 //! [`UserProfile`], including the `preferences` JSON object.
 
 use prosektor_domain::{
-    AvatarUrl, DomainError, DomainResult, Locale, PersonName, Phone, Preferences, Theme, UserId,
-    UserProfile, ValidationReason,
+    AvatarUrl, DomainError, DomainResult, Locale, PersonName, Phone, Preferences, RowVersion,
+    Theme, UserId, UserProfile, ValidationReason,
 };
 use sea_orm::ActiveValue::Set;
 use sea_orm::entity::prelude::*;
@@ -30,6 +30,8 @@ pub struct Model {
     pub preferences: Json,
     /// Middle name (added by the "adding a field" evolution).
     pub middle_name: Option<String>,
+    /// The row version, bumped by a trigger on every update.
+    pub version: i64,
 }
 
 /// Reached by primary key only.
@@ -50,6 +52,7 @@ impl IntoDomain for Model {
             phone: optional(self.phone, Phone::parse)?,
             avatar_url: optional(self.avatar_url, AvatarUrl::parse)?,
             preferences: preferences_from_json(&self.preferences)?,
+            version: RowVersion::new(self.version)?,
         })
     }
 }
@@ -64,22 +67,13 @@ impl From<&UserProfile> for ActiveModel {
             avatar_url: Set(text(profile.avatar_url.as_ref())),
             preferences: Set(preferences_to_json(&profile.preferences)),
             middle_name: Set(text(profile.middle_name.as_ref())),
+            version: Set(profile.version.get()),
         }
     }
 }
 
-/// Every column but the key: what an upsert of the profile replaces.
-pub(crate) const PROFILE_COLUMNS: [Column; 6] = [
-    Column::FirstName,
-    Column::LastName,
-    Column::Phone,
-    Column::AvatarUrl,
-    Column::Preferences,
-    Column::MiddleName,
-];
-
-/// The stored object: only the keys that are set.
-fn preferences_to_json(preferences: &Preferences) -> Json {
+/// The keys of `preferences` that are set, as a JSON object (`{}` when none is).
+pub(crate) fn preferences_to_json(preferences: &Preferences) -> Json {
     let mut object = Map::new();
     if let Some(theme) = preferences.theme {
         object.insert("theme".into(), theme.as_str().into());

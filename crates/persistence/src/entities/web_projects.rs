@@ -1,7 +1,9 @@
 //! SeaORM model of `web_projects` and its mapping to and from [`WebProject`].
 
 use super::mapping::IntoDomain;
-use prosektor_domain::{DomainName, DomainResult, ProjectName, ProjectStatus, WebProject};
+use prosektor_domain::{
+    DomainName, DomainResult, ProjectName, ProjectStatus, RowVersion, WebProject,
+};
 use sea_orm::ActiveValue::Set;
 use sea_orm::entity::prelude::*;
 
@@ -17,6 +19,8 @@ pub struct Model {
     pub status: String,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// The row version, bumped by a trigger on every update.
+    pub version: i64,
 }
 
 /// Runs and stats point at projects; the adapter navigates from them (see their `Related`).
@@ -44,6 +48,7 @@ impl Model {
             ProjectStatus::parse(&self.status)?,
             self.created_at,
             self.updated_at,
+            RowVersion::new(self.version)?,
         ))
     }
 }
@@ -53,17 +58,10 @@ pub(crate) fn new_row(project: &WebProject) -> ActiveModel {
     ActiveModel {
         id: Set(project.id().as_uuid()),
         company_id: Set(project.company_id().as_uuid()),
-        created_at: Set(project.created_at()),
-        ..changes(project)
-    }
-}
-
-/// The columns a save may change: name, domain, status and `updated_at`.
-pub(crate) fn changes(project: &WebProject) -> ActiveModel {
-    ActiveModel {
         name: Set(project.name().as_str().to_owned()),
         domain: Set(project.domain().map(|domain| domain.as_str().to_owned())),
         status: Set(project.status().as_str().to_owned()),
+        created_at: Set(project.created_at()),
         updated_at: Set(project.updated_at()),
         ..Default::default()
     }

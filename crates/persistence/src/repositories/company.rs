@@ -7,19 +7,18 @@
 
 use async_trait::async_trait;
 use prosektor_application::{
-    CompanyRepository, DetailsPart, Page, PageRequest, RepositoryResult, SearchText, TenantScope,
+    CompanyChanges, CompanyRepository, DetailsChanges, Page, PageRequest, RepositoryResult,
+    SearchText, TenantScope, Transition,
 };
-use prosektor_domain::{Company, CompanyDetails, CompanyId, CompanyStatus};
-use sea_orm::ActiveValue::NotSet;
-use sea_orm::sea_query::OnConflict;
+use prosektor_domain::{Company, CompanyDetails, CompanyId, RowVersion};
 use sea_orm::{
-    ColumnTrait, DatabaseConnection, DbBackend, EntityTrait, QueryFilter, QuerySelect, Select,
-    Statement,
+    ColumnTrait, DatabaseConnection, DbBackend, EntityTrait, QuerySelect, Select, Statement,
 };
 
-use super::shared::{KeysetOrder, conditional_update, escape_like, find_one, insert_both, scoped};
+use super::row_update::RowUpdate;
+use super::shared::{KeysetOrder, escape_like, find_one, insert_both, scoped};
 use crate::cursor::{Keyset, page};
-use crate::entities::mapping::all_to_domain;
+use crate::entities::mapping::{all_to_domain, text};
 use crate::entities::{companies, company_details};
 use crate::error::map_db_err;
 
@@ -43,7 +42,7 @@ const BY_NAME: KeysetOrder<companies::Column> = KeysetOrder {
 /// expression of parameters only, so a bitmap scan over both trigram indexes is possible with a
 /// custom and with a generic plan alike. `'%' || x || '%'` is an infix match, which includes the
 /// prefix match.
-pub const SEARCH_SQL: &str = r"SELECT id, name, tax_id, status, created_at
+pub const SEARCH_SQL: &str = r"SELECT id, name, tax_id, status, created_at, version
 FROM companies
 WHERE (name_fold LIKE '%' || search_fold($1) || '%' OR tax_id LIKE '%' || $2 || '%')
   AND ($3::varchar IS NULL OR (name, id) > ($3::varchar, $4::uuid))
@@ -90,18 +89,26 @@ impl CompanyRepository for PgCompanyRepository {
     }
 
     #[tracing::instrument(skip_all)]
-    async fn save(&self, company: &Company, expected: CompanyStatus) -> RepositoryResult<()> {
-        let id = company.id().as_uuid();
-        let changes = companies::ActiveModel {
-            id: NotSet,
-            created_at: NotSet,
-            ..companies::ActiveModel::from(company)
-        };
-        let update = companies::Entity::update_many()
-            .set(changes)
-            .filter(companies::Column::Id.eq(id))
-            .filter(companies::Column::Status.eq(expected.as_str()));
-        conditional_update(&self.db, update, id).await
+    async fn update(
+        &self,
+        id: CompanyId,
+        changes: &CompanyChanges,
+        if_match: Option<RowVersion>,
+    ) -> RepositoryResult<Company> {
+        use companies::Column;
+        let mut update = RowUpdate::<companies::Entity>::of(Column::Id, id.as_uuid())
+            .set_some(Column::Name, changes.name.as_ref(), |name| {
+                name.as_str().into()
+            })
+            .set_some(Column::TaxId, changes.tax_id.as_ref(), |tax_id| {
+                text(tax_id.as_ref()).into()
+            });
+        if let Some(Transition { from, to }) = changes.status {
+            update = update
+                .requiring(Column::Status.eq(from.as_str()))
+                .set(Column::Status, to.as_str());
+        }
+        update.apply(&self.db, Column::Version, if_match).await
     }
 
     #[tracing::instrument(skip_all)]
@@ -119,28 +126,34 @@ impl CompanyRepository for PgCompanyRepository {
     }
 
     #[tracing::instrument(skip_all)]
-    async fn save_details(
+    async fn update_details(
         &self,
-        details: &CompanyDetails,
-        part: DetailsPart,
-    ) -> RepositoryResult<()> {
-        // An upsert writing only `part`'s columns of an existing row: a concurrent save of the
-        // other part is not overwritten. A company whose details row is missing gets one; a
-        // missing company is a foreign-key violation, which `map_db_err` reports as `NotFound`.
-        let upsert = match part {
-            DetailsPart::Contact => OnConflict::column(company_details::Column::CompanyId)
-                .update_columns(company_details::CONTACT_COLUMNS)
-                .to_owned(),
-            DetailsPart::Classification => OnConflict::column(company_details::Column::CompanyId)
-                .update_columns(company_details::CLASSIFICATION_COLUMNS)
-                .to_owned(),
-        };
-        company_details::Entity::insert(company_details::ActiveModel::from(details))
-            .on_conflict(upsert)
-            .exec_without_returning(&self.db)
+        id: CompanyId,
+        changes: &DetailsChanges,
+        if_match: Option<RowVersion>,
+    ) -> RepositoryResult<CompanyDetails> {
+        use company_details::Column;
+        RowUpdate::<company_details::Entity>::of(Column::CompanyId, id.as_uuid())
+            .set_some(Column::Address, changes.address.as_ref(), |v| {
+                text(v.as_ref()).into()
+            })
+            .set_some(Column::City, changes.city.as_ref(), |v| {
+                text(v.as_ref()).into()
+            })
+            .set_some(Column::ContactEmail, changes.contact_email.as_ref(), |v| {
+                text(v.as_ref()).into()
+            })
+            .set_some(Column::ContactPhone, changes.contact_phone.as_ref(), |v| {
+                text(v.as_ref()).into()
+            })
+            .set_some(Column::NaceCode, changes.nace_code.as_ref(), |v| {
+                text(v.as_ref()).into()
+            })
+            .set_some(Column::DangerClass, changes.danger_class, |v| {
+                v.map(|class| class.as_str().to_owned()).into()
+            })
+            .apply(&self.db, Column::Version, if_match)
             .await
-            .map_err(map_db_err)?;
-        Ok(())
     }
 
     #[tracing::instrument(skip_all)]

@@ -9,7 +9,8 @@ use prosektor_application::{
     RepositoryError, RepositoryResult, TenantScope,
 };
 use prosektor_domain::{
-    CompanyId, DomainError, Invoice, InvoiceId, InvoiceNo, InvoiceStatus, ValidationReason,
+    CompanyId, DomainError, Invoice, InvoiceId, InvoiceNo, InvoiceStatus, RowVersion,
+    ValidationReason,
 };
 use rust_decimal::Decimal;
 use sea_orm::{
@@ -17,7 +18,8 @@ use sea_orm::{
     QueryTrait, TransactionTrait,
 };
 
-use super::shared::{NewestFirst, find_one, save_if_status, scoped, statement};
+use super::row_update::RowUpdate;
+use super::shared::{NewestFirst, find_one, scoped, statement};
 use crate::entities::invoice_counters;
 use crate::entities::invoices::{self, Column};
 use crate::entities::mapping::{IntoDomain, all_to_domain};
@@ -140,14 +142,17 @@ impl InvoiceRepository for PgInvoiceRepository {
     }
 
     #[tracing::instrument(skip_all)]
-    async fn save(&self, invoice: &Invoice, expected: InvoiceStatus) -> RepositoryResult<()> {
-        save_if_status(
-            &self.db,
-            invoices::changes(invoice),
-            (Column::Id, invoice.id().as_uuid()),
-            (Column::Status, expected.as_str()),
-        )
-        .await
+    async fn save(
+        &self,
+        invoice: &Invoice,
+        expected: InvoiceStatus,
+        if_match: Option<RowVersion>,
+    ) -> RepositoryResult<Invoice> {
+        RowUpdate::<invoices::Entity>::of(Column::Id, invoice.id().as_uuid())
+            .requiring(Column::Status.eq(expected.as_str()))
+            .set_all(invoices::changes(invoice))
+            .apply(&self.db, Column::Version, if_match)
+            .await
     }
 
     #[tracing::instrument(skip_all)]

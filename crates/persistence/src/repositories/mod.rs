@@ -4,6 +4,7 @@ pub mod company;
 pub mod invoice;
 pub mod pipeline;
 pub mod project;
+mod row_update;
 mod shared;
 pub mod site;
 pub mod stats;

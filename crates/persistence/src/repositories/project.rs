@@ -4,17 +4,19 @@
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use prosektor_application::{
-    Page, PageRequest, RepositoryError, RepositoryResult, TenantScope, WebProjectRepository,
+    Page, PageRequest, ProjectChanges, RepositoryError, RepositoryResult, TenantScope, Transition,
+    WebProjectRepository,
 };
-use prosektor_domain::{CompanyId, ProjectId, ProjectStatus, WebProject};
+use prosektor_domain::{CompanyId, ProjectId, ProjectStatus, RowVersion, WebProject};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
     FromQueryResult, QueryFilter, QueryTrait,
 };
 use uuid::Uuid;
 
-use super::shared::{NewestFirst, find_one, save_if_status, scalar, scoped, statement};
-use crate::entities::mapping::all_to_domain;
+use super::row_update::RowUpdate;
+use super::shared::{NewestFirst, find_one, scalar, scoped, statement};
+use crate::entities::mapping::{all_to_domain, text};
 use crate::entities::web_projects::{self, Column};
 use crate::error::map_db_err;
 
@@ -22,7 +24,7 @@ use crate::error::map_db_err;
 /// `($2 created_at, $3 id)` (both `NULL` for the first page), at most `$4` rows. The status
 /// predicate is written literally, exactly as in `idx_web_projects_active`'s `WHERE`, so that
 /// PostgreSQL can use that partial index even in a generic plan.
-pub const ACTIVE_PROJECTS_SQL: &str = "SELECT id, company_id, name, domain, status, \
+pub const ACTIVE_PROJECTS_SQL: &str = "SELECT id, company_id, name, domain, status, version, \
      created_at, updated_at FROM web_projects \
      WHERE company_id = $1 AND status NOT IN ('DRAFT', 'ARCHIVED') \
      AND ($2::timestamptz IS NULL OR (created_at, id) < ($2::timestamptz, $3::uuid)) \
@@ -159,13 +161,43 @@ impl WebProjectRepository for PgWebProjectRepository {
     }
 
     #[tracing::instrument(skip_all)]
-    async fn save(&self, project: &WebProject, expected: ProjectStatus) -> RepositoryResult<()> {
-        save_if_status(
-            &self.db,
-            web_projects::changes(project),
-            (Column::Id, project.id().as_uuid()),
-            (Column::Status, expected.as_str()),
-        )
-        .await
+    async fn update(
+        &self,
+        scope: TenantScope,
+        id: ProjectId,
+        changes: &ProjectChanges,
+        at: DateTime<Utc>,
+        if_match: Option<RowVersion>,
+    ) -> RepositoryResult<WebProject> {
+        let mut update = RowUpdate::<web_projects::Entity>::of(Column::Id, id.as_uuid())
+            .set_some(Column::Name, changes.name.as_ref(), |name| {
+                name.as_str().into()
+            })
+            .set_some(Column::Domain, changes.domain.as_ref(), |domain| {
+                text(domain.as_ref()).into()
+            });
+        if changes.name.is_some() || changes.domain.is_some() {
+            update = update.set(Column::UpdatedAt, at);
+        }
+        if let Some(own) = scope.company() {
+            update = update.within(Column::CompanyId.eq(own.as_uuid()));
+        }
+        update.apply(&self.db, Column::Version, if_match).await
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn change_status(
+        &self,
+        id: ProjectId,
+        Transition { from, to }: Transition<ProjectStatus>,
+        at: DateTime<Utc>,
+        if_match: Option<RowVersion>,
+    ) -> RepositoryResult<WebProject> {
+        RowUpdate::<web_projects::Entity>::of(Column::Id, id.as_uuid())
+            .requiring(Column::Status.eq(from.as_str()))
+            .set(Column::Status, to.as_str())
+            .set(Column::UpdatedAt, at)
+            .apply(&self.db, Column::Version, if_match)
+            .await
     }
 }

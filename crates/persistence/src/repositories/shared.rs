@@ -1,11 +1,13 @@
 //! What the repositories share: raw statements, tenant scoping (directly by `company_id` or through
 //! the row's project), keyset pages (newest first, or ascending by a key), and conditional saves
-//! that tell a lost race (`StaleState`) from a missing row (`NotFound`).
+//! that tell a lost race (`StaleState`) and a stale `If-Match` (`PreconditionFailed`) from a
+//! missing row (`NotFound`).
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use prosektor_application::{
     Conflict, Page, PageRequest, RepositoryError, RepositoryResult, TenantScope,
 };
+use prosektor_domain::RowVersion;
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbBackend,
@@ -264,9 +266,40 @@ where
     <E::PrimaryKey as PrimaryKeyTrait>::ValueType: From<Uuid>,
     C: ConnectionTrait,
 {
-    match E::find_by_id(id).one(db).await {
-        Ok(Some(_)) => RepositoryError::Conflict(Conflict::StaleState),
+    refusal(db, E::find_by_id(id), None).await
+}
+
+/// Why a conditional write found nothing to change, by looking up `row`: `NotFound` when there is
+/// none; `PreconditionFailed` when it holds another version than the expected one;
+/// `Conflict(StaleState)` otherwise (another state than the one required).
+pub(crate) async fn refusal<E, C>(
+    db: &C,
+    row: Select<E>,
+    version: Option<(E::Column, Option<RowVersion>)>,
+) -> RepositoryError
+where
+    E: EntityTrait,
+    C: ConnectionTrait,
+{
+    let Some((column, if_match)) = version else {
+        return match row.one(db).await {
+            Ok(Some(_)) => RepositoryError::Conflict(Conflict::StaleState),
+            Ok(None) => RepositoryError::NotFound,
+            Err(error) => map_db_err(error),
+        };
+    };
+    let stored = row
+        .select_only()
+        .column(column)
+        .into_tuple::<i64>()
+        .one(db)
+        .await;
+    match stored {
         Ok(None) => RepositoryError::NotFound,
+        Ok(Some(stored)) if if_match.is_some_and(|expected| expected.get() != stored) => {
+            RepositoryError::PreconditionFailed
+        }
+        Ok(Some(_)) => RepositoryError::Conflict(Conflict::StaleState),
         Err(error) => map_db_err(error),
     }
 }

@@ -5,7 +5,7 @@ use async_trait::async_trait;
 use prosektor_application::{
     GeneratedSite, RepositoryError, RepositoryResult, SitePage, SiteRepository, TenantScope,
 };
-use prosektor_domain::{ProjectId, RunId};
+use prosektor_domain::{PipelineRun, ProjectId, RunId};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect,
     TransactionTrait, Value,
@@ -15,6 +15,7 @@ use uuid::Uuid;
 use super::pipeline::held_by;
 use super::shared::{stale_or_missing, statement};
 use crate::entities::mapping::found;
+use crate::entities::pipeline_runs::int_column;
 use crate::entities::{pipeline_run_pages, pipeline_runs};
 use crate::error::{map_db_err, map_transaction_err};
 
@@ -70,9 +71,9 @@ impl PgSiteRepository {
 #[async_trait]
 impl SiteRepository for PgSiteRepository {
     #[tracing::instrument(skip_all)]
-    async fn publish(
+    async fn publish_finished(
         &self,
-        run_id: RunId,
+        run: &PipelineRun,
         worker: &str,
         site: &GeneratedSite,
     ) -> RepositoryResult<()> {
@@ -80,16 +81,19 @@ impl SiteRepository for PgSiteRepository {
         let rows: Vec<_> = site
             .pages()
             .iter()
-            .map(|page| pipeline_run_pages::new_row(run_id, page))
+            .map(|page| pipeline_run_pages::new_row(run.id(), page))
             .collect();
-        let id = run_id.as_uuid();
+        let id = run.id().as_uuid();
+        let attempt = int_column(run.attempt());
+        let finished = pipeline_runs::changes(run);
         self.db
             .transaction::<_, (), RepositoryError>(|txn| {
                 Box::pin(async move {
                     // Holding the run's row keeps a cancel or a recovery waiting until the site
-                    // is stored; one that came first makes this publish find nothing.
+                    // is stored and the run finished; one that came first makes this find nothing.
                     let project = pipeline_runs::Entity::find_by_id(id)
                         .filter(held_by(&worker))
+                        .filter(pipeline_runs::Column::Attempt.eq(attempt))
                         .select_only()
                         .column(pipeline_runs::Column::ProjectId)
                         .lock_exclusive()
@@ -111,6 +115,12 @@ impl SiteRepository for PgSiteRepository {
                         .await
                         .map_err(map_db_err)?;
                     txn.execute_raw(statement(PUBLISH_SQL, [id.into(), project.into()]))
+                        .await
+                        .map_err(map_db_err)?;
+                    pipeline_runs::Entity::update_many()
+                        .set(finished)
+                        .filter(pipeline_runs::Column::Id.eq(id))
+                        .exec(txn)
                         .await
                         .map_err(map_db_err)?;
                     Ok(())

@@ -6,18 +6,22 @@
 
 use async_trait::async_trait;
 use prosektor_application::{
-    Page, PageRequest, RepositoryError, RepositoryResult, SessionRecord, TenantScope, UserFilter,
-    UserRepository,
+    Page, PageRequest, ProfilePatch, RepositoryError, RepositoryResult, SessionRecord, TenantScope,
+    UserFilter, UserRepository,
 };
-use prosektor_domain::{CompanyStatus, Email, SessionVersion, User, UserId, UserProfile};
+use prosektor_domain::{
+    CompanyStatus, DomainError, Email, PersonName, Preferences, RowVersion, SessionVersion, User,
+    UserId, UserProfile,
+};
 use sea_orm::ActiveValue::NotSet;
-use sea_orm::sea_query::OnConflict;
+use sea_orm::sea_query::{BinOper, Expr, ExprTrait};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, FromQueryResult, QueryFilter, Select};
 
+use super::row_update::RowUpdate;
 use super::shared::{
     NewestFirst, conditional_update, escape_like, find_one, insert_both, scoped, statement,
 };
-use crate::entities::mapping::{IntoDomain, all_to_domain, optional, to_domain};
+use crate::entities::mapping::{IntoDomain, all_to_domain, optional, text, to_domain};
 use crate::entities::{user_profiles, users};
 use crate::error::map_db_err;
 
@@ -126,18 +130,60 @@ impl UserRepository for PgUserRepository {
     }
 
     #[tracing::instrument(skip_all)]
-    async fn save_profile(&self, profile: &UserProfile) -> RepositoryResult<()> {
-        // An upsert: a missing user is a foreign-key violation, which `map_db_err` reports as
-        // `NotFound`.
-        let upsert = OnConflict::column(user_profiles::Column::UserId)
-            .update_columns(user_profiles::PROFILE_COLUMNS)
-            .to_owned();
-        user_profiles::Entity::insert(user_profiles::ActiveModel::from(profile))
-            .on_conflict(upsert)
-            .exec_without_returning(&self.db)
+    async fn update_profile(
+        &self,
+        id: UserId,
+        changes: &ProfilePatch,
+        if_match: Option<RowVersion>,
+    ) -> RepositoryResult<UserProfile> {
+        use user_profiles::Column;
+        let name = |name: &Option<PersonName>| text(name.as_ref()).into();
+        let mut update = RowUpdate::<user_profiles::Entity>::of(Column::UserId, id.as_uuid())
+            .set_some(Column::FirstName, changes.first_name.as_ref(), name)
+            .set_some(Column::MiddleName, changes.middle_name.as_ref(), name)
+            .set_some(Column::LastName, changes.last_name.as_ref(), name)
+            .set_some(Column::Phone, changes.phone.as_ref(), |phone| {
+                text(phone.as_ref()).into()
+            })
+            .set_some(Column::AvatarUrl, changes.avatar_url.as_ref(), |url| {
+                text(url.as_ref()).into()
+            });
+        if changes.preferences != Preferences::default() {
+            // Merged in SQL: keys set here overwrite, the stored others stay, whoever wrote them.
+            let keys = user_profiles::preferences_to_json(&changes.preferences);
+            update = update.set_expr(
+                Column::Preferences,
+                Expr::col(Column::Preferences).binary(BinOper::Custom("||"), Expr::val(keys)),
+            );
+        }
+        update.apply(&self.db, Column::Version, if_match).await
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn log_out_everywhere(&self, id: UserId) -> RepositoryResult<User> {
+        use users::Column;
+        let bumped = active(users::Entity::find_by_id(id.as_uuid()));
+        let changed = users::Entity::update_many()
+            .col_expr(
+                Column::CurrSessionVersion,
+                Expr::col(Column::CurrSessionVersion).add(1),
+            )
+            .filter(Column::Id.eq(id.as_uuid()))
+            .filter(Column::DeletedAt.is_null())
+            .filter(Column::CurrSessionVersion.lt(i32::MAX))
+            .exec_with_returning(&self.db)
             .await
-            .map_err(map_db_err)?;
-        Ok(())
+            .map_err(map_db_err)?
+            .pop();
+        match changed {
+            Some(row) => to_domain(row),
+            None => match bumped.one(&self.db).await.map_err(map_db_err)? {
+                Some(_) => Err(RepositoryError::Rejected(DomainError::Overflow {
+                    field: "session_version",
+                })),
+                None => Err(RepositoryError::NotFound),
+            },
+        }
     }
 
     #[tracing::instrument(skip_all)]

@@ -1,14 +1,16 @@
-//! `PgCompanyRepository`: create/get/save of companies and details, atomicity, tenancy, mapping of
-//! corrupt rows, and keyset pagination. Search is in `company/search.rs`.
+//! `PgCompanyRepository`: create/get/update of companies and details (only the named fields, the
+//! status only from the one decided on, versions checked and bumped), atomicity, tenancy, mapping
+//! of corrupt rows, and keyset pagination. Search is in `company/search.rs`.
 
 mod search;
 
 use prosektor_application::{
-    CompanyRepository, Conflict, Cursor, DetailsPart, PageRequest, RepositoryError, TenantScope,
+    CompanyChanges, CompanyRepository, Conflict, Cursor, DetailsChanges, PageRequest,
+    RepositoryError, TenantScope, Transition,
 };
 use prosektor_domain::{
     Address, City, Company, CompanyDetails, CompanyId, CompanyName, CompanyStatus, DangerClass,
-    DomainError, Email, NaceCode, Phone, TaxId, ValidationReason,
+    DomainError, Email, NaceCode, Phone, RowVersion, TaxId, ValidationReason,
 };
 use prosektor_persistence::PgCompanyRepository;
 
@@ -34,6 +36,7 @@ fn full_details(company: CompanyId) -> CompanyDetails {
         nace_code: Some(NaceCode::parse("86.21.01").unwrap()),
         contact_email: Some(Email::parse("iletisim@sisli.example.com").unwrap()),
         contact_phone: Some(Phone::parse("0532 123 45 67").unwrap()),
+        version: RowVersion::FIRST,
     }
 }
 
@@ -116,98 +119,168 @@ async fn another_tenant_sees_nothing() {
     assert_eq!(everything.items, vec![mine, theirs]);
 }
 
+fn version(n: i64) -> RowVersion {
+    RowVersion::new(n).unwrap()
+}
+
+fn rename(name: &str) -> CompanyChanges {
+    CompanyChanges {
+        name: Some(CompanyName::parse(name).unwrap()),
+        ..CompanyChanges::default()
+    }
+}
+
 #[tokio::test]
-async fn save_is_conditional_on_the_expected_status() {
+async fn update_writes_the_named_fields_and_the_status_only_from_the_one_decided_on() {
     let db = support::database().await;
     let repo = PgCompanyRepository::new(db.connection().clone());
-    let mut company = stored(&repo, new_company("Old name", None)).await;
+    let company = stored(&repo, new_company("Old name", None)).await;
     stored(&repo, new_company("Other", Some("17291716060"))).await;
+    let id = company.id();
 
-    company.rename(CompanyName::parse("New name").unwrap());
-    company.set_tax_id(Some(TaxId::parse("10000000146").unwrap()));
-    company.change_status(CompanyStatus::Active).unwrap();
-    repo.save(&company, CompanyStatus::Lead).await.unwrap();
+    let activate = CompanyChanges {
+        tax_id: Some(Some(TaxId::parse("10000000146").unwrap())),
+        status: Some(Transition {
+            from: CompanyStatus::Lead,
+            to: CompanyStatus::Active,
+        }),
+        ..CompanyChanges::default()
+    };
+    let active = repo.update(id, &activate, None).await.unwrap();
     assert_eq!(
-        repo.get(TenantScope::All, company.id()).await.unwrap(),
-        company
+        (active.name().as_str(), active.status(), active.version()),
+        ("Old name", CompanyStatus::Active, version(2))
     );
-
-    // A second writer that still believes the company is a lead loses.
-    let mut late = company.clone();
-    late.rename(CompanyName::parse("Late").unwrap());
+    assert_eq!(active.tax_id().map(TaxId::as_str), Some("10000000146"));
+    let renamed = repo.update(id, &rename("New name"), None).await.unwrap();
     assert_eq!(
-        repo.save(&late, CompanyStatus::Lead).await,
+        (renamed.name().as_str(), renamed.status(), renamed.version()),
+        ("New name", CompanyStatus::Active, version(3))
+    );
+    assert_eq!(repo.get(TenantScope::All, id).await.unwrap(), renamed);
+
+    // A second writer that still believes the company is a lead loses, and changes nothing.
+    let late = CompanyChanges {
+        status: Some(Transition {
+            from: CompanyStatus::Lead,
+            to: CompanyStatus::Churned,
+        }),
+        ..rename("Late")
+    };
+    assert_eq!(
+        repo.update(id, &late, None).await,
         Err(RepositoryError::Conflict(Conflict::StaleState))
     );
+    let taken = CompanyChanges {
+        tax_id: Some(Some(TaxId::parse("17291716060").unwrap())),
+        ..CompanyChanges::default()
+    };
     assert_eq!(
-        repo.get(TenantScope::All, company.id())
-            .await
-            .unwrap()
-            .name()
-            .as_str(),
-        "New name"
-    );
-
-    let mut taken = company.clone();
-    taken.set_tax_id(Some(TaxId::parse("17291716060").unwrap()));
-    assert_eq!(
-        repo.save(&taken, CompanyStatus::Active).await,
+        repo.update(id, &taken, None).await,
         Err(RepositoryError::Conflict(Conflict::TaxIdTaken))
     );
-    let missing = new_company("Missing", None);
+    assert_eq!(repo.get(TenantScope::All, id).await.unwrap(), renamed);
     assert_eq!(
-        repo.save(&missing, CompanyStatus::Lead).await,
+        repo.update(CompanyId::new_v7(), &rename("Missing"), None)
+            .await,
         Err(RepositoryError::NotFound)
     );
 }
 
 #[tokio::test]
-async fn each_part_of_the_details_is_saved_without_touching_the_other() {
+async fn if_match_applies_a_change_only_at_the_version_read() {
+    let db = support::database().await;
+    let repo = PgCompanyRepository::new(db.connection().clone());
+    let company = stored(&repo, new_company("Acme", None)).await;
+    let id = company.id();
+    let first = repo
+        .update(id, &rename("First"), Some(RowVersion::FIRST))
+        .await
+        .unwrap();
+    assert_eq!(first.version(), version(2));
+    assert_eq!(
+        repo.update(id, &rename("Stale"), Some(RowVersion::FIRST))
+            .await,
+        Err(RepositoryError::PreconditionFailed)
+    );
+    // An update naming nothing reads, with the same check.
+    let nothing = CompanyChanges::default();
+    assert_eq!(repo.update(id, &nothing, Some(version(2))).await, Ok(first));
+    assert_eq!(
+        repo.update(id, &nothing, Some(version(7))).await,
+        Err(RepositoryError::PreconditionFailed)
+    );
+    let details = DetailsChanges {
+        city: Some(Some(City::parse("Bursa").unwrap())),
+        ..DetailsChanges::default()
+    };
+    assert_eq!(
+        repo.update_details(id, &details, Some(version(5))).await,
+        Err(RepositoryError::PreconditionFailed)
+    );
+    let updated = repo
+        .update_details(id, &details, Some(RowVersion::FIRST))
+        .await
+        .unwrap();
+    assert_eq!(updated.version, version(2));
+}
+
+#[tokio::test]
+async fn details_updates_write_only_the_named_fields() {
     let db = support::database().await;
     let repo = PgCompanyRepository::new(db.connection().clone());
     let company = stored(&repo, new_company("Acme", None)).await;
     let read = || repo.get_details(TenantScope::All, company.id());
-
     let full = full_details(company.id());
-    repo.save_details(&full, DetailsPart::Contact)
-        .await
-        .unwrap();
-    repo.save_details(&full, DetailsPart::Classification)
-        .await
-        .unwrap();
-    assert_eq!(read().await.unwrap(), full);
-
-    // Two edits read the same row; each saves only its part, so neither undoes the other.
-    let contact_edit = CompanyDetails {
-        city: Some(City::parse("Ankara").unwrap()),
-        address: None,
-        ..full.clone()
+    let everything = DetailsChanges {
+        address: Some(full.address.clone()),
+        city: Some(full.city.clone()),
+        danger_class: Some(full.danger_class),
+        nace_code: Some(full.nace_code.clone()),
+        contact_email: Some(full.contact_email.clone()),
+        contact_phone: Some(full.contact_phone.clone()),
     };
-    let classification_edit = CompanyDetails {
-        danger_class: None,
-        nace_code: None,
-        ..full.clone()
-    };
-    repo.save_details(&contact_edit, DetailsPart::Contact)
-        .await
-        .unwrap();
-    repo.save_details(&classification_edit, DetailsPart::Classification)
+    repo.update_details(company.id(), &everything, None)
         .await
         .unwrap();
     assert_eq!(
         read().await.unwrap(),
         CompanyDetails {
+            version: version(2),
+            ..full.clone()
+        }
+    );
+
+    // Two edits of different fields, each naming only its own: neither undoes the other.
+    let city = DetailsChanges {
+        city: Some(Some(City::parse("Ankara").unwrap())),
+        address: Some(None),
+        ..DetailsChanges::default()
+    };
+    let classification = DetailsChanges {
+        danger_class: Some(None),
+        nace_code: Some(None),
+        ..DetailsChanges::default()
+    };
+    repo.update_details(company.id(), &city, None)
+        .await
+        .unwrap();
+    repo.update_details(company.id(), &classification, None)
+        .await
+        .unwrap();
+    assert_eq!(
+        read().await.unwrap(),
+        CompanyDetails {
+            city: Some(City::parse("Ankara").unwrap()),
+            address: None,
             danger_class: None,
             nace_code: None,
-            ..contact_edit
+            version: version(4),
+            ..full
         }
     );
     assert_eq!(
-        repo.save_details(
-            &CompanyDetails::empty(CompanyId::new_v7()),
-            DetailsPart::Contact
-        )
-        .await,
+        repo.update_details(CompanyId::new_v7(), &city, None).await,
         Err(RepositoryError::NotFound)
     );
 }

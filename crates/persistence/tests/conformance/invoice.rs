@@ -7,7 +7,7 @@ use prosektor_application::{
     RepositoryError, TenantScope,
 };
 use prosektor_domain::{
-    CompanyId, DomainError, Invoice, InvoiceAmounts, InvoiceId, InvoiceStatus, Money,
+    CompanyId, DomainError, Invoice, InvoiceAmounts, InvoiceId, InvoiceStatus, Money, RowVersion,
     ValidationReason,
 };
 use prosektor_persistence::PgInvoiceRepository;
@@ -106,28 +106,45 @@ async fn a_draft_round_trips_and_other_tenants_do_not_see_it() {
 }
 
 #[tokio::test]
-async fn saves_are_conditional_on_the_expected_status() {
+async fn saves_are_conditional_on_the_expected_status_and_version() {
     let db = database().await;
     let repo = PgInvoiceRepository::new(db.connection().clone());
     let acme = company(db.connection(), "Acme OSGB").await;
     let mut invoice = create(&repo, new_invoice(acme, at(2024, 7, 1))).await;
     invoice.edit(amounts("10.10", "2.02"), None).unwrap();
-    repo.save(&invoice, InvoiceStatus::Draft).await.unwrap();
+    let edited = repo
+        .save(&invoice, InvoiceStatus::Draft, Some(RowVersion::FIRST))
+        .await
+        .unwrap();
+    assert_eq!(edited.version(), RowVersion::new(2).unwrap());
+    let mut invoice = edited;
     invoice.send(date(2024, 7, 2)).unwrap();
-    repo.save(&invoice, InvoiceStatus::Draft).await.unwrap();
+    let sent = repo
+        .save(&invoice, InvoiceStatus::Draft, None)
+        .await
+        .unwrap();
     assert_eq!(
         repo.get(TenantScope::All, invoice.id()).await.unwrap(),
-        invoice
+        sent
     );
 
-    let mut late = invoice.clone();
+    let mut late = sent.clone();
     late.void().unwrap();
     assert_eq!(
-        repo.save(&late, InvoiceStatus::Draft).await,
+        repo.save(&late, InvoiceStatus::Draft, None).await,
         Err(RepositoryError::Conflict(Conflict::StaleState))
     );
+    assert_eq!(
+        repo.save(&late, InvoiceStatus::Sent, Some(RowVersion::FIRST))
+            .await,
+        Err(RepositoryError::PreconditionFailed),
+        "a stale If-Match"
+    );
+    let mut invoice = sent;
     invoice.pay(at(2024, 7, 9)).unwrap();
-    repo.save(&invoice, InvoiceStatus::Sent).await.unwrap();
+    repo.save(&invoice, InvoiceStatus::Sent, None)
+        .await
+        .unwrap();
     let stored = repo.get(TenantScope::All, invoice.id()).await.unwrap();
     assert_eq!(
         (stored.status(), stored.paid_at()),
@@ -144,7 +161,7 @@ async fn saves_are_conditional_on_the_expected_status() {
         at(2024, 7, 1),
     );
     assert_eq!(
-        repo.save(&unknown, InvoiceStatus::Draft).await,
+        repo.save(&unknown, InvoiceStatus::Draft, None).await,
         Err(RepositoryError::NotFound)
     );
 }
@@ -216,7 +233,7 @@ async fn filters_narrow_the_listing() {
     let mut sent = create(&repo, new_invoice(acme, at(2024, 1, 2))).await;
     sent.edit(sent.amounts(), Some(date(2024, 2, 15))).unwrap();
     sent.send(date(2024, 1, 10)).unwrap();
-    repo.save(&sent, InvoiceStatus::Draft).await.unwrap();
+    repo.save(&sent, InvoiceStatus::Draft, None).await.unwrap();
     create(&repo, new_invoice(other, at(2024, 1, 3))).await;
 
     let ids = |filter: InvoiceFilter| {
@@ -293,14 +310,18 @@ async fn the_summary_is_exact_to_the_kurus() {
         .await;
         if status != InvoiceStatus::Draft {
             invoice.send(date(2024, 6, 2)).unwrap();
-            repo.save(&invoice, InvoiceStatus::Draft).await.unwrap();
+            repo.save(&invoice, InvoiceStatus::Draft, None)
+                .await
+                .unwrap();
         }
         match status {
             InvoiceStatus::Paid => invoice.pay(at(2024, 6, 3)).unwrap(),
             InvoiceStatus::Void => invoice.void().unwrap(),
             _ => continue,
         }
-        repo.save(&invoice, InvoiceStatus::Sent).await.unwrap();
+        repo.save(&invoice, InvoiceStatus::Sent, None)
+            .await
+            .unwrap();
     }
     let summary = repo.summary(acme, today).await.unwrap();
     assert_eq!(

@@ -3,11 +3,12 @@
 
 use chrono::{DateTime, TimeZone, Utc};
 use prosektor_application::{
-    Conflict, PageRequest, RepositoryError, TenantScope, WebProjectRepository,
+    Conflict, PageRequest, ProjectChanges, RepositoryError, TenantScope, Transition,
+    WebProjectRepository,
 };
 use prosektor_domain::{
-    CompanyId, DomainError, DomainName, ProjectId, ProjectName, ProjectStatus, ValidationReason,
-    WebProject,
+    CompanyId, DomainError, DomainName, ProjectId, ProjectName, ProjectStatus, RowVersion,
+    ValidationReason, WebProject,
 };
 use prosektor_persistence::PgWebProjectRepository;
 use uuid::Uuid;
@@ -28,7 +29,8 @@ fn site(company: CompanyId, domain: Option<&str>, created: DateTime<Utc>) -> Web
     )
 }
 
-/// A stored project moved along `path` (each step saved conditionally).
+/// A stored project moved along `path` (each step applied from the status before it), as
+/// stored.
 async fn stored(
     repo: &PgWebProjectRepository,
     mut project: WebProject,
@@ -36,9 +38,14 @@ async fn stored(
 ) -> WebProject {
     repo.create(&project).await.unwrap();
     for &to in path {
-        let from = project.status();
-        project.change_status(to, project.updated_at()).unwrap();
-        repo.save(&project, from).await.unwrap();
+        let transition = Transition {
+            from: project.status(),
+            to,
+        };
+        project = repo
+            .change_status(project.id(), transition, project.updated_at(), None)
+            .await
+            .unwrap();
     }
     project
 }
@@ -107,33 +114,98 @@ async fn a_project_round_trips_within_its_tenant() {
 }
 
 #[tokio::test]
-async fn saves_are_conditional_and_keep_domains_unique() {
+async fn updates_write_the_named_fields_in_scope_and_keep_domains_unique() {
     let db = database().await;
     let repo = PgWebProjectRepository::new(db.connection().clone());
     let acme = company(db.connection(), "Acme OSGB").await;
+    let other = company(db.connection(), "Beta OSGB").await;
     stored(&repo, site(acme, Some("taken.com.tr"), at(1)), &[]).await;
-    let mut project = stored(&repo, site(acme, None, at(2)), &[ProjectStatus::Building]).await;
-    project.rename(ProjectName::parse("Yeni Ad").unwrap(), at(3));
-    project.set_domain(Some(DomainName::parse("yeni.com.tr").unwrap()), at(3));
-    repo.save(&project, ProjectStatus::Building).await.unwrap();
+    let project = stored(&repo, site(acme, None, at(2)), &[ProjectStatus::Building]).await;
+    let id = project.id();
+    let rename = ProjectChanges {
+        name: Some(ProjectName::parse("Yeni Ad").unwrap()),
+        ..ProjectChanges::default()
+    };
+    let renamed = repo
+        .update(TenantScope::Company(acme), id, &rename, at(3), None)
+        .await
+        .unwrap();
     assert_eq!(
-        repo.get(TenantScope::All, project.id()).await.unwrap(),
-        project
+        (
+            renamed.name().as_str(),
+            renamed.status(),
+            renamed.updated_at()
+        ),
+        ("Yeni Ad", ProjectStatus::Building, at(3))
     );
+    let domain = |name: &str| ProjectChanges {
+        domain: Some(Some(DomainName::parse(name).unwrap())),
+        ..ProjectChanges::default()
+    };
+    let moved = repo
+        .update(TenantScope::All, id, &domain("yeni.com.tr"), at(4), None)
+        .await
+        .unwrap();
+    assert_eq!(moved.name().as_str(), "Yeni Ad", "the rename is kept");
+    assert_eq!(repo.get(TenantScope::All, id).await.unwrap(), moved);
 
-    let mut stale = project.clone();
-    stale.change_status(ProjectStatus::Archived, at(4)).unwrap();
     assert_eq!(
-        repo.save(&stale, ProjectStatus::Draft).await,
-        Err(RepositoryError::Conflict(Conflict::StaleState))
-    );
-    project.set_domain(Some(DomainName::parse("taken.com.tr").unwrap()), at(4));
-    assert_eq!(
-        repo.save(&project, ProjectStatus::Building).await,
+        repo.update(TenantScope::All, id, &domain("taken.com.tr"), at(5), None)
+            .await,
         Err(RepositoryError::Conflict(Conflict::DomainTaken))
     );
     assert_eq!(
-        repo.save(&site(acme, None, at(5)), ProjectStatus::Draft)
+        repo.update(TenantScope::Company(other), id, &rename, at(5), None)
+            .await,
+        Err(RepositoryError::NotFound),
+        "another tenant's project"
+    );
+    assert_eq!(
+        repo.update(
+            TenantScope::All,
+            id,
+            &rename,
+            at(5),
+            Some(RowVersion::FIRST)
+        )
+        .await,
+        Err(RepositoryError::PreconditionFailed)
+    );
+    assert_eq!(
+        repo.update(TenantScope::All, ProjectId::new_v7(), &rename, at(5), None)
+            .await,
+        Err(RepositoryError::NotFound)
+    );
+}
+
+#[tokio::test]
+async fn a_status_change_applies_only_from_the_status_it_was_decided_on() {
+    let db = database().await;
+    let repo = PgWebProjectRepository::new(db.connection().clone());
+    let acme = company(db.connection(), "Acme OSGB").await;
+    let project = stored(&repo, site(acme, None, at(2)), &[ProjectStatus::Building]).await;
+    let stale = Transition {
+        from: ProjectStatus::Draft,
+        to: ProjectStatus::Archived,
+    };
+    assert_eq!(
+        repo.change_status(project.id(), stale, at(4), None).await,
+        Err(RepositoryError::Conflict(Conflict::StaleState))
+    );
+    let live = Transition {
+        from: ProjectStatus::Building,
+        to: ProjectStatus::Live,
+    };
+    let changed = repo
+        .change_status(project.id(), live, at(4), Some(project.version()))
+        .await
+        .unwrap();
+    assert_eq!(
+        (changed.status(), changed.updated_at()),
+        (ProjectStatus::Live, at(4))
+    );
+    assert_eq!(
+        repo.change_status(ProjectId::new_v7(), live, at(4), None)
             .await,
         Err(RepositoryError::NotFound)
     );

@@ -4,8 +4,8 @@
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use prosektor_application::ports::site::REQUIRED_PAGES;
 use prosektor_application::{
-    Conflict, GeneratedSite, PagePath, PipelineRunRepository, RepositoryError, SitePage,
-    SiteRepository, TenantScope,
+    Conflict, GeneratedSite, PagePath, PipelineRunRepository, RepositoryError, RepositoryResult,
+    SitePage, SiteRepository, TenantScope,
 };
 use prosektor_domain::{CompanyId, PipelineRun, ProjectId, RunId, RunInput};
 use prosektor_persistence::{PgPipelineRunRepository, PgSiteRepository};
@@ -67,14 +67,26 @@ impl Fixture {
         self.runs.claim_next(worker, now).await.unwrap().unwrap()
     }
 
+    /// `run` succeeded at its start, published with the pages of `site(tag)` by `worker`.
+    async fn publish(&self, run: &PipelineRun, worker: &str, tag: &str) -> RepositoryResult<()> {
+        let mut finished = run.clone();
+        finished.succeed(run.started_at().unwrap()).unwrap();
+        self.sites
+            .publish_finished(&finished, worker, &site(tag))
+            .await
+    }
+
     /// A run that ran and succeeded at `day`, published or not.
     async fn finished(&self, day: u32, publish: bool) -> PipelineRun {
         let mut run = self.running("w", at(day)).await;
         if publish {
-            self.sites.publish(run.id(), "w", &site("x")).await.unwrap();
+            self.publish(&run, "w", "x").await.unwrap();
+        } else {
+            let mut done = run.clone();
+            done.succeed(at(day)).unwrap();
+            self.runs.finish(&done, "w").await.unwrap();
         }
         run.succeed(at(day)).unwrap();
-        self.runs.finish(&run, "w").await.unwrap();
         run
     }
 
@@ -93,19 +105,28 @@ impl Fixture {
 }
 
 #[tokio::test]
-async fn publishing_stores_the_pages_and_the_projects_site() {
+async fn publishing_stores_the_pages_and_the_projects_site_and_finishes_the_run_at_once() {
     let f = fixture().await;
     let run = f.running("w1", at(1)).await;
-    f.sites
-        .publish(run.id(), "w1", &site("first"))
-        .await
-        .unwrap();
-    // Publishing again (a redelivered step) replaces the run's pages.
-    f.sites
-        .publish(run.id(), "w1", &site("again"))
-        .await
-        .unwrap();
+    // Pages left by an earlier delivery of the run are replaced, not added to.
+    exec(
+        f.conn(),
+        &format!(
+            "INSERT INTO pipeline_run_pages (run_id, path, title, body) \
+             VALUES ('{}', 'eski.html', 'Eski', '<!DOCTYPE html>')",
+            run.id()
+        ),
+    )
+    .await;
+    f.publish(&run, "w1", "again").await.unwrap();
     assert_eq!(f.count("pipeline_run_pages", &run).await, 4);
+    let finished = f.runs.get(TenantScope::All, run.id()).await.unwrap();
+    assert_eq!(finished.status(), prosektor_domain::RunStatus::Succeeded);
+    assert_eq!(
+        f.publish(&run, "w1", "twice").await,
+        Err(RepositoryError::Conflict(Conflict::StaleState)),
+        "a finished run is no longer held"
+    );
 
     let page = f
         .sites
@@ -150,7 +171,7 @@ async fn pages_are_scoped_and_missing_ones_are_not_found() {
         Err(RepositoryError::NotFound),
         "nothing published yet"
     );
-    f.sites.publish(run.id(), "w1", &site("s")).await.unwrap();
+    f.publish(&run, "w1", "s").await.unwrap();
     let own = TenantScope::Company(f.company);
     assert!(f.sites.run_page(own, run.id(), "index.html").await.is_ok());
     for result in [
@@ -167,24 +188,31 @@ async fn pages_are_scoped_and_missing_ones_are_not_found() {
 #[tokio::test]
 async fn only_the_holding_worker_publishes() {
     let f = fixture().await;
-    let mut run = f.running("w1", at(1)).await;
+    let run = f.running("w1", at(1)).await;
     assert_eq!(
-        f.sites.publish(run.id(), "w2", &site("s")).await,
+        f.publish(&run, "w2", "s").await,
         Err(RepositoryError::Conflict(Conflict::StaleState))
     );
-    let running = run.status();
-    run.cancel(at(1)).unwrap();
-    f.runs.save(&run, running).await.unwrap();
+    let mut cancelled = run.clone();
+    cancelled.cancel(at(1)).unwrap();
+    f.runs.save(&cancelled, run.status()).await.unwrap();
     assert_eq!(
-        f.sites.publish(run.id(), "w1", &site("s")).await,
+        f.publish(&run, "w1", "s").await,
         Err(RepositoryError::Conflict(Conflict::StaleState)),
-        "a cancelled run publishes nothing"
+        "a cancelled run publishes nothing and stays cancelled"
     );
     assert_eq!(f.count("pipeline_run_pages", &run).await, 0);
-    assert_eq!(
-        f.sites.publish(RunId::new_v7(), "w1", &site("s")).await,
-        Err(RepositoryError::NotFound)
-    );
+    let stored = f.runs.get(TenantScope::All, run.id()).await.unwrap();
+    assert_eq!(stored.status(), prosektor_domain::RunStatus::Cancelled);
+    let unpublished: bool = scalar(
+        f.conn(),
+        &format!(
+            "SELECT published_run_id IS NULL FROM web_projects WHERE id = '{}'",
+            f.project
+        ),
+    )
+    .await;
+    assert!(unpublished);
 }
 
 #[tokio::test]
@@ -232,7 +260,7 @@ async fn retention_purges_old_finished_runs_in_batches_but_keeps_the_published_o
 async fn only_a_live_project_serves_its_published_site_to_anyone() {
     let f = fixture().await;
     let run = f.running("w1", at(1)).await;
-    f.sites.publish(run.id(), "w1", &site("s")).await.unwrap();
+    f.publish(&run, "w1", "s").await.unwrap();
     for (status, served) in [
         ("DRAFT", false),
         ("BUILDING", false),

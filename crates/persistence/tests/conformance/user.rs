@@ -4,11 +4,11 @@
 mod list;
 
 use prosektor_application::{
-    Conflict, PageRequest, RepositoryError, TenantScope, UserFilter, UserRepository,
+    Conflict, PageRequest, ProfilePatch, RepositoryError, TenantScope, UserFilter, UserRepository,
 };
 use prosektor_domain::{
-    AvatarUrl, DomainError, Email, Locale, PersonName, Phone, Preferences, Role, SessionVersion,
-    Theme, User, UserId, UserProfile, ValidationReason,
+    AvatarUrl, DomainError, Email, Locale, PersonName, Phone, Preferences, Role, RowVersion,
+    SessionVersion, Theme, User, UserId, UserProfile, ValidationReason,
 };
 use prosektor_persistence::PgUserRepository;
 
@@ -38,6 +38,7 @@ fn full_profile(user: UserId) -> UserProfile {
             notifications: Some(true),
             locale: Some(Locale::Tr),
         },
+        version: RowVersion::FIRST,
     }
 }
 
@@ -224,29 +225,100 @@ async fn soft_delete_and_restore_unless_the_email_was_taken_meanwhile() {
 }
 
 #[tokio::test]
-async fn save_profile_replaces_every_field() {
+async fn update_profile_writes_the_named_fields_and_merges_preference_keys() {
     let db = support::database().await;
     let repo = PgUserRepository::new(db.connection().clone());
     let company = support::company(db.connection(), "Acme").await;
     let user = stored_client(&repo, company, "ayse@example.com").await;
-
-    let profile = full_profile(user.id());
-    repo.save_profile(&profile).await.unwrap();
-    assert_eq!(repo.get_profile(user.id()).await.unwrap(), profile);
-    let cleared = UserProfile {
-        first_name: Some(PersonName::parse("Ayşe").unwrap()),
-        ..UserProfile::empty(user.id())
+    let full = full_profile(user.id());
+    let everything = ProfilePatch {
+        first_name: Some(full.first_name.clone()),
+        middle_name: Some(full.middle_name.clone()),
+        last_name: Some(full.last_name.clone()),
+        phone: Some(full.phone.clone()),
+        avatar_url: Some(full.avatar_url.clone()),
+        preferences: full.preferences,
     };
-    repo.save_profile(&cleared).await.unwrap();
-    assert_eq!(repo.get_profile(user.id()).await.unwrap(), cleared);
-
-    let stranger = UserProfile::empty(UserId::new_v7());
+    let stored = repo
+        .update_profile(user.id(), &everything, Some(RowVersion::FIRST))
+        .await
+        .unwrap();
     assert_eq!(
-        repo.save_profile(&stranger).await,
-        Err(RepositoryError::NotFound)
+        stored,
+        UserProfile {
+            version: RowVersion::new(2).unwrap(),
+            ..full.clone()
+        }
+    );
+    assert_eq!(repo.get_profile(user.id()).await.unwrap(), stored);
+
+    // Two patches of other fields and other keys, each naming only its own: both survive.
+    let names = ProfilePatch {
+        first_name: Some(Some(PersonName::parse("Zeynep").unwrap())),
+        phone: Some(None),
+        ..ProfilePatch::default()
+    };
+    let locale = ProfilePatch {
+        preferences: Preferences {
+            locale: Some(Locale::En),
+            ..Preferences::default()
+        },
+        ..ProfilePatch::default()
+    };
+    repo.update_profile(user.id(), &names, None).await.unwrap();
+    let both = repo.update_profile(user.id(), &locale, None).await.unwrap();
+    assert_eq!(
+        both,
+        UserProfile {
+            first_name: Some(PersonName::parse("Zeynep").unwrap()),
+            phone: None,
+            preferences: Preferences {
+                locale: Some(Locale::En),
+                ..full.preferences
+            },
+            version: RowVersion::new(4).unwrap(),
+            ..full
+        }
     );
     assert_eq!(
-        repo.get_profile(stranger.user_id).await,
+        repo.update_profile(user.id(), &names, Some(RowVersion::FIRST))
+            .await,
+        Err(RepositoryError::PreconditionFailed)
+    );
+    assert_eq!(
+        repo.update_profile(UserId::new_v7(), &names, None).await,
+        Err(RepositoryError::NotFound)
+    );
+}
+
+#[tokio::test]
+async fn logging_out_everywhere_bumps_the_session_whatever_it_is() {
+    let db = support::database().await;
+    let repo = PgUserRepository::new(db.connection().clone());
+    let company = support::company(db.connection(), "Acme").await;
+    let user = stored_client(&repo, company, "ayse@example.com").await;
+    let once = repo.log_out_everywhere(user.id()).await.unwrap();
+    let twice = repo.log_out_everywhere(user.id()).await.unwrap();
+    assert_eq!(
+        (once.session_version().get(), twice.session_version().get()),
+        (2, 3)
+    );
+    support::exec(
+        db.connection(),
+        &format!(
+            "UPDATE users SET curr_session_version = 2147483647 WHERE id = '{}'",
+            user.id()
+        ),
+    )
+    .await;
+    assert_eq!(
+        repo.log_out_everywhere(user.id()).await,
+        Err(RepositoryError::Rejected(DomainError::Overflow {
+            field: "session_version"
+        }))
+    );
+    assert_eq!(
+        repo.log_out_everywhere(UserId::new_v7()).await,
         Err(RepositoryError::NotFound)
     );
 }

@@ -27,7 +27,7 @@ async fn exactly_one_concurrent_payment_wins() {
     let mut sent = repo.create_draft(&new).await.unwrap();
     sent.send(NaiveDate::from_ymd_opt(2024, 3, 2).unwrap())
         .unwrap();
-    repo.save(&sent, InvoiceStatus::Draft).await.unwrap();
+    let sent = repo.save(&sent, InvoiceStatus::Draft, None).await.unwrap();
 
     let tasks: Vec<_> = (0..TASKS)
         .map(|i| {
@@ -35,13 +35,13 @@ async fn exactly_one_concurrent_payment_wins() {
             let mut paid = sent.clone();
             paid.pay(Utc.with_ymd_and_hms(2024, 3, 5, 12, 0, i).unwrap())
                 .unwrap();
-            tokio::spawn(async move { repo.save(&paid, InvoiceStatus::Sent).await })
+            tokio::spawn(async move { repo.save(&paid, InvoiceStatus::Sent, None).await })
         })
         .collect();
     let (mut won, mut stale) = (0, 0);
     for task in tasks {
         match task.await.unwrap() {
-            Ok(()) => won += 1,
+            Ok(_) => won += 1,
             Err(RepositoryError::Conflict(Conflict::StaleState)) => stale += 1,
             Err(other) => panic!("unexpected outcome: {other:?}"),
         }

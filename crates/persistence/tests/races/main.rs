@@ -5,6 +5,7 @@ mod claims;
 mod email;
 mod invoice_numbers;
 mod invoice_pay;
+mod publish_cancel;
 mod stats_increments;
 mod throttle;
 // Shared with the conformance suite, which uses fixtures that no race needs.

@@ -12,7 +12,6 @@ use prosektor_domain::{
 
 use super::*;
 use crate::mocks::{MockPasswordHasher, MockThrottle, MockUserRepository};
-use crate::ports::error::Conflict;
 use crate::ports::password::HasherError;
 use crate::ports::scope::TenantScope;
 use crate::ports::throttle::ThrottleDecision;
@@ -293,29 +292,41 @@ fn users_finding_self(user: &User) -> MockUserRepository {
 }
 
 #[tokio::test]
-async fn log_out_everywhere_bumps_the_version_and_saves_against_the_old_one() {
+async fn logging_out_everywhere_with_the_current_token_bumps_the_session() {
     let user = with_version(client_user(own_company()), 4);
-    let mut users = users_finding_self(&user);
+    let mut users = users_returning(Ok(user.clone()));
+    users.expect_save().never();
+    let bumped = with_version(user.clone(), 5);
     users
-        .expect_save()
-        .withf(|saved, expected| saved.session_version() == version(5) && *expected == version(4))
+        .expect_log_out_everywhere()
+        .with(eq(user.id()))
         .times(1)
-        .returning(|_, _| Ok(()));
+        .returning(move |_| Ok(bumped.clone()));
     let auth = service(users, MockPasswordHasher::new());
-    assert_eq!(auth.log_out_everywhere(&Actor::from(&user)).await, Ok(()));
+    assert_eq!(auth.log_out_everywhere(user.id(), version(4)).await, Ok(()));
 }
 
 #[tokio::test]
-async fn a_lost_session_race_is_a_stale_state_conflict() {
-    let user = client_user(own_company());
-    let mut users = users_finding_self(&user);
-    users
-        .expect_save()
-        .returning(|_, _| Err(RepositoryError::Conflict(Conflict::StaleState)));
+async fn a_token_already_logged_out_succeeds_without_ending_newer_sessions() {
+    let user = with_version(client_user(own_company()), 6);
+    let mut users = users_returning(Ok(user.clone()));
+    users.expect_log_out_everywhere().never();
     let auth = service(users, MockPasswordHasher::new());
+    assert_eq!(auth.log_out_everywhere(user.id(), version(5)).await, Ok(()));
+
+    let auth = service(users_returning(Ok(user.clone())), MockPasswordHasher::new());
     assert_eq!(
-        auth.log_out_everywhere(&Actor::from(&user)).await,
-        Err(ServiceError::Conflict(Conflict::StaleState))
+        auth.log_out_everywhere(user.id(), version(7)).await,
+        Err(ServiceError::Unauthenticated),
+        "a version never issued"
+    );
+    let auth = service(
+        users_returning(Err(RepositoryError::NotFound)),
+        MockPasswordHasher::new(),
+    );
+    assert_eq!(
+        auth.log_out_everywhere(user.id(), version(6)).await,
+        Err(ServiceError::Unauthenticated)
     );
 }
 

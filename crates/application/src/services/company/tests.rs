@@ -1,12 +1,14 @@
 //! Unit tests of [`CompanyService`]'s decisions: admin-only fields, clients' own contact details,
-//! tenancy, and status changes saved against the status read.
+//! tenancy, only the named fields changed, status changes applied against the status read, and
+//! `If-Match` checked first.
 
 use std::sync::Arc;
 
-use prosektor_domain::DomainError;
+use prosektor_domain::{City, DangerClass, DomainError, Email, NaceCode, RowVersion};
 
 use super::*;
 use crate::mocks::MockCompanyRepository;
+use crate::ports::changes::{CompanyChanges, DetailsChanges, Transition};
 use crate::ports::error::{Conflict, RepositoryError};
 use crate::services::error::ServiceError;
 use crate::services::test_support::{
@@ -74,16 +76,16 @@ async fn attempt(action: Action, actor: &Actor, allowed: bool) -> ServiceResult<
         .times(writes(&[Action::Create]))
         .returning(|_, _| Ok(()));
     companies
-        .expect_save()
+        .expect_update()
         .times(writes(&[Action::Update]))
-        .returning(|_, _| Ok(()));
+        .returning(|_, _, _| Ok(stored_company()));
     companies
-        .expect_save_details()
+        .expect_update_details()
         .times(writes(&[
             Action::UpdateContactDetails,
             Action::UpdateClassification,
         ]))
-        .returning(|_, _| Ok(()));
+        .returning(|_, _, _| Ok(stored_details()));
     let scope = actor.scope();
     companies
         .expect_list()
@@ -110,17 +112,29 @@ async fn attempt(action: Action, actor: &Actor, allowed: bool) -> ServiceResult<
                 name: Some(name("Renamed")),
                 ..CompanyUpdate::default()
             };
-            companies.update(actor, id, update).await.map(drop)
+            companies.update(actor, id, update, None).await.map(drop)
         }
         Action::GetDetails => companies.get_details(actor, id).await.map(drop),
-        Action::UpdateContactDetails => companies
-            .update_contact_details(actor, id, ContactDetailsUpdate::default())
-            .await
-            .map(drop),
-        Action::UpdateClassification => companies
-            .update_classification(actor, id, ClassificationUpdate::default())
-            .await
-            .map(drop),
+        Action::UpdateContactDetails => {
+            let changes = DetailsChanges {
+                city: Some(None),
+                ..DetailsChanges::default()
+            };
+            companies
+                .update_details(actor, id, changes, None)
+                .await
+                .map(drop)
+        }
+        Action::UpdateClassification => {
+            let changes = DetailsChanges {
+                nace_code: Some(None),
+                ..DetailsChanges::default()
+            };
+            companies
+                .update_details(actor, id, changes, None)
+                .await
+                .map(drop)
+        }
         Action::List => companies.list(actor, &page).await.map(drop),
         Action::Search => {
             let text = SearchText::parse("acme").unwrap();
@@ -167,39 +181,83 @@ async fn create_stores_a_lead_with_empty_details() {
 }
 
 #[tokio::test]
-async fn a_status_change_is_saved_against_the_status_read() {
+async fn a_status_change_is_applied_against_the_status_read_with_the_named_fields() {
     let mut companies = repository();
     companies
-        .expect_save()
-        .withf(|company, expected| {
-            company.status() == CompanyStatus::Active
-                && company.tax_id().map(TaxId::as_str) == Some("10000000146")
-                && *expected == CompanyStatus::Lead
+        .expect_update()
+        .withf(|id, changes, if_match| {
+            *id == own_company()
+                && *changes
+                    == CompanyChanges {
+                        name: None,
+                        tax_id: Some(TaxId::parse("10000000146").ok()),
+                        status: Some(Transition {
+                            from: CompanyStatus::Lead,
+                            to: CompanyStatus::Active,
+                        }),
+                    }
+                && *if_match == Some(RowVersion::FIRST)
         })
         .times(1)
-        .returning(|_, _| Ok(()));
+        .returning(|_, _, _| Ok(stored_company()));
     let update = CompanyUpdate {
         status: Some(CompanyStatus::Active),
         tax_id: Some(TaxId::parse("10000000146").ok()),
         name: None,
     };
     let updated = service(companies)
-        .update(&admin(), own_company(), update)
+        .update(&admin(), own_company(), update, Some(RowVersion::FIRST))
         .await
         .unwrap();
     assert_eq!(updated.name().as_str(), "Acme OSGB");
 }
 
 #[tokio::test]
+async fn a_rename_reads_nothing_and_never_depends_on_the_status() {
+    let mut companies = MockCompanyRepository::new();
+    companies.expect_get().times(0);
+    companies
+        .expect_update()
+        .withf(|_, changes, _| changes.status.is_none() && changes.name.is_some())
+        .times(1)
+        .returning(|_, _, _| Ok(stored_company()));
+    let update = CompanyUpdate {
+        name: Some(name("Renamed")),
+        ..CompanyUpdate::default()
+    };
+    assert!(
+        service(companies)
+            .update(&admin(), own_company(), update, None)
+            .await
+            .is_ok()
+    );
+}
+
+#[tokio::test]
+async fn a_stale_if_match_is_refused_before_the_transition_is_judged() {
+    let mut companies = repository();
+    companies.expect_update().times(0);
+    let update = CompanyUpdate {
+        status: Some(CompanyStatus::Suspended),
+        ..CompanyUpdate::default()
+    };
+    let stale = RowVersion::new(9).unwrap();
+    let refused = service(companies)
+        .update(&admin(), own_company(), update, Some(stale))
+        .await;
+    assert_eq!(refused, Err(ServiceError::PreconditionFailed));
+}
+
+#[tokio::test]
 async fn a_refused_status_change_writes_nothing_and_a_lost_race_conflicts() {
     let mut companies = repository();
-    companies.expect_save().times(0);
+    companies.expect_update().times(0);
     let update = CompanyUpdate {
         status: Some(CompanyStatus::Suspended),
         ..CompanyUpdate::default()
     };
     let refused = service(companies)
-        .update(&admin(), own_company(), update)
+        .update(&admin(), own_company(), update, None)
         .await;
     assert_eq!(
         refused,
@@ -212,73 +270,68 @@ async fn a_refused_status_change_writes_nothing_and_a_lost_race_conflicts() {
 
     let mut companies = repository();
     companies
-        .expect_save()
-        .returning(|_, _| Err(RepositoryError::Conflict(Conflict::StaleState)));
+        .expect_update()
+        .returning(|_, _, _| Err(RepositoryError::Conflict(Conflict::StaleState)));
     let update = CompanyUpdate {
         status: Some(CompanyStatus::Churned),
         ..CompanyUpdate::default()
     };
     let lost = service(companies)
-        .update(&admin(), own_company(), update)
+        .update(&admin(), own_company(), update, None)
         .await;
     assert_eq!(lost, Err(ServiceError::Conflict(Conflict::StaleState)));
 }
 
 #[tokio::test]
-async fn contact_and_classification_updates_touch_only_their_fields() {
+async fn details_updates_hand_over_only_the_named_fields_and_classification_is_for_admins() {
     let email = Email::parse("info@acme.example.com").unwrap();
-    let mut companies = repository();
-    let saved_email = email.clone();
-    companies
-        .expect_save_details()
-        .withf(move |details, part| {
-            *part == DetailsPart::Contact
-                && *details
-                    == CompanyDetails {
-                        contact_email: Some(saved_email.clone()),
-                        city: None,
-                        ..stored_details()
-                    }
-        })
-        .times(1)
-        .returning(|_, _| Ok(()));
-    let update = ContactDetailsUpdate {
+    let contact = DetailsChanges {
         contact_email: Some(Some(email)),
         city: Some(None),
-        ..ContactDetailsUpdate::default()
+        ..DetailsChanges::default()
     };
+    let mut companies = repository();
+    let named = contact.clone();
+    companies
+        .expect_update_details()
+        .withf(move |id, changes, _| *id == own_company() && *changes == named)
+        .times(1)
+        .returning(|_, _, _| Ok(stored_details()));
     let companies = service(companies);
     assert!(
         companies
-            .update_contact_details(&client(), own_company(), update)
+            .update_details(&client(), own_company(), contact, None)
             .await
             .is_ok()
     );
+    let mixed = DetailsChanges {
+        city: Some(None),
+        danger_class: Some(Some(DangerClass::VeryDangerous)),
+        ..DetailsChanges::default()
+    };
+    assert_eq!(
+        companies
+            .update_details(&client(), own_company(), mixed, None)
+            .await,
+        Err(ServiceError::Forbidden),
+        "a client naming the classification"
+    );
 
-    let mut repo = repository();
-    repo.expect_save_details()
-        .withf(|details, part| {
-            *part == DetailsPart::Classification
-                && *details
-                    == CompanyDetails {
-                        danger_class: Some(DangerClass::VeryDangerous),
-                        nace_code: Some(NaceCode::parse("86.90").unwrap()),
-                        ..stored_details()
-                    }
-        })
-        .times(1)
-        .returning(|_, _| Ok(()));
-    let update = ClassificationUpdate {
+    let classification = DetailsChanges {
         danger_class: Some(Some(DangerClass::VeryDangerous)),
         nace_code: Some(NaceCode::parse("86.90").ok()),
+        ..DetailsChanges::default()
     };
+    let mut repo = repository();
+    let named = classification.clone();
+    repo.expect_update_details()
+        .withf(move |_, changes, _| *changes == named)
+        .times(1)
+        .returning(|_, _, _| Ok(stored_details()));
     let classified = service(repo)
-        .update_classification(&admin(), own_company(), update)
+        .update_details(&admin(), own_company(), classification, None)
         .await;
-    assert_eq!(
-        classified.map(|details| details.danger_class),
-        Ok(Some(DangerClass::VeryDangerous))
-    );
+    assert_eq!(classified, Ok(stored_details()));
 }
 
 #[tokio::test]
@@ -286,17 +339,16 @@ async fn another_tenants_company_is_refused_before_any_read() {
     let mut companies = MockCompanyRepository::new();
     companies.expect_get().times(0);
     companies.expect_get_details().times(0);
-    companies.expect_save_details().times(0);
+    companies.expect_update_details().times(0);
     let companies = service(companies);
     let other = other_company();
     assert_eq!(
         companies.get(&client(), other).await,
         Err(ServiceError::NotFound)
     );
-    let update = ContactDetailsUpdate::default();
     assert_eq!(
         companies
-            .update_contact_details(&client(), other, update)
+            .update_details(&client(), other, DetailsChanges::default(), None)
             .await,
         Err(ServiceError::NotFound)
     );

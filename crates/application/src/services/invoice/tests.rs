@@ -67,7 +67,9 @@ fn repository(stored: &Invoice, saves: usize) -> MockInvoiceRepository {
             Err(RepositoryError::NotFound)
         }
     });
-    repo.expect_save().times(saves).returning(|_, _| Ok(()));
+    repo.expect_save()
+        .times(saves)
+        .returning(|saved, _, _| Ok(saved.clone()));
     repo
 }
 
@@ -114,10 +116,13 @@ async fn attempt(action: Action, actor: &Actor, allowed: bool) -> ServiceResult<
             .create(actor, own_company(), draft())
             .await
             .map(drop),
-        Action::EditDraft => invoices.edit_draft(actor, id, draft()).await.map(drop),
-        Action::Send => invoices.send(actor, id).await.map(drop),
-        Action::Pay => invoices.pay(actor, id).await.map(drop),
-        Action::Void => invoices.void(actor, id).await.map(drop),
+        Action::EditDraft => invoices
+            .edit_draft(actor, id, draft(), None)
+            .await
+            .map(drop),
+        Action::Send => invoices.send(actor, id, None).await.map(drop),
+        Action::Pay => invoices.pay(actor, id, None).await.map(drop),
+        Action::Void => invoices.void(actor, id, None).await.map(drop),
         Action::Get => invoices.get(actor, id).await.map(drop),
         Action::List => invoices
             .list(actor, &InvoiceFilter::default(), &PageRequest::first())
@@ -226,9 +231,9 @@ async fn transitions_refused_by_the_state_machine_write_nothing() {
         let stored = invoice(own_company(), status);
         let invoices = service(repository(&stored, 0));
         let result = match action {
-            Action::Pay => invoices.pay(&admin(), stored.id()).await,
-            Action::Void => invoices.void(&admin(), stored.id()).await,
-            _ => invoices.send(&admin(), stored.id()).await,
+            Action::Pay => invoices.pay(&admin(), stored.id(), None).await,
+            Action::Void => invoices.void(&admin(), stored.id(), None).await,
+            _ => invoices.send(&admin(), stored.id(), None).await,
         };
         let refused = DomainError::InvalidTransition {
             entity: "invoice",
@@ -243,7 +248,7 @@ async fn transitions_refused_by_the_state_machine_write_nothing() {
 async fn only_drafts_can_be_edited() {
     let sent = invoice(own_company(), InvoiceStatus::Sent);
     let refused = service(repository(&sent, 0))
-        .edit_draft(&admin(), sent.id(), draft())
+        .edit_draft(&admin(), sent.id(), draft(), None)
         .await;
     assert_eq!(
         refused,
@@ -261,27 +266,34 @@ async fn send_and_pay_record_the_clock_and_save_against_the_status_read() {
     let row = stored.clone();
     repo.expect_get().returning(move |_, _| Ok(row.clone()));
     repo.expect_save()
-        .withf(|saved, expected| {
+        .withf(|saved, expected, if_match| {
             saved.status() == InvoiceStatus::Sent
                 && saved.issue_date() == Some(now().date_naive())
                 && *expected == InvoiceStatus::Draft
+                && if_match.is_none()
         })
         .times(1)
-        .returning(|_, _| Ok(()));
-    let sent = service(repo).send(&admin(), stored.id()).await.unwrap();
+        .returning(|saved, _, _| Ok(saved.clone()));
+    let sent = service(repo)
+        .send(&admin(), stored.id(), None)
+        .await
+        .unwrap();
     assert_eq!(sent.issue_date(), Some(now().date_naive()));
 
     let mut repo = MockInvoiceRepository::new();
     repo.expect_get().returning(move |_, _| Ok(sent.clone()));
     repo.expect_save()
-        .withf(|saved, expected| {
+        .withf(|saved, expected, _| {
             saved.status() == InvoiceStatus::Paid
                 && saved.paid_at() == Some(now())
                 && *expected == InvoiceStatus::Sent
         })
         .times(1)
-        .returning(|_, _| Ok(()));
-    let paid = service(repo).pay(&admin(), stored.id()).await.unwrap();
+        .returning(|saved, _, _| Ok(saved.clone()));
+    let paid = service(repo)
+        .pay(&admin(), stored.id(), None)
+        .await
+        .unwrap();
     assert_eq!(paid.status(), InvoiceStatus::Paid);
 }
 
@@ -304,8 +316,20 @@ async fn a_lost_race_is_a_stale_state_conflict_and_storage_failures_are_internal
         repo.expect_get().returning(move |_, _| Ok(row.clone()));
         repo.expect_save()
             .times(1)
-            .returning(move |_, _| Err(repository_error.clone()));
-        let result = service(repo).pay(&admin(), stored.id()).await;
+            .returning(move |_, _, _| Err(repository_error.clone()));
+        let result = service(repo).pay(&admin(), stored.id(), None).await;
         assert_eq!(result, Err(expected));
     }
+}
+
+#[tokio::test]
+async fn a_stale_if_match_is_refused_before_the_transition_and_writes_nothing() {
+    let stored = invoice(own_company(), InvoiceStatus::Paid);
+    let mut repo = MockInvoiceRepository::new();
+    let row = stored.clone();
+    repo.expect_get().returning(move |_, _| Ok(row.clone()));
+    repo.expect_save().times(0);
+    let stale = prosektor_domain::RowVersion::new(2).unwrap();
+    let refused = service(repo).pay(&admin(), stored.id(), Some(stale)).await;
+    assert_eq!(refused, Err(ServiceError::PreconditionFailed));
 }

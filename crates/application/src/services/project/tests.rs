@@ -5,6 +5,9 @@ use std::sync::Arc;
 
 use prosektor_domain::{Company, CompanyName, CompanyStatus, DomainError};
 
+use crate::ports::changes::ProjectChanges;
+use crate::ports::scope::TenantScope;
+
 use super::*;
 use crate::mocks::{MockCompanyRepository, MockWebProjectRepository};
 use crate::ports::error::{Conflict, RepositoryError};
@@ -47,9 +50,9 @@ fn project(company: CompanyId) -> WebProject {
     )
 }
 
-/// A repository holding `stored`, answering reads as the port's contract says and expecting
-/// exactly `saves` conditional saves.
-fn repository(stored: &WebProject, saves: usize) -> MockWebProjectRepository {
+/// A repository holding `stored`, answering reads and writes within the caller's scope as the
+/// port's contract says.
+fn repository(stored: &WebProject) -> MockWebProjectRepository {
     let mut projects = MockWebProjectRepository::new();
     let row = stored.clone();
     projects.expect_get().returning(move |scope, id| {
@@ -59,7 +62,20 @@ fn repository(stored: &WebProject, saves: usize) -> MockWebProjectRepository {
             Err(RepositoryError::NotFound)
         }
     });
-    projects.expect_save().times(saves).returning(|_, _| Ok(()));
+    let row = stored.clone();
+    projects
+        .expect_update()
+        .returning(move |scope, _, _, _, _| {
+            if scope.allows(row.company_id()) {
+                Ok(row.clone())
+            } else {
+                Err(RepositoryError::NotFound)
+            }
+        });
+    let row = stored.clone();
+    projects
+        .expect_change_status()
+        .returning(move |_, _, _, _| Ok(row.clone()));
     projects
 }
 
@@ -76,8 +92,7 @@ enum Action {
 
 async fn attempt(action: Action, actor: &Actor, allowed: bool) -> ServiceResult<()> {
     let stored = project(own_company());
-    let saves = [Action::Rename, Action::SetDomain, Action::ChangeStatus];
-    let mut projects = repository(&stored, usize::from(allowed && saves.contains(&action)));
+    let mut projects = repository(&stored);
     projects
         .expect_create()
         .times(usize::from(allowed && action == Action::Create))
@@ -98,13 +113,22 @@ async fn attempt(action: Action, actor: &Actor, allowed: bool) -> ServiceResult<
             .create(actor, company, name("Yeni"), None)
             .await
             .map(drop),
-        Action::Rename => projects.rename(actor, id, name("Yeni")).await.map(drop),
+        Action::Rename => {
+            let changes = ProjectChanges {
+                name: Some(name("Yeni")),
+                ..ProjectChanges::default()
+            };
+            projects.update(actor, id, changes, None).await.map(drop)
+        }
         Action::SetDomain => {
-            let domain = DomainName::parse("acme.com.tr").ok();
-            projects.set_domain(actor, id, domain).await.map(drop)
+            let changes = ProjectChanges {
+                domain: Some(DomainName::parse("acme.com.tr").ok()),
+                ..ProjectChanges::default()
+            };
+            projects.update(actor, id, changes, None).await.map(drop)
         }
         Action::ChangeStatus => projects
-            .change_status(actor, id, ProjectStatus::Building)
+            .change_status(actor, id, ProjectStatus::Building, None)
             .await
             .map(drop),
         Action::Get => projects.get(actor, id).await.map(drop),
@@ -148,10 +172,10 @@ async fn create_takes_id_and_time_from_the_ports() {
 }
 
 #[tokio::test]
-async fn status_changes_go_through_the_state_machine_and_save_against_the_status_read() {
+async fn status_changes_go_through_the_state_machine_and_apply_against_the_status_read() {
     let stored = project(own_company());
-    let refused = service(repository(&stored, 0))
-        .change_status(&admin(), stored.id(), ProjectStatus::Paused)
+    let refused = service(repository(&stored))
+        .change_status(&admin(), stored.id(), ProjectStatus::Paused, None)
         .await;
     assert_eq!(
         refused,
@@ -165,58 +189,54 @@ async fn status_changes_go_through_the_state_machine_and_save_against_the_status
     let mut projects = MockWebProjectRepository::new();
     let row = stored.clone();
     projects.expect_get().returning(move |_, _| Ok(row.clone()));
+    let row = stored.clone();
     projects
-        .expect_save()
-        .withf(|saved, expected| {
-            saved.status() == ProjectStatus::Building
-                && saved.updated_at() == now()
-                && *expected == ProjectStatus::Draft
+        .expect_change_status()
+        .withf(|_, transition, at, if_match| {
+            *transition
+                == Transition {
+                    from: ProjectStatus::Draft,
+                    to: ProjectStatus::Building,
+                }
+                && *at == now()
+                && if_match.is_none()
         })
         .times(1)
-        .returning(|_, _| Ok(()));
-    let building = service(projects)
-        .change_status(&admin(), stored.id(), ProjectStatus::Building)
+        .returning(move |_, _, _, _| Ok(row.clone()));
+    let applied = service(projects)
+        .change_status(&admin(), stored.id(), ProjectStatus::Building, None)
         .await;
-    assert_eq!(building.map(|p| p.status()), Ok(ProjectStatus::Building));
+    assert_eq!(applied, Ok(stored));
 }
 
 #[tokio::test]
-async fn a_taken_domain_is_a_conflict() {
+async fn an_update_names_only_its_fields_in_the_actors_scope_and_a_taken_domain_conflicts() {
     let stored = project(own_company());
     let mut projects = MockWebProjectRepository::new();
-    let row = stored.clone();
-    projects.expect_get().returning(move |_, _| Ok(row.clone()));
     projects
-        .expect_save()
-        .returning(|_, _| Err(RepositoryError::Conflict(Conflict::DomainTaken)));
+        .expect_update()
+        .withf(|scope, _, changes, at, _| {
+            *scope == TenantScope::Company(own_company())
+                && changes.name.is_none()
+                && changes.domain.is_some()
+                && *at == now()
+        })
+        .returning(|_, _, _, _, _| Err(RepositoryError::Conflict(Conflict::DomainTaken)));
+    let changes = ProjectChanges {
+        domain: Some(DomainName::parse("acme.com.tr").ok()),
+        ..ProjectChanges::default()
+    };
     let refused = service(projects)
-        .set_domain(
-            &client(),
-            stored.id(),
-            DomainName::parse("acme.com.tr").ok(),
-        )
+        .update(&client(), stored.id(), changes, None)
         .await;
     assert_eq!(refused, Err(ServiceError::Conflict(Conflict::DomainTaken)));
-}
-
-#[tokio::test]
-async fn another_tenants_project_is_not_found_even_if_storage_returned_it() {
-    let foreign = project(other_company());
-    let mut projects = MockWebProjectRepository::new();
-    let row = foreign.clone();
-    projects.expect_get().returning(move |_, _| Ok(row.clone()));
-    projects.expect_save().times(0);
-    let refused = service(projects)
-        .rename(&client(), foreign.id(), name("Mine now"))
-        .await;
-    assert_eq!(refused, Err(ServiceError::NotFound));
 }
 
 #[tokio::test]
 async fn the_own_client_rotates_the_ingestion_key_and_only_its_hash_is_stored() {
     let stored = project(own_company());
     let id = stored.id();
-    let mut projects = repository(&stored, 0);
+    let mut projects = repository(&stored);
     let stored_hash = Arc::new(std::sync::Mutex::new(String::new()));
     let saved = stored_hash.clone();
     projects
@@ -241,7 +261,7 @@ async fn the_own_client_rotates_the_ingestion_key_and_only_its_hash_is_stored() 
 #[tokio::test]
 async fn another_tenants_project_key_cannot_be_rotated() {
     let stored = project(other_company());
-    let mut projects = repository(&stored, 0);
+    let mut projects = repository(&stored);
     projects.expect_set_ingest_key_hash().times(0);
     assert_eq!(
         service(projects)
@@ -267,7 +287,7 @@ async fn active_projects_of_a_missing_company_are_not_found_as_on_the_dashboard(
 async fn clients_of_a_suspended_company_read_projects_but_change_nothing() {
     let stored = project(own_company());
     let suspended = Actor::new(&client_user(own_company()), Some(CompanyStatus::Suspended));
-    let mut projects = repository(&stored, 0);
+    let mut projects = repository(&stored);
     projects.expect_create().times(0);
     projects.expect_set_ingest_key_hash().times(0);
     let projects = service(projects);
@@ -281,11 +301,7 @@ async fn clients_of_a_suspended_company_read_projects_but_change_nothing() {
             .await
             .map(drop),
         projects
-            .rename(&suspended, stored.id(), name("Yeni"))
-            .await
-            .map(drop),
-        projects
-            .set_domain(&suspended, stored.id(), None)
+            .update(&suspended, stored.id(), ProjectChanges::default(), None)
             .await
             .map(drop),
         projects

@@ -3,7 +3,9 @@
 
 use std::sync::Arc;
 
-use prosektor_domain::{Company, CompanyName, DomainError, Locale, Theme};
+use prosektor_domain::{
+    Company, CompanyName, DomainError, Locale, PersonName, Phone, Preferences, Theme,
+};
 
 use super::*;
 use crate::mocks::{MockCompanyRepository, MockPasswordHasher, MockUserRepository};
@@ -100,9 +102,9 @@ async fn attempt(action: Action, actor: &Actor, allowed: bool) -> ServiceResult<
         ]))
         .returning(|_, _| Ok(()));
     users
-        .expect_save_profile()
+        .expect_update_profile()
         .times(writes(&[Action::UpdateMe]))
-        .returning(|_| Ok(()));
+        .returning(|id, _, _| Ok(UserProfile::empty(id)));
     let mut hasher = MockPasswordHasher::new();
     hasher
         .expect_hash()
@@ -123,7 +125,7 @@ async fn attempt(action: Action, actor: &Actor, allowed: bool) -> ServiceResult<
         Action::SoftDelete => users.soft_delete(actor, id).await.map(drop),
         Action::Restore => users.restore(actor, id).await.map(drop),
         Action::UpdateMe => users
-            .update_me(actor, ProfilePatch::default())
+            .update_me(actor, ProfilePatch::default(), None)
             .await
             .map(drop),
     }
@@ -293,39 +295,8 @@ async fn restore_looks_among_deleted_users_and_refuses_a_live_one() {
 }
 
 #[tokio::test]
-async fn update_me_patches_the_actors_own_profile() {
+async fn update_me_hands_the_named_changes_of_the_actors_own_profile_to_storage() {
     let me = client();
-    let stored = UserProfile {
-        phone: Some(Phone::parse("0532 123 45 67").unwrap()),
-        preferences: Preferences {
-            theme: Some(Theme::Dark),
-            notifications: Some(true),
-            locale: None,
-        },
-        ..UserProfile::empty(me.id())
-    };
-    let mut users = MockUserRepository::new();
-    let id = me.id();
-    users
-        .expect_get_profile()
-        .withf(move |asked| *asked == id)
-        .returning(move |_| Ok(stored.clone()));
-    let expected = UserProfile {
-        middle_name: Some(PersonName::parse("Deniz").unwrap()),
-        phone: None,
-        preferences: Preferences {
-            theme: Some(Theme::Dark),
-            notifications: Some(false),
-            locale: Some(Locale::Tr),
-        },
-        ..UserProfile::empty(me.id())
-    };
-    let saved = expected.clone();
-    users
-        .expect_save_profile()
-        .withf(move |profile| *profile == saved)
-        .times(1)
-        .returning(|_| Ok(()));
     let changes = ProfilePatch {
         middle_name: Some(PersonName::parse("Deniz").ok()),
         phone: Some(None),
@@ -336,14 +307,34 @@ async fn update_me_patches_the_actors_own_profile() {
         },
         ..ProfilePatch::default()
     };
+    let stored = UserProfile {
+        middle_name: Some(PersonName::parse("Deniz").unwrap()),
+        phone: Some(Phone::parse("0532 123 45 67").unwrap()),
+        preferences: Preferences {
+            theme: Some(Theme::Dark),
+            notifications: Some(false),
+            locale: Some(Locale::Tr),
+        },
+        ..UserProfile::empty(me.id())
+    };
+    let mut users = MockUserRepository::new();
+    users.expect_get_profile().never();
+    let (id, named, answer) = (me.id(), changes.clone(), stored.clone());
+    users
+        .expect_update_profile()
+        .withf(move |asked, patch, if_match| {
+            *asked == id && *patch == named && *if_match == Some(RowVersion::FIRST)
+        })
+        .times(1)
+        .returning(move |_, _, _| Ok(answer.clone()));
     let updated = service(
         users,
         MockCompanyRepository::new(),
         MockPasswordHasher::new(),
     )
-    .update_me(&me, changes)
+    .update_me(&me, changes, Some(RowVersion::FIRST))
     .await;
-    assert_eq!(updated, Ok(expected));
+    assert_eq!(updated, Ok(stored));
 }
 
 #[tokio::test]

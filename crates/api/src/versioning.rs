@@ -1,0 +1,123 @@
+//! Optimistic concurrency over HTTP (RFC 9110 §8.8.3, §13.1.1): every versioned resource (a
+//! company, its details, a project, an invoice, one's profile) is answered with its `version` and
+//! the same number as a strong `ETag` (`"7"`); a write sent with `If-Match: "7"` applies only
+//! while the resource is still at version 7, else it answers `412 precondition_failed` and
+//! changes nothing. Without `If-Match`, the last writer wins per field, never per row.
+
+use poem_openapi::ApiResponse;
+use poem_openapi::payload::Json;
+use poem_openapi::types::ToJSON;
+use prosektor_domain::RowVersion;
+
+use crate::dto::text::TextParam;
+use crate::error::{ApiError, ApiResult};
+
+/// A representation that carries its resource's version.
+pub trait Versioned {
+    /// The resource's version.
+    fn version(&self) -> i64;
+}
+
+/// The strong entity tag of `version`.
+fn etag(version: i64) -> String {
+    format!("\"{version}\"")
+}
+
+/// `200` with a versioned resource and its `ETag`.
+#[derive(Debug, ApiResponse)]
+pub enum Tagged<T: ToJSON + Send + Sync> {
+    /// The resource; `ETag` is its version, for `If-Match`.
+    #[oai(status = 200)]
+    Ok(
+        Json<T>,
+        /// The resource's version as a strong entity tag (`"7"`); send it back as `If-Match`.
+        #[oai(header = "ETag")]
+        String,
+    ),
+}
+
+impl<T: ToJSON + Send + Sync + Versioned> Tagged<T> {
+    /// `representation` with its `ETag`.
+    pub fn new(representation: T) -> Self {
+        let tag = etag(representation.version());
+        Self::Ok(Json(representation), tag)
+    }
+}
+
+/// `201` with a new versioned resource and its `ETag`.
+#[derive(Debug, ApiResponse)]
+pub enum TaggedCreated<T: ToJSON + Send + Sync> {
+    /// Created; the body is the new resource, `ETag` its version.
+    #[oai(status = 201)]
+    Created(
+        Json<T>,
+        /// The resource's version as a strong entity tag (`"1"`).
+        #[oai(header = "ETag")]
+        String,
+    ),
+}
+
+impl<T: ToJSON + Send + Sync + Versioned> TaggedCreated<T> {
+    /// `representation` with its `ETag`.
+    pub fn new(representation: T) -> Self {
+        let tag = etag(representation.version());
+        Self::Created(Json(representation), tag)
+    }
+}
+
+/// The version an `If-Match` header asks for: `None` without the header or for `*` (any version);
+/// the version of the first strong tag otherwise (one tag is what a client that read the resource
+/// sends).
+///
+/// # Errors
+/// `400` for a header that is not `*` or a list of entity tags of versions.
+pub fn expected_version(header: Option<&TextParam>) -> ApiResult<Option<RowVersion>> {
+    let Some(header) = header else {
+        return Ok(None);
+    };
+    let header = header.trim();
+    if header == "*" {
+        return Ok(None);
+    }
+    let invalid = || {
+        ApiError::bad_request(
+            "bad_request",
+            "If-Match must be * or the ETag of the resource, such as \"7\"",
+        )
+    };
+    let versions = header
+        .split(',')
+        .map(|tag| {
+            let tag = tag.trim();
+            let quoted = tag.strip_prefix('"').and_then(|tag| tag.strip_suffix('"'));
+            quoted
+                .and_then(|number| number.parse::<i64>().ok())
+                .and_then(|number| RowVersion::new(number).ok())
+                .ok_or_else(invalid)
+        })
+        .collect::<ApiResult<Vec<_>>>()?;
+    match versions.as_slice() {
+        [version] => Ok(Some(*version)),
+        _ => Err(invalid()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(header: &str) -> ApiResult<Option<i64>> {
+        expected_version(Some(&TextParam(header.to_owned()))).map(|v| v.map(RowVersion::get))
+    }
+
+    #[test]
+    fn if_match_names_one_strong_tag_or_any() {
+        assert_eq!(expected_version(None).ok(), Some(None));
+        assert_eq!(parse("*").ok(), Some(None));
+        assert_eq!(parse("\"7\"").ok(), Some(Some(7)));
+        assert_eq!(parse(" \"12\" ").ok(), Some(Some(12)));
+        for refused in ["7", "W/\"7\"", "\"0\"", "\"x\"", "\"7\", \"8\"", ""] {
+            assert!(parse(refused).is_err(), "{refused}");
+        }
+    }
+}
