@@ -243,11 +243,13 @@ async fn bad_project_input_is_answered_with_the_right_problem() {
     assert_problem(&reply, 400, "bad_request", "unknown status");
     let missing = format!("/api/v1/companies/{company}/projects/active?limit=101");
     let reply = server.call(Method::GET, &missing, Some(&admin), None).await;
-    assert_problem(&reply, 422, "validation_failed", "limit 101");
+    assert_problem(&reply, 400, "bad_request", "limit 101");
     let reply = server
         .call(Method::GET, "/api/v1/projects/123", Some(&admin), None)
         .await;
     assert_problem(&reply, 400, "bad_request", "bad UUID");
+    let detail = reply.body["detail"].as_str().unwrap_or_default();
+    assert!(detail.contains("path parameter `id`"), "{detail}");
     let body = json!({"company_id": "01900000-0000-7000-8000-00000000dead", "name": "A"});
     let reply = create(&server, &admin, body).await;
     assert_problem(&reply, 404, "not_found", "unknown company");

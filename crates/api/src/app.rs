@@ -7,7 +7,6 @@ use poem::middleware::Tracing;
 use poem::{Endpoint, EndpointExt, IntoResponse, Route};
 use poem_openapi::OpenApiService;
 
-use crate::allow::{AllowedMethods, add_allow};
 use crate::context::ApiContext;
 use crate::endpoints::auth::AuthApi;
 use crate::endpoints::companies::CompaniesApi;
@@ -18,6 +17,7 @@ use crate::endpoints::stats::StatsApi;
 use crate::endpoints::users::UsersApi;
 use crate::error::problem_from_poem;
 use crate::health::HealthApi;
+use crate::routes::{Routes, add_allow, name_path_parameters};
 
 /// Base path of the versioned resource API.
 pub const BASE_PATH: &str = "/api/v1";
@@ -70,7 +70,8 @@ pub fn openapi_json(context: &ApiContext) -> String {
 pub fn app(context: &ApiContext) -> impl Endpoint + 'static {
     let service = openapi_service(context);
     let document = openapi_json(context);
-    let allowed = Arc::new(AllowedMethods::from_document(&document));
+    let routes = Arc::new(Routes::from_document(&document));
+    let named = Arc::clone(&routes);
     let spec = poem::endpoint::make_sync(move |_| {
         document
             .clone()
@@ -83,10 +84,14 @@ pub fn app(context: &ApiContext) -> impl Endpoint + 'static {
         .nest(DOCS_PATH, docs)
         .nest("/", service)
         .around(|next, request| crate::body_limit::limit_body(next, request, MAX_BODY_BYTES))
+        .around(move |next, request| {
+            let routes = Arc::clone(&named);
+            async move { name_path_parameters(next, request, &routes).await }
+        })
         .catch_all_error(problem_from_poem)
         .around(move |next, request| {
-            let allowed = Arc::clone(&allowed);
-            async move { add_allow(next, request, &allowed).await }
+            let routes = Arc::clone(&routes);
+            async move { add_allow(next, request, &routes).await }
         })
         .with(Tracing)
 }

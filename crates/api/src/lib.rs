@@ -17,7 +17,6 @@
               `ApiResponse` wants it, and built at most once per request"
 )]
 
-mod allow;
 mod app;
 pub mod auth;
 mod body_limit;
@@ -28,6 +27,7 @@ pub mod endpoints;
 pub mod error;
 mod health;
 mod pagination;
+mod routes;
 mod spec;
 mod tags;
 pub mod versioning;

@@ -1,11 +1,16 @@
-//! The OpenAPI document as served and committed: poem-openapi's generated document, made exact in
-//! two ways that its derive macros cannot express.
+//! The OpenAPI document as served and committed: poem-openapi's generated document, made exact
+//! and generator-friendly in ways that its derive macros cannot express.
 //!
 //! 1. Optional properties are serialized as `null` when absent, so every property that is not
-//!    `required` is marked `nullable` (OpenAPI 3.0), wrapping a `$ref` in `allOf` as 3.0 requires.
+//!    `required` (and has no `default`, which means absent and `null` differ) is marked `nullable`
+//!    (OpenAPI 3.0), wrapping a `$ref` in `allOf` as 3.0 requires.
 //! 2. Every request body refuses unknown fields (`deny_unknown_fields` is the convention for all
 //!    request bodies), so each object schema reachable from a request body gets
-//!    `additionalProperties: false`.
+//!    `additionalProperties: false` (objects only: on a string enum it would mean nothing, and
+//!    generators read it as "not an enum").
+//! 3. A property's documentation becomes the property's own `description`, beside a one-member
+//!    `allOf: [{$ref}]`, instead of a second, description-only `allOf` member (poem-openapi's way),
+//!    which generators refuse ("cannot take allOf a non-object").
 //!
 //! Generated clients and schemathesis then see exactly what the server does.
 
@@ -26,14 +31,47 @@ pub fn exact_spec(generated: &str) -> String {
     {
         for (name, schema) in schemas.iter_mut() {
             mark_nullable(schema);
+            let is_object = schema.get("type").and_then(Value::as_str) == Some("object");
             if strict.contains(name)
+                && is_object
                 && let Some(object) = schema.as_object_mut()
             {
                 object.insert("additionalProperties".into(), Value::Bool(false));
             }
         }
     }
+    lift_described_all_of(&mut spec);
     serde_json::to_string_pretty(&spec).expect("a JSON value serializes")
+}
+
+/// Everywhere in `value`, an `allOf` member that only describes (no `$ref`, no type, no
+/// properties) is merged into the schema holding the `allOf`.
+fn lift_described_all_of(value: &mut Value) {
+    match value {
+        Value::Object(object) => {
+            if let Some(Value::Array(members)) = object.get_mut("allOf") {
+                let (annotations, kept): (Vec<Value>, Vec<Value>) =
+                    members.drain(..).partition(|member| {
+                        member.as_object().is_some_and(|member| {
+                            member.keys().all(|key| {
+                                matches!(key.as_str(), "description" | "title" | "example")
+                            })
+                        })
+                    });
+                *members = kept;
+                for annotation in annotations {
+                    if let Value::Object(annotation) = annotation {
+                        for (key, note) in annotation {
+                            object.entry(key).or_insert(note);
+                        }
+                    }
+                }
+            }
+            object.values_mut().for_each(lift_described_all_of);
+        }
+        Value::Array(items) => items.iter_mut().for_each(lift_described_all_of),
+        _ => {}
+    }
 }
 
 /// Marks every property of `schema` that is not `required` as nullable.
@@ -53,7 +91,7 @@ fn mark_nullable(schema: &mut Value) {
         return;
     };
     for (name, property) in properties.iter_mut() {
-        if required.contains(name) {
+        if required.contains(name) || property.get("default").is_some() {
             continue;
         }
         if let Some(reference) = property.get("$ref").cloned() {
@@ -126,8 +164,11 @@ mod tests {
                 "responses": {"200": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Out"}}}}}
             }}},
             "components": {"schemas": {
-                "In": {"type": "object", "required": ["a"], "properties": {
-                    "a": {"type": "string"}, "nested": {"$ref": "#/components/schemas/Nested"}}},
+                "In": {"type": "object", "required": ["a", "kind"], "properties": {
+                    "a": {"type": "string"}, "nested": {"$ref": "#/components/schemas/Nested"},
+                    "kind": {"allOf": [{"$ref": "#/components/schemas/Kind"}, {"description": "What."}]},
+                    "tags": {"type": "object", "default": {}}}},
+                "Kind": {"type": "string", "enum": ["A", "B"]},
                 "Nested": {"type": "object", "properties": {"b": {"type": "boolean"}}},
                 "Out": {"type": "object", "properties": {"c": {"type": "integer"}}}
             }}
@@ -138,6 +179,21 @@ mod tests {
         assert_eq!(schemas["Nested"]["additionalProperties"], json!(false));
         assert_eq!(schemas["Out"].get("additionalProperties"), None);
         assert_eq!(schemas["In"]["properties"]["a"].get("nullable"), None);
+        assert_eq!(
+            schemas["Kind"].get("additionalProperties"),
+            None,
+            "not on an enum"
+        );
+        assert_eq!(
+            schemas["In"]["properties"]["kind"],
+            json!({"allOf": [{"$ref": "#/components/schemas/Kind"}], "description": "What."}),
+            "the description beside a one-member allOf"
+        );
+        assert_eq!(
+            schemas["In"]["properties"]["tags"].get("nullable"),
+            None,
+            "a default"
+        );
         assert_eq!(
             schemas["In"]["properties"]["nested"],
             json!({"allOf": [{"$ref": "#/components/schemas/Nested"}], "nullable": true})

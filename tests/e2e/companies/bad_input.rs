@@ -122,7 +122,9 @@ async fn bad_company_input_answers_problems_naming_the_field() {
                 None,
             )
             .await;
-        assert_invalid_field(&reply, "limit");
+        assert_problem(&reply, 400, "bad_request");
+        let detail = reply.body["detail"].as_str().unwrap_or_default();
+        assert!(detail.contains("`limit`"), "{detail}");
     }
     for path in [
         "/api/v1/companies/not-a-uuid",

@@ -77,6 +77,7 @@ impl CompaniesApi {
         &self,
         auth: BearerAuth,
         /// Page size, 1 to 100 (default 20).
+        #[oai(validator(minimum(value = "1"), maximum(value = "100")))]
         limit: Query<Option<u32>>,
         /// The `next_cursor` of the previous page.
         cursor: Query<Option<TextParam>>,
@@ -102,6 +103,7 @@ impl CompaniesApi {
         /// The text to look for, 1 to 100 characters after trimming.
         q: Query<TextParam>,
         /// Page size, 1 to 100 (default 20).
+        #[oai(validator(minimum(value = "1"), maximum(value = "100")))]
         limit: Query<Option<u32>>,
         /// The `next_cursor` of the previous page.
         cursor: Query<Option<TextParam>>,

@@ -73,6 +73,7 @@ impl ProjectsApi {
         &self,
         auth: BearerAuth,
         /// Page size, 1 to 100 (default 20).
+        #[oai(validator(minimum(value = "1"), maximum(value = "100")))]
         limit: Query<Option<u32>>,
         /// The `next_cursor` of the previous page.
         cursor: Query<Option<TextParam>>,
@@ -105,6 +106,7 @@ impl ProjectsApi {
         auth: BearerAuth,
         company_id: Path<Uuid>,
         /// Page size, 1 to 100 (default 20).
+        #[oai(validator(minimum(value = "1"), maximum(value = "100")))]
         limit: Query<Option<u32>>,
         /// The `next_cursor` of the previous page.
         cursor: Query<Option<TextParam>>,

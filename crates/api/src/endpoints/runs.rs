@@ -76,6 +76,7 @@ impl RunsApi {
         auth: BearerAuth,
         id: Path<Uuid>,
         /// Page size, 1 to 100 (default 20).
+        #[oai(validator(minimum(value = "1"), maximum(value = "100")))]
         limit: Query<Option<u32>>,
         /// The `next_cursor` of the previous page.
         cursor: Query<Option<TextParam>>,

@@ -62,6 +62,7 @@ impl UsersApi {
         &self,
         auth: BearerAuth,
         /// Page size, 1 to 100 (default 20).
+        #[oai(validator(minimum(value = "1"), maximum(value = "100")))]
         limit: Query<Option<u32>>,
         /// The `next_cursor` of the previous page.
         cursor: Query<Option<TextParam>>,

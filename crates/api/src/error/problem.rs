@@ -25,14 +25,12 @@ pub struct Problem {
     pub title: String,
     /// The HTTP status code.
     pub status: u16,
-    /// What happened in this occurrence, for people.
-    #[oai(skip_serializing_if_is_none)]
+    /// What happened in this occurrence, for people; `null` when there is nothing to add.
     pub detail: Option<String>,
     /// The stable machine code (`validation_failed`, `not_found`, `stale_state`, ...); clients
     /// branch on this, never on `title` or `detail`.
     pub code: String,
-    /// The rejected fields, for validation problems.
-    #[oai(skip_serializing_if_is_empty, default)]
+    /// The rejected fields of a validation problem; empty for every other problem.
     pub errors: Vec<FieldError>,
 }
 

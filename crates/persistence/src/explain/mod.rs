@@ -87,6 +87,7 @@ fn nodes(plan: &Value, found: &mut Vec<(String, Option<String>)>) {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "loads a million invoices (about two minutes): run by `make proof`, in CI after `make test`"]
 async fn every_access_pattern_uses_its_index_at_realistic_volumes() {
     let database = prosektor_testkit::TestDatabase::migrated()
         .await
