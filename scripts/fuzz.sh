@@ -11,38 +11,10 @@ if [ ! -x "$venv/bin/schemathesis" ]; then
     "$venv/bin/pip" install --quiet "schemathesis==4.32.5"
 fi
 
-target="${CARGO_TARGET_DIR:-target}"
-cargo build --quiet -p prosektor-server
+. scripts/lib/test-server.sh
 port="${PROSEKTOR_FUZZ_PORT:-18080}"
-log="$target/fuzz-server.log"
-
-export PROSEKTOR_LISTEN="127.0.0.1:$port" PROSEKTOR_DEMO_SEED=true
-if [ -n "${DATABASE_URL:-}" ]; then
-    database="prosektor_fuzz_$$"
-    admin_url="$DATABASE_URL"
-    psql "$admin_url" -qc "CREATE DATABASE $database" >/dev/null
-    export DATABASE_URL="${admin_url%/*}/$database"
-else
-    export PROSEKTOR_DATA_DIR="$target/fuzz-data" PROSEKTOR_EMBEDDED_PG_PORT=54339
-    rm -rf "$PROSEKTOR_DATA_DIR"
-fi
-
-"$target/debug/prosektor-server" serve >"$log" 2>&1 &
-server=$!
-cleanup() {
-    kill "$server" 2>/dev/null || true
-    wait "$server" 2>/dev/null || true
-    if [ -n "${database:-}" ]; then
-        psql "$admin_url" -qc "DROP DATABASE IF EXISTS $database WITH (FORCE)" >/dev/null || true
-    fi
-}
-trap cleanup EXIT
-
-for _ in $(seq 1 120); do
-    curl -sf "http://127.0.0.1:$port/readyz" >/dev/null && break
-    sleep 0.5
-done
-token=$(curl -sf -X POST "http://127.0.0.1:$port/api/v1/auth/login" -H 'content-type: application/json' \
+start_test_server fuzz "$port"
+token=$(curl -sf -X POST "$server_url/api/v1/auth/login" -H 'content-type: application/json' \
     -d '{"email":"admin@prosektor.demo","password":"demo-admin-password"}' |
     python3 -c 'import json, sys; print(json.load(sys.stdin)["access_token"])')
 
@@ -52,7 +24,7 @@ token=$(curl -sf -X POST "http://127.0.0.1:$port/api/v1/auth/login" -H 'content-
 #   schema cannot state (a phone number's format, a VKN's check digit), which answers 422 by design.
 fuzz() {
     "$venv/bin/schemathesis" run docs/openapi.json \
-        --url "http://127.0.0.1:$port" \
+        --url "$server_url" \
         --header "Authorization: Bearer $token" \
         --checks all \
         --exclude-checks positive_data_acceptance \
