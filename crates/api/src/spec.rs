@@ -2,8 +2,10 @@
 //! and generator-friendly in ways that its derive macros cannot express.
 //!
 //! 1. Optional properties are serialized as `null` when absent, so every property that is not
-//!    `required` (and has no `default`, which means absent and `null` differ) is marked `nullable`
-//!    (OpenAPI 3.0), wrapping a `$ref` in `allOf` as 3.0 requires.
+//!    `required` is marked `nullable` (OpenAPI 3.0), wrapping a `$ref` in `allOf` as 3.0 requires;
+//!    except a property with a `default`, where absent and `null` differ: it is optional and not
+//!    nullable, and its `default` is left to its description (generators read a `default` as
+//!    "required in requests").
 //! 2. Every request body refuses unknown fields (`deny_unknown_fields` is the convention for all
 //!    request bodies), so each object schema reachable from a request body gets
 //!    `additionalProperties: false` (objects only: on a string enum it would mean nothing, and
@@ -91,7 +93,12 @@ fn mark_nullable(schema: &mut Value) {
         return;
     };
     for (name, property) in properties.iter_mut() {
-        if required.contains(name) || property.get("default").is_some() {
+        if required.contains(name) {
+            continue;
+        }
+        if let Some(object) = property.as_object_mut()
+            && object.remove("default").is_some()
+        {
             continue;
         }
         if let Some(reference) = property.get("$ref").cloned() {

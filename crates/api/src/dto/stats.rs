@@ -25,7 +25,7 @@ pub struct StatsDayDto {
     #[oai(validator(maximum(value = "2147483647")))]
     pub page_views: u32,
     /// Counts per dimension and key, e.g. `{"source": {"google": 10, "direct": 5}}`: at most 32
-    /// dimensions of at most 256 keys, names of 1 to 64 characters.
+    /// dimensions of at most 256 keys, names of 1 to 64 characters. Absent: no breakdown (`{}`).
     #[oai(default)]
     pub breakdown: BreakdownMap,
 }
