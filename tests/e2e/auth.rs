@@ -5,7 +5,7 @@ use prosektor_server::demo::{CLIENT_EMAIL, CLIENT_PASSWORD};
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 
-use crate::support::TestServer;
+use crate::support::{TestServer, send_checked};
 
 const PROBLEM: &str = "application/problem+json";
 
@@ -140,12 +140,12 @@ async fn repeated_failed_logins_are_refused_with_retry_after() {
     for _ in 0..5 {
         assert_eq!(attempt().await.status, StatusCode::UNAUTHORIZED);
     }
-    let limited = reqwest::Client::new()
-        .post(server.url("/api/v1/auth/login"))
-        .json(&json!({"email": CLIENT_EMAIL, "password": CLIENT_PASSWORD}))
-        .send()
-        .await
-        .expect("answered");
+    let limited = send_checked(
+        reqwest::Client::new()
+            .post(server.url("/api/v1/auth/login"))
+            .json(&json!({"email": CLIENT_EMAIL, "password": CLIENT_PASSWORD})),
+    )
+    .await;
     assert_eq!(limited.status(), StatusCode::TOO_MANY_REQUESTS);
     let retry_after: u64 = limited.headers()["retry-after"]
         .to_str()
@@ -232,7 +232,7 @@ async fn malformed_requests_answer_4xx_problems_never_500() {
         ),
     ];
     for (request, status, code) in cases {
-        let response = request.send().await.expect("answered");
+        let response = send_checked(request).await;
         assert_eq!(response.status(), status);
         assert_eq!(
             response.headers()["content-type"].to_str().unwrap(),

@@ -4,7 +4,7 @@
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-use crate::support::{Reply, TestServer};
+use crate::support::{Reply, TestServer, send_checked};
 use crate::tenants::{demo_tenant, other_tenant_token};
 
 async fn rotate(server: &TestServer, token: &str, project: &str) -> Reply {
@@ -19,7 +19,7 @@ async fn ingest_with(server: &TestServer, key: Option<&str>, visitors: u32) -> S
     if let Some(key) = key {
         request = request.header("X-Ingest-Key", key);
     }
-    request.send().await.expect("answered").status()
+    send_checked(request).await.status()
 }
 
 fn key_of(reply: &Reply) -> String {

@@ -4,6 +4,7 @@
 mod auth;
 mod companies;
 mod concurrent_edits;
+mod contract;
 mod fixtures;
 mod health;
 mod hostile;

@@ -6,7 +6,7 @@ use std::time::Duration;
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 
-use crate::support::TestServer;
+use crate::support::{TestServer, send_checked};
 use crate::tenants::{demo_tenant, other_tenant_token};
 
 #[tokio::test]
@@ -68,12 +68,12 @@ async fn a_started_run_succeeds_and_its_site_is_served_as_html() {
         .await;
     assert!(rest.body["lines"][0]["seq"].as_i64().expect("more lines") > next);
 
-    let page = reqwest::Client::new()
-        .get(server.url(&format!("/api/v1/projects/{project}/site/index.html")))
-        .bearer_auth(&client)
-        .send()
-        .await
-        .expect("answered");
+    let page = send_checked(
+        reqwest::Client::new()
+            .get(server.url(&format!("/api/v1/projects/{project}/site/index.html")))
+            .bearer_auth(&client),
+    )
+    .await;
     assert_eq!(page.status(), StatusCode::OK);
     assert!(
         page.headers()["content-type"]

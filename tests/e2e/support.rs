@@ -4,6 +4,7 @@
 use std::net::SocketAddr;
 use std::sync::Arc;
 
+use crate::contract;
 use prosektor_server::demo::{ADMIN_EMAIL, ADMIN_PASSWORD, CLIENT_EMAIL, CLIENT_PASSWORD};
 use prosektor_server::{Application, Config};
 use prosektor_testkit::TestDatabase;
@@ -38,8 +39,9 @@ pub struct Reply {
 }
 
 impl Reply {
-    /// Reads a response's status, content type and body.
-    async fn read(response: reqwest::Response) -> Self {
+    /// Reads a response's status, content type and body, and checks them against what the
+    /// document declares for `method path` ([`contract::check`]).
+    async fn read(method: &Method, path: &str, response: reqwest::Response) -> Self {
         let status = response.status();
         let header = |name| {
             response
@@ -52,6 +54,7 @@ impl Reply {
         let retry_after = header(reqwest::header::RETRY_AFTER);
         let etag = header(reqwest::header::ETAG);
         let text = response.text().await.expect("body is readable");
+        contract::check(method, path, status, content_type.as_deref(), &text);
         let body = serde_json::from_str(&text).unwrap_or(Value::Null);
         Self {
             status,
@@ -128,23 +131,25 @@ impl TestServer {
             .pool_max_idle_per_host(0)
             .build()
             .expect("a client");
-        let mut request = client.request(method, self.url(path));
+        let mut request = client.request(method.clone(), self.url(path));
         for (name, value) in headers {
             request = request.header(*name, *value);
         }
         if let Some(body) = body {
             request = request.json(&body);
         }
-        Reply::read(request.send().await.expect("request is answered")).await
+        Reply::read(
+            &method,
+            path,
+            request.send().await.expect("request is answered"),
+        )
+        .await
     }
 
-    /// `GET path` without a token.
+    /// `GET path` without a token, as the raw response (for pages and documents that are not
+    /// JSON).
     pub async fn get(&self, path: &str) -> reqwest::Response {
-        self.client
-            .get(self.url(path))
-            .send()
-            .await
-            .expect("request is answered")
+        send_checked(self.client.get(self.url(path))).await
     }
 
     /// Sends `method path` with an optional bearer token and JSON body.
@@ -167,7 +172,7 @@ impl TestServer {
         body: Option<Value>,
         headers: &[(&str, &str)],
     ) -> Reply {
-        let mut request = self.client.request(method, self.url(path));
+        let mut request = self.client.request(method.clone(), self.url(path));
         if let Some(token) = token {
             request = request.bearer_auth(token);
         }
@@ -177,7 +182,12 @@ impl TestServer {
         if let Some(body) = body {
             request = request.json(&body);
         }
-        Reply::read(request.send().await.expect("request is answered")).await
+        Reply::read(
+            &method,
+            path,
+            request.send().await.expect("request is answered"),
+        )
+        .await
     }
 
     /// Sends `method path` with a bearer token and `body` as it is, labelled JSON (for documents
@@ -185,11 +195,16 @@ impl TestServer {
     pub async fn call_raw(&self, method: Method, path: &str, token: &str, body: &str) -> Reply {
         let request = self
             .client
-            .request(method, self.url(path))
+            .request(method.clone(), self.url(path))
             .bearer_auth(token)
             .header(reqwest::header::CONTENT_TYPE, "application/json")
             .body(body.to_owned());
-        Reply::read(request.send().await.expect("request is answered")).await
+        Reply::read(
+            &method,
+            path,
+            request.send().await.expect("request is answered"),
+        )
+        .await
     }
 
     /// Logs in and returns the bearer token.
@@ -242,4 +257,29 @@ impl Drop for TestServer {
             let _ = stop.send(());
         }
     }
+}
+
+/// Sends a request built by hand (custom headers, raw bodies, other methods) and returns the raw
+/// response, after checking it against the contract like every [`Reply`].
+pub async fn send_checked(request: reqwest::RequestBuilder) -> reqwest::Response {
+    let (client, request) = request.build_split();
+    let request = request.expect("a well-formed request");
+    let (method, path) = (request.method().clone(), request.url().path().to_owned());
+    let response = client.execute(request).await.expect("request is answered");
+    let (status, headers) = (response.status(), response.headers().clone());
+    let body = response.bytes().await.expect("body is readable");
+    let content_type = headers
+        .get(reqwest::header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok());
+    contract::check(
+        &method,
+        &path,
+        status,
+        content_type,
+        &String::from_utf8_lossy(&body),
+    );
+    let mut checked = http::Response::new(body);
+    *checked.status_mut() = status;
+    *checked.headers_mut() = headers;
+    checked.into()
 }

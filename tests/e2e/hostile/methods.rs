@@ -2,7 +2,7 @@
 
 use reqwest::{Method, StatusCode};
 
-use crate::support::TestServer;
+use crate::support::{TestServer, send_checked};
 use crate::tenants::demo_tenant;
 
 #[tokio::test]
@@ -24,12 +24,12 @@ async fn an_unsupported_method_answers_405_naming_the_allowed_ones() {
             "POST, GET, HEAD",
         ),
     ] {
-        let response = client
-            .request(method.clone(), server.url(&path))
-            .bearer_auth(&admin)
-            .send()
-            .await
-            .expect("answered");
+        let response = send_checked(
+            client
+                .request(method.clone(), server.url(&path))
+                .bearer_auth(&admin),
+        )
+        .await;
         assert_eq!(
             response.status(),
             StatusCode::METHOD_NOT_ALLOWED,
