@@ -13,14 +13,10 @@
 //! 3. A property's documentation becomes the property's own `description`, beside a one-member
 //!    `allOf: [{$ref}]`, instead of a second, description-only `allOf` member (poem-openapi's way),
 //!    which generators refuse ("cannot take allOf a non-object").
-//! 4. A nullable reference is written `oneOf: [{$ref}, {type, nullable: true, enum: [null]}]`: under
-//!    OpenAPI 3.0.3, `nullable` beside `allOf: [{$ref}]` (no `type` of its own) admits no `null`,
-//!    so a strict validator would refuse the `null` the server sends (`"theme": null`). Python,
-//!    TypeScript and Rust generators all read the form as "the referenced type or null".
 //!
 //! Generated clients and schemathesis then see exactly what the server does.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 use serde_json::{Map, Value, json};
 
@@ -47,7 +43,6 @@ pub fn exact_spec(generated: &str) -> String {
         }
     }
     lift_described_all_of(&mut spec);
-    admit_null_beside_references(&mut spec);
     serde_json::to_string_pretty(&spec).expect("a JSON value serializes")
 }
 
@@ -77,63 +72,6 @@ fn lift_described_all_of(value: &mut Value) {
             object.values_mut().for_each(lift_described_all_of);
         }
         Value::Array(items) => items.iter_mut().for_each(lift_described_all_of),
-        _ => {}
-    }
-}
-
-/// Everywhere in `spec`, a nullable one-member `allOf: [{$ref}]` becomes a `oneOf` of the
-/// reference and `null` (typed like the referenced schema, as 3.0.3 requires).
-fn admit_null_beside_references(spec: &mut Value) {
-    let types: BTreeMap<String, Value> = spec
-        .pointer("/components/schemas")
-        .and_then(Value::as_object)
-        .map(|schemas| {
-            schemas
-                .iter()
-                .map(|(name, schema)| {
-                    let kind = schema
-                        .get("type")
-                        .cloned()
-                        .unwrap_or_else(|| json!("object"));
-                    (format!("#/components/schemas/{name}"), kind)
-                })
-                .collect()
-        })
-        .unwrap_or_default();
-    rewrite_nullable_references(spec, &types);
-}
-
-fn rewrite_nullable_references(value: &mut Value, types: &BTreeMap<String, Value>) {
-    match value {
-        Value::Object(object) => {
-            let reference = match object.get("allOf") {
-                Some(Value::Array(members)) if members.len() == 1 => members[0]
-                    .get("$ref")
-                    .and_then(Value::as_str)
-                    .map(str::to_owned),
-                _ => None,
-            };
-            if object.get("nullable") == Some(&Value::Bool(true))
-                && let Some(reference) = reference
-            {
-                let kind = types
-                    .get(&reference)
-                    .cloned()
-                    .unwrap_or_else(|| json!("object"));
-                object.remove("allOf");
-                object.remove("nullable");
-                object.insert(
-                    "oneOf".into(),
-                    json!([{ "$ref": reference }, { "type": kind, "nullable": true, "enum": [null] }]),
-                );
-            }
-            object
-                .values_mut()
-                .for_each(|member| rewrite_nullable_references(member, types));
-        }
-        Value::Array(items) => items
-            .iter_mut()
-            .for_each(|item| rewrite_nullable_references(item, types)),
         _ => {}
     }
 }
@@ -236,8 +174,7 @@ mod tests {
                 "In": {"type": "object", "required": ["a", "kind"], "properties": {
                     "a": {"type": "string"}, "nested": {"$ref": "#/components/schemas/Nested"},
                     "kind": {"allOf": [{"$ref": "#/components/schemas/Kind"}, {"description": "What."}]},
-                    "tags": {"type": "object", "default": {}},
-                    "maybe": {"allOf": [{"$ref": "#/components/schemas/Kind"}, {"description": "Or not."}]}}},
+                    "tags": {"type": "object", "default": {}}}},
                 "Kind": {"type": "string", "enum": ["A", "B"]},
                 "Nested": {"type": "object", "properties": {"b": {"type": "boolean"}}},
                 "Out": {"type": "object", "properties": {"c": {"type": "integer"}}}
@@ -266,19 +203,7 @@ mod tests {
         );
         assert_eq!(
             schemas["In"]["properties"]["nested"],
-            json!({"oneOf": [
-                {"$ref": "#/components/schemas/Nested"},
-                {"type": "object", "nullable": true, "enum": [null]}
-            ]}),
-            "a nullable reference admits null under 3.0.3"
-        );
-        assert_eq!(
-            schemas["In"]["properties"]["maybe"],
-            json!({"description": "Or not.", "oneOf": [
-                {"$ref": "#/components/schemas/Kind"},
-                {"type": "string", "nullable": true, "enum": [null]}
-            ]}),
-            "a described, nullable enum reference"
+            json!({"allOf": [{"$ref": "#/components/schemas/Nested"}], "nullable": true})
         );
         assert_eq!(schemas["Out"]["properties"]["c"]["nullable"], json!(true));
     }
