@@ -131,19 +131,8 @@ impl TestServer {
             .pool_max_idle_per_host(0)
             .build()
             .expect("a client");
-        let mut request = client.request(method.clone(), self.url(path));
-        for (name, value) in headers {
-            request = request.header(*name, *value);
-        }
-        if let Some(body) = body {
-            request = request.json(&body);
-        }
-        Reply::read(
-            &method,
-            path,
-            request.send().await.expect("request is answered"),
-        )
-        .await
+        self.send_json(&client, method, path, None, body, headers)
+            .await
     }
 
     /// `GET path` without a token, as the raw response (for pages and documents that are not
@@ -172,7 +161,22 @@ impl TestServer {
         body: Option<Value>,
         headers: &[(&str, &str)],
     ) -> Reply {
-        let mut request = self.client.request(method.clone(), self.url(path));
+        self.send_json(&self.client, method, path, token, body, headers)
+            .await
+    }
+
+    /// Sends `method path` through `client` with an optional bearer token, JSON body and extra
+    /// headers, and reads the checked reply.
+    async fn send_json(
+        &self,
+        client: &reqwest::Client,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+        headers: &[(&str, &str)],
+    ) -> Reply {
+        let mut request = client.request(method.clone(), self.url(path));
         if let Some(token) = token {
             request = request.bearer_auth(token);
         }

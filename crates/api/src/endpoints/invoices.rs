@@ -20,6 +20,14 @@ use crate::pagination::page_request;
 use crate::tags::ApiTags;
 use crate::versioning::{Tagged, TaggedCreated, expected_version};
 
+/// The status changes of an invoice; their endpoints differ only in which one they ask for.
+#[derive(Debug, Clone, Copy)]
+enum StatusChange {
+    Send,
+    Pay,
+    Void,
+}
+
 /// Invoice endpoints.
 #[derive(Debug)]
 pub struct InvoicesApi {
@@ -156,15 +164,8 @@ impl InvoicesApi {
         #[oai(name = "If-Match")]
         if_match: Header<Option<TextParam>>,
     ) -> ApiResult<Tagged<InvoiceDto>> {
-        let actor = self.context.actor(&auth).await?;
-        let if_match = expected_version(if_match.0.as_ref())?;
-        let invoice = self
-            .context
-            .services
-            .invoices
-            .send(&actor, InvoiceId::from_uuid(id.0), if_match)
-            .await?;
-        Ok(Tagged::new((&invoice).into()))
+        self.change_status(&auth, id.0, &if_match, StatusChange::Send)
+            .await
     }
 
     /// Mark a sent invoice paid (`SENT -> PAID`, admins). Of concurrent calls exactly one
@@ -183,15 +184,8 @@ impl InvoicesApi {
         #[oai(name = "If-Match")]
         if_match: Header<Option<TextParam>>,
     ) -> ApiResult<Tagged<InvoiceDto>> {
-        let actor = self.context.actor(&auth).await?;
-        let if_match = expected_version(if_match.0.as_ref())?;
-        let invoice = self
-            .context
-            .services
-            .invoices
-            .pay(&actor, InvoiceId::from_uuid(id.0), if_match)
-            .await?;
-        Ok(Tagged::new((&invoice).into()))
+        self.change_status(&auth, id.0, &if_match, StatusChange::Pay)
+            .await
     }
 
     /// Void a draft or sent invoice (`-> VOID`, admins); paid and void invoices are final.
@@ -209,14 +203,28 @@ impl InvoicesApi {
         #[oai(name = "If-Match")]
         if_match: Header<Option<TextParam>>,
     ) -> ApiResult<Tagged<InvoiceDto>> {
-        let actor = self.context.actor(&auth).await?;
+        self.change_status(&auth, id.0, &if_match, StatusChange::Void)
+            .await
+    }
+}
+
+impl InvoicesApi {
+    /// Applies `change` to invoice `id` for the caller, at the `If-Match` version when given.
+    async fn change_status(
+        &self,
+        auth: &BearerAuth,
+        id: Uuid,
+        if_match: &Header<Option<TextParam>>,
+        change: StatusChange,
+    ) -> ApiResult<Tagged<InvoiceDto>> {
+        let actor = self.context.actor(auth).await?;
         let if_match = expected_version(if_match.0.as_ref())?;
-        let invoice = self
-            .context
-            .services
-            .invoices
-            .void(&actor, InvoiceId::from_uuid(id.0), if_match)
-            .await?;
+        let (id, invoices) = (InvoiceId::from_uuid(id), &self.context.services.invoices);
+        let invoice = match change {
+            StatusChange::Send => invoices.send(&actor, id, if_match).await,
+            StatusChange::Pay => invoices.pay(&actor, id, if_match).await,
+            StatusChange::Void => invoices.void(&actor, id, if_match).await,
+        }?;
         Ok(Tagged::new((&invoice).into()))
     }
 }
