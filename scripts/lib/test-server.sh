@@ -1,7 +1,7 @@
 # Sourced by the scripts that drive a real server over HTTP (`make fuzz`, `make clients`):
 # `start_test_server NAME PORT` builds and starts `prosektor-server serve` with the demo data on a
-# fresh database (on DATABASE_URL's server when set, else an embedded PostgreSQL under the target
-# directory), waits until it is ready, and stops it (dropping the database) when the script exits.
+# fresh database (on DATABASE_URL's server when set, else an embedded PostgreSQL in a fresh
+# directory under /tmp, which the `postgres` user can reach when the script runs as root), waits until it is ready, and stops it (dropping the database) when the script exits.
 # It sets `server_url` and `target`.
 
 target="${CARGO_TARGET_DIR:-target}"
@@ -17,8 +17,9 @@ start_test_server() {
         psql "$admin_url" -qc "CREATE DATABASE $database" >/dev/null
         export DATABASE_URL="${admin_url%/*}/$database"
     else
-        export PROSEKTOR_DATA_DIR="$target/$name-data" PROSEKTOR_EMBEDDED_PG_PORT=$((port + 36000))
-        rm -rf "$PROSEKTOR_DATA_DIR"
+        data_dir=$(mktemp -d "/tmp/prosektor-$name.XXXXXX")
+        chmod 755 "$data_dir"
+        export PROSEKTOR_DATA_DIR="$data_dir" PROSEKTOR_EMBEDDED_PG_PORT=$((port + 36000))
     fi
     "$target/debug/prosektor-server" serve >"$log" 2>&1 &
     server=$!
@@ -37,5 +38,8 @@ stop_test_server() {
     wait "$server" 2>/dev/null || true
     if [ -n "${database:-}" ]; then
         psql "$admin_url" -qc "DROP DATABASE IF EXISTS $database WITH (FORCE)" >/dev/null || true
+    fi
+    if [ -n "${data_dir:-}" ]; then
+        rm -rf "$data_dir"
     fi
 }

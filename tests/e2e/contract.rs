@@ -3,8 +3,9 @@
 //! operation declares in `docs/openapi.json` (which a test keeps equal to the served document), so
 //! a drift between server and document fails the test that met it, not a generated client.
 //!
-//! OpenAPI 3.0 schemas become JSON Schema 2020-12 by two rewrites: `nullable: true` becomes
-//! `anyOf [the schema, null]` (which also admits `null` for a nullable `allOf [$ref]`), and an
+//! OpenAPI 3.0 schemas become JSON Schema 2020-12 by two rewrites: `nullable: true` adds `"null"`
+//! to the schema's own `type`, and only there, as OpenAPI 3.0.3 reads it (beside an `allOf [$ref]`
+//! with no `type` it admits nothing, and an `enum` still has to list `null`), and an
 //! object with declared `properties` is closed (`additionalProperties: false` unless it says
 //! otherwise), so a member the server sends but the document does not name is a drift too.
 //! `format`s are asserted (`uuid`, `date`, `date-time`); the numeric ones poem-openapi writes
@@ -182,8 +183,8 @@ impl Contract {
     }
 }
 
-/// OpenAPI 3.0's `nullable: true` as JSON Schema (`anyOf [the schema, {type: null}]`), and objects
-/// with `properties` closed, everywhere.
+/// OpenAPI 3.0.3's `nullable: true` as JSON Schema (`"null"` added to a `type` in the same
+/// schema), and objects with `properties` closed, everywhere.
 fn to_json_schema(schema: &Value) -> Value {
     match schema {
         Value::Object(members) => {
@@ -197,16 +198,10 @@ fn to_json_schema(schema: &Value) -> Value {
                     .entry("additionalProperties")
                     .or_insert(Value::Bool(false));
             }
-            if members.get("nullable") == Some(&Value::Bool(true)) {
-                let mut nullable = Map::new();
-                if let Some(description) = converted.remove("description") {
-                    nullable.insert("description".into(), description);
-                }
-                nullable.insert(
-                    "anyOf".into(),
-                    json!([Value::Object(converted), { "type": "null" }]),
-                );
-                converted = nullable;
+            if members.get("nullable") == Some(&Value::Bool(true))
+                && let Some(Value::String(kind)) = converted.get("type").cloned()
+            {
+                converted.insert("type".into(), json!([kind, "null"]));
             }
             Value::Object(converted)
         }
@@ -300,5 +295,13 @@ mod validator {
         assert!(validator.is_valid(&json!({"theme": null, "locale": null, "notifications": null})));
         assert!(validator.is_valid(&json!({"theme": "dark"})));
         assert!(!validator.is_valid(&json!({"theme": "purple"})));
+    }
+
+    #[test]
+    fn nullable_beside_a_bare_reference_admits_no_null_as_in_openapi_3_0_3() {
+        let loose = json!({"allOf": [{"$ref": "#/components/schemas/ThemeDto"}], "nullable": true});
+        let validator = CONTRACT.validator("test loose ThemeDto", &loose);
+        assert!(validator.is_valid(&json!("dark")));
+        assert!(!validator.is_valid(&json!(null)));
     }
 }

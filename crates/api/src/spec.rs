@@ -13,6 +13,12 @@
 //! 3. A property's documentation becomes the property's own `description`, beside a one-member
 //!    `allOf: [{$ref}]`, instead of a second, description-only `allOf` member (poem-openapi's way),
 //!    which generators refuse ("cannot take allOf a non-object").
+//! 4. A nullable reference is written `oneOf: [{$ref}, {nullable: true, enum: [null]}]`: under
+//!    OpenAPI 3.0.3, `nullable` beside `allOf: [{$ref}]` (no `type` of its own) admits no `null`,
+//!    so a strict validator would refuse the `null` the server sends (`"theme": null`). The second
+//!    member has no `type` on purpose: it then admits exactly `null`, and the Python, TypeScript
+//!    and Rust (progenitor) generators all read the pair as "the referenced type or null" (with a
+//!    `type`, progenitor sees "a string or null, limited to null" and makes an untagged enum).
 //!
 //! Generated clients and schemathesis then see exactly what the server does.
 
@@ -43,6 +49,7 @@ pub fn exact_spec(generated: &str) -> String {
         }
     }
     lift_described_all_of(&mut spec);
+    admit_null_beside_references(&mut spec);
     serde_json::to_string_pretty(&spec).expect("a JSON value serializes")
 }
 
@@ -72,6 +79,34 @@ fn lift_described_all_of(value: &mut Value) {
             object.values_mut().for_each(lift_described_all_of);
         }
         Value::Array(items) => items.iter_mut().for_each(lift_described_all_of),
+        _ => {}
+    }
+}
+
+/// Everywhere in `value`, a nullable one-member `allOf: [{$ref}]` becomes a `oneOf` of the
+/// reference and a schema that admits only `null`.
+fn admit_null_beside_references(value: &mut Value) {
+    match value {
+        Value::Object(object) => {
+            let reference = match object.get("allOf") {
+                Some(Value::Array(members)) if members.len() == 1 => {
+                    members[0].get("$ref").cloned()
+                }
+                _ => None,
+            };
+            if object.get("nullable") == Some(&Value::Bool(true))
+                && let Some(reference) = reference
+            {
+                object.remove("allOf");
+                object.remove("nullable");
+                object.insert(
+                    "oneOf".into(),
+                    json!([{ "$ref": reference }, { "nullable": true, "enum": [null] }]),
+                );
+            }
+            object.values_mut().for_each(admit_null_beside_references);
+        }
+        Value::Array(items) => items.iter_mut().for_each(admit_null_beside_references),
         _ => {}
     }
 }
@@ -174,7 +209,8 @@ mod tests {
                 "In": {"type": "object", "required": ["a", "kind"], "properties": {
                     "a": {"type": "string"}, "nested": {"$ref": "#/components/schemas/Nested"},
                     "kind": {"allOf": [{"$ref": "#/components/schemas/Kind"}, {"description": "What."}]},
-                    "tags": {"type": "object", "default": {}}}},
+                    "tags": {"type": "object", "default": {}},
+                    "maybe": {"allOf": [{"$ref": "#/components/schemas/Kind"}, {"description": "Or not."}]}}},
                 "Kind": {"type": "string", "enum": ["A", "B"]},
                 "Nested": {"type": "object", "properties": {"b": {"type": "boolean"}}},
                 "Out": {"type": "object", "properties": {"c": {"type": "integer"}}}
@@ -203,7 +239,19 @@ mod tests {
         );
         assert_eq!(
             schemas["In"]["properties"]["nested"],
-            json!({"allOf": [{"$ref": "#/components/schemas/Nested"}], "nullable": true})
+            json!({"oneOf": [
+                {"$ref": "#/components/schemas/Nested"},
+                {"nullable": true, "enum": [null]}
+            ]}),
+            "a nullable reference admits null under 3.0.3"
+        );
+        assert_eq!(
+            schemas["In"]["properties"]["maybe"],
+            json!({"description": "Or not.", "oneOf": [
+                {"$ref": "#/components/schemas/Kind"},
+                {"nullable": true, "enum": [null]}
+            ]}),
+            "a described, nullable enum reference"
         );
         assert_eq!(schemas["Out"]["properties"]["c"]["nullable"], json!(true));
     }
