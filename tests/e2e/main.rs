@@ -12,6 +12,7 @@ mod ingest_keys;
 mod invoice_races;
 mod invoices;
 mod openapi;
+mod outages;
 mod projects;
 mod runs;
 mod stats;

@@ -75,6 +75,11 @@ impl TestServer {
     /// As [`Self::start`], with the configuration changed by `configure` first.
     pub async fn start_with(configure: impl FnOnce(&mut Config)) -> Self {
         let database = TestDatabase::migrated().await.expect("test database");
+        Self::start_on(database, configure).await
+    }
+
+    /// As [`Self::start_with`], on `database` (one of a cluster the test controls, say).
+    pub async fn start_on(database: TestDatabase, configure: impl FnOnce(&mut Config)) -> Self {
         let mut config = Config::for_database(database.url());
         config.demo_seed = Some(true);
         configure(&mut config);

@@ -79,6 +79,7 @@ pub fn app(context: &ApiContext) -> impl Endpoint + 'static {
             .into_response()
     });
     let docs = service.swagger_ui();
+    let bound = context.request_timeout;
     Route::new()
         .nest(SPEC_PATH, spec)
         .nest(DOCS_PATH, docs)
@@ -93,5 +94,6 @@ pub fn app(context: &ApiContext) -> impl Endpoint + 'static {
             let routes = Arc::clone(&routes);
             async move { add_allow(next, request, &routes).await }
         })
+        .around(move |next, request| crate::deadline::within(next, request, bound))
         .with(Tracing)
 }

@@ -1,7 +1,8 @@
 //! [`ApiContext`]: what every endpoint group holds: the use-case services, the authenticator, the
-//! client-address resolver and the clock. Built once by the server's composition root.
+//! client-address resolver, the clock and the request time bound. Built once by the server's composition root.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use prosektor_application::services::{Actor, Services, Session};
 use prosektor_application::{Clock, ReadinessProbe};
@@ -23,6 +24,8 @@ pub struct ApiContext {
     pub readiness: Arc<dyn ReadinessProbe>,
     /// The time, for token expiry.
     pub clock: Arc<dyn Clock>,
+    /// The longest a request may take before it answers `503` (`PROSEKTOR_REQUEST_TIMEOUT_MS`).
+    pub request_timeout: Duration,
 }
 
 impl std::fmt::Debug for ApiContext {

@@ -22,6 +22,7 @@ pub mod auth;
 mod body_limit;
 pub mod context;
 mod convert;
+mod deadline;
 pub mod dto;
 pub mod endpoints;
 pub mod error;

@@ -95,6 +95,7 @@ pub async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
     let settings = PoolSettings {
         max_connections: 2,
         acquire_timeout: Duration::from_secs(30),
+        statement_timeout: None,
         lazy: false,
     };
     prosektor_persistence::connect(url, &settings)

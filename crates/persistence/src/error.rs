@@ -2,11 +2,17 @@
 //! mean, foreign-key violations become `NotFound` (the referenced row does not exist), a number out
 //! of its column's range becomes `Rejected(Overflow)`, a CHECK constraint that guards a domain rule
 //! only SQL can see (a merge's result) becomes `Rejected` with that rule's error, everything else
-//! is `Unavailable` with the driver's message (for logs). Nothing of sea-orm leaks upward.
+//! is `Unavailable` when the database cannot answer for now (a lost connection, no free connection
+//! in time, a statement timeout, read-only, shutting down) and `Failed` otherwise,
+//! both with the driver's message (for logs). An error that shows a broken session also marks the
+//! pool's older connections for discarding ([`crate::connection_health`]). Nothing of sea-orm
+//! leaks upward.
 
 use prosektor_application::{Conflict, RepositoryError};
 use prosektor_domain::{Breakdown, DomainError, ValidationReason};
 use sea_orm::{DbErr, RuntimeErr, TransactionError, sqlx};
+
+use crate::connection_health::note_broken;
 
 /// Which unique constraint means which conflict.
 const UNIQUE_CONFLICTS: [(&str, Conflict); 4] = [
@@ -39,6 +45,55 @@ const FOREIGN_KEY_VIOLATION: &str = "23503";
 /// SQLSTATE of a number out of its type's range (a counter sum past `INT`).
 const NUMERIC_OUT_OF_RANGE: &str = "22003";
 
+/// SQLSTATEs (or classes, by their first two characters) after which the session is unusable:
+/// connection exceptions, the server shutting down or starting, a session left read-only.
+const BREAKING_STATES: [&str; 5] = ["08", "57P01", "57P02", "57P03", "25006"];
+/// SQLSTATEs (or classes) that a later retry may not meet, on a sound connection: a statement or
+/// lock timeout or a cancel, insufficient resources (too many connections), a serialization failure or deadlock,
+/// a system I/O error.
+const PASSING_STATES: [&str; 6] = ["57014", "55P03", "53", "40001", "40P01", "58"];
+
+/// How bad a driver error is for the caller and for the connection it happened on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Severity {
+    /// The session is gone or unusable: the database cannot answer for now.
+    Breaking,
+    /// The database cannot answer for now, but the connection is fine.
+    Passing,
+    /// Neither: a bug or an unexpected answer.
+    Lasting,
+}
+
+fn severity(error: &DbErr) -> Severity {
+    let sqlx_error = match error {
+        DbErr::ConnectionAcquire(_) => return Severity::Passing,
+        DbErr::Conn(RuntimeErr::SqlxError(error))
+        | DbErr::Exec(RuntimeErr::SqlxError(error))
+        | DbErr::Query(RuntimeErr::SqlxError(error)) => error.as_ref(),
+        DbErr::Conn(_) => return Severity::Breaking,
+        _ => return Severity::Lasting,
+    };
+    match sqlx_error {
+        sqlx::Error::Database(database) => {
+            let code = database.code().unwrap_or_default();
+            let listed = |states: &[&str]| states.iter().any(|state| code.starts_with(state));
+            if listed(&BREAKING_STATES) {
+                Severity::Breaking
+            } else if listed(&PASSING_STATES) {
+                Severity::Passing
+            } else {
+                Severity::Lasting
+            }
+        }
+        sqlx::Error::Io(_)
+        | sqlx::Error::Tls(_)
+        | sqlx::Error::Protocol(_)
+        | sqlx::Error::WorkerCrashed => Severity::Breaking,
+        sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed => Severity::Passing,
+        _ => Severity::Lasting,
+    }
+}
+
 /// The repository meaning of a driver error.
 pub(crate) fn map_db_err(error: DbErr) -> RepositoryError {
     if let Some(database) = database_error(&error) {
@@ -64,7 +119,15 @@ pub(crate) fn map_db_err(error: DbErr) -> RepositoryError {
             _ => {}
         }
     }
-    RepositoryError::Unavailable(error.to_string())
+    let severity = severity(&error);
+    if severity == Severity::Breaking {
+        note_broken();
+    }
+    if severity == Severity::Lasting {
+        RepositoryError::Failed(error.to_string())
+    } else {
+        RepositoryError::Unavailable(error.to_string())
+    }
 }
 
 /// The repository meaning of a failed transaction (its body's error is already mapped).

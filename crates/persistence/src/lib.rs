@@ -10,6 +10,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+mod connection_health;
 mod cursor;
 mod entities;
 mod error;

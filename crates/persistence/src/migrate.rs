@@ -1,5 +1,7 @@
 //! Applying the migration history at start-up, safely when several servers start at once.
 
+use std::time::Duration;
+
 use prosektor_migration::{Migrator, MigratorTrait};
 use sea_orm::{ConnectionTrait, DbErr};
 
@@ -15,10 +17,13 @@ const MIGRATION_LOCK_KEY: i64 = 0x7072_6f73_656b_7472;
 /// The driver's error when the database is unreachable or a migration fails (that migration's
 /// transaction is rolled back; earlier ones stay applied).
 pub async fn migrate(url: &str) -> Result<(), DbErr> {
-    // One connection, so that the lock, the migrations and the unlock share a session.
+    // One connection, so that the lock, the migrations and the unlock share a session; no
+    // statement timeout (a backfill, or waiting for another server's migrations, may take long).
     let settings = PoolSettings {
         max_connections: 1,
-        ..PoolSettings::default()
+        acquire_timeout: Duration::from_secs(10),
+        statement_timeout: None,
+        lazy: false,
     };
     let db = connect(url, &settings).await?;
     db.execute_unprepared(&format!("SELECT pg_advisory_lock({MIGRATION_LOCK_KEY})"))

@@ -4,9 +4,12 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use prosektor_application::{NotReady, ReadinessProbe};
-use sea_orm::{ConnectionTrait, DatabaseConnection};
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr};
 
-/// Ready when PostgreSQL answers `SELECT 1` within [`PostgresReadiness::TIMEOUT`].
+use crate::pool::{PoolSettings, connect};
+
+/// Ready when PostgreSQL answers `SELECT 1` within [`PostgresReadiness::TIMEOUT`], on a connection
+/// of the probe's own: a request pool busy under a load spike never makes the instance unready.
 #[derive(Debug, Clone)]
 pub struct PostgresReadiness {
     db: DatabaseConnection,
@@ -16,9 +19,21 @@ impl PostgresReadiness {
     /// How long the probe waits for PostgreSQL.
     pub const TIMEOUT: Duration = Duration::from_secs(2);
 
-    /// A probe over the server's pool.
-    pub fn new(db: DatabaseConnection) -> Self {
-        Self { db }
+    /// A probe with its own connection to `url`, opened when first needed (and again after the
+    /// database broke it).
+    ///
+    /// # Errors
+    /// When `url` cannot be read as a PostgreSQL URL.
+    pub async fn connect(url: &str) -> Result<Self, DbErr> {
+        let settings = PoolSettings {
+            max_connections: 1,
+            acquire_timeout: Self::TIMEOUT,
+            statement_timeout: Some(Self::TIMEOUT),
+            lazy: true,
+        };
+        Ok(Self {
+            db: connect(url, &settings).await?,
+        })
     }
 }
 
@@ -41,20 +56,30 @@ impl ReadinessProbe for PostgresReadiness {
 
 #[cfg(test)]
 mod tests {
+    use std::time::Instant;
+
     use super::*;
-    use crate::{PoolSettings, connect};
 
     #[tokio::test]
-    async fn ready_while_postgres_answers_and_not_after_the_pool_closes() {
+    async fn ready_while_postgres_answers_and_not_ready_in_time_when_nothing_listens() {
         let database = prosektor_testkit::TestDatabase::migrated()
             .await
             .expect("test database");
-        let db = connect(database.url(), &PoolSettings::default())
+        let probe = PostgresReadiness::connect(database.url())
             .await
-            .expect("pool");
-        let probe = PostgresReadiness::new(db.clone());
+            .expect("probe");
         assert_eq!(probe.check().await, Ok(()));
-        db.close().await.expect("close");
+
+        let closed_port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|listener| listener.local_addr())
+            .expect("a free port")
+            .port();
+        let probe =
+            PostgresReadiness::connect(&format!("postgres://postgres@127.0.0.1:{closed_port}/x"))
+                .await
+                .expect("probe");
+        let started = Instant::now();
         assert!(probe.check().await.is_err());
+        assert!(started.elapsed() <= PostgresReadiness::TIMEOUT + Duration::from_millis(500));
     }
 }

@@ -36,10 +36,10 @@ impl Application {
     /// # Errors
     /// Any step that fails, with its context.
     pub async fn build(config: &Config) -> anyhow::Result<Self> {
-        let (pool, embedded) = open_database(config).await?;
-        let ports = composition::ports(&pool)?;
-        let context = composition::api_context(config, &pool, &ports)?;
-        if config.demo_seed.unwrap_or(embedded.is_some()) {
+        let database = open_database(config, Purpose::Serve).await?;
+        let ports = composition::ports(&database.pool)?;
+        let context = composition::api_context(config, &database.url, &ports).await?;
+        if config.demo_seed.unwrap_or(database.embedded.is_some()) {
             demo::seed(&ports, &context.services)
                 .await
                 .context("seeding the demo data")?;
@@ -56,11 +56,11 @@ impl Application {
         Ok(Self {
             acceptor,
             local_addr,
-            pool,
+            pool: database.pool,
             context,
             ports,
             background: background_settings(config),
-            embedded,
+            embedded: database.embedded,
         })
     }
 
@@ -110,19 +110,39 @@ pub async fn run_workers_until(
     config: &Config,
     shutdown: impl Future<Output = ()> + Send,
 ) -> anyhow::Result<()> {
-    let (pool, embedded) = open_database(config).await?;
-    let ports = composition::ports(&pool)?;
+    let database = open_database(config, Purpose::Serve).await?;
+    let ports = composition::ports(&database.pool)?;
     let background = Background::spawn(&ports, background_settings(config));
     shutdown.await;
     background.shutdown(GRACE_PERIOD).await;
-    close(pool, embedded).await
+    close(database.pool, database.embedded).await
+}
+
+/// What a process opens the database for, which decides its statement timeout.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Purpose {
+    /// Requests and pipeline runs: statements bounded by `PROSEKTOR_STATEMENT_TIMEOUT_MS`.
+    Serve,
+    /// Bulk loading (`seed`): statements may run for minutes.
+    Load,
+}
+
+/// The database a process works on.
+pub(crate) struct OpenDatabase {
+    /// The pool of its requests and runs.
+    pub(crate) pool: DatabaseConnection,
+    /// Its URL (for connections of their own, such as the readiness probe's).
+    pub(crate) url: String,
+    /// The embedded PostgreSQL, when this process started it.
+    pub(crate) embedded: Option<EmbeddedPostgres>,
 }
 
 /// Resolves the database (starting the embedded one when `DATABASE_URL` is unset), applies
 /// pending migrations and opens the pool.
 pub(crate) async fn open_database(
     config: &Config,
-) -> anyhow::Result<(DatabaseConnection, Option<EmbeddedPostgres>)> {
+    purpose: Purpose,
+) -> anyhow::Result<OpenDatabase> {
     let (database_url, embedded) = match &config.database_url {
         Some(url) => (url.clone(), None),
         None => {
@@ -137,12 +157,20 @@ pub(crate) async fn open_database(
         .context("applying migrations")?;
     let settings = PoolSettings {
         max_connections: config.db_max_connections,
+        statement_timeout: match purpose {
+            Purpose::Serve => Some(Duration::from_millis(config.statement_timeout_ms)),
+            Purpose::Load => None,
+        },
         ..PoolSettings::default()
     };
     let pool = prosektor_persistence::connect(&database_url, &settings)
         .await
         .context("opening the database pool")?;
-    Ok((pool, embedded))
+    Ok(OpenDatabase {
+        pool,
+        url: database_url,
+        embedded,
+    })
 }
 
 /// Closes the pool, then stops the embedded PostgreSQL if there is one.
@@ -192,8 +220,9 @@ pub async fn openapi_json() -> anyhow::Result<String> {
     let ports = composition::ports(&pool)?;
     let context = composition::api_context(
         &Config::for_database("postgres://spec@127.0.0.1/spec"),
-        &pool,
+        "postgres://spec@127.0.0.1/spec",
         &ports,
-    )?;
+    )
+    .await?;
     Ok(prosektor_api::openapi_json(&context))
 }

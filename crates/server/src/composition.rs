@@ -41,13 +41,14 @@ pub fn ports(pool: &DatabaseConnection) -> anyhow::Result<Ports> {
     })
 }
 
-/// The API's context over `ports`.
+/// The API's context over `ports`, with a readiness probe on its own connection to
+/// `database_url`.
 ///
 /// # Errors
-/// When the configured token secret is too short.
-pub fn api_context(
+/// When the configured token secret is too short or `database_url` cannot be read.
+pub async fn api_context(
     config: &Config,
-    pool: &DatabaseConnection,
+    database_url: &str,
     ports: &Ports,
 ) -> anyhow::Result<ApiContext> {
     let defaults = Limits::default();
@@ -78,8 +79,13 @@ pub fn api_context(
         ),
         services,
         clients: ClientAddresses::new(config.trusted_proxies.clone()),
-        readiness: Arc::new(PostgresReadiness::new(pool.clone())),
+        readiness: Arc::new(
+            PostgresReadiness::connect(database_url)
+                .await
+                .context("the readiness probe's connection")?,
+        ),
         clock: ports.clock.clone(),
+        request_timeout: Duration::from_millis(config.request_timeout_ms),
     })
 }
 

@@ -30,6 +30,16 @@ pub struct Config {
     #[arg(long, env = "PROSEKTOR_DB_MAX_CONNECTIONS", default_value_t = 16)]
     pub db_max_connections: u32,
 
+    /// PostgreSQL's `statement_timeout` for the server's and workers' connections, in
+    /// milliseconds: a statement running longer is cancelled and its request answers `503`.
+    #[arg(long, env = "PROSEKTOR_STATEMENT_TIMEOUT_MS", default_value_t = 5_000)]
+    pub statement_timeout_ms: u64,
+
+    /// The longest a request may take, in milliseconds; past it the request answers `503`
+    /// whatever the database does.
+    #[arg(long, env = "PROSEKTOR_REQUEST_TIMEOUT_MS", default_value_t = 10_000)]
+    pub request_timeout_ms: u64,
+
     /// Secret that signs bearer tokens (at least 32 bytes). Unset: a random one per process, so
     /// tokens do not survive a restart and are not accepted by other instances.
     #[arg(long, env = "PROSEKTOR_JWT_SECRET", hide_env_values = true)]
@@ -84,6 +94,8 @@ impl Config {
             data_dir: PathBuf::from(".data"),
             embedded_pg_port: 54329,
             db_max_connections: 16,
+            statement_timeout_ms: 5_000,
+            request_timeout_ms: 10_000,
             jwt_secret: None,
             token_ttl_secs: 3600,
             demo_seed: Some(false),
@@ -106,6 +118,8 @@ impl std::fmt::Debug for Config {
             .field("data_dir", &self.data_dir)
             .field("embedded_pg_port", &self.embedded_pg_port)
             .field("db_max_connections", &self.db_max_connections)
+            .field("statement_timeout_ms", &self.statement_timeout_ms)
+            .field("request_timeout_ms", &self.request_timeout_ms)
             .field("jwt_secret", &self.jwt_secret.as_ref().map(|_| "***"))
             .field("token_ttl_secs", &self.token_ttl_secs)
             .field("demo_seed", &self.demo_seed)

@@ -7,7 +7,7 @@ use anyhow::Context;
 use clap::ValueEnum;
 use prosektor_persistence::seed::{self, Scale};
 
-use crate::application::{close, open_database};
+use crate::application::{OpenDatabase, Purpose, close, open_database};
 use crate::config::Config;
 
 /// The `--scale` values.
@@ -36,7 +36,7 @@ impl From<ScaleArg> for Scale {
 /// # Errors
 /// When the database is unreachable, already seeded, or a statement fails.
 pub async fn run(config: &Config, scale: ScaleArg) -> anyhow::Result<()> {
-    let (pool, embedded) = open_database(config).await?;
+    let OpenDatabase { pool, embedded, .. } = open_database(config, Purpose::Load).await?;
     let outcome = async {
         if seed::is_seeded(&pool).await? {
             anyhow::bail!("this database already holds seeded data; seed an empty one");

@@ -18,6 +18,9 @@ pub enum TestkitError {
     /// A server URL could not be parsed.
     #[error("invalid PostgreSQL URL: {0}")]
     InvalidUrl(String),
+    /// A [`ControlledCluster`](crate::ControlledCluster) could not be set up or driven.
+    #[error("controlled cluster: {0}")]
+    Cluster(String),
     /// PostgreSQL refused a statement of the test kit (create, migrate or drop a database).
     #[error("database error: {0}")]
     Database(#[from] sea_orm::DbErr),

@@ -9,6 +9,8 @@
 //!   databases); else a throwaway cluster started with `pgtemp` from the installed PostgreSQL
 //!   binaries (`PATH` or `/usr/lib/postgresql/*/bin`); else a testcontainers PostgreSQL when Docker
 //!   is available; else [`TestkitError::NoServer`] naming what each answered.
+//! - [`ControlledCluster`] is a throwaway cluster of a test's own that the test stops, restarts,
+//!   freezes and thaws, for fault tests of a service whose database fails under it.
 //! - Set `PROSEKTOR_TEST_KEEP_DB=1` to keep every test database (its URL is printed) and a throwaway
 //!   cluster's data directory, for inspection.
 //!
@@ -52,12 +54,14 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+mod cluster;
 mod database;
 mod error;
 mod server;
 mod sources;
 mod template;
 
+pub use cluster::ControlledCluster;
 pub use database::TestDatabase;
 pub use error::TestkitError;
 pub use server::{KEEP_ENV, PostgresServer};

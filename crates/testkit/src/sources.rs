@@ -103,7 +103,7 @@ fn on_path(program: &str) -> bool {
     find_on_path(program).is_some()
 }
 
-fn running_as_root() -> bool {
+pub(crate) fn running_as_root() -> bool {
     // The home of uid 0 is not a reliable signal; the owner of our own process directory is.
     std::fs::metadata(Path::new("/proc/self"))
         .map(|meta| std::os::unix::fs::MetadataExt::uid(&meta) == 0)

@@ -53,7 +53,21 @@ pub enum ApiError {
     /// Something failed on our side; the cause is logged, never returned.
     #[oai(status = 500, content_type = "application/problem+json")]
     Internal(Json<Problem>),
+    /// The database cannot answer for now (it is restarting, unreachable, read-only or
+    /// overloaded), or the request did not finish within its time bound. Nothing was changed
+    /// unless the request was past its bound (its outcome is then unknown); retry after
+    /// `Retry-After` seconds.
+    #[oai(status = 503, content_type = "application/problem+json")]
+    Unavailable(
+        Json<Problem>,
+        /// Seconds after which a retry may succeed.
+        #[oai(header = "Retry-After")]
+        u64,
+    ),
 }
+
+/// Seconds a client is asked to wait before retrying after a `503`.
+pub const RETRY_UNAVAILABLE_AFTER_SECS: u64 = 2;
 
 impl ApiError {
     /// `400`, for a malformed request.
@@ -77,6 +91,20 @@ impl ApiError {
                 Some(detail),
             )),
             retry_after_secs,
+        )
+    }
+
+    /// `503` with `Retry-After`, for a database that cannot answer now or a request past its
+    /// time bound; `detail` says which, in words a client may show.
+    pub fn unavailable(detail: &str) -> Self {
+        Self::Unavailable(
+            Json(Problem::new(
+                503,
+                "unavailable",
+                "Service unavailable",
+                Some(detail.to_owned()),
+            )),
+            RETRY_UNAVAILABLE_AFTER_SECS,
         )
     }
 
@@ -142,6 +170,10 @@ impl From<ServiceError> for ApiError {
                 "Company closed",
                 Some("the company's account is closed".into()),
             ))),
+            ServiceError::Unavailable(cause) => {
+                tracing::warn!(%cause, "database unavailable");
+                Self::unavailable("the database cannot answer now; retry shortly")
+            }
             ServiceError::Internal(cause) => {
                 tracing::error!(%cause, "internal error");
                 Self::Internal(Json(Problem::new(500, code, "Internal error", None)))
@@ -200,6 +232,7 @@ mod tests {
             | ApiError::UnsupportedMediaType(Json(p))
             | ApiError::Unprocessable(Json(p))
             | ApiError::TooManyRequests(Json(p), _)
+            | ApiError::Unavailable(Json(p), _)
             | ApiError::Internal(Json(p)) => p,
         }
     }
@@ -234,10 +267,11 @@ mod tests {
             (ServiceError::InvalidCursor, 400, "invalid_cursor"),
             (ServiceError::PreconditionFailed, 412, "precondition_failed"),
             (
-                ServiceError::Internal("pool timed out".into()),
-                500,
-                "internal",
+                ServiceError::Unavailable("pool timed out".into()),
+                503,
+                "unavailable",
             ),
+            (ServiceError::Internal("no row".into()), 500, "internal"),
         ];
         for (error, status, code) in cases {
             let problem = problem(error);
@@ -267,5 +301,9 @@ mod tests {
             "password=hunter2 in a driver message".into(),
         ));
         assert_eq!(internal.detail, None);
+        let unavailable = problem(ServiceError::Unavailable(
+            "connection to postgres://app:hunter2@db failed".into(),
+        ));
+        assert!(!unavailable.detail.unwrap_or_default().contains("hunter2"));
     }
 }

@@ -6,6 +6,6 @@ mod api_error;
 mod framework;
 mod problem;
 
-pub use api_error::{ApiError, ApiResult};
+pub use api_error::{ApiError, ApiResult, RETRY_UNAVAILABLE_AFTER_SECS};
 pub use framework::problem_from_poem;
 pub use problem::{FieldError, PROBLEM_TYPE_BASE, Problem};

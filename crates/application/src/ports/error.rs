@@ -60,9 +60,15 @@ pub enum RepositoryError {
     /// A stored row violates a domain invariant (the row is reported, never half-mapped).
     #[error("stored data violates the domain: {0}")]
     Corrupt(DomainError),
-    /// The store failed or is unreachable; the message is for logs, not for clients.
-    #[error("storage failure: {0}")]
+    /// The store cannot answer for now: the connection was lost, no connection was free in time,
+    /// the statement ran past its timeout, or the database refuses writes or is shutting down.
+    /// Nothing was written; the same call may succeed later. The message is for logs.
+    #[error("storage unavailable: {0}")]
     Unavailable(String),
+    /// The store failed in a way a retry will not fix (an unexpected answer, a bug). The message
+    /// is for logs, not for clients.
+    #[error("storage failure: {0}")]
+    Failed(String),
 }
 
 /// Shorthand for repository results.

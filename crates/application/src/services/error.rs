@@ -54,6 +54,11 @@ pub enum ServiceError {
     /// The actor's company is `CHURNED`: its clients have no access.
     #[error("the company's account is closed")]
     CompanyClosed,
+    /// Storage cannot answer for now (connection lost, pool exhausted, statement timeout,
+    /// database read-only or shutting down): nothing was changed and a retry may succeed. The
+    /// message is for logs; clients get a generic answer.
+    #[error("unavailable: {0}")]
+    Unavailable(String),
     /// Storage or the password hasher failed, or stored data is corrupt. The message is for logs;
     /// clients get a generic answer.
     #[error("internal error: {0}")]
@@ -76,6 +81,7 @@ impl ServiceError {
     /// | `TooManyAttempts` | `too_many_requests` |
     /// | `CompanySuspended` | `company_suspended` |
     /// | `CompanyClosed` | `company_closed` |
+    /// | `Unavailable` | `unavailable` |
     /// | `Internal` | `internal` |
     pub const fn code(&self) -> &'static str {
         match self {
@@ -90,6 +96,7 @@ impl ServiceError {
             Self::TooManyAttempts { .. } => "too_many_requests",
             Self::CompanySuspended => "company_suspended",
             Self::CompanyClosed => "company_closed",
+            Self::Unavailable(_) => "unavailable",
             Self::Internal(_) => "internal",
         }
     }
@@ -104,7 +111,8 @@ impl From<RepositoryError> for ServiceError {
             RepositoryError::PreconditionFailed => Self::PreconditionFailed,
             RepositoryError::Rejected(error) => Self::Domain(error),
             corrupt @ RepositoryError::Corrupt(_) => Self::Internal(corrupt.to_string()),
-            RepositoryError::Unavailable(message) => Self::Internal(message),
+            RepositoryError::Unavailable(message) => Self::Unavailable(message),
+            RepositoryError::Failed(message) => Self::Internal(message),
         }
     }
 }
@@ -148,7 +156,11 @@ mod tests {
             ),
             (
                 RepositoryError::Unavailable("pool timed out".into()),
-                ServiceError::Internal("pool timed out".into()),
+                ServiceError::Unavailable("pool timed out".into()),
+            ),
+            (
+                RepositoryError::Failed("no row".into()),
+                ServiceError::Internal("no row".into()),
             ),
         ];
         for (repository, service) in cases {

@@ -289,6 +289,6 @@ async fn a_storage_error_while_publishing_fails_or_retries() {
     assert_eq!(worker.run_once().await, Ok(true));
     assert_eq!(
         lines(&log).last().map(String::as_str),
-        Some("ERROR storage failure: db down")
+        Some("ERROR storage unavailable: db down")
     );
 }

@@ -76,7 +76,7 @@ impl InvoiceRepository for PgInvoiceRepository {
                     .one(txn)
                     .await
                     .map_err(map_db_err)?
-                    .ok_or_else(|| RepositoryError::Unavailable("no invoice counter row".into()))?;
+                    .ok_or_else(|| RepositoryError::Failed("no invoice counter row".into()))?;
                     let number = u32::try_from(counter.last_seq)
                         .map_err(|_| {
                             DomainError::invalid("invoice_no", ValidationReason::OutOfRange)
@@ -168,7 +168,7 @@ impl InvoiceRepository for PgInvoiceRepository {
         .one(&self.db)
         .await
         .map_err(map_db_err)?
-        .ok_or_else(|| RepositoryError::Unavailable("the summary returned no row".into()))?;
+        .ok_or_else(|| RepositoryError::Failed("the summary returned no row".into()))?;
         let count = |n: i64| u64::try_from(n).unwrap_or_default();
         Ok(InvoiceSummary {
             paid_total: row.paid_total,

@@ -186,7 +186,7 @@ where
 /// The first column of the one row `stmt` returns (a count or a sum).
 ///
 /// # Errors
-/// `Unavailable` when the statement fails or returns no row.
+/// `Unavailable` when the store cannot answer; `Failed` when the statement returns no row.
 pub(crate) async fn scalar<T, C>(db: &C, stmt: Statement) -> RepositoryResult<T>
 where
     T: TryGetable,
@@ -195,7 +195,7 @@ where
     db.query_one_raw(stmt)
         .await
         .map_err(map_db_err)?
-        .ok_or_else(|| RepositoryError::Unavailable("the query returned no row".into()))?
+        .ok_or_else(|| RepositoryError::Failed("the query returned no row".into()))?
         .try_get_by_index(0)
         .map_err(map_db_err)
 }

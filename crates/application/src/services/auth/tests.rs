@@ -190,7 +190,7 @@ async fn malformed_credentials_are_refused_without_touching_storage() {
 }
 
 #[tokio::test]
-async fn login_failures_of_storage_and_hasher_are_internal() {
+async fn login_failures_of_storage_are_unavailable_and_of_the_hasher_internal() {
     let mut users = MockUserRepository::new();
     users
         .expect_find_active_by_email()
@@ -198,7 +198,7 @@ async fn login_failures_of_storage_and_hasher_are_internal() {
     let refused = service(users, MockPasswordHasher::new())
         .login("a@example.com", PASSWORD, client())
         .await;
-    assert_eq!(refused, Err(ServiceError::Internal("db down".into())));
+    assert_eq!(refused, Err(ServiceError::Unavailable("db down".into())));
 
     let mut users = MockUserRepository::new();
     users.expect_find_active_by_email().returning(|_| Ok(None));
@@ -272,7 +272,7 @@ async fn authenticate_refuses_missing_and_deleted_users() {
         MockPasswordHasher::new(),
     );
     let failed = auth.authenticate(user.id(), version(1)).await;
-    assert_eq!(failed, Err(ServiceError::Internal("db down".into())));
+    assert_eq!(failed, Err(ServiceError::Unavailable("db down".into())));
 }
 
 /// A repository that finds `user` in the actor's own scope.

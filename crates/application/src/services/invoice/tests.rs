@@ -298,7 +298,7 @@ async fn send_and_pay_record_the_clock_and_save_against_the_status_read() {
 }
 
 #[tokio::test]
-async fn a_lost_race_is_a_stale_state_conflict_and_storage_failures_are_internal() {
+async fn a_lost_race_is_a_stale_state_conflict_and_storage_failures_keep_their_meaning() {
     let stored = invoice(own_company(), InvoiceStatus::Sent);
     let cases = [
         (
@@ -307,7 +307,11 @@ async fn a_lost_race_is_a_stale_state_conflict_and_storage_failures_are_internal
         ),
         (
             RepositoryError::Unavailable("connection reset".into()),
-            ServiceError::Internal("connection reset".into()),
+            ServiceError::Unavailable("connection reset".into()),
+        ),
+        (
+            RepositoryError::Failed("no row".into()),
+            ServiceError::Internal("no row".into()),
         ),
     ];
     for (repository_error, expected) in cases {

@@ -1,0 +1,25 @@
+//! Every request answers within its time bound, whatever the database does: past the bound, the
+//! request's work is dropped (a statement still running ends at the pool's `statement_timeout` at
+//! the latest) and the client gets `503` with `Retry-After`.
+
+use std::time::Duration;
+
+use poem::{Endpoint, IntoResponse, Request, Response, Result};
+
+use crate::error::ApiError;
+
+/// Calls `next`, answering `503` if it has not answered within `bound`.
+pub async fn within<E: Endpoint>(next: E, request: Request, bound: Duration) -> Result<Response> {
+    let method = request.method().clone();
+    let path = request.uri().path().to_owned();
+    match tokio::time::timeout(bound, next.call(request)).await {
+        Ok(answer) => Ok(answer?.into_response()),
+        Err(_) => {
+            tracing::warn!(%method, %path, ?bound, "request stopped at its time bound");
+            Ok(
+                ApiError::unavailable("the request did not finish in time; retry shortly")
+                    .into_response(),
+            )
+        }
+    }
+}

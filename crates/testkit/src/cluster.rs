@@ -1,0 +1,212 @@
+//! [`ControlledCluster`]: a throwaway PostgreSQL cluster whose life the test drives (stop, start,
+//! restart, freeze, thaw), for fault tests of what a service does while its database fails.
+
+use std::path::PathBuf;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use tokio::process::Command;
+
+use crate::error::TestkitError;
+use crate::sources::{find_postgres_bin_dir, running_as_root};
+
+/// A cluster of its own on a free loopback port, under a fresh directory in the system's temporary
+/// directory (reachable by the `postgres` user when the test runs as root, PostgreSQL's commands
+/// then running as that user). Dropped, it stops at once and its directory is removed.
+#[derive(Debug)]
+pub struct ControlledCluster {
+    bin_dir: PathBuf,
+    root: PathBuf,
+    port: u16,
+    as_postgres: bool,
+}
+
+impl ControlledCluster {
+    /// Initialises and starts a cluster (trust authentication, user `postgres`).
+    ///
+    /// # Errors
+    /// [`TestkitError::Cluster`] naming the step that failed.
+    pub async fn start() -> Result<Self, TestkitError> {
+        let bin_dir = find_postgres_bin_dir().ok_or_else(|| {
+            TestkitError::Cluster("no `initdb` on PATH or under /usr/lib/postgresql/*/bin".into())
+        })?;
+        let port = free_port()?;
+        let stamp = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map(|elapsed| elapsed.as_nanos())
+            .unwrap_or_default();
+        let root = std::env::temp_dir().join(format!("prosektor-cluster-{port}-{stamp}"));
+        let cluster = Self {
+            bin_dir,
+            root,
+            port,
+            as_postgres: running_as_root(),
+        };
+        std::fs::create_dir_all(&cluster.root).map_err(cluster_error)?;
+        if cluster.as_postgres {
+            run(Command::new("chown").args(["postgres:postgres", &cluster.root_arg()])).await?;
+        }
+        let data = cluster.data_arg();
+        cluster
+            .pg("initdb", &["-D", &data, "-U", "postgres", "-A", "trust"])
+            .await?;
+        cluster.start_again().await?;
+        Ok(cluster)
+    }
+
+    /// The URL of database `name` in this cluster.
+    pub fn url(&self, name: &str) -> String {
+        format!("postgres://postgres@127.0.0.1:{}/{name}", self.port)
+    }
+
+    /// Stops the server (fast shutdown: sessions are terminated, open transactions roll back).
+    ///
+    /// # Errors
+    /// [`TestkitError::Cluster`] when `pg_ctl stop` fails.
+    pub async fn stop(&self) -> Result<(), TestkitError> {
+        let data = self.data_arg();
+        self.pg("pg_ctl", &["stop", "-D", &data, "-m", "fast", "-w"])
+            .await
+    }
+
+    /// Starts the stopped server again, on the same port and data.
+    ///
+    /// # Errors
+    /// [`TestkitError::Cluster`] when `pg_ctl start` fails.
+    pub async fn start_again(&self) -> Result<(), TestkitError> {
+        let data = self.data_arg();
+        let log = format!("{}/server.log", self.root_arg());
+        let options = format!(
+            "-p {} -c listen_addresses=127.0.0.1 -c unix_socket_directories={} -c max_connections=200",
+            self.port,
+            self.root_arg()
+        );
+        self.pg(
+            "pg_ctl",
+            &["start", "-D", &data, "-l", &log, "-w", "-o", &options],
+        )
+        .await
+    }
+
+    /// Stops and starts the server: every connection open before is broken.
+    ///
+    /// # Errors
+    /// As [`Self::stop`] and [`Self::start_again`].
+    pub async fn restart(&self) -> Result<(), TestkitError> {
+        self.stop().await?;
+        self.start_again().await
+    }
+
+    /// Suspends the server and every backend (`SIGSTOP`): connections stay open, nothing answers.
+    ///
+    /// # Errors
+    /// [`TestkitError::Cluster`] when the server's processes cannot be signalled.
+    pub async fn freeze(&self) -> Result<(), TestkitError> {
+        self.signal("-STOP").await
+    }
+
+    /// Resumes a frozen server (`SIGCONT`).
+    ///
+    /// # Errors
+    /// [`TestkitError::Cluster`] when the server's processes cannot be signalled.
+    pub async fn thaw(&self) -> Result<(), TestkitError> {
+        self.signal("-CONT").await
+    }
+
+    /// Sends `signal` to the postmaster and its children.
+    async fn signal(&self, signal: &str) -> Result<(), TestkitError> {
+        let pid = self.postmaster_pid()?;
+        // Children first, so that none is left running while its parent is already stopped.
+        let children = Command::new("pkill")
+            .args([signal, "-P", &pid])
+            .status()
+            .await
+            .map_err(cluster_error)?;
+        if !children.success() {
+            return Err(TestkitError::Cluster(format!(
+                "pkill {signal} -P {pid} failed"
+            )));
+        }
+        run(Command::new("kill").args([signal, &pid])).await
+    }
+
+    async fn pg(&self, program: &str, args: &[&str]) -> Result<(), TestkitError> {
+        let program = self.bin_dir.join(program);
+        let mut command = if self.as_postgres {
+            let mut command = Command::new("runuser");
+            command.args(["-u", "postgres", "--"]).arg(program);
+            command
+        } else {
+            Command::new(program)
+        };
+        run(command.args(args)).await
+    }
+
+    /// The postmaster's process id, from its pid file.
+    fn postmaster_pid(&self) -> Result<String, TestkitError> {
+        let pid_file = std::fs::read_to_string(self.root.join("data/postmaster.pid"))
+            .map_err(cluster_error)?;
+        pid_file
+            .lines()
+            .next()
+            .map(|pid| pid.trim().to_owned())
+            .ok_or_else(|| TestkitError::Cluster("empty postmaster.pid".into()))
+    }
+
+    fn root_arg(&self) -> String {
+        self.root.display().to_string()
+    }
+
+    fn data_arg(&self) -> String {
+        self.root.join("data").display().to_string()
+    }
+}
+
+impl Drop for ControlledCluster {
+    fn drop(&mut self) {
+        if let Ok(pid) = self.postmaster_pid() {
+            let _children = std::process::Command::new("pkill")
+                .args(["-CONT", "-P", &pid])
+                .status();
+            let _postmaster = std::process::Command::new("kill")
+                .args(["-CONT", &pid])
+                .status();
+        }
+        let pg_ctl = self.bin_dir.join("pg_ctl");
+        let data = self.data_arg();
+        let args = ["stop", "-D", data.as_str(), "-m", "immediate", "-w"];
+        let _stopped = if self.as_postgres {
+            std::process::Command::new("runuser")
+                .args(["-u", "postgres", "--"])
+                .arg(&pg_ctl)
+                .args(args)
+                .output()
+        } else {
+            std::process::Command::new(&pg_ctl).args(args).output()
+        };
+        let _removed = std::fs::remove_dir_all(&self.root);
+    }
+}
+
+async fn run(command: &mut Command) -> Result<(), TestkitError> {
+    let output = command.output().await.map_err(cluster_error)?;
+    if output.status.success() {
+        Ok(())
+    } else {
+        Err(TestkitError::Cluster(format!(
+            "{command:?} failed: {}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        )))
+    }
+}
+
+fn free_port() -> Result<u16, TestkitError> {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .map(|address| address.port())
+        .map_err(cluster_error)
+}
+
+fn cluster_error(error: std::io::Error) -> TestkitError {
+    TestkitError::Cluster(error.to_string())
+}
