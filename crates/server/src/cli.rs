@@ -39,7 +39,7 @@ enum Command {
 /// Runs the command line; the exit code is 1 on any error (printed with its causes).
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
-    crate::telemetry::init();
+    crate::telemetry::init(cli.config.log_format);
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(runtime) => runtime,
         Err(error) => {

@@ -7,6 +7,8 @@ use std::path::PathBuf;
 use clap::Args;
 use ipnet::IpNet;
 
+use crate::telemetry::LogFormat;
+
 /// Everything the server needs to start.
 #[derive(Clone, Args)]
 pub struct Config {
@@ -72,6 +74,10 @@ pub struct Config {
     )]
     pub trusted_proxies: Vec<IpNet>,
 
+    /// How log lines are written: `text` (coloured only on a terminal) or `json`.
+    #[arg(long, env = "PROSEKTOR_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
+
     /// Ingestions per minute allowed per project with its public key (`POST /api/v1/ingest/events`).
     #[arg(long, env = "PROSEKTOR_INGEST_PER_MINUTE", default_value_t = prosektor_application::services::INGESTIONS_PER_MINUTE)]
     pub ingest_per_minute: u32,
@@ -103,6 +109,7 @@ impl Config {
             run_retention_days: 30,
             trusted_proxies: Vec::new(),
             ingest_per_minute: prosektor_application::services::INGESTIONS_PER_MINUTE,
+            log_format: LogFormat::Text,
         }
     }
 }
@@ -127,6 +134,7 @@ impl std::fmt::Debug for Config {
             .field("run_retention_days", &self.run_retention_days)
             .field("trusted_proxies", &self.trusted_proxies)
             .field("ingest_per_minute", &self.ingest_per_minute)
+            .field("log_format", &self.log_format)
             .finish()
     }
 }

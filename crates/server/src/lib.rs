@@ -18,7 +18,7 @@ pub mod config;
 pub mod demo;
 pub mod embedded_postgres;
 pub mod seed;
-mod telemetry;
+pub mod telemetry;
 
 pub use application::Application;
 pub use config::Config;
