@@ -14,7 +14,7 @@ async fn healthz_and_readyz_answer_ok_against_a_real_database() {
         assert_eq!(body, json!({"status": "ok"}), "{path}");
     }
     assert_eq!(server.get("/docs").await.status(), 200);
-    assert_eq!(server.stop().await, Ok(()));
+    assert!(server.stop().await.is_ok());
 }
 
 #[tokio::test]

@@ -248,15 +248,16 @@ impl TestServer {
         self.login(CLIENT_EMAIL, CLIENT_PASSWORD).await
     }
 
-    /// Stops the server gracefully and reports how its task ended.
-    pub async fn stop(mut self) -> Result<(), String> {
+    /// Stops the server gracefully and reports how its task ended, handing back its database
+    /// (to read what the stop left behind; dropped, it is dropped too).
+    pub async fn stop(mut self) -> Result<Arc<TestDatabase>, String> {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }
-        match self.task.take() {
-            Some(task) => task.await.map_err(|error| error.to_string())?,
-            None => Ok(()),
+        if let Some(task) = self.task.take() {
+            task.await.map_err(|error| error.to_string())??;
         }
+        Ok(Arc::clone(&self.database))
     }
 }
 

@@ -97,6 +97,7 @@ pub async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
         acquire_timeout: Duration::from_secs(30),
         statement_timeout: None,
         lazy: false,
+        application_name: None,
     };
     prosektor_persistence::connect(url, &settings)
         .await

@@ -25,7 +25,7 @@ pub mod seed;
 
 pub use migrate::migrate;
 pub use password::Argon2Hasher;
-pub use pool::{PoolSettings, connect};
+pub use pool::{PoolSettings, cancel_statements, connect};
 pub use readiness::PostgresReadiness;
 pub use repositories::company::PgCompanyRepository;
 pub use repositories::invoice::PgInvoiceRepository;

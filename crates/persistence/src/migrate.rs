@@ -24,6 +24,7 @@ pub async fn migrate(url: &str) -> Result<(), DbErr> {
         acquire_timeout: Duration::from_secs(10),
         statement_timeout: None,
         lazy: false,
+        application_name: None,
     };
     let db = connect(url, &settings).await?;
     db.execute_unprepared(&format!("SELECT pg_advisory_lock({MIGRATION_LOCK_KEY})"))

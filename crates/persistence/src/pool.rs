@@ -2,7 +2,9 @@
 
 use std::time::Duration;
 
-use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr};
+use sea_orm::{
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr, Statement,
+};
 
 use crate::connection_health::opened_before_last_break;
 
@@ -27,6 +29,9 @@ pub struct PoolSettings {
     pub statement_timeout: Option<Duration>,
     /// Open no connection until one is needed (tools that never query, such as spec generation).
     pub lazy: bool,
+    /// PostgreSQL's `application_name` of every connection: naming one process's connections
+    /// lets it cancel its own statements at shutdown ([`cancel_statements`]).
+    pub application_name: Option<String>,
 }
 
 impl Default for PoolSettings {
@@ -36,6 +41,7 @@ impl Default for PoolSettings {
             acquire_timeout: Duration::from_secs(2),
             statement_timeout: Some(Duration::from_secs(5)),
             lazy: false,
+            application_name: None,
         }
     }
 }
@@ -70,5 +76,47 @@ pub async fn connect(url: &str, settings: &PoolSettings) -> Result<DatabaseConne
     if let Some(timeout) = settings.statement_timeout {
         options.statement_timeout(timeout);
     }
+    if let Some(name) = &settings.application_name {
+        options.set_application_name(name);
+    }
     Database::connect(options).await
+}
+
+/// Cancels every statement running on a connection named `application_name` (a process's own,
+/// left running when it shuts down), from a connection of its own to `url`, within `bound`;
+/// returns how many were cancelled. Their transactions roll back; the connections stay open.
+///
+/// # Errors
+/// The driver's error, or a timeout when PostgreSQL does not answer within `bound`.
+pub async fn cancel_statements(
+    url: &str,
+    application_name: &str,
+    bound: Duration,
+) -> Result<u64, DbErr> {
+    let cancel = async {
+        let settings = PoolSettings {
+            max_connections: 1,
+            acquire_timeout: bound,
+            statement_timeout: Some(bound),
+            lazy: false,
+            application_name: Some(format!("{application_name}-cancel")),
+        };
+        let db = connect(url, &settings).await?;
+        let cancelled = db
+            .query_one_raw(Statement::from_sql_and_values(
+                DbBackend::Postgres,
+                "SELECT count(*) FILTER (WHERE pg_cancel_backend(pid)) FROM pg_stat_activity \
+                 WHERE application_name = $1 AND state = 'active' AND pid <> pg_backend_pid()",
+                [application_name.into()],
+            ))
+            .await?
+            .map(|row| row.try_get_by_index::<i64>(0))
+            .transpose()?
+            .unwrap_or(0);
+        db.close().await?;
+        Ok(u64::try_from(cancelled).unwrap_or(0))
+    };
+    tokio::time::timeout(bound, cancel)
+        .await
+        .unwrap_or_else(|_| Err(DbErr::Custom(format!("no answer within {bound:?}"))))
 }

@@ -30,6 +30,7 @@ impl PostgresReadiness {
             acquire_timeout: Self::TIMEOUT,
             statement_timeout: Some(Self::TIMEOUT),
             lazy: true,
+            application_name: None,
         };
         Ok(Self {
             db: connect(url, &settings).await?,

@@ -15,18 +15,20 @@ use crate::config::Config;
 use crate::embedded_postgres::EmbeddedPostgres;
 use crate::{composition, demo};
 
-/// How long in-flight requests may run after a shutdown signal.
-const GRACE_PERIOD: Duration = Duration::from_secs(10);
+/// How long each of the three steps after the grace period may take at most (handing back the
+/// runs this process's workers hold, cancelling its statements, closing the pool): shutdown
+/// ends within grace + 2 s whatever PostgreSQL does.
+pub(crate) const CLEAN_UP_STEP: Duration = Duration::from_millis(600);
 
 /// A server that has migrated its database and bound its port, ready to serve.
 pub struct Application {
     acceptor: TcpAcceptor,
     local_addr: SocketAddr,
-    pool: DatabaseConnection,
+    database: OpenDatabase,
     context: ApiContext,
     ports: Ports,
     background: BackgroundSettings,
-    embedded: Option<EmbeddedPostgres>,
+    grace: Duration,
 }
 
 impl Application {
@@ -56,11 +58,11 @@ impl Application {
         Ok(Self {
             acceptor,
             local_addr,
-            pool: database.pool,
+            database,
             context,
             ports,
             background: background_settings(config),
-            embedded: database.embedded,
+            grace: Duration::from_secs(config.shutdown_grace_secs),
         })
     }
 
@@ -70,9 +72,9 @@ impl Application {
     }
 
     /// Serves, with the pipeline's background tasks (`PROSEKTOR_WORKERS` worker loops and
-    /// housekeeping), until `shutdown` completes; then stops the workers claiming, drains requests
-    /// and running runs (each up to a grace period), closes the pool and stops the embedded
-    /// PostgreSQL if this process started it.
+    /// housekeeping), until `shutdown` completes; then stops accepting and claiming at once, gives
+    /// in-flight requests and running steps the grace period (together), and
+    /// [shuts down](OpenDatabase::shut_down) what remains.
     ///
     /// # Errors
     /// An I/O error of the listener, or a failure to stop the embedded PostgreSQL.
@@ -81,22 +83,27 @@ impl Application {
             "ready: http://{addr} (Swagger UI at http://{addr}{DOCS_PATH})",
             addr = self.local_addr
         );
-        let background = Background::spawn(&self.ports, self.background);
+        let background = Background::spawn(&self.ports, self.background, &self.database.instance);
         let stop = background.stop_handle();
-        // The signal stops the workers claiming at once, while HTTP drains.
+        let (signalled, on_signal) = tokio::sync::oneshot::channel::<()>();
         let shutdown = async move {
             shutdown.await;
             stop.stop();
+            let _ = signalled.send(());
         };
-        let served = poem::Server::new_with_acceptor(self.acceptor)
-            .run_with_graceful_shutdown(
-                prosektor_api::app(&self.context),
-                shutdown,
-                Some(GRACE_PERIOD),
-            )
-            .await;
-        background.shutdown(GRACE_PERIOD).await;
-        close(self.pool, self.embedded).await?;
+        let grace = self.grace;
+        let http = poem::Server::new_with_acceptor(self.acceptor).run_with_graceful_shutdown(
+            prosektor_api::app(&self.context),
+            shutdown,
+            Some(grace),
+        );
+        // The workers drain while HTTP does (the signal, or the server failing, starts both).
+        let workers = async move {
+            let _ = on_signal.await;
+            background.shutdown(grace).await;
+        };
+        let (served, ()) = tokio::join!(http, workers);
+        self.database.shut_down().await?;
         served.context("serving HTTP")
     }
 }
@@ -112,10 +119,12 @@ pub async fn run_workers_until(
 ) -> anyhow::Result<()> {
     let database = open_database(config, Purpose::Serve).await?;
     let ports = composition::ports(&database.pool)?;
-    let background = Background::spawn(&ports, background_settings(config));
+    let background = Background::spawn(&ports, background_settings(config), &database.instance);
     shutdown.await;
-    background.shutdown(GRACE_PERIOD).await;
-    close(database.pool, database.embedded).await
+    background
+        .shutdown(Duration::from_secs(config.shutdown_grace_secs))
+        .await;
+    database.shut_down().await
 }
 
 /// What a process opens the database for, which decides its statement timeout.
@@ -133,8 +142,43 @@ pub(crate) struct OpenDatabase {
     pub(crate) pool: DatabaseConnection,
     /// Its URL (for connections of their own, such as the readiness probe's).
     pub(crate) url: String,
+    /// This process's name among the database's clients: its connections' `application_name`
+    /// and its workers' name prefix (`prosektor-<pid>-<random>`).
+    pub(crate) instance: String,
     /// The embedded PostgreSQL, when this process started it.
     pub(crate) embedded: Option<EmbeddedPostgres>,
+}
+
+impl OpenDatabase {
+    /// After the grace period: cancels the statements this process still runs (a request blocked
+    /// on a lock, say), closes the pool, then stops the embedded PostgreSQL if there is one. Each
+    /// database step is bounded by [`CLEAN_UP_STEP`], whatever PostgreSQL does.
+    ///
+    /// # Errors
+    /// A failure to stop the embedded PostgreSQL.
+    pub(crate) async fn shut_down(self) -> anyhow::Result<()> {
+        match prosektor_persistence::cancel_statements(&self.url, &self.instance, CLEAN_UP_STEP)
+            .await
+        {
+            Ok(0) => {}
+            Ok(cancelled) => tracing::warn!(cancelled, "cancelled statements still running"),
+            Err(error) => tracing::warn!(%error, "could not cancel the statements still running"),
+        }
+        if tokio::time::timeout(CLEAN_UP_STEP, self.pool.close())
+            .await
+            .is_err()
+        {
+            tracing::warn!("connections still busy at shutdown: left to close with the process");
+        }
+        if let Some(embedded) = self.embedded {
+            embedded
+                .stop()
+                .await
+                .context("stopping the embedded PostgreSQL")?;
+        }
+        tracing::info!("stopped");
+        Ok(())
+    }
 }
 
 /// Resolves the database (starting the embedded one when `DATABASE_URL` is unset), applies
@@ -155,8 +199,14 @@ pub(crate) async fn open_database(
     prosektor_persistence::migrate(&database_url)
         .await
         .context("applying migrations")?;
+    let instance = format!(
+        "prosektor-{}-{}",
+        std::process::id(),
+        &uuid::Uuid::new_v4().simple().to_string()[..8]
+    );
     let settings = PoolSettings {
         max_connections: config.db_max_connections,
+        application_name: Some(instance.clone()),
         statement_timeout: match purpose {
             Purpose::Serve => Some(Duration::from_millis(config.statement_timeout_ms)),
             Purpose::Load => None,
@@ -169,23 +219,9 @@ pub(crate) async fn open_database(
     Ok(OpenDatabase {
         pool,
         url: database_url,
+        instance,
         embedded,
     })
-}
-
-/// Closes the pool, then stops the embedded PostgreSQL if there is one.
-pub(crate) async fn close(
-    pool: DatabaseConnection,
-    embedded: Option<EmbeddedPostgres>,
-) -> anyhow::Result<()> {
-    pool.close().await.context("closing the pool")?;
-    if let Some(embedded) = embedded {
-        embedded
-            .stop()
-            .await
-            .context("stopping the embedded PostgreSQL")?;
-    }
-    Ok(())
 }
 
 /// The background tasks' settings from the configuration.
@@ -200,7 +236,8 @@ impl std::fmt::Debug for Application {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Application")
             .field("local_addr", &self.local_addr)
-            .field("embedded", &self.embedded)
+            .field("instance", &self.database.instance)
+            .field("embedded", &self.database.embedded)
             .finish_non_exhaustive()
     }
 }

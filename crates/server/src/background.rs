@@ -2,8 +2,9 @@
 //! housekeeping loop (stale-run recovery and retention), stopped together and gracefully.
 //!
 //! Stopping: no loop claims another run; a run in progress keeps going until its worker's
-//! `run_once` returns or the grace period ends, after which the task is dropped and its run,
-//! no longer heartbeating, is handed back by the next stale recovery (at least once).
+//! `run_once` returns or the grace period ends, after which the task is dropped and its run is
+//! handed back at once, failed with `worker stopped` and requeued while attempts remain (if the
+//! database cannot be reached then, the next stale recovery of any process hands it back).
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -12,6 +13,8 @@ use prosektor_application::services::Ports;
 use prosektor_application::{Housekeeper, Worker};
 use tokio::sync::watch;
 use tokio::task::JoinSet;
+
+use crate::application::CLEAN_UP_STEP;
 
 /// How long an idle worker waits before polling the queue again.
 const IDLE_POLL: Duration = Duration::from_millis(500);
@@ -47,19 +50,20 @@ impl StopHandle {
 pub struct Background {
     stop: StopHandle,
     tasks: JoinSet<()>,
+    housekeeper: Housekeeper,
+    worker_prefix: String,
 }
 
 impl Background {
-    /// Spawns the worker loops and the housekeeping loop over `ports`, on the current runtime.
-    pub fn spawn(ports: &Ports, settings: BackgroundSettings) -> Self {
+    /// Spawns the worker loops and the housekeeping loop over `ports`, on the current runtime;
+    /// the workers are named `<instance>-<n>` (`instance` must be unique among live processes).
+    pub fn spawn(ports: &Ports, settings: BackgroundSettings, instance: &str) -> Self {
         let (sender, receiver) = watch::channel(false);
         let mut tasks = JoinSet::new();
-        // Worker names must be unique among live workers, across processes too.
-        let instance = uuid::Uuid::new_v4().simple().to_string();
-        let prefix = format!("{}-{}", std::process::id(), &instance[..8]);
-        let worker = Worker::new(format!("{prefix}-0"), ports);
+        let prefix = format!("{instance}-");
+        let worker = Worker::new(format!("{prefix}0"), ports);
         for index in 0..settings.workers {
-            let worker = worker.named(format!("{prefix}-{index}"));
+            let worker = worker.named(format!("{prefix}{index}"));
             tasks.spawn(work(worker, receiver.clone()));
         }
         let retention = Duration::from_secs(u64::from(settings.retention_days) * 24 * 60 * 60);
@@ -70,7 +74,7 @@ impl Background {
             STALE_AFTER,
             retention,
         );
-        tasks.spawn(housekeep(housekeeper, receiver));
+        tasks.spawn(housekeep(housekeeper.clone(), receiver));
         tracing::info!(
             workers = settings.workers,
             retention_days = settings.retention_days,
@@ -79,6 +83,8 @@ impl Background {
         Self {
             stop: StopHandle(Arc::new(sender)),
             tasks,
+            housekeeper,
+            worker_prefix: prefix,
         }
     }
 
@@ -88,6 +94,8 @@ impl Background {
     }
 
     /// Stops the tasks and waits up to `grace` for them; those still running then are dropped.
+    /// Then the runs this process's workers still hold (those dropped, or whose finish the
+    /// database refused) are handed back, within [`CLEAN_UP_STEP`].
     pub async fn shutdown(mut self, grace: Duration) {
         self.stop.stop();
         let drained = tokio::time::timeout(grace, async {
@@ -97,6 +105,15 @@ impl Background {
         if drained.is_err() {
             tracing::warn!("background tasks still busy after the grace period: dropping them");
             self.tasks.shutdown().await;
+        }
+        let released = self.housekeeper.release_held(&self.worker_prefix);
+        match tokio::time::timeout(CLEAN_UP_STEP, released).await {
+            Ok(Ok(0)) => {}
+            Ok(Ok(runs)) => tracing::warn!(runs, "handed back the runs this process held"),
+            Ok(Err(error)) => {
+                tracing::error!(%error, "could not hand back the runs this process held")
+            }
+            Err(_) => tracing::error!("could not hand back the runs this process held in time"),
         }
     }
 }

@@ -42,6 +42,11 @@ pub struct Config {
     #[arg(long, env = "PROSEKTOR_REQUEST_TIMEOUT_MS", default_value_t = 10_000)]
     pub request_timeout_ms: u64,
 
+    /// Seconds in-flight requests and running pipeline steps get after SIGTERM/SIGINT; what still
+    /// runs then is cancelled, and the process exits within this plus 2 s.
+    #[arg(long, env = "PROSEKTOR_SHUTDOWN_GRACE_SECS", default_value_t = 10)]
+    pub shutdown_grace_secs: u64,
+
     /// Secret that signs bearer tokens (at least 32 bytes). Unset: a random one per process, so
     /// tokens do not survive a restart and are not accepted by other instances.
     #[arg(long, env = "PROSEKTOR_JWT_SECRET", hide_env_values = true)]
@@ -102,6 +107,7 @@ impl Config {
             db_max_connections: 16,
             statement_timeout_ms: 5_000,
             request_timeout_ms: 10_000,
+            shutdown_grace_secs: 10,
             jwt_secret: None,
             token_ttl_secs: 3600,
             demo_seed: Some(false),
@@ -127,6 +133,7 @@ impl std::fmt::Debug for Config {
             .field("db_max_connections", &self.db_max_connections)
             .field("statement_timeout_ms", &self.statement_timeout_ms)
             .field("request_timeout_ms", &self.request_timeout_ms)
+            .field("shutdown_grace_secs", &self.shutdown_grace_secs)
             .field("jwt_secret", &self.jwt_secret.as_ref().map(|_| "***"))
             .field("token_ttl_secs", &self.token_ttl_secs)
             .field("demo_seed", &self.demo_seed)

@@ -7,7 +7,7 @@ use anyhow::Context;
 use clap::ValueEnum;
 use prosektor_persistence::seed::{self, Scale};
 
-use crate::application::{OpenDatabase, Purpose, close, open_database};
+use crate::application::{Purpose, open_database};
 use crate::config::Config;
 
 /// The `--scale` values.
@@ -36,13 +36,14 @@ impl From<ScaleArg> for Scale {
 /// # Errors
 /// When the database is unreachable, already seeded, or a statement fails.
 pub async fn run(config: &Config, scale: ScaleArg) -> anyhow::Result<()> {
-    let OpenDatabase { pool, embedded, .. } = open_database(config, Purpose::Load).await?;
+    let database = open_database(config, Purpose::Load).await?;
+    let pool = &database.pool;
     let outcome = async {
-        if seed::is_seeded(&pool).await? {
+        if seed::is_seeded(pool).await? {
             anyhow::bail!("this database already holds seeded data; seed an empty one");
         }
         let started = Instant::now();
-        let volumes = seed::load(&pool, scale.into()).await.context("loading the data")?;
+        let volumes = seed::load(pool, scale.into()).await.context("loading the data")?;
         println!(
             "seeded {scale:?}: {} companies, {} users, {} invoices, {} projects, {} daily_stats rows in {:.1} s",
             volumes.companies,
@@ -55,6 +56,6 @@ pub async fn run(config: &Config, scale: ScaleArg) -> anyhow::Result<()> {
         Ok(())
     }
     .await;
-    close(pool, embedded).await?;
+    database.shut_down().await?;
     outcome
 }

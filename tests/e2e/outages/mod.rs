@@ -1,9 +1,11 @@
 //! Outages, caused for real: a database stopped, restarted in a quiet spell, frozen, made
-//! read-only and writable again (on a cluster of the test's own), and statements blocked on a lock.
+//! read-only and writable again (on a cluster of the test's own), statements blocked on a lock,
+//! and a shutdown while work is still running.
 //! During an outage every request answers `503 unavailable` with `Retry-After` within its time
 //! bound; afterwards none fails.
 
 mod database;
+mod shutdown;
 mod timeouts;
 
 use std::time::{Duration, Instant};

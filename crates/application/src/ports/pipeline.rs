@@ -94,6 +94,16 @@ pub trait PipelineRunRepository: Send + Sync {
         now: DateTime<Utc>,
     ) -> RepositoryResult<u64>;
 
+    /// Hands back the runs held by the workers of a process that is shutting down: every
+    /// `RUNNING` run whose worker's name starts with `worker_prefix` fails with
+    /// [`PipelineRun::WORKER_STOPPED`] at `now` and, while attempts remain, is requeued with
+    /// backoff ([`PipelineRun::fail_or_retry`]), so that another worker takes it within seconds
+    /// rather than after the stale-heartbeat delay. Returns how many runs it handed back.
+    ///
+    /// # Errors
+    /// `Corrupt` when a held row is one the domain refuses (nothing is handed back); `Unavailable`.
+    async fn release_held(&self, worker_prefix: &str, now: DateTime<Utc>) -> RepositoryResult<u64>;
+
     /// Retention: deletes at most `batch` finished runs (`SUCCEEDED`, `FAILED`, `CANCELLED`)
     /// whose `finished_at` is before `finished_before`, oldest first, never a run that is a
     /// project's published site; their logs and pages go with them. One short transaction; rows

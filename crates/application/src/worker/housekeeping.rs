@@ -1,5 +1,6 @@
 //! [`Housekeeper`]: the periodic chores: recovering runs whose worker died, purging runs past
-//! retention, and purging attempt counters whose window ended.
+//! retention, and purging attempt counters whose window ended; and, at shutdown, handing back the
+//! runs this process's workers hold.
 
 use std::sync::Arc;
 
@@ -54,6 +55,17 @@ impl Housekeeper {
             Some(stale_before) => self.runs.recover_stale(stale_before, now).await,
             None => Ok(0),
         }
+    }
+
+    /// Hands back the runs held by the workers named `worker_prefix...` (this process's, as it
+    /// shuts down) for another worker to retry; returns how many.
+    ///
+    /// # Errors
+    /// The repository's (`Corrupt`, `Unavailable`).
+    pub async fn release_held(&self, worker_prefix: &str) -> RepositoryResult<u64> {
+        self.runs
+            .release_held(worker_prefix, self.clock.now())
+            .await
     }
 
     /// Deletes the runs that finished more than `retention` ago (with their logs and pages),

@@ -23,6 +23,9 @@ impl PipelineRun {
     /// The error of an attempt whose worker stopped heartbeating (presumed dead).
     pub const WORKER_LOST: &'static str = "worker lost";
 
+    /// The error of an attempt whose worker's process shut down before the attempt finished.
+    pub const WORKER_STOPPED: &'static str = "worker stopped: its process shut down";
+
     /// Whether the run failed and has an attempt left.
     pub const fn can_retry(&self) -> bool {
         matches!(self.status, RunStatus::Failed) && self.attempt < self.max_attempts

@@ -143,6 +143,11 @@ impl PipelineRunRepository for PgPipelineRunRepository {
     }
 
     #[tracing::instrument(skip_all)]
+    async fn release_held(&self, worker_prefix: &str, now: DateTime<Utc>) -> RepositoryResult<u64> {
+        queue::release_held(&self.db, worker_prefix, now).await
+    }
+
+    #[tracing::instrument(skip_all)]
     async fn purge_finished(
         &self,
         finished_before: DateTime<Utc>,

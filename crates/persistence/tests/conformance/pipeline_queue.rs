@@ -240,6 +240,42 @@ async fn stale_runs_are_retried_while_attempts_remain_else_failed() {
 }
 
 #[tokio::test]
+async fn a_stopping_process_hands_back_only_the_runs_its_workers_hold() {
+    let f = fixture(3).await;
+    for index in 0..3 {
+        f.enqueue(index, if index == 1 { 1 } else { 3 }, at(0))
+            .await;
+    }
+    let mut claimed = Vec::new();
+    for worker in ["4242-aa-0", "4242-aa-1", "4243-bb-0"] {
+        claimed.push(f.claim(worker, at(1)).await.unwrap());
+    }
+
+    assert_eq!(f.repo.release_held("4242-aa-", at(2)).await, Ok(2));
+    let mut handed_back: Vec<_> = Vec::new();
+    for run in &claimed[..2] {
+        let stored = f.get(run).await;
+        handed_back.push((
+            stored.status(),
+            stored.attempt(),
+            stored.error().map(str::to_owned),
+        ));
+    }
+    handed_back.sort_by_key(|(status, ..)| status.as_str());
+    let stopped = Some(PipelineRun::WORKER_STOPPED.to_owned());
+    assert_eq!(
+        handed_back,
+        [
+            (RunStatus::Failed, 1, stopped),
+            (RunStatus::Queued, 1, None)
+        ],
+        "one retried, the one without attempts left failed"
+    );
+    assert_eq!(f.get(&claimed[2]).await.status(), RunStatus::Running);
+    assert_eq!(f.repo.release_held("4242-aa-", at(3)).await, Ok(0));
+}
+
+#[tokio::test]
 async fn a_project_has_at_most_one_active_run_while_queued_running_or_retrying() {
     let f = fixture(1).await;
     let active = Err(RepositoryError::Conflict(Conflict::ActiveRunExists));

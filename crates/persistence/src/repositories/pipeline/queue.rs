@@ -143,22 +143,44 @@ pub(super) async fn recover_stale(
     stale_before: DateTime<Utc>,
     now: DateTime<Utc>,
 ) -> RepositoryResult<u64> {
+    // Served by `idx_pipeline_runs_heartbeat`.
+    let stale = Condition::all().add(Column::HeartbeatAt.lt(stale_before));
+    fail_running(db, stale, PipelineRun::WORKER_LOST, now).await
+}
+
+/// Fails or requeues every run held by a worker named `worker_prefix...` (see the port).
+pub(super) async fn release_held(
+    db: &DatabaseConnection,
+    worker_prefix: &str,
+    now: DateTime<Utc>,
+) -> RepositoryResult<u64> {
+    let held = Condition::all().add(Column::Worker.starts_with(worker_prefix));
+    fail_running(db, held, PipelineRun::WORKER_STOPPED, now).await
+}
+
+/// Fails (or requeues, while attempts remain) with `reason` every `RUNNING` run that also meets
+/// `condition`, in one transaction; returns how many. A run a worker is finishing right now is
+/// locked by that finish and skipped (it is not lost, it is being saved).
+async fn fail_running(
+    db: &DatabaseConnection,
+    condition: Condition,
+    reason: &'static str,
+    now: DateTime<Utc>,
+) -> RepositoryResult<u64> {
     db.transaction::<_, u64, RepositoryError>(|txn| {
         Box::pin(async move {
             let running = RunStatus::Running.as_str();
-            // Served by `idx_pipeline_runs_heartbeat`; a run a worker is finishing right now is
-            // locked by that finish and skipped (it is not lost, it is being saved).
             let rows = unclaimed(
                 pipeline_runs::Entity::find()
                     .filter(Column::Status.eq(running))
-                    .filter(Column::HeartbeatAt.lt(stale_before)),
+                    .filter(condition),
             )
             .all(txn)
             .await
             .map_err(map_db_err)?;
-            let mut recovered = 0;
+            let mut failed = 0;
             for mut run in all_to_domain(rows)? {
-                run.fail_or_retry(PipelineRun::WORKER_LOST, now)
+                run.fail_or_retry(reason, now)
                     .map_err(RepositoryError::Corrupt)?;
                 save_if_status(
                     txn,
@@ -167,9 +189,9 @@ pub(super) async fn recover_stale(
                     (Column::Status, running),
                 )
                 .await?;
-                recovered += 1;
+                failed += 1;
             }
-            Ok(recovered)
+            Ok(failed)
         })
     })
     .await
