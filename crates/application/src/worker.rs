@@ -16,12 +16,17 @@
 //! pages). A heartbeat or publish answering `Conflict(StaleState)` means the run was cancelled or
 //! recovered (and maybe claimed by another worker): the worker stops at once and finishes
 //! nothing. The worker holds no async runtime types: the server polls [`Worker::run_once`].
+//!
+//! A failure the worker cannot record because storage does not answer (the database restarting
+//! mid-run) is kept, and recorded by the next [`Worker::run_once`] before it claims anything, as
+//! soon as storage answers again: the run is requeued (or failed) with the reason within seconds,
+//! not when its heartbeat goes stale.
 
 mod housekeeping;
 
 pub use housekeeping::{Housekeeper, PURGE_BATCH};
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use prosektor_domain::{LogLevel, PipelineRun};
 
@@ -73,10 +78,19 @@ impl From<GeneratorError> for Stop {
     }
 }
 
+/// A run whose failed attempt storage did not let the worker record, with the reason.
+#[derive(Debug, Clone)]
+struct Unrecorded {
+    run: PipelineRun,
+    reason: String,
+}
+
 /// Executes claimed runs. Cheap to clone; each clone must get its own [`name`](Worker::named).
 #[derive(Clone)]
 pub struct Worker {
     name: String,
+    /// This worker's failure still to record (shared by clones of one name only).
+    unrecorded: Arc<Mutex<Option<Unrecorded>>>,
     runs: Arc<dyn PipelineRunRepository>,
     sites: Arc<dyn SiteRepository>,
     companies: Arc<dyn CompanyRepository>,
@@ -91,6 +105,7 @@ impl Worker {
     pub fn new(name: impl Into<String>, ports: &Ports) -> Self {
         Self {
             name: name.into(),
+            unrecorded: Arc::default(),
             runs: ports.runs.clone(),
             sites: ports.sites.clone(),
             companies: ports.companies.clone(),
@@ -105,6 +120,7 @@ impl Worker {
     pub fn named(&self, name: impl Into<String>) -> Self {
         Self {
             name: name.into(),
+            unrecorded: Arc::default(),
             ..self.clone()
         }
     }
@@ -114,14 +130,16 @@ impl Worker {
         &self.name
     }
 
-    /// Claims the oldest runnable run and executes it to its end: `Ok(false)` when nothing was
-    /// runnable, `Ok(true)` once a claimed run succeeded, failed, was requeued for a retry or
-    /// was lost (cancelled or recovered meanwhile).
+    /// Records the failure storage refused last time, if any; then claims the oldest runnable run
+    /// and executes it to its end: `Ok(false)` when nothing was runnable, `Ok(true)` once a
+    /// claimed run succeeded, failed, was requeued for a retry or was lost (cancelled or
+    /// recovered meanwhile).
     ///
     /// # Errors
-    /// The claim's errors; failing to record a run's failure (the run is then recovered once its
-    /// heartbeat is stale).
+    /// The claim's errors; failing to record a run's failure (it is kept, and recorded by a later
+    /// call; if this worker stops first, the run is recovered once its heartbeat is stale).
     pub async fn run_once(&self) -> RepositoryResult<bool> {
+        self.record_unrecorded().await?;
         let Some(mut run) = self.runs.claim_next(&self.name, self.clock.now()).await? else {
             return Ok(false);
         };
@@ -225,7 +243,8 @@ impl Worker {
     }
 
     /// Logs `message` as an error and fails the attempt (requeued while attempts remain and
-    /// `retry`).
+    /// `retry`). When storage refuses the record, the failure is kept for a later
+    /// [`Worker::run_once`]; when it refused only the log line, the line is written late.
     async fn fail(
         &self,
         run: &mut PipelineRun,
@@ -233,7 +252,7 @@ impl Worker {
         retry: bool,
     ) -> RepositoryResult<()> {
         // A log that cannot be written must not keep the failure from being recorded.
-        let _ = self.log(run, LogLevel::Error, message).await;
+        let logged = self.log(run, LogLevel::Error, message).await.is_ok();
         let now = self.clock.now();
         let failed = if retry {
             run.fail_or_retry(message, now)
@@ -241,7 +260,51 @@ impl Worker {
             run.fail(message, now)
         };
         failed.map_err(RepositoryError::Corrupt)?;
-        self.finish(run).await
+        if let Err(error) = self.finish(run).await {
+            self.keep_unrecorded(Some(Unrecorded {
+                run: run.clone(),
+                reason: message.to_owned(),
+            }));
+            return Err(error);
+        }
+        if !logged {
+            self.log_late(run, message).await;
+        }
+        Ok(())
+    }
+
+    /// Records the failure kept by an earlier call, and logs it on the run; the run is left alone
+    /// if it was recovered or cancelled meanwhile.
+    async fn record_unrecorded(&self) -> RepositoryResult<()> {
+        let kept = self
+            .unrecorded
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone();
+        let Some(Unrecorded { run, reason }) = kept else {
+            return Ok(());
+        };
+        self.finish(&run).await?;
+        self.keep_unrecorded(None);
+        self.log_late(&run, &reason).await;
+        Ok(())
+    }
+
+    /// Logs, once storage answers again, why an attempt of `run` failed; the failure is recorded
+    /// already, so a line that still cannot be written changes nothing.
+    async fn log_late(&self, run: &PipelineRun, reason: &str) {
+        let line = format!(
+            "attempt {} failed: {reason} (logged once storage answered again)",
+            run.attempt()
+        );
+        let _ = self.log(run, LogLevel::Error, &line).await;
+    }
+
+    fn keep_unrecorded(&self, unrecorded: Option<Unrecorded>) {
+        *self
+            .unrecorded
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner) = unrecorded;
     }
 
     /// Saves the run as this worker leaves it; a run lost meanwhile is left as it is.

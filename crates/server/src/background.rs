@@ -18,6 +18,10 @@ use crate::application::CLEAN_UP_STEP;
 
 /// How long an idle worker waits before polling the queue again.
 const IDLE_POLL: Duration = Duration::from_millis(500);
+/// The longest a worker waits after consecutive errors (the database down): it doubles from
+/// [`IDLE_POLL`] up to this, so an outage costs a few log lines, and a failure the worker could
+/// not record is recorded within this once the database is back.
+const MAX_ERROR_PAUSE: Duration = Duration::from_secs(5);
 /// A running run without a heartbeat for this long is presumed lost by its worker.
 pub const STALE_AFTER: Duration = Duration::from_secs(60);
 /// How often stale runs are recovered.
@@ -129,18 +133,42 @@ async fn pause_or_stop(pause: Duration, stop: &mut watch::Receiver<bool>) -> boo
     }
 }
 
-/// One worker: runs queued runs back to back, polls every [`IDLE_POLL`] when idle.
+/// The pause after `failures` consecutive errors: [`IDLE_POLL`] doubled per failure after the
+/// first, capped at [`MAX_ERROR_PAUSE`].
+fn error_pause(failures: u32) -> Duration {
+    let doublings = failures.saturating_sub(1).min(16);
+    IDLE_POLL
+        .saturating_mul(1 << doublings)
+        .min(MAX_ERROR_PAUSE)
+}
+
+/// One worker: runs queued runs back to back, polls every [`IDLE_POLL`] when idle, and backs off
+/// ([`error_pause`]) while claiming or recording fails.
 async fn work(worker: Worker, mut stop: watch::Receiver<bool>) {
+    let mut failures: u32 = 0;
     loop {
         if *stop.borrow() {
             break;
         }
-        let pause = match worker.run_once().await {
+        let outcome = worker.run_once().await;
+        failures = if outcome.is_err() {
+            failures.saturating_add(1)
+        } else {
+            0
+        };
+        let pause = match outcome {
             Ok(true) => continue,
             Ok(false) => IDLE_POLL,
             Err(error) => {
-                tracing::error!(worker = worker.name(), %error, "claiming or finishing a run failed");
-                IDLE_POLL
+                let pause = error_pause(failures);
+                tracing::error!(
+                    worker = worker.name(),
+                    %error,
+                    failures,
+                    retry_in_ms = u64::try_from(pause.as_millis()).unwrap_or(u64::MAX),
+                    "claiming or recording a run failed"
+                );
+                pause
             }
         };
         if pause_or_stop(pause, &mut stop).await {
@@ -177,5 +205,17 @@ async fn housekeep(housekeeper: Housekeeper, mut stop: watch::Receiver<bool>) {
         if pause_or_stop(RECOVERY_EVERY, &mut stop).await {
             break;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_pause_after_errors_doubles_up_to_its_cap() {
+        let pauses: Vec<u128> = (1..=6).map(|n| error_pause(n).as_millis()).collect();
+        assert_eq!(pauses, [500, 1000, 2000, 4000, 5000, 5000]);
+        assert_eq!(error_pause(u32::MAX), MAX_ERROR_PAUSE);
     }
 }

@@ -1,14 +1,16 @@
 //! The database stopped, restarted, frozen, and read-only, under a running server.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use futures::future::join_all;
 use prosektor_testkit::ControlledCluster;
 use reqwest::Method;
-use sea_orm::{ConnectionTrait, Database};
+use sea_orm::{ConnectionTrait, Database, TransactionTrait};
+use serde_json::json;
 
 use super::{assert_all_succeeded, assert_unavailable_within, send_probes, server_on};
 use crate::fixtures::assert_problem;
+use crate::tenants::demo_tenant;
 
 /// How long a request may wait for a connection (the pool's acquire timeout), with slack.
 const ACQUIRE_BOUND: Duration = Duration::from_secs(3);
@@ -123,4 +125,82 @@ async fn after_a_read_only_spell_writes_succeed_at_once() {
     for round in 4..10 {
         assert_all_succeeded(&send_probes(&server, &admin, round).await);
     }
+}
+
+#[tokio::test]
+async fn a_run_caught_by_a_database_outage_is_retried_within_seconds_with_the_reason_in_its_log() {
+    let cluster = ControlledCluster::start().await.expect("a cluster");
+    let server = server_on(&cluster, |config| config.workers = 1).await;
+    let admin = server.admin_token().await;
+    let project = demo_tenant(&server, &admin).await.project_id;
+    // The worker's first log line waits on this lock, so the outage catches the run mid-way.
+    let operator = Database::connect(cluster.url(server.database().name()))
+        .await
+        .expect("an operator's connection");
+    let blocker = operator.begin().await.expect("a transaction");
+    blocker
+        .execute_unprepared("LOCK TABLE pipeline_run_logs IN EXCLUSIVE MODE")
+        .await
+        .expect("the lock");
+    let started = server
+        .call(
+            Method::POST,
+            &format!("/api/v1/projects/{project}/runs"),
+            Some(&admin),
+            Some(json!({"input": {"pages": 2}})),
+        )
+        .await;
+    assert!(started.status.is_success(), "{:?}", started.body);
+    let run = started.body["id"].as_str().expect("a run id").to_owned();
+    tokio::time::sleep(Duration::from_millis(500)).await;
+
+    cluster.stop().await.expect("stop");
+    drop(blocker);
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    cluster.start_again().await.expect("start");
+    let back = Instant::now();
+
+    let finished = loop {
+        let reply = server
+            .call(
+                Method::GET,
+                &format!("/api/v1/runs/{run}"),
+                Some(&admin),
+                None,
+            )
+            .await;
+        if reply.status.is_success() && reply.body["status"] == "SUCCEEDED" {
+            break reply.body;
+        }
+        assert!(
+            back.elapsed() < Duration::from_secs(20),
+            "still {:?}",
+            reply.body
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    assert_eq!(finished["attempt"], 2, "{finished:?}");
+    assert!(
+        back.elapsed() < Duration::from_secs(12),
+        "retried {:?} after the database came back",
+        back.elapsed()
+    );
+    let logs = server
+        .call(
+            Method::GET,
+            &format!("/api/v1/runs/{run}/logs?after_seq=0&limit=100"),
+            Some(&admin),
+            None,
+        )
+        .await;
+    let said_why = logs.body["lines"]
+        .as_array()
+        .expect("lines")
+        .iter()
+        .any(|line| {
+            line["message"]
+                .as_str()
+                .is_some_and(|message| message.contains("attempt 1 failed: storage unavailable"))
+        });
+    assert!(said_why, "{:?}", logs.body);
 }

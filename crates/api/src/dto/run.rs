@@ -26,7 +26,8 @@ pub struct RunDto {
     pub max_attempts: u32,
     /// The input the run was started with (a JSON object).
     pub input: Value,
-    /// Why the last attempt failed.
+    /// Why the last failed attempt failed: set when `FAILED`, and on a run being retried (queued
+    /// or running again after a failed attempt); `null` once it succeeds or before any failure.
     pub error: Option<String>,
     /// When the run was queued.
     pub created_at: DateTime<Utc>,

@@ -292,3 +292,66 @@ async fn a_storage_error_while_publishing_fails_or_retries() {
         Some("ERROR storage unavailable: db down")
     );
 }
+
+#[tokio::test]
+async fn a_failure_storage_refused_is_recorded_as_soon_as_it_answers_before_any_claim() {
+    let world = world();
+    let run = claimed(world.project.id());
+    let log = Arc::new(Mutex::new(Vec::new()));
+    let mut runs = MockPipelineRunRepository::new();
+    let mut handed_out = Some(run.clone());
+    runs.expect_claim_next()
+        .times(3)
+        .returning(move |_, _| Ok(handed_out.take()));
+    let lines_written = log.clone();
+    runs.expect_append_log()
+        .returning(move |id, level, message, at| {
+            let mut lines = lines_written.lock().unwrap();
+            lines.push(format!("{} {message}", level.as_str()));
+            Ok(LogLine::new(id, lines.len() as i64, at, level, message).unwrap())
+        });
+    runs.expect_heartbeat().returning(|_, _, _| Ok(()));
+    let mut storage_down = true;
+    runs.expect_finish()
+        .times(2)
+        .withf(|run, worker| {
+            worker == "w1"
+                && run.status() == RunStatus::Queued
+                && run.error() == Some("site generator unavailable: model timeout")
+        })
+        .returning(move |_, _| {
+            if std::mem::take(&mut storage_down) {
+                Err(RepositoryError::Unavailable(
+                    "connection refused".to_owned(),
+                ))
+            } else {
+                Ok(())
+            }
+        });
+    let mut generator = MockSiteGenerator::new();
+    generator.expect_name().return_const("mock".to_owned());
+    generator
+        .expect_plan()
+        .returning(|_| Err(GeneratorError::Unavailable("model timeout".to_owned())));
+    let worker = worker(runs, MockSiteRepository::new(), &world, Arc::new(generator));
+
+    assert_eq!(
+        worker.run_once().await,
+        Err(RepositoryError::Unavailable(
+            "connection refused".to_owned()
+        ))
+    );
+    assert_eq!(
+        worker.run_once().await,
+        Ok(false),
+        "recorded, then nothing to claim"
+    );
+    assert_eq!(
+        lines(&log).last().map(String::as_str),
+        Some(
+            "ERROR attempt 1 failed: site generator unavailable: model timeout \
+             (logged once storage answered again)"
+        )
+    );
+    assert_eq!(worker.run_once().await, Ok(false), "recorded once only");
+}

@@ -24,7 +24,9 @@ use crate::ids::{ProjectId, RunId};
 /// Invariants (checked by [`PipelineRun::from_parts`]): `1 <= max_attempts <= 20` and
 /// `attempt <= max_attempts`; a queued run has an attempt left and no timestamps besides
 /// `created_at`; `started_at` and `heartbeat_at` are set together, whenever the current attempt has
-/// started; `finished_at` is set exactly when the status is terminal; `error` exactly when `FAILED`.
+/// started; `finished_at` is set exactly when the status is terminal; `error` is set when `FAILED`,
+/// never when `SUCCEEDED`, and otherwise only after a failed attempt: a retried run keeps the reason
+/// its previous attempt failed until it succeeds (or fails again, with the new reason).
 /// `run_after` is when a queued run may be claimed: its creation, or a retry's backoff later.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -114,13 +116,15 @@ impl PipelineRun {
         Ok(())
     }
 
-    /// `RUNNING -> SUCCEEDED`.
+    /// `RUNNING -> SUCCEEDED`; the error of an earlier attempt, if any, is cleared.
     ///
     /// # Errors
     ///
     /// [`DomainError::InvalidTransition`] unless running.
     pub fn succeed(&mut self, now: DateTime<Utc>) -> DomainResult<()> {
-        self.finish(RunStatus::Succeeded, now)
+        self.finish(RunStatus::Succeeded, now)?;
+        self.error = None;
+        Ok(())
     }
 
     /// `RUNNING -> FAILED`, recording `error` (cut to [`PipelineRun::MAX_ERROR_CHARS`]).

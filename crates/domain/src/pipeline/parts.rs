@@ -78,7 +78,15 @@ impl PipelineRun {
         if parts.finished_at.is_some() != parts.status.is_terminal() {
             return inconsistent("finished_at");
         }
-        if parts.error.is_some() != (parts.status == Failed) {
+        // Set when failed; kept after a failed attempt while the run waits for, makes, or is
+        // cancelled before its next one; never on a success or before any attempt failed.
+        let error_ok = match parts.status {
+            Failed => parts.error.is_some(),
+            Succeeded => parts.error.is_none(),
+            Queued | Cancelled => parts.error.is_none() || parts.attempt >= 1,
+            Running => parts.error.is_none() || parts.attempt >= 2,
+        };
+        if !error_ok {
             return inconsistent("error");
         }
         let PipelineRunParts {
@@ -175,6 +183,10 @@ mod tests {
         cancelled_queued.cancel(t(1)).unwrap();
         let mut cancelled_running = running.clone();
         cancelled_running.cancel(t(2)).unwrap();
+        let mut retrying = requeued.clone();
+        retrying.start(t(5)).unwrap();
+        let mut cancelled_retry = requeued.clone();
+        cancelled_retry.cancel(t(4)).unwrap();
         vec![
             queued_run,
             running,
@@ -183,6 +195,8 @@ mod tests {
             requeued,
             cancelled_queued,
             cancelled_running,
+            retrying,
+            cancelled_retry,
         ]
     }
 
@@ -198,7 +212,8 @@ mod tests {
 
     #[test]
     fn rejects_contradictions() {
-        let [queued, running, _, failed, ..] = <[PipelineRun; 7]>::try_from(reachable()).unwrap();
+        let [queued, running, succeeded, failed, ..] =
+            <[PipelineRun; 9]>::try_from(reachable()).unwrap();
         let parts = |run: &PipelineRun| PipelineRunParts::from(run.clone());
         let reason = |parts: PipelineRunParts| match PipelineRun::try_from(parts) {
             Err(DomainError::Validation { field, reason }) => (field, reason),
@@ -292,6 +307,20 @@ mod tests {
                 },
                 ("error", Inconsistent),
             ),
+            (
+                PipelineRunParts {
+                    error: Some("x".into()),
+                    ..parts(&queued)
+                },
+                ("error", Inconsistent),
+            ),
+            (
+                PipelineRunParts {
+                    error: Some("x".into()),
+                    ..parts(&succeeded)
+                },
+                ("error", Inconsistent),
+            ),
         ];
         for (parts, expected) in cases {
             assert_eq!(reason(parts), expected);
@@ -301,7 +330,7 @@ mod tests {
     #[cfg(feature = "serde")]
     #[test]
     fn serde_goes_through_the_checks() {
-        let [_, running, ..] = <[PipelineRun; 7]>::try_from(reachable()).unwrap();
+        let [_, running, ..] = <[PipelineRun; 9]>::try_from(reachable()).unwrap();
         let json = serde_json::to_value(&running).unwrap();
         assert_eq!(
             (json["status"].as_str(), json["attempt"].as_u64()),

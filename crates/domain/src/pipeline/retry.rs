@@ -32,7 +32,8 @@ impl PipelineRun {
     }
 
     /// `FAILED -> QUEUED` for another attempt, claimable from `now + backoff`. The previous
-    /// attempt's timestamps and error are cleared (its log lines remain).
+    /// attempt's timestamps are cleared; its error is kept (why the run is being retried), as are
+    /// its log lines.
     ///
     /// # Errors
     ///
@@ -47,7 +48,6 @@ impl PipelineRun {
         }
         self.status = RunStatus::Queued;
         self.run_after = now + backoff;
-        self.error = None;
         self.started_at = None;
         self.heartbeat_at = None;
         self.finished_at = None;
@@ -110,14 +110,21 @@ mod tests {
         run.requeue(t(2), Duration::seconds(4)).unwrap();
         assert_eq!(
             (run.status(), run.attempt(), run.error(), run.run_after()),
-            (RunStatus::Queued, 1, None, t(6))
+            (RunStatus::Queued, 1, Some("model timed out"), t(6))
         );
         assert_eq!(
             (run.started_at(), run.heartbeat_at(), run.finished_at()),
             (None, None, None)
         );
         run.start(t(6)).unwrap();
-        assert_eq!(run.attempt(), 2);
+        assert_eq!((run.attempt(), run.error()), (2, Some("model timed out")));
+        let mut succeeded = run.clone();
+        succeeded.succeed(t(7)).unwrap();
+        assert_eq!(
+            succeeded.error(),
+            None,
+            "a success clears the earlier failure"
+        );
         run.fail("again", t(7)).unwrap();
         assert!(!run.can_retry());
         assert_eq!(
@@ -136,7 +143,8 @@ mod tests {
                 .unwrap();
             assert_eq!(
                 (run.status(), run.attempt(), run.error()),
-                (RunStatus::Queued, attempt, None)
+                (RunStatus::Queued, attempt, Some("worker lost")),
+                "a retried run says why its previous attempt failed"
             );
             assert_eq!(
                 run.run_after(),

@@ -34,6 +34,47 @@ const PURGE_SQL: &str = "DELETE FROM pipeline_runs WHERE id IN (\
        AND NOT EXISTS (SELECT 1 FROM web_projects p WHERE p.published_run_id = r.id) \
      ORDER BY r.finished_at LIMIT $2 FOR UPDATE SKIP LOCKED)";
 
+/// Appends a log line to run `run_id` with its next `seq`, inside the caller's transaction:
+/// appenders of one run take turns on its row, so each reads the last `seq` written by the one
+/// before (numbers are distinct and increasing).
+///
+/// # Errors
+/// `NotFound` when the run does not exist; `Corrupt` for an invalid message; `Unavailable`.
+pub(super) async fn append_line<C: ConnectionTrait>(
+    txn: &C,
+    run_id: RunId,
+    level: LogLevel,
+    message: &str,
+    at: DateTime<Utc>,
+) -> RepositoryResult<LogLine> {
+    pipeline_runs::Entity::find_by_id(run_id.as_uuid())
+        .select_only()
+        .column(Column::Id)
+        .lock_exclusive()
+        .into_tuple::<Uuid>()
+        .one(txn)
+        .await
+        .map_err(map_db_err)?
+        .ok_or(RepositoryError::NotFound)?;
+    let last = pipeline_run_logs::Entity::find()
+        .select_only()
+        .expr(Expr::col(pipeline_run_logs::Column::Seq).max())
+        .filter(pipeline_run_logs::Column::RunId.eq(run_id.as_uuid()))
+        .into_tuple::<Option<i64>>()
+        .one(txn)
+        .await
+        .map_err(map_db_err)?
+        .flatten()
+        .unwrap_or(0);
+    let line =
+        LogLine::new(run_id, last + 1, at, level, message).map_err(RepositoryError::Corrupt)?;
+    pipeline_run_logs::new_row(&line)
+        .insert(txn)
+        .await
+        .map_err(map_db_err)?
+        .restore()
+}
+
 /// The listing's name inside its cursors.
 const NEWEST: NewestFirst = NewestFirst("runs_newest");
 
@@ -173,36 +214,7 @@ impl PipelineRunRepository for PgPipelineRunRepository {
         let message = message.to_owned();
         self.db
             .transaction::<_, LogLine, RepositoryError>(|txn| {
-                Box::pin(async move {
-                    // Appenders of one run take turns on its row, so each reads the last `seq`
-                    // written by the one before: numbers are distinct and increasing.
-                    pipeline_runs::Entity::find_by_id(run_id.as_uuid())
-                        .select_only()
-                        .column(Column::Id)
-                        .lock_exclusive()
-                        .into_tuple::<Uuid>()
-                        .one(txn)
-                        .await
-                        .map_err(map_db_err)?
-                        .ok_or(RepositoryError::NotFound)?;
-                    let last = pipeline_run_logs::Entity::find()
-                        .select_only()
-                        .expr(Expr::col(pipeline_run_logs::Column::Seq).max())
-                        .filter(pipeline_run_logs::Column::RunId.eq(run_id.as_uuid()))
-                        .into_tuple::<Option<i64>>()
-                        .one(txn)
-                        .await
-                        .map_err(map_db_err)?
-                        .flatten()
-                        .unwrap_or(0);
-                    let line = LogLine::new(run_id, last + 1, at, level, &message)
-                        .map_err(RepositoryError::Corrupt)?;
-                    pipeline_run_logs::new_row(&line)
-                        .insert(txn)
-                        .await
-                        .map_err(map_db_err)?
-                        .restore()
-                })
+                Box::pin(async move { append_line(txn, run_id, level, &message, at).await })
             })
             .await
             .map_err(map_transaction_err)

@@ -207,7 +207,22 @@ async fn stale_runs_are_retried_while_attempts_remain_else_failed() {
             stored.run_after(),
             stored.error()
         ),
-        (RunStatus::Queued, 1, at(10) + Duration::seconds(2), None)
+        (
+            RunStatus::Queued,
+            1,
+            at(10) + Duration::seconds(2),
+            Some(PipelineRun::WORKER_LOST)
+        ),
+        "a retried run says why its previous attempt failed"
+    );
+    let logs = f
+        .repo
+        .logs(TenantScope::All, retried.id(), 0, 10)
+        .await
+        .unwrap();
+    assert_eq!(
+        logs.iter().map(|line| line.message()).collect::<Vec<_>>(),
+        ["attempt 1 failed: worker lost; retrying from 10:10:02 UTC"]
     );
     let stored = f.get(&exhausted).await;
     assert_eq!(
@@ -266,8 +281,8 @@ async fn a_stopping_process_hands_back_only_the_runs_its_workers_hold() {
     assert_eq!(
         handed_back,
         [
-            (RunStatus::Failed, 1, stopped),
-            (RunStatus::Queued, 1, None)
+            (RunStatus::Failed, 1, stopped.clone()),
+            (RunStatus::Queued, 1, stopped.clone())
         ],
         "one retried, the one without attempts left failed"
     );

@@ -8,13 +8,14 @@
 
 use chrono::{DateTime, Utc};
 use prosektor_application::{RepositoryError, RepositoryResult};
-use prosektor_domain::{DomainError, PipelineRun, RunId, RunInput, RunStatus};
+use prosektor_domain::{DomainError, LogLevel, PipelineRun, RunId, RunInput, RunStatus};
 use sea_orm::sea_query::{Expr, LockBehavior, LockType};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
     QueryFilter, QueryOrder, QuerySelect, Select, TransactionTrait,
 };
 
+use super::append_line;
 use crate::entities::mapping::{IntoDomain, all_to_domain};
 use crate::entities::pipeline_runs::{self, Column, changes, claimed_by, int_column};
 use crate::error::{map_db_err, map_transaction_err};
@@ -159,7 +160,7 @@ pub(super) async fn release_held(
 }
 
 /// Fails (or requeues, while attempts remain) with `reason` every `RUNNING` run that also meets
-/// `condition`, in one transaction; returns how many. A run a worker is finishing right now is
+/// `condition`, with a log line saying so, in one transaction; returns how many. A run a worker is finishing right now is
 /// locked by that finish and skipped (it is not lost, it is being saved).
 async fn fail_running(
     db: &DatabaseConnection,
@@ -180,6 +181,7 @@ async fn fail_running(
             .map_err(map_db_err)?;
             let mut failed = 0;
             for mut run in all_to_domain(rows)? {
+                let attempt = run.attempt();
                 run.fail_or_retry(reason, now)
                     .map_err(RepositoryError::Corrupt)?;
                 save_if_status(
@@ -189,6 +191,13 @@ async fn fail_running(
                     (Column::Status, running),
                 )
                 .await?;
+                let next = if run.status() == RunStatus::Queued {
+                    format!("retrying from {}", run.run_after().format("%H:%M:%S UTC"))
+                } else {
+                    "no attempt left".to_owned()
+                };
+                let line = format!("attempt {attempt} failed: {reason}; {next}");
+                append_line(txn, run.id(), LogLevel::Error, &line, now).await?;
                 failed += 1;
             }
             Ok(failed)

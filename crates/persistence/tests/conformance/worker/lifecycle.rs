@@ -118,10 +118,12 @@ async fn a_run_whose_worker_vanished_is_recovered_and_completed() {
     assert_eq!(healthy.run_once().await, Ok(true));
     let done = stored(&ports, run.id()).await;
     assert_eq!((done.status(), done.attempt()), (RunStatus::Succeeded, 2));
-    assert_eq!(
-        log(&ports, run.id()).await[0],
-        "[1/5] gather: attempt 2 of 3"
+    let lines = log(&ports, run.id()).await;
+    assert!(
+        lines[0].starts_with("attempt 1 failed: worker lost; retrying from "),
+        "the recovery says why: {lines:?}"
     );
+    assert_eq!(lines[1], "[1/5] gather: attempt 2 of 3");
     assert_eq!(published(db, project).await, Some(run.id().as_uuid()));
     assert_eq!(
         ports.runs.heartbeat(run.id(), "ghost", now()).await,
