@@ -44,6 +44,7 @@ mod m20261125_000015_add_company_name_fold;
 mod m20261201_000016_add_breakdown_caps;
 mod m20261201_000017_create_throttle_counters;
 mod m20261201_000018_add_row_versions;
+mod m20261201_000019_create_idempotency_keys;
 
 pub use sea_orm_migration::MigratorTrait;
 use sea_orm_migration::prelude::*;
@@ -73,6 +74,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000016_add_breakdown_caps::Migration),
             Box::new(m20261201_000017_create_throttle_counters::Migration),
             Box::new(m20261201_000018_add_row_versions::Migration),
+            Box::new(m20261201_000019_create_idempotency_keys::Migration),
         ]
     }
 }

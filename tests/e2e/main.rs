@@ -8,6 +8,7 @@ mod contract;
 mod fixtures;
 mod health;
 mod hostile;
+mod idempotency;
 mod ingest_keys;
 mod invoice_races;
 mod invoices;

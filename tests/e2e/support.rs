@@ -9,6 +9,7 @@ use prosektor_server::demo::{ADMIN_EMAIL, ADMIN_PASSWORD, CLIENT_EMAIL, CLIENT_P
 use prosektor_server::{Application, Config};
 use prosektor_testkit::TestDatabase;
 use reqwest::{Method, StatusCode};
+use sea_orm::{ConnectionTrait, Statement};
 use serde_json::Value;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
@@ -34,6 +35,8 @@ pub struct Reply {
     pub retry_after: Option<String>,
     /// The `ETag` header, if any.
     pub etag: Option<String>,
+    /// Whether `Idempotent-Replayed: true` marks the reply as a stored one.
+    pub replayed: bool,
     /// The body as JSON.
     pub body: Value,
 }
@@ -53,6 +56,10 @@ impl Reply {
         let content_type = header(reqwest::header::CONTENT_TYPE);
         let retry_after = header(reqwest::header::RETRY_AFTER);
         let etag = header(reqwest::header::ETAG);
+        let replayed = header(reqwest::header::HeaderName::from_static(
+            "idempotent-replayed",
+        ))
+        .is_some_and(|value| value == "true");
         let text = response.text().await.expect("body is readable");
         contract::check(method, path, status, content_type.as_deref(), &text);
         let body = serde_json::from_str(&text).unwrap_or(Value::Null);
@@ -61,6 +68,7 @@ impl Reply {
             content_type,
             retry_after,
             etag,
+            replayed,
             body,
         }
     }
@@ -116,6 +124,16 @@ impl TestServer {
     /// The server's database (to check what a request did, or did not, write).
     pub fn database(&self) -> &TestDatabase {
         &self.database
+    }
+
+    /// The count `sql` answers in the server's database (`SELECT count(*) ...`, or any `bigint`).
+    pub async fn count(&self, sql: &str) -> i64 {
+        let db = self.database.connection();
+        db.query_one_raw(Statement::from_string(db.get_database_backend(), sql))
+            .await
+            .expect("the count runs")
+            .and_then(|row| row.try_get_by_index::<i64>(0).ok())
+            .expect("a count")
     }
 
     /// The absolute URL of `path` on this server.

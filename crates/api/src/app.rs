@@ -17,6 +17,7 @@ use crate::endpoints::stats::StatsApi;
 use crate::endpoints::users::UsersApi;
 use crate::error::problem_from_poem;
 use crate::health::HealthApi;
+use crate::idempotency::{Idempotency, at_most_once};
 use crate::routes::{Routes, add_allow, name_path_parameters};
 
 /// Base path of the versioned resource API.
@@ -80,15 +81,27 @@ pub fn app(context: &ApiContext) -> impl Endpoint + 'static {
     });
     let docs = service.swagger_ui();
     let bound = context.request_timeout;
+    let idempotency = Idempotency {
+        store: Arc::clone(&context.idempotency),
+        authenticator: context.authenticator.clone(),
+        clock: Arc::clone(&context.clock),
+        routes: Arc::clone(&routes),
+    };
     Route::new()
         .nest(SPEC_PATH, spec)
         .nest(DOCS_PATH, docs)
         .nest("/", service)
-        .around(|next, request| crate::body_limit::limit_body(next, request, MAX_BODY_BYTES))
         .around(move |next, request| {
             let routes = Arc::clone(&named);
             async move { name_path_parameters(next, request, &routes).await }
         })
+        // Inside the body limit (the body it reads for the fingerprint is bounded), outside the
+        // handlers (whose effects join its transaction).
+        .around(move |next, request| {
+            let idempotency = idempotency.clone();
+            async move { at_most_once(next, request, &idempotency).await }
+        })
+        .around(|next, request| crate::body_limit::limit_body(next, request, MAX_BODY_BYTES))
         .catch_all_error(problem_from_poem)
         .around(move |next, request| {
             let routes = Arc::clone(&routes);

@@ -1,11 +1,11 @@
 //! [`ApiContext`]: what every endpoint group holds: the use-case services, the authenticator, the
-//! client-address resolver, the clock and the request time bound. Built once by the server's composition root.
+//! client-address resolver, the clock, the request time bound and the idempotency store. Built once by the server's composition root.
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use prosektor_application::services::{Actor, Services, Session};
-use prosektor_application::{Clock, ReadinessProbe};
+use prosektor_application::{Clock, IdempotencyStore, ReadinessProbe};
 
 use crate::auth::bearer::{Authenticator, BearerAuth};
 use crate::auth::client::ClientAddresses;
@@ -26,6 +26,8 @@ pub struct ApiContext {
     pub clock: Arc<dyn Clock>,
     /// The longest a request may take before it answers `503` (`PROSEKTOR_REQUEST_TIMEOUT_MS`).
     pub request_timeout: Duration,
+    /// Runs requests sent with an `Idempotency-Key` at most once.
+    pub idempotency: Arc<dyn IdempotencyStore>,
 }
 
 impl std::fmt::Debug for ApiContext {

@@ -27,6 +27,7 @@ pub mod dto;
 pub mod endpoints;
 pub mod error;
 mod health;
+mod idempotency;
 mod pagination;
 mod routes;
 mod spec;

@@ -4,7 +4,9 @@
 //! - `405 Method Not Allowed` answers carry the `Allow` header RFC 9110 requires, listing the
 //!   methods the path has (the router refuses a method before it knows the path's methods);
 //! - a path parameter that does not parse is named as the document names it (`id`), not by its
-//!   position (poem-openapi's `param0`).
+//!   position (poem-openapi's `param0`);
+//! - which operation a request is (its `operationId`), for middleware that applies to some
+//!   operations only (idempotency keys).
 
 use poem::http::header::ALLOW;
 use poem::http::{HeaderValue, StatusCode};
@@ -12,10 +14,21 @@ use poem::{Endpoint, Error, IntoResponse, Request, Response, Result};
 use poem_openapi::error::ParsePathError;
 use serde_json::Value;
 
-/// The methods of each path template of the API (`/api/v1/projects/{id}/runs` → `GET, POST`).
+/// The methods and operations of each path template of the API (`/api/v1/projects/{id}/runs` →
+/// `GET listRuns, POST startRun`).
 #[derive(Debug, Clone, Default)]
 pub struct Routes {
-    paths: Vec<(Vec<Segment>, HeaderValue)>,
+    paths: Vec<PathTemplate>,
+}
+
+/// One path template of the document.
+#[derive(Debug, Clone)]
+struct PathTemplate {
+    segments: Vec<Segment>,
+    /// The `Allow` value: its methods (and `HEAD` beside `GET`).
+    allow: HeaderValue,
+    /// Each method (upper case) with its `operationId`.
+    operations: Vec<(String, String)>,
 }
 
 /// One segment of a path template.
@@ -35,27 +48,42 @@ impl Routes {
         let paths = paths
             .iter()
             .filter_map(|(template, operations)| {
-                let mut methods: Vec<String> = operations
+                let operations: Vec<(String, String)> = operations
                     .as_object()?
-                    .keys()
-                    .map(|method| method.to_ascii_uppercase())
+                    .iter()
+                    .map(|(method, operation)| {
+                        let id = operation.get("operationId").and_then(Value::as_str);
+                        (
+                            method.to_ascii_uppercase(),
+                            id.unwrap_or_default().to_owned(),
+                        )
+                    })
                     .collect();
-                if methods.iter().any(|method| method == "GET") {
-                    methods.push("HEAD".into());
+                let mut methods: Vec<&str> = operations
+                    .iter()
+                    .map(|(method, _)| method.as_str())
+                    .collect();
+                if methods.contains(&"GET") {
+                    methods.push("HEAD");
                 }
                 let allow = HeaderValue::from_str(&methods.join(", ")).ok()?;
-                Some((segments(template), allow))
+                Some(PathTemplate {
+                    segments: segments(template),
+                    allow,
+                    operations,
+                })
             })
             .collect();
         Self { paths }
     }
 
-    /// The template `path` matches, with its `Allow` value.
-    fn matching(&self, path: &str) -> Option<&(Vec<Segment>, HeaderValue)> {
+    /// The template `path` matches.
+    fn matching(&self, path: &str) -> Option<&PathTemplate> {
         let requested: Vec<&str> = path.trim_matches('/').split('/').collect();
-        self.paths.iter().find(|(template, _)| {
-            template.len() == requested.len()
+        self.paths.iter().find(|template| {
+            template.segments.len() == requested.len()
                 && template
+                    .segments
                     .iter()
                     .zip(&requested)
                     .all(|(segment, actual)| match segment {
@@ -67,12 +95,21 @@ impl Routes {
 
     /// The `Allow` value for a request `path`, if a template matches it.
     fn allow(&self, path: &str) -> Option<&HeaderValue> {
-        self.matching(path).map(|(_, allow)| allow)
+        self.matching(path).map(|template| &template.allow)
+    }
+
+    /// The `operationId` of `method path`, if the document has that operation.
+    pub(crate) fn operation(&self, method: &str, path: &str) -> Option<&str> {
+        self.matching(path)?
+            .operations
+            .iter()
+            .find(|(declared, _)| declared == method)
+            .map(|(_, id)| id.as_str())
     }
 
     /// The name of path parameter number `index` (from 0) of the template `path` matches.
     fn parameter(&self, path: &str, index: usize) -> Option<&str> {
-        let (template, _) = self.matching(path)?;
+        let template = &self.matching(path)?.segments;
         template
             .iter()
             .filter_map(|segment| match segment {
@@ -146,7 +183,7 @@ mod tests {
     #[test]
     fn paths_match_their_templates_segment_by_segment() {
         let document = r#"{"paths": {
-            "/api/v1/projects/{id}/runs": {"get": {}, "post": {}},
+            "/api/v1/projects/{id}/runs": {"get": {}, "post": {"operationId": "startRun"}},
             "/api/v1/projects/{id}": {"get": {}, "patch": {}},
             "/api/v1/auth/login": {"post": {}}
         }}"#;
@@ -172,5 +209,13 @@ mod tests {
             Some("id")
         );
         assert_eq!(allowed.parameter("/api/v1/projects/abc/runs", 1), None);
+        assert_eq!(
+            allowed.operation("POST", "/api/v1/projects/abc/runs"),
+            Some("startRun")
+        );
+        assert_eq!(
+            allowed.operation("DELETE", "/api/v1/projects/abc/runs"),
+            None
+        );
     }
 }

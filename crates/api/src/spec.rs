@@ -19,12 +19,16 @@
 //!    member has no `type` on purpose: it then admits exactly `null`, and the Python, TypeScript
 //!    and Rust (progenitor) generators all read the pair as "the referenced type or null" (with a
 //!    `type`, progenitor sees "a string or null, limited to null" and makes an untagged enum).
+//! 5. The operations that take an `Idempotency-Key` (a middleware's, not a handler's) declare the
+//!    header, and their success responses the `Idempotent-Replayed` header of a replay.
 //!
 //! Generated clients and schemathesis then see exactly what the server does.
 
 use std::collections::BTreeSet;
 
 use serde_json::{Map, Value, json};
+
+use crate::idempotency::{IDEMPOTENT_OPERATIONS, KEY_HEADER, REPLAYED_HEADER};
 
 /// The exact document for poem-openapi's generated `spec`.
 ///
@@ -50,6 +54,7 @@ pub fn exact_spec(generated: &str) -> String {
     }
     lift_described_all_of(&mut spec);
     admit_null_beside_references(&mut spec);
+    declare_idempotency_keys(&mut spec);
     serde_json::to_string_pretty(&spec).expect("a JSON value serializes")
 }
 
@@ -108,6 +113,81 @@ fn admit_null_beside_references(value: &mut Value) {
         }
         Value::Array(items) => items.iter_mut().for_each(admit_null_beside_references),
         _ => {}
+    }
+}
+
+/// Adds the `Idempotency-Key` request header to every idempotent operation, and the
+/// `Idempotent-Replayed` header to its success responses.
+fn declare_idempotency_keys(spec: &mut Value) {
+    // One named schema, so that generators make one type of it rather than one per operation.
+    if let Some(schemas) = spec
+        .pointer_mut("/components/schemas")
+        .and_then(Value::as_object_mut)
+    {
+        schemas.insert(
+            "IdempotencyKey".into(),
+            json!({
+                "description": "A client's key for one request: 1 to 255 visible ASCII characters.",
+                "type": "string",
+                "minLength": 1,
+                "maxLength": 255,
+                "pattern": "^[!-~]+$"
+            }),
+        );
+    }
+    let Some(paths) = spec.get_mut("paths").and_then(Value::as_object_mut) else {
+        return;
+    };
+    let operations = paths
+        .values_mut()
+        .filter_map(Value::as_object_mut)
+        .flat_map(|methods| methods.values_mut());
+    for operation in operations {
+        let idempotent = operation
+            .get("operationId")
+            .and_then(Value::as_str)
+            .is_some_and(|id| IDEMPOTENT_OPERATIONS.contains(&id));
+        if !idempotent {
+            continue;
+        }
+        let key = json!({
+            "name": KEY_HEADER,
+            "in": "header",
+            "required": false,
+            "description": "A key of yours (1 to 255 visible ASCII characters, e.g. a UUID) that \
+                makes retrying this request safe: the first success is stored with its effects \
+                and replayed for 24 hours to a retry with the same key and request; the same key \
+                with another request answers `422 idempotency_key_reused`, a retry while the \
+                first runs `409 idempotency_key_in_use`.",
+            "schema": {"$ref": "#/components/schemas/IdempotencyKey"}
+        });
+        if let Some(parameters) = operation
+            .as_object_mut()
+            .map(|operation| operation.entry("parameters").or_insert_with(|| json!([])))
+            .and_then(Value::as_array_mut)
+        {
+            parameters.push(key);
+        }
+        let successes = operation
+            .get_mut("responses")
+            .and_then(Value::as_object_mut)
+            .into_iter()
+            .flat_map(|responses| responses.iter_mut())
+            .filter(|(status, _)| status.starts_with('2'))
+            .filter_map(|(_, response)| response.as_object_mut());
+        for response in successes {
+            let headers = response.entry("headers").or_insert_with(|| json!({}));
+            if let Some(headers) = headers.as_object_mut() {
+                headers.insert(
+                    REPLAYED_HEADER.into(),
+                    json!({
+                        "description": "`true` when this is the stored response of an earlier \
+                            request with the same `Idempotency-Key`.",
+                        "schema": {"type": "string", "enum": ["true"]}
+                    }),
+                );
+            }
+        }
     }
 }
 

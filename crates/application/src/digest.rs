@@ -5,7 +5,17 @@ use sha2::{Digest, Sha256};
 
 /// The SHA-256 of `text`, as 64 lower-case hex digits.
 pub(crate) fn sha256_hex(text: &str) -> String {
-    Sha256::digest(text.as_bytes())
+    sha256_hex_of_parts(&[text.as_bytes()])
+}
+
+/// The SHA-256 of `parts` one after another, as 64 lower-case hex digits.
+pub(crate) fn sha256_hex_of_parts(parts: &[&[u8]]) -> String {
+    let mut hasher = Sha256::new();
+    for part in parts {
+        hasher.update(part);
+    }
+    hasher
+        .finalize()
         .iter()
         .map(|byte| format!("{byte:02x}"))
         .collect()

@@ -25,6 +25,10 @@ pub use ports::changes::{
 pub use ports::clock::{Clock, SystemClock};
 pub use ports::company::{CompanyRepository, SearchText};
 pub use ports::error::{Conflict, RepositoryError, RepositoryResult};
+pub use ports::idempotency::{
+    Caller, IDEMPOTENCY_WINDOW, IdempotencyStore, Idempotent, IdempotentRequest,
+    InvalidIdempotencyKey, StoredResponse, Work,
+};
 pub use ports::ids::{IdGenerator, UuidV7Generator};
 pub use ports::invoice::{InvoiceFilter, InvoiceRepository, InvoiceSummary, NewInvoice};
 pub use ports::page::{Cursor, Page, PageRequest};
@@ -53,6 +57,7 @@ pub use worker::{Housekeeper, Worker};
 pub mod mocks {
     pub use crate::ports::clock::MockClock;
     pub use crate::ports::company::MockCompanyRepository;
+    pub use crate::ports::idempotency::MockIdempotencyStore;
     pub use crate::ports::ids::MockIdGenerator;
     pub use crate::ports::invoice::MockInvoiceRepository;
     pub use crate::ports::password::MockPasswordHasher;

@@ -95,7 +95,19 @@ async fn walk(scenario: &mut Scenario) -> Outcome<()> {
         name: format!("Ege OSGB {suffix}").parse()?,
         tax_id: None,
     };
-    let company = scenario.ok("create a company", admin.create_company(&new_company).await)?;
+    let key: types::IdempotencyKey = format!("create-ege-{suffix}").parse()?;
+    let company = scenario.ok(
+        "create a company",
+        admin.create_company(Some(&key), &new_company).await,
+    )?;
+    let retried = scenario.ok(
+        "retry the create with its Idempotency-Key",
+        admin.create_company(Some(&key), &new_company).await,
+    )?;
+    assert_eq!(
+        retried.id, company.id,
+        "the retry answers the first response"
+    );
     let patch = types::DetailsPatch {
         city: Some("İzmir".parse()?),
         contact_phone: Some("0532 123 45 67".parse()?),
@@ -118,7 +130,10 @@ async fn walk(scenario: &mut Scenario) -> Outcome<()> {
         }),
         role: types::RoleDto::Client,
     };
-    scenario.ok("create a client user", admin.create_user(&new_user).await)?;
+    scenario.ok(
+        "create a client user",
+        admin.create_user(None, &new_user).await,
+    )?;
     let client = scenario.signed_in(&email, PASSWORD).await?;
     let me = scenario.ok("read /me", client.get_me().await)?;
     assert_eq!(me.profile.first_name.as_deref(), Some("Ayşe"));
@@ -130,7 +145,7 @@ async fn walk(scenario: &mut Scenario) -> Outcome<()> {
     };
     let project = scenario.ok(
         "create a project",
-        client.create_project(&new_project).await,
+        client.create_project(None, &new_project).await,
     )?;
 
     let new_invoice = types::NewInvoice {
@@ -142,17 +157,17 @@ async fn walk(scenario: &mut Scenario) -> Outcome<()> {
     };
     let invoice = scenario.ok(
         "create an invoice",
-        admin.create_invoice(&new_invoice).await,
+        admin.create_invoice(None, &new_invoice).await,
     )?;
     assert_eq!(invoice.total.as_str(), "1200.00");
-    let sent = scenario.ok("send it", admin.send_invoice(&invoice.id, None).await)?;
+    let sent = scenario.ok("send it", admin.send_invoice(&invoice.id, None, None).await)?;
     let version = format!("\"{}\"", sent.version);
     let paid = scenario.ok(
         "pay it with If-Match",
-        admin.pay_invoice(&invoice.id, Some(&version)).await,
+        admin.pay_invoice(&invoice.id, None, Some(&version)).await,
     )?;
     assert_eq!(paid.status, types::InvoiceStatusDto::Paid);
-    let stale = admin.pay_invoice(&invoice.id, Some(&version)).await;
+    let stale = admin.pay_invoice(&invoice.id, None, Some(&version)).await;
     scenario
         .problem(
             "pay on a stale version",
@@ -168,7 +183,7 @@ async fn walk(scenario: &mut Scenario) -> Outcome<()> {
 
     let key = scenario.ok(
         "an ingest key",
-        client.rotate_project_ingest_key(&project.id).await,
+        client.rotate_project_ingest_key(&project.id, None).await,
     )?;
     let website = scenario.with_header("x-ingest-key", &key.ingest_key)?;
     let today = Utc::now().date_naive();
@@ -180,7 +195,7 @@ async fn walk(scenario: &mut Scenario) -> Outcome<()> {
     };
     scenario.ok(
         "ingest with the project's key",
-        website.ingest_stats_with_key(&day).await,
+        website.ingest_stats_with_key(None, &day).await,
     )?;
     let week_ago = today - Days::new(6);
     let series = scenario.ok(
@@ -195,7 +210,7 @@ async fn walk(scenario: &mut Scenario) -> Outcome<()> {
     let mut run = scenario.ok(
         "start a run",
         client
-            .start_run(&project.id, &types::StartRun::default())
+            .start_run(&project.id, None, &types::StartRun::default())
             .await,
     )?;
     for _ in 0..150 {
@@ -259,7 +274,7 @@ async fn walk(scenario: &mut Scenario) -> Outcome<()> {
         name: "Not mine".parse()?,
         tax_id: None,
     };
-    let forbidden = client.create_company(&not_mine).await;
+    let forbidden = client.create_company(None, &not_mine).await;
     scenario
         .problem("a client creating a company", (403, "forbidden"), forbidden)
         .await?;
@@ -268,10 +283,13 @@ async fn walk(scenario: &mut Scenario) -> Outcome<()> {
         .problem("a missing project", (404, "not_found"), missing)
         .await?;
     let taken = admin
-        .create_user(&types::CreateUser {
-            profile: None,
-            ..new_user
-        })
+        .create_user(
+            None,
+            &types::CreateUser {
+                profile: None,
+                ..new_user
+            },
+        )
         .await;
     scenario
         .problem("a taken email", (409, "email_taken"), taken)

@@ -22,12 +22,14 @@ mod pool;
 mod readiness;
 pub mod repositories;
 pub mod seed;
+mod unit_of_work;
 
 pub use migrate::migrate;
 pub use password::Argon2Hasher;
 pub use pool::{PoolSettings, cancel_statements, connect};
 pub use readiness::PostgresReadiness;
 pub use repositories::company::PgCompanyRepository;
+pub use repositories::idempotency::PgIdempotencyStore;
 pub use repositories::invoice::PgInvoiceRepository;
 pub use repositories::pipeline::PgPipelineRunRepository;
 pub use repositories::project::PgWebProjectRepository;

@@ -74,6 +74,7 @@ impl Background {
         let housekeeper = Housekeeper::new(
             ports.runs.clone(),
             ports.throttle.clone(),
+            ports.idempotency.clone(),
             ports.clock.clone(),
             STALE_AFTER,
             retention,
@@ -178,8 +179,8 @@ async fn work(worker: Worker, mut stop: watch::Receiver<bool>) {
     tracing::info!(worker = worker.name(), "worker stopped");
 }
 
-/// Recovers stale runs every [`RECOVERY_EVERY`]; purges old runs and ended attempt counters every
-/// [`PURGE_EVERY`].
+/// Recovers stale runs every [`RECOVERY_EVERY`]; purges old runs, ended attempt counters and
+/// expired idempotency records every [`PURGE_EVERY`].
 async fn housekeep(housekeeper: Housekeeper, mut stop: watch::Receiver<bool>) {
     let purge_every = PURGE_EVERY.as_secs() / RECOVERY_EVERY.as_secs();
     let mut tick: u64 = 0;
@@ -199,6 +200,11 @@ async fn housekeep(housekeeper: Housekeeper, mut stop: watch::Receiver<bool>) {
                 Ok(0) => {}
                 Ok(purged) => tracing::info!(purged, "purged ended attempt counters"),
                 Err(error) => tracing::error!(%error, "purging attempt counters failed"),
+            }
+            match housekeeper.purge_idempotency_records().await {
+                Ok(0) => {}
+                Ok(purged) => tracing::info!(purged, "purged expired idempotency records"),
+                Err(error) => tracing::error!(%error, "purging idempotency records failed"),
             }
         }
         tick = tick.wrapping_add(1);

@@ -14,8 +14,8 @@ use prosektor_application::services::{Limits, Ports, Services};
 use prosektor_application::{SystemClock, TemplateSiteGenerator, UuidV7Generator};
 use prosektor_persistence::{
     Argon2Hasher, DatabaseConnection, PgCompanyRepository, PgDailyStatsRepository,
-    PgInvoiceRepository, PgPipelineRunRepository, PgSiteRepository, PgThrottle, PgUserRepository,
-    PgWebProjectRepository, PostgresReadiness,
+    PgIdempotencyStore, PgInvoiceRepository, PgPipelineRunRepository, PgSiteRepository, PgThrottle,
+    PgUserRepository, PgWebProjectRepository, PostgresReadiness,
 };
 
 use crate::config::Config;
@@ -36,6 +36,7 @@ pub fn ports(pool: &DatabaseConnection) -> anyhow::Result<Ports> {
         generator: Arc::new(TemplateSiteGenerator),
         hasher: Arc::new(Argon2Hasher::new().context("configuring argon2")?),
         throttle: Arc::new(PgThrottle::new(pool.clone())),
+        idempotency: Arc::new(PgIdempotencyStore::new(pool.clone())),
         clock: Arc::new(SystemClock),
         ids: Arc::new(UuidV7Generator),
     })
@@ -86,6 +87,7 @@ pub async fn api_context(
         ),
         clock: ports.clock.clone(),
         request_timeout: Duration::from_millis(config.request_timeout_ms),
+        idempotency: ports.idempotency.clone(),
     })
 }
 

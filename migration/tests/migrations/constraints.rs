@@ -311,6 +311,18 @@ fn violations() -> Vec<(&'static str, String)> {
             ),
         ),
         (
+            "idempotency_keys_key_shape",
+            idempotency_record("user:0193a000-0000-7000-8000-00000000000a", "has space", 201),
+        ),
+        (
+            "idempotency_keys_scope_shape",
+            idempotency_record("alice@example.com", "k", 201),
+        ),
+        (
+            "idempotency_keys_status_success",
+            idempotency_record("user:0193a000-0000-7000-8000-00000000000a", "k", 500),
+        ),
+        (
             "web_projects_ingest_key_hash_hex",
             format!("UPDATE web_projects SET ingest_key_hash = 'not-hex' WHERE id = '{PROJECT}'"),
         ),
@@ -383,3 +395,12 @@ async fn a_deleted_users_email_can_be_registered_again() {
 const ROW_COUNT: &str = "SELECT (SELECT count(*) FROM companies) + (SELECT count(*) FROM users) \
     + (SELECT count(*) FROM invoices) + (SELECT count(*) FROM web_projects) + (SELECT count(*) FROM pipeline_runs) \
     + (SELECT count(*) FROM pipeline_run_logs) + (SELECT count(*) FROM daily_stats) + (SELECT count(*) FROM invoice_counters)";
+
+/// An `idempotency_keys` insert with `scope`, `key` and `status`.
+fn idempotency_record(scope: &str, key: &str, status: u16) -> String {
+    format!(
+        "INSERT INTO idempotency_keys (scope, key, fingerprint, status, headers, body, created_at) \
+         VALUES ('{scope}', '{key}', '{}', {status}, '[]', '', now())",
+        "c".repeat(64)
+    )
+}

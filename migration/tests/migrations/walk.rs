@@ -9,7 +9,7 @@ use sea_orm::DatabaseConnection;
 
 use crate::support::{exec, exec_err, has_column, row, scalar, tables};
 
-const HISTORY: [&str; 18] = [
+const HISTORY: [&str; 19] = [
     "m20261124_000001_create_search_support",
     "m20261124_000002_create_companies",
     "m20261124_000003_create_users",
@@ -28,12 +28,14 @@ const HISTORY: [&str; 18] = [
     "m20261201_000016_add_breakdown_caps",
     "m20261201_000017_create_throttle_counters",
     "m20261201_000018_add_row_versions",
+    "m20261201_000019_create_idempotency_keys",
 ];
 
-const ALL_TABLES: [&str; 12] = [
+const ALL_TABLES: [&str; 13] = [
     "companies",
     "company_details",
     "daily_stats",
+    "idempotency_keys",
     "invoice_counters",
     "invoices",
     "pipeline_run_logs",
@@ -266,6 +268,17 @@ async fn walking_up_step_by_step_keeps_every_row_and_value() {
     .await;
     assert_eq!(versions, "2|1|1");
 
+    up_to(db, 18).await;
+    exec(
+        db,
+        &format!(
+            "INSERT INTO idempotency_keys (scope, key, fingerprint, status, headers, body, created_at) \
+             VALUES ('user:{COMPANY_A}', 'order-1', '{}', 201, '[]', '\\x7b7d', now())",
+            "b".repeat(64)
+        ),
+    )
+    .await;
+
     assert_everything_is_there(db).await;
 }
 
@@ -362,6 +375,10 @@ async fn every_migration_reverses_and_the_history_replays() {
     Migrator::up(db, None).await.expect("migrate up");
     Migrator::down(db, Some(1))
         .await
+        .expect("down idempotency keys");
+    assert!(!tables(db).await.contains(&"idempotency_keys".to_owned()));
+    Migrator::down(db, Some(1))
+        .await
         .expect("down row versions");
     assert!(!has_column(db, "invoices", "version").await);
     assert!(!has_column(db, "companies", "version").await);
@@ -453,7 +470,7 @@ async fn every_migration_reverses_and_the_history_replays() {
     .await;
     assert_eq!(kept, "Bolu");
 
-    for remaining in (0..HISTORY.len() - 10).rev() {
+    for remaining in (0..HISTORY.len() - 11).rev() {
         Migrator::down(db, Some(1)).await.expect("one step down");
         let applied = Migrator::get_applied_migrations(db)
             .await

@@ -74,10 +74,21 @@ def main():
     suffix = uuid4().hex[:8]
 
     company = expect(
-        create_company.sync_detailed(client=admin, body=CreateCompany(name=f"Ege OSGB {suffix}")),
+        create_company.sync_detailed(
+            client=admin,
+            body=CreateCompany(name=f"Ege OSGB {suffix}"),
+            idempotency_key=f"create-ege-{suffix}",
+        ),
         201,
         "create a company",
     )
+    retried = create_company.sync_detailed(
+        client=admin,
+        body=CreateCompany(name=f"Ege OSGB {suffix}"),
+        idempotency_key=f"create-ege-{suffix}",
+    )
+    assert retried.headers.get("idempotent-replayed") == "true", retried.headers
+    assert expect(retried, 201, "retry the create with its Idempotency-Key").id == company.id
     details = expect(
         patch_company_details.sync_detailed(
             company.id,

@@ -57,10 +57,20 @@ async function main(): Promise<void> {
   const admin = api(await tokenFor("admin@prosektor.demo", "demo-admin-password"));
   const suffix = Math.random().toString(16).slice(2, 10);
 
-  const created = await admin.POST("/api/v1/companies", { body: { name: `Trakya OSGB ${suffix}` } });
+  const createOnce = () =>
+    admin.POST("/api/v1/companies", {
+      params: { header: { "Idempotency-Key": `create-trakya-${suffix}` } },
+      body: { name: `Trakya OSGB ${suffix}` },
+    });
+  const created = await createOnce();
   check(created.response.status === 201 && created.data !== undefined, "create a company");
   if (created.data === undefined) throw new Error("no company");
   const company = created.data;
+  const retried = await createOnce();
+  check(
+    retried.response.headers.get("idempotent-replayed") === "true" && retried.data?.id === company.id,
+    "retry the create with its Idempotency-Key",
+  );
   const details = await admin.PATCH("/api/v1/companies/{id}/details", {
     params: { path: { id: company.id } },
     body: { city: "Edirne", contact_phone: "0532 123 45 67" },

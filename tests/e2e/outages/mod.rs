@@ -1,10 +1,11 @@
 //! Outages, caused for real: a database stopped, restarted in a quiet spell, frozen, made
 //! read-only and writable again (on a cluster of the test's own), statements blocked on a lock,
-//! and a shutdown while work is still running.
+//! a shutdown while work is still running, and a server killed mid-request.
 //! During an outage every request answers `503 unavailable` with `Retry-After` within its time
 //! bound; afterwards none fails.
 
 mod database;
+mod kill;
 mod shutdown;
 mod timeouts;
 

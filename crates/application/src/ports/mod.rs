@@ -4,12 +4,14 @@
 //! Atomicity lives in the ports: every repository method is one transaction, and what must change
 //! together (a user and its profile, an invoice and its number, a status and the check that it was
 //! still the expected one) is changed by one method. Services therefore never hold a transaction
-//! open across calls, and a port's contract says what is atomic.
+//! open across calls, and a port's contract says what is atomic. The one exception is
+//! [`idempotency::IdempotencyStore`], which runs a whole request as one unit of work.
 
 pub mod changes;
 pub mod clock;
 pub mod company;
 pub mod error;
+pub mod idempotency;
 pub mod ids;
 pub mod invoice;
 pub mod page;

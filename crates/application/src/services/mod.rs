@@ -45,6 +45,7 @@ pub use user::{NewUser, UserAccount, UserService};
 
 use crate::ports::clock::Clock;
 use crate::ports::company::CompanyRepository;
+use crate::ports::idempotency::IdempotencyStore;
 use crate::ports::ids::IdGenerator;
 use crate::ports::invoice::InvoiceRepository;
 use crate::ports::password::PasswordHasher;
@@ -94,6 +95,9 @@ pub struct Ports {
     pub hasher: Arc<dyn PasswordHasher>,
     /// Attempt counters shared by every instance (login failures, ingestion).
     pub throttle: Arc<dyn Throttle>,
+    /// Stored responses of requests sent with an idempotency key (the API's and the
+    /// housekeeping's, not the services').
+    pub idempotency: Arc<dyn IdempotencyStore>,
     /// The time.
     pub clock: Arc<dyn Clock>,
     /// New ids.
@@ -140,6 +144,7 @@ impl Services {
             generator: _,
             hasher,
             throttle,
+            idempotency: _,
             clock,
             ids,
         } = ports;

@@ -1,5 +1,6 @@
 //! [`Housekeeper`]: the periodic chores: recovering runs whose worker died, purging runs past
-//! retention, and purging attempt counters whose window ended; and, at shutdown, handing back the
+//! retention, purging attempt counters whose window ended and idempotency records past their
+//! replay window; and, at shutdown, handing back the
 //! runs this process's workers hold.
 
 use std::sync::Arc;
@@ -8,6 +9,7 @@ use chrono::Duration;
 
 use crate::ports::clock::Clock;
 use crate::ports::error::RepositoryResult;
+use crate::ports::idempotency::{IDEMPOTENCY_WINDOW, IdempotencyStore};
 use crate::ports::pipeline::PipelineRunRepository;
 use crate::ports::throttle::Throttle;
 
@@ -19,6 +21,7 @@ pub const PURGE_BATCH: u32 = 500;
 pub struct Housekeeper {
     runs: Arc<dyn PipelineRunRepository>,
     throttle: Arc<dyn Throttle>,
+    idempotency: Arc<dyn IdempotencyStore>,
     clock: Arc<dyn Clock>,
     stale_after: Duration,
     retention: Duration,
@@ -30,6 +33,7 @@ impl Housekeeper {
     pub fn new(
         runs: Arc<dyn PipelineRunRepository>,
         throttle: Arc<dyn Throttle>,
+        idempotency: Arc<dyn IdempotencyStore>,
         clock: Arc<dyn Clock>,
         stale_after: std::time::Duration,
         retention: std::time::Duration,
@@ -38,6 +42,7 @@ impl Housekeeper {
         Self {
             runs,
             throttle,
+            idempotency,
             clock,
             stale_after: span(stale_after),
             retention: span(retention),
@@ -97,6 +102,15 @@ impl Housekeeper {
     pub async fn purge_counters(&self) -> RepositoryResult<u64> {
         self.throttle.purge_expired(self.clock.now()).await
     }
+
+    /// Deletes the idempotency records past their replay window; returns how many.
+    ///
+    /// # Errors
+    /// The store's (`Unavailable`).
+    pub async fn purge_idempotency_records(&self) -> RepositoryResult<u64> {
+        let before = self.clock.now() - IDEMPOTENCY_WINDOW;
+        self.idempotency.purge_expired(before).await
+    }
 }
 
 impl std::fmt::Debug for Housekeeper {
@@ -115,13 +129,14 @@ mod tests {
     use mockall::predicate::eq;
 
     use super::*;
-    use crate::mocks::{MockPipelineRunRepository, MockThrottle};
+    use crate::mocks::{MockIdempotencyStore, MockPipelineRunRepository, MockThrottle};
     use crate::services::test_support::{clock, now};
 
     fn housekeeper(runs: MockPipelineRunRepository) -> Housekeeper {
         Housekeeper::new(
             Arc::new(runs),
             Arc::new(MockThrottle::new()),
+            Arc::new(MockIdempotencyStore::new()),
             clock(),
             std::time::Duration::from_secs(60),
             std::time::Duration::from_secs(30 * 24 * 3600),

@@ -12,9 +12,9 @@ use prosektor_domain::{
 use super::*;
 use crate::TemplateSiteGenerator;
 use crate::mocks::{
-    MockCompanyRepository, MockDailyStatsRepository, MockInvoiceRepository, MockPasswordHasher,
-    MockPipelineRunRepository, MockSiteGenerator, MockSiteRepository, MockThrottle,
-    MockUserRepository, MockWebProjectRepository,
+    MockCompanyRepository, MockDailyStatsRepository, MockIdempotencyStore, MockInvoiceRepository,
+    MockPasswordHasher, MockPipelineRunRepository, MockSiteGenerator, MockSiteRepository,
+    MockThrottle, MockUserRepository, MockWebProjectRepository,
 };
 use crate::services::test_support::{clock, ids, now};
 
@@ -126,6 +126,7 @@ fn worker(
         generator,
         hasher: Arc::new(MockPasswordHasher::new()),
         throttle: Arc::new(MockThrottle::new()),
+        idempotency: Arc::new(MockIdempotencyStore::new()),
         clock: clock(),
         ids: ids(),
     };

@@ -21,6 +21,7 @@ use crate::cursor::{Keyset, page};
 use crate::entities::mapping::{all_to_domain, text};
 use crate::entities::{companies, company_details};
 use crate::error::map_db_err;
+use crate::unit_of_work::Db;
 
 /// The name of the `(name, id)` ordering, written into its cursors.
 const ORDERING: &str = "companies_by_name";
@@ -61,13 +62,13 @@ pub fn company_by_id(scope: TenantScope, id: CompanyId) -> Select<companies::Ent
 /// Companies and their details in PostgreSQL.
 #[derive(Debug, Clone)]
 pub struct PgCompanyRepository {
-    db: DatabaseConnection,
+    db: Db,
 }
 
 impl PgCompanyRepository {
     /// A repository over the server's pool.
     pub fn new(db: DatabaseConnection) -> Self {
-        Self { db }
+        Self { db: Db::new(db) }
     }
 }
 

@@ -24,6 +24,7 @@ use crate::entities::invoice_counters;
 use crate::entities::invoices::{self, Column};
 use crate::entities::mapping::{IntoDomain, all_to_domain};
 use crate::error::{map_db_err, map_transaction_err};
+use crate::unit_of_work::Db;
 
 /// Access pattern 1, the dashboard's invoice figures of company `$1` as of day `$2`. The `WHERE`
 /// and every column read are in `idx_invoices_dashboard (company_id, status, due_date) INCLUDE
@@ -50,13 +51,13 @@ struct SummaryRow {
 /// [`InvoiceRepository`] on PostgreSQL.
 #[derive(Debug, Clone)]
 pub struct PgInvoiceRepository {
-    db: DatabaseConnection,
+    db: Db,
 }
 
 impl PgInvoiceRepository {
     /// A repository using the pool `db`.
     pub const fn new(db: DatabaseConnection) -> Self {
-        Self { db }
+        Self { db: Db::new(db) }
     }
 }
 

@@ -1,6 +1,7 @@
 //! The repository ports implemented on PostgreSQL, one module per port.
 
 pub mod company;
+pub mod idempotency;
 pub mod invoice;
 pub mod pipeline;
 pub mod project;

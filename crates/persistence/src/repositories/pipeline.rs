@@ -24,6 +24,7 @@ use crate::entities::mapping::{IntoDomain, all_to_domain};
 use crate::entities::pipeline_run_logs;
 use crate::entities::pipeline_runs::{self, Column};
 use crate::error::{map_db_err, map_transaction_err};
+use crate::unit_of_work::Db;
 
 /// Retention's batch: up to `$2` runs finished before `$1` (through `idx_pipeline_runs_finished`),
 /// none a project's published site (through `idx_web_projects_published_run`), rows locked
@@ -81,13 +82,13 @@ const NEWEST: NewestFirst = NewestFirst("runs_newest");
 /// [`PipelineRunRepository`] on PostgreSQL.
 #[derive(Debug, Clone)]
 pub struct PgPipelineRunRepository {
-    db: DatabaseConnection,
+    db: Db,
 }
 
 impl PgPipelineRunRepository {
     /// A repository using the pool `db`.
     pub const fn new(db: DatabaseConnection) -> Self {
-        Self { db }
+        Self { db: Db::new(db) }
     }
 
     /// Whether run `id` exists and its project's company is visible in `scope`.

@@ -19,6 +19,7 @@ use super::shared::{NewestFirst, find_one, scalar, scoped, statement};
 use crate::entities::mapping::{all_to_domain, text};
 use crate::entities::web_projects::{self, Column};
 use crate::error::map_db_err;
+use crate::unit_of_work::Db;
 
 /// Access pattern 2, one page of company `$1`'s active projects, newest first, after the cursor
 /// `($2 created_at, $3 id)` (both `NULL` for the first page), at most `$4` rows. The status
@@ -47,13 +48,13 @@ const ACTIVE_NEWEST: NewestFirst = NewestFirst("active_projects_newest");
 /// [`WebProjectRepository`] on PostgreSQL.
 #[derive(Debug, Clone)]
 pub struct PgWebProjectRepository {
-    db: DatabaseConnection,
+    db: Db,
 }
 
 impl PgWebProjectRepository {
     /// A repository using the pool `db`.
     pub const fn new(db: DatabaseConnection) -> Self {
-        Self { db }
+        Self { db: Db::new(db) }
     }
 }
 

@@ -10,9 +10,9 @@ use prosektor_application::{
 use prosektor_domain::RowVersion;
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbBackend,
-    EntityTrait, Order, PrimaryKeyTrait, QueryFilter, QueryOrder, QuerySelect, Related, Select,
-    Statement, TransactionTrait, TryGetable, UpdateMany, Value,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait, Order,
+    PrimaryKeyTrait, QueryFilter, QueryOrder, QuerySelect, Related, Select, Statement,
+    TransactionTrait, TryGetable, UpdateMany, Value,
 };
 use uuid::Uuid;
 
@@ -20,6 +20,7 @@ use crate::cursor::{Keyset, page};
 use crate::entities::mapping::{IntoDomain, found};
 use crate::entities::web_projects;
 use crate::error::{map_db_err, map_transaction_err};
+use crate::unit_of_work::Db;
 
 /// A PostgreSQL statement with `$n` parameters.
 pub(crate) fn statement(sql: &str, values: impl IntoIterator<Item = Value>) -> Statement {
@@ -142,11 +143,7 @@ where
 ///
 /// # Errors
 /// Driver errors through [`map_db_err`] (a unique violation is its conflict); nothing is stored.
-pub(crate) async fn insert_both<A, B>(
-    db: &DatabaseConnection,
-    first: A,
-    second: B,
-) -> RepositoryResult<()>
+pub(crate) async fn insert_both<A, B>(db: &Db, first: A, second: B) -> RepositoryResult<()>
 where
     A: ActiveModelTrait + Send + 'static,
     B: ActiveModelTrait + Send + 'static,
@@ -173,7 +170,7 @@ where
 /// # Errors
 /// `NotFound` when there is no row; `Corrupt` when the domain refuses it; `Unavailable`.
 pub(crate) async fn find_one<E>(
-    db: &DatabaseConnection,
+    db: &Db,
     select: Select<E>,
 ) -> RepositoryResult<<E::Model as IntoDomain>::Domain>
 where

@@ -18,6 +18,7 @@ use crate::entities::mapping::found;
 use crate::entities::pipeline_runs::int_column;
 use crate::entities::{pipeline_run_pages, pipeline_runs};
 use crate::error::{map_db_err, map_transaction_err};
+use crate::unit_of_work::Db;
 
 /// Makes run `$1` the published site of project `$2`.
 const PUBLISH_SQL: &str = "UPDATE web_projects SET published_run_id = $1 WHERE id = $2";
@@ -37,13 +38,13 @@ const PUBLISHED_PAGE_SQL: &str = "SELECT g.run_id, g.path, g.title, g.body FROM 
 /// [`SiteRepository`] on PostgreSQL.
 #[derive(Debug, Clone)]
 pub struct PgSiteRepository {
-    db: DatabaseConnection,
+    db: Db,
 }
 
 impl PgSiteRepository {
     /// A repository using the pool `db`.
     pub const fn new(db: DatabaseConnection) -> Self {
-        Self { db }
+        Self { db: Db::new(db) }
     }
 
     /// The one page `sql` selects with `(id, path, scope's company)` and any `more` parameters.

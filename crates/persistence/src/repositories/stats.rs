@@ -20,6 +20,7 @@ use crate::entities::daily_stats::{self, Column};
 use crate::entities::mapping::all_to_domain;
 use crate::entities::web_projects;
 use crate::error::{map_db_err, map_transaction_err};
+use crate::unit_of_work::Db;
 
 /// Adds one ingestion (`$4` visitors, `$5` page views, `$6` breakdown) to project `$2`'s day `$3`,
 /// creating the row (id `$1`) if needed, in one statement: the conflicting row is locked and updated
@@ -62,13 +63,13 @@ const IMPORT_CHUNK: usize = 1000;
 /// [`DailyStatsRepository`] on PostgreSQL.
 #[derive(Debug, Clone)]
 pub struct PgDailyStatsRepository {
-    db: DatabaseConnection,
+    db: Db,
 }
 
 impl PgDailyStatsRepository {
     /// A repository using the pool `db`.
     pub const fn new(db: DatabaseConnection) -> Self {
-        Self { db }
+        Self { db: Db::new(db) }
     }
 }
 

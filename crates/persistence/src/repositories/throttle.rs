@@ -18,6 +18,7 @@ use sea_orm::{ConnectionTrait, DatabaseConnection, FromQueryResult, Value};
 
 use super::shared::statement;
 use crate::error::map_db_err;
+use crate::unit_of_work::Db;
 
 /// Rows deleted per statement when purging expired counters.
 const PURGE_BATCH: i64 = 10_000;
@@ -29,13 +30,13 @@ const PURGE_SQL: &str = "DELETE FROM throttle_counters WHERE key IN (\
 /// [`Throttle`] on PostgreSQL.
 #[derive(Debug, Clone)]
 pub struct PgThrottle {
-    db: DatabaseConnection,
+    db: Db,
 }
 
 impl PgThrottle {
     /// A throttle over the pool `db`.
     pub const fn new(db: DatabaseConnection) -> Self {
-        Self { db }
+        Self { db: Db::new(db) }
     }
 }
 

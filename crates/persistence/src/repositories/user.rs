@@ -24,6 +24,7 @@ use super::shared::{
 use crate::entities::mapping::{IntoDomain, all_to_domain, optional, text, to_domain};
 use crate::entities::{user_profiles, users};
 use crate::error::map_db_err;
+use crate::unit_of_work::Db;
 
 /// The newest-first listing, named in its cursors.
 const NEWEST: NewestFirst = NewestFirst("users_newest");
@@ -57,13 +58,13 @@ impl IntoDomain for SessionRow {
 /// Users and their profiles in PostgreSQL.
 #[derive(Debug, Clone)]
 pub struct PgUserRepository {
-    db: DatabaseConnection,
+    db: Db,
 }
 
 impl PgUserRepository {
     /// A repository over the server's pool.
     pub fn new(db: DatabaseConnection) -> Self {
-        Self { db }
+        Self { db: Db::new(db) }
     }
 }
 

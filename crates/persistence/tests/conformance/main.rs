@@ -2,6 +2,7 @@
 //! method, every mapping, tenancy scoping, pagination, soft delete and restore.
 
 mod company;
+mod idempotency;
 mod invoice;
 mod password;
 mod pipeline;

@@ -14,8 +14,8 @@ use prosektor_domain::{
     CompanyId, Email, PipelineRun, ProjectId, RunId, RunInput, RunStatus, User, UserId,
 };
 use prosektor_persistence::{
-    Argon2Hasher, PgCompanyRepository, PgDailyStatsRepository, PgInvoiceRepository,
-    PgPipelineRunRepository, PgSiteRepository, PgThrottle, PgUserRepository,
+    Argon2Hasher, PgCompanyRepository, PgDailyStatsRepository, PgIdempotencyStore,
+    PgInvoiceRepository, PgPipelineRunRepository, PgSiteRepository, PgThrottle, PgUserRepository,
     PgWebProjectRepository,
 };
 use sea_orm::DatabaseConnection;
@@ -35,6 +35,7 @@ fn ports(db: &DatabaseConnection, generator: Arc<dyn SiteGenerator>) -> Ports {
         generator,
         hasher: Arc::new(Argon2Hasher::new().expect("argon2")),
         throttle: Arc::new(PgThrottle::new(db.clone())),
+        idempotency: Arc::new(PgIdempotencyStore::new(db.clone())),
         clock: Arc::new(SystemClock),
         ids: Arc::new(UuidV7Generator),
     }
@@ -127,6 +128,7 @@ fn housekeeper(ports: &Ports) -> Housekeeper {
     Housekeeper::new(
         ports.runs.clone(),
         ports.throttle.clone(),
+        ports.idempotency.clone(),
         ports.clock.clone(),
         std::time::Duration::from_secs(60),
         std::time::Duration::from_secs(30 * 24 * 60 * 60),

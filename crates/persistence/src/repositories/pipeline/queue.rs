@@ -11,8 +11,8 @@ use prosektor_application::{RepositoryError, RepositoryResult};
 use prosektor_domain::{DomainError, LogLevel, PipelineRun, RunId, RunInput, RunStatus};
 use sea_orm::sea_query::{Expr, LockBehavior, LockType};
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
-    QueryFilter, QueryOrder, QuerySelect, Select, TransactionTrait,
+    ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect, Select, TransactionTrait,
 };
 
 use super::append_line;
@@ -20,6 +20,7 @@ use crate::entities::mapping::{IntoDomain, all_to_domain};
 use crate::entities::pipeline_runs::{self, Column, changes, claimed_by, int_column};
 use crate::error::{map_db_err, map_transaction_err};
 use crate::repositories::shared::{conditional_update, save_if_status, statement};
+use crate::unit_of_work::Db;
 
 /// The most unreadable rows one claim fails before it gives up for this poll.
 const UNREADABLE_PER_CLAIM: usize = 16;
@@ -36,7 +37,7 @@ const FAIL_UNREADABLE_SQL: &str = "UPDATE pipeline_runs SET status = 'FAILED', \
 
 /// Claims the oldest runnable run for `worker` (see the port).
 pub(super) async fn claim_next(
-    db: &DatabaseConnection,
+    db: &Db,
     worker: &str,
     now: DateTime<Utc>,
 ) -> RepositoryResult<Option<PipelineRun>> {
@@ -112,7 +113,7 @@ async fn fail_unreadable(
 
 /// `heartbeat_at = now` on run `id`, if `worker` still holds it (see the port).
 pub(super) async fn heartbeat(
-    db: &DatabaseConnection,
+    db: &Db,
     id: RunId,
     worker: &str,
     now: DateTime<Utc>,
@@ -125,11 +126,7 @@ pub(super) async fn heartbeat(
 }
 
 /// Saves `run` as `worker` leaves it, if `worker` still holds that attempt (see the port).
-pub(super) async fn finish(
-    db: &DatabaseConnection,
-    run: &PipelineRun,
-    worker: &str,
-) -> RepositoryResult<()> {
+pub(super) async fn finish(db: &Db, run: &PipelineRun, worker: &str) -> RepositoryResult<()> {
     let update = pipeline_runs::Entity::update_many()
         .set(changes(run))
         .filter(Column::Id.eq(run.id().as_uuid()))
@@ -140,7 +137,7 @@ pub(super) async fn finish(
 
 /// Fails or requeues every run whose heartbeat is older than `stale_before` (see the port).
 pub(super) async fn recover_stale(
-    db: &DatabaseConnection,
+    db: &Db,
     stale_before: DateTime<Utc>,
     now: DateTime<Utc>,
 ) -> RepositoryResult<u64> {
@@ -151,7 +148,7 @@ pub(super) async fn recover_stale(
 
 /// Fails or requeues every run held by a worker named `worker_prefix...` (see the port).
 pub(super) async fn release_held(
-    db: &DatabaseConnection,
+    db: &Db,
     worker_prefix: &str,
     now: DateTime<Utc>,
 ) -> RepositoryResult<u64> {
@@ -163,7 +160,7 @@ pub(super) async fn release_held(
 /// `condition`, with a log line saying so, in one transaction; returns how many. A run a worker is finishing right now is
 /// locked by that finish and skipped (it is not lost, it is being saved).
 async fn fail_running(
-    db: &DatabaseConnection,
+    db: &Db,
     condition: Condition,
     reason: &'static str,
     now: DateTime<Utc>,

@@ -1,0 +1,158 @@
+//! [`Db`]: the handle every repository works through. Outside a unit of work it is the pool;
+//! inside one ([`within`]) every statement of every repository, on this task, runs in the unit's
+//! one transaction, and a repository's own transaction becomes a savepoint of it. That is how an
+//! idempotent request stores its response in the same transaction as its effect
+//! (`crate::idempotency`): the effect and the record commit together, or neither does.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use sea_orm::{
+    AccessMode, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr,
+    ExecResult, IsolationLevel, QueryResult, Statement, TransactionError, TransactionOptions,
+    TransactionTrait,
+};
+
+tokio::task_local! {
+    /// The transaction of the unit of work this task runs in, if any.
+    static AMBIENT: Arc<DatabaseTransaction>;
+}
+
+/// Runs `work` with `transaction` as the unit of work of every repository it calls on this task.
+pub(crate) async fn within<F: Future>(transaction: Arc<DatabaseTransaction>, work: F) -> F::Output {
+    AMBIENT.scope(transaction, work).await
+}
+
+/// The unit of work of the current task, if any.
+fn ambient() -> Option<Arc<DatabaseTransaction>> {
+    AMBIENT.try_with(Arc::clone).ok()
+}
+
+/// The pool, or the current unit of work's transaction (see the module's documentation).
+#[derive(Debug, Clone)]
+pub(crate) struct Db {
+    pool: DatabaseConnection,
+}
+
+impl Db {
+    /// A handle over `pool`.
+    pub(crate) const fn new(pool: DatabaseConnection) -> Self {
+        Self { pool }
+    }
+}
+
+#[async_trait]
+impl ConnectionTrait for Db {
+    fn get_database_backend(&self) -> DbBackend {
+        self.pool.get_database_backend()
+    }
+
+    async fn execute_raw(&self, stmt: Statement) -> Result<ExecResult, DbErr> {
+        match ambient() {
+            Some(unit) => unit.execute_raw(stmt).await,
+            None => self.pool.execute_raw(stmt).await,
+        }
+    }
+
+    async fn execute_unprepared(&self, sql: &str) -> Result<ExecResult, DbErr> {
+        match ambient() {
+            Some(unit) => unit.execute_unprepared(sql).await,
+            None => self.pool.execute_unprepared(sql).await,
+        }
+    }
+
+    async fn query_one_raw(&self, stmt: Statement) -> Result<Option<QueryResult>, DbErr> {
+        match ambient() {
+            Some(unit) => unit.query_one_raw(stmt).await,
+            None => self.pool.query_one_raw(stmt).await,
+        }
+    }
+
+    async fn query_all_raw(&self, stmt: Statement) -> Result<Vec<QueryResult>, DbErr> {
+        match ambient() {
+            Some(unit) => unit.query_all_raw(stmt).await,
+            None => self.pool.query_all_raw(stmt).await,
+        }
+    }
+}
+
+#[async_trait]
+impl TransactionTrait for Db {
+    type Transaction = DatabaseTransaction;
+
+    async fn begin(&self) -> Result<DatabaseTransaction, DbErr> {
+        match ambient() {
+            Some(unit) => unit.begin().await,
+            None => self.pool.begin().await,
+        }
+    }
+
+    async fn begin_with_config(
+        &self,
+        isolation_level: Option<IsolationLevel>,
+        access_mode: Option<AccessMode>,
+    ) -> Result<DatabaseTransaction, DbErr> {
+        match ambient() {
+            Some(unit) => unit.begin_with_config(isolation_level, access_mode).await,
+            None => {
+                self.pool
+                    .begin_with_config(isolation_level, access_mode)
+                    .await
+            }
+        }
+    }
+
+    async fn begin_with_options(
+        &self,
+        options: TransactionOptions,
+    ) -> Result<DatabaseTransaction, DbErr> {
+        match ambient() {
+            Some(unit) => unit.begin_with_options(options).await,
+            None => self.pool.begin_with_options(options).await,
+        }
+    }
+
+    async fn transaction<F, T, E>(&self, callback: F) -> Result<T, TransactionError<E>>
+    where
+        F: for<'c> FnOnce(
+                &'c DatabaseTransaction,
+            ) -> Pin<Box<dyn Future<Output = Result<T, E>> + Send + 'c>>
+            + Send,
+        T: Send,
+        E: std::fmt::Display + std::fmt::Debug + Send,
+    {
+        match ambient() {
+            Some(unit) => unit.transaction(callback).await,
+            None => self.pool.transaction(callback).await,
+        }
+    }
+
+    async fn transaction_with_config<F, T, E>(
+        &self,
+        callback: F,
+        isolation_level: Option<IsolationLevel>,
+        access_mode: Option<AccessMode>,
+    ) -> Result<T, TransactionError<E>>
+    where
+        F: for<'c> FnOnce(
+                &'c DatabaseTransaction,
+            ) -> Pin<Box<dyn Future<Output = Result<T, E>> + Send + 'c>>
+            + Send,
+        T: Send,
+        E: std::fmt::Display + std::fmt::Debug + Send,
+    {
+        match ambient() {
+            Some(unit) => {
+                unit.transaction_with_config(callback, isolation_level, access_mode)
+                    .await
+            }
+            None => {
+                self.pool
+                    .transaction_with_config(callback, isolation_level, access_mode)
+                    .await
+            }
+        }
+    }
+}
