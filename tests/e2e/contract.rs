@@ -232,7 +232,7 @@ mod validator {
 
     fn problem() -> serde_json::Value {
         json!({"type": "about:blank", "title": "Not Found", "status": 404, "code": "not_found",
-               "detail": null, "errors": []})
+               "detail": null, "errors": [], "request_id": "01a231d9-2824-7529-ad0c-55826d66f6da"})
     }
 
     #[test]

@@ -12,6 +12,7 @@ mod idempotency;
 mod ingest_keys;
 mod invoice_races;
 mod invoices;
+mod observability;
 mod openapi;
 mod outages;
 mod projects;

@@ -18,6 +18,7 @@ use tokio::task::JoinHandle;
 /// started [`beside`](TestServer::beside) it uses it).
 pub struct TestServer {
     addr: SocketAddr,
+    metrics_addr: SocketAddr,
     client: reqwest::Client,
     stop: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<Result<(), String>>>,
@@ -103,6 +104,7 @@ impl TestServer {
     async fn serve(config: &Config, database: Arc<TestDatabase>) -> Self {
         let application = Application::build(config).await.expect("server starts");
         let addr = application.local_addr();
+        let metrics_addr = application.metrics_addr();
         let (stop, stopped) = oneshot::channel();
         let task = tokio::spawn(async move {
             application
@@ -114,6 +116,7 @@ impl TestServer {
         });
         Self {
             addr,
+            metrics_addr,
             client: reqwest::Client::new(),
             stop: Some(stop),
             task: Some(task),
@@ -134,6 +137,18 @@ impl TestServer {
             .expect("the count runs")
             .and_then(|row| row.try_get_by_index::<i64>(0).ok())
             .expect("a count")
+    }
+
+    /// What `GET /metrics` on the metrics listener answers (the exposition text).
+    pub async fn metrics(&self) -> String {
+        let response = self
+            .client
+            .get(format!("http://{}/metrics", self.metrics_addr))
+            .send()
+            .await
+            .expect("the metrics listener answers");
+        assert_eq!(response.status(), StatusCode::OK);
+        response.text().await.expect("the exposition")
     }
 
     /// The absolute URL of `path` on this server.

@@ -3,7 +3,6 @@
 
 use std::sync::Arc;
 
-use poem::middleware::Tracing;
 use poem::{Endpoint, EndpointExt, IntoResponse, Route};
 use poem_openapi::OpenApiService;
 
@@ -81,6 +80,7 @@ pub fn app(context: &ApiContext) -> impl Endpoint + 'static {
     });
     let docs = service.swagger_ui();
     let bound = context.request_timeout;
+    let observed = Arc::clone(&routes);
     let idempotency = Idempotency {
         store: Arc::clone(&context.idempotency),
         authenticator: context.authenticator.clone(),
@@ -108,5 +108,8 @@ pub fn app(context: &ApiContext) -> impl Endpoint + 'static {
             async move { add_allow(next, request, &routes).await }
         })
         .around(move |next, request| crate::deadline::within(next, request, bound))
-        .with(Tracing)
+        .around(move |next, request| {
+            let routes = Arc::clone(&observed);
+            async move { crate::observe::observe(next, request, &routes).await }
+        })
 }

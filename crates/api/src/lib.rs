@@ -28,6 +28,7 @@ pub mod endpoints;
 pub mod error;
 mod health;
 mod idempotency;
+pub mod observe;
 mod pagination;
 mod routes;
 mod spec;

@@ -24,6 +24,8 @@ pub struct Routes {
 /// One path template of the document.
 #[derive(Debug, Clone)]
 struct PathTemplate {
+    /// As the document writes it (`/api/v1/projects/{id}/runs`).
+    template: String,
     segments: Vec<Segment>,
     /// The `Allow` value: its methods (and `HEAD` beside `GET`).
     allow: HeaderValue,
@@ -68,6 +70,7 @@ impl Routes {
                 }
                 let allow = HeaderValue::from_str(&methods.join(", ")).ok()?;
                 Some(PathTemplate {
+                    template: template.clone(),
                     segments: segments(template),
                     allow,
                     operations,
@@ -96,6 +99,13 @@ impl Routes {
     /// The `Allow` value for a request `path`, if a template matches it.
     fn allow(&self, path: &str) -> Option<&HeaderValue> {
         self.matching(path).map(|template| &template.allow)
+    }
+
+    /// The template `path` matches (`/api/v1/projects/{id}/runs`), if any: a request's route with
+    /// no ids in it, for logs and metric labels.
+    pub(crate) fn template(&self, path: &str) -> Option<&str> {
+        self.matching(path)
+            .map(|template| template.template.as_str())
     }
 
     /// The `operationId` of `method path`, if the document has that operation.

@@ -24,7 +24,7 @@ pub mod repositories;
 pub mod seed;
 mod unit_of_work;
 
-pub use migrate::migrate;
+pub use migrate::{latest_migration, migrate};
 pub use password::Argon2Hasher;
 pub use pool::{PoolSettings, cancel_statements, connect};
 pub use readiness::PostgresReadiness;

@@ -36,3 +36,11 @@ pub async fn migrate(url: &str) -> Result<(), DbErr> {
     db.close().await?;
     migrated.and(unlocked.map(drop))
 }
+
+/// The name of the newest migration this build knows (the schema version it is built for).
+pub fn latest_migration() -> String {
+    Migrator::migrations()
+        .last()
+        .map(|migration| migration.name().to_owned())
+        .unwrap_or_default()
+}

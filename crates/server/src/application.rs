@@ -20,10 +20,12 @@ use crate::{composition, demo};
 /// ends within grace + 2 s whatever PostgreSQL does.
 pub(crate) const CLEAN_UP_STEP: Duration = Duration::from_millis(600);
 
-/// A server that has migrated its database and bound its port, ready to serve.
+/// A server that has migrated its database and bound its ports, ready to serve.
 pub struct Application {
     acceptor: TcpAcceptor,
     local_addr: SocketAddr,
+    metrics_acceptor: TcpAcceptor,
+    metrics_addr: SocketAddr,
     database: OpenDatabase,
     context: ApiContext,
     ports: Ports,
@@ -46,18 +48,14 @@ impl Application {
                 .await
                 .context("seeding the demo data")?;
         }
-        let acceptor = TcpListener::bind(config.listen.to_string())
-            .into_acceptor()
-            .await
-            .with_context(|| format!("binding {}", config.listen))?;
-        let local_addr = acceptor
-            .local_addr()
-            .first()
-            .and_then(|addr| addr.as_socket_addr().copied())
-            .context("the listener has no socket address")?;
+        crate::metrics::install();
+        let (acceptor, local_addr) = bind(config.listen).await?;
+        let (metrics_acceptor, metrics_addr) = bind(config.metrics_listen).await?;
         Ok(Self {
             acceptor,
             local_addr,
+            metrics_acceptor,
+            metrics_addr,
             database,
             context,
             ports,
@@ -71,6 +69,11 @@ impl Application {
         self.local_addr
     }
 
+    /// The address `GET /metrics` listens on.
+    pub fn metrics_addr(&self) -> SocketAddr {
+        self.metrics_addr
+    }
+
     /// Serves, with the pipeline's background tasks (`PROSEKTOR_WORKERS` worker loops and
     /// housekeeping), until `shutdown` completes; then stops accepting and claiming at once, gives
     /// in-flight requests and running steps the grace period (together), and
@@ -80,17 +83,29 @@ impl Application {
     /// An I/O error of the listener, or a failure to stop the embedded PostgreSQL.
     pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send) -> anyhow::Result<()> {
         tracing::info!(
-            "ready: http://{addr} (Swagger UI at http://{addr}{DOCS_PATH})",
-            addr = self.local_addr
+            "ready: http://{addr} (Swagger UI at http://{addr}{DOCS_PATH}; metrics at http://{metrics}/metrics)",
+            addr = self.local_addr,
+            metrics = self.metrics_addr
         );
         let background = Background::spawn(&self.ports, self.background, &self.database.instance);
         let stop = background.stop_handle();
         let (signalled, on_signal) = tokio::sync::oneshot::channel::<()>();
+        let (metrics_stop, metrics_stopped) = tokio::sync::oneshot::channel::<()>();
         let shutdown = async move {
             shutdown.await;
             stop.stop();
             let _ = signalled.send(());
+            let _ = metrics_stop.send(());
         };
+        let metrics = poem::Server::new_with_acceptor(self.metrics_acceptor)
+            .run_with_graceful_shutdown(
+                crate::metrics::endpoint(self.database.pool.clone()),
+                async move {
+                    let _ = metrics_stopped.await;
+                },
+                Some(CLEAN_UP_STEP),
+            );
+        let metrics = tokio::spawn(metrics);
         let grace = self.grace;
         let http = poem::Server::new_with_acceptor(self.acceptor).run_with_graceful_shutdown(
             prosektor_api::app(&self.context),
@@ -103,6 +118,9 @@ impl Application {
             background.shutdown(grace).await;
         };
         let (served, ()) = tokio::join!(http, workers);
+        if let Ok(Err(error)) = metrics.await {
+            tracing::warn!(%error, "the metrics listener failed");
+        }
         self.database.shut_down().await?;
         served.context("serving HTTP")
     }
@@ -125,6 +143,20 @@ pub async fn run_workers_until(
         .shutdown(Duration::from_secs(config.shutdown_grace_secs))
         .await;
     database.shut_down().await
+}
+
+/// Binds `address` and reports the address it got (port 0 picks a free one).
+async fn bind(address: SocketAddr) -> anyhow::Result<(TcpAcceptor, SocketAddr)> {
+    let acceptor = TcpListener::bind(address.to_string())
+        .into_acceptor()
+        .await
+        .with_context(|| format!("binding {address}"))?;
+    let local = acceptor
+        .local_addr()
+        .first()
+        .and_then(|addr| addr.as_socket_addr().copied())
+        .context("the listener has no socket address")?;
+    Ok((acceptor, local))
 }
 
 /// What a process opens the database for, which decides its statement timeout.
@@ -236,6 +268,7 @@ impl std::fmt::Debug for Application {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Application")
             .field("local_addr", &self.local_addr)
+            .field("metrics_addr", &self.metrics_addr)
             .field("instance", &self.database.instance)
             .field("embedded", &self.database.embedded)
             .finish_non_exhaustive()

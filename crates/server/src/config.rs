@@ -20,6 +20,15 @@ pub struct Config {
     #[arg(long, env = "PROSEKTOR_LISTEN", default_value = "127.0.0.1:8080")]
     pub listen: SocketAddr,
 
+    /// Address `GET /metrics` listens on (Prometheus text format); loopback by default so that it
+    /// is not public.
+    #[arg(
+        long,
+        env = "PROSEKTOR_METRICS_LISTEN",
+        default_value = "127.0.0.1:9464"
+    )]
+    pub metrics_listen: SocketAddr,
+
     /// Where the embedded PostgreSQL keeps its data (kept across restarts).
     #[arg(long, env = "PROSEKTOR_DATA_DIR", default_value = ".data")]
     pub data_dir: PathBuf,
@@ -102,6 +111,7 @@ impl Config {
         Self {
             database_url: Some(database_url.to_owned()),
             listen: SocketAddr::from(([127, 0, 0, 1], 0)),
+            metrics_listen: SocketAddr::from(([127, 0, 0, 1], 0)),
             data_dir: PathBuf::from(".data"),
             embedded_pg_port: 54329,
             db_max_connections: 16,
@@ -128,6 +138,7 @@ impl std::fmt::Debug for Config {
                 &self.database_url.as_deref().map(redact_password),
             )
             .field("listen", &self.listen)
+            .field("metrics_listen", &self.metrics_listen)
             .field("data_dir", &self.data_dir)
             .field("embedded_pg_port", &self.embedded_pg_port)
             .field("db_max_connections", &self.db_max_connections)

@@ -17,6 +17,7 @@ mod composition;
 pub mod config;
 pub mod demo;
 pub mod embedded_postgres;
+mod metrics;
 pub mod seed;
 pub mod telemetry;
 

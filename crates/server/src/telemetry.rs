@@ -32,8 +32,9 @@ pub(crate) fn init(format: LogFormat) {
         tracing::dispatcher::set_global_default(dispatch(format, colour, std::io::stderr));
 }
 
-/// A subscriber writing `format` to `writer`, with ANSI colours only when `colour`.
-fn dispatch<W>(format: LogFormat, colour: bool, writer: W) -> Dispatch
+/// A subscriber writing `format` to `writer`, with ANSI colours only when `colour` (what the
+/// server installs globally; tests install it on their own thread to read the logs).
+pub fn dispatch<W>(format: LogFormat, colour: bool, writer: W) -> Dispatch
 where
     W: for<'writer> MakeWriter<'writer> + Send + Sync + 'static,
 {

@@ -64,6 +64,8 @@ impl Authenticator {
     /// company_closed` for a client of a churned company; `500` when the user cannot be read.
     pub async fn session(&self, bearer: &BearerAuth) -> ApiResult<Session> {
         let claims = self.claims(bearer)?;
+        // The request's span (and so its access log line) names the caller from here on.
+        tracing::Span::current().record("user_id", tracing::field::display(claims.user_id));
         self.auth
             .authenticate(claims.user_id, claims.session_version)
             .await

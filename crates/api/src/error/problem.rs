@@ -32,6 +32,9 @@ pub struct Problem {
     pub code: String,
     /// The rejected fields of a validation problem; empty for every other problem.
     pub errors: Vec<FieldError>,
+    /// The id of the request that met the problem (its `X-Request-Id`): quote it to support, and
+    /// find the request's log lines by it.
+    pub request_id: String,
 }
 
 impl Problem {
@@ -44,6 +47,7 @@ impl Problem {
             detail,
             code: code.to_owned(),
             errors: Vec::new(),
+            request_id: crate::observe::current_request_id().unwrap_or_default(),
         }
     }
 

@@ -1,0 +1,139 @@
+//! What an operator sees of every request: its id, its span, its access log line and its HTTP
+//! metrics.
+//!
+//! - **Request id**: the caller's `X-Request-Id` when it is 1 to 64 characters of
+//!   `[A-Za-z0-9._-]`, else a new UUID v7; echoed in the response's `X-Request-Id`, a field of the
+//!   request's span (so of every log line the request writes), and the `request_id` of every
+//!   problem document ([`current_request_id`]).
+//! - **Span** `request` with `request_id`, `method`, `route` (the path's template, never its ids)
+//!   and `user_id` (recorded once the bearer token is checked).
+//! - **Access log**: one `served` line per request with `status` and `duration_ms`, in the span.
+//! - **Metrics**: `http_requests_total{method, route, status}`,
+//!   `http_request_duration_seconds{method, route}` and `http_requests_in_flight`. Labels are
+//!   bounded: routes are templates (`unmatched` for paths the document does not have).
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use poem::http::HeaderValue;
+use poem::{Endpoint, IntoResponse, Request, Response, Result};
+use tracing::Instrument;
+
+use crate::routes::Routes;
+
+/// The header carrying a request's id, both ways.
+pub const REQUEST_ID_HEADER: &str = "X-Request-Id";
+/// The longest incoming request id kept.
+const MAX_REQUEST_ID_CHARS: usize = 64;
+
+tokio::task_local! {
+    /// The id of the request this task serves.
+    static REQUEST_ID: Arc<str>;
+}
+
+/// The id of the request the current task serves, if any.
+pub fn current_request_id() -> Option<String> {
+    REQUEST_ID.try_with(|id| id.to_string()).ok()
+}
+
+/// The incoming id if it is one we keep, else a new one.
+fn request_id(incoming: Option<&HeaderValue>) -> Arc<str> {
+    let kept = incoming.and_then(|value| value.to_str().ok()).filter(|id| {
+        !id.is_empty()
+            && id.len() <= MAX_REQUEST_ID_CHARS
+            && id
+                .bytes()
+                .all(|byte| byte.is_ascii_alphanumeric() || b"._-".contains(&byte))
+    });
+    match kept {
+        Some(id) => Arc::from(id),
+        None => Arc::from(uuid::Uuid::now_v7().to_string()),
+    }
+}
+
+/// Counts the request in flight until dropped (answered, or abandoned by its client).
+struct InFlight;
+
+impl InFlight {
+    fn start() -> Self {
+        metrics::gauge!("http_requests_in_flight").increment(1.0);
+        Self
+    }
+}
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        metrics::gauge!("http_requests_in_flight").decrement(1.0);
+    }
+}
+
+/// Serves `request` through `next` inside its span, with its id, access log line and metrics.
+pub async fn observe<E: Endpoint>(next: E, request: Request, routes: &Routes) -> Result<Response> {
+    let started = Instant::now();
+    let id = request_id(request.headers().get(REQUEST_ID_HEADER));
+    let method = request.method().as_str().to_owned();
+    let route = routes
+        .template(request.uri().path())
+        .unwrap_or("unmatched")
+        .to_owned();
+    let span = tracing::info_span!(
+        "request",
+        request_id = %id,
+        method = %method,
+        route = %route,
+        user_id = tracing::field::Empty,
+    );
+    let in_flight = InFlight::start();
+    let served = REQUEST_ID
+        .scope(Arc::clone(&id), next.call(request))
+        .instrument(span.clone())
+        .await;
+    drop(in_flight);
+    let mut response = match served {
+        Ok(response) => response.into_response(),
+        Err(error) => error.into_response(),
+    };
+    if let Ok(value) = HeaderValue::from_str(&id) {
+        response.headers_mut().insert(REQUEST_ID_HEADER, value);
+    }
+    let status = response.status().as_u16();
+    let elapsed = started.elapsed();
+    metrics::counter!(
+        "http_requests_total",
+        "method" => method.clone(),
+        "route" => route.clone(),
+        "status" => status.to_string()
+    )
+    .increment(1);
+    metrics::histogram!(
+        "http_request_duration_seconds",
+        "method" => method,
+        "route" => route
+    )
+    .record(elapsed.as_secs_f64());
+    span.in_scope(|| {
+        tracing::info!(
+            status,
+            duration_ms = u64::try_from(elapsed.as_millis()).unwrap_or(u64::MAX),
+            "served"
+        );
+    });
+    Ok(response)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_safe_incoming_id_is_kept_and_anything_else_replaced() {
+        let kept = request_id(Some(&HeaderValue::from_static("edge-7f3a.01_B")));
+        assert_eq!(&*kept, "edge-7f3a.01_B");
+        for unsafe_id in ["", "has space", "quote\"", &"x".repeat(65)] {
+            let replaced = request_id(Some(&HeaderValue::from_str(unsafe_id).unwrap()));
+            assert_ne!(&*replaced, unsafe_id);
+            assert!(uuid::Uuid::parse_str(&replaced).is_ok(), "{replaced}");
+        }
+        assert!(uuid::Uuid::parse_str(&request_id(None)).is_ok());
+    }
+}

@@ -1,0 +1,182 @@
+//! What an operator sees: request ids in the response, the problem document and every log line of
+//! the request (never a secret), and `/metrics` counters that move by exactly the workload.
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+
+use prosektor_server::demo::ADMIN_PASSWORD;
+use prosektor_server::telemetry::{LogFormat, dispatch};
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+
+use crate::fixtures::assert_problem;
+use crate::support::{TestServer, send_checked};
+
+/// Log output, captured.
+#[derive(Clone, Default)]
+struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl std::io::Write for Captured {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0
+            .lock()
+            .expect("not poisoned")
+            .extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn a_request_id_is_in_the_response_its_problem_and_every_log_line_never_a_secret() {
+    let captured = Captured::default();
+    let writer = captured.clone();
+    let _logging =
+        tracing::dispatcher::set_default(&dispatch(LogFormat::Json, false, move || writer.clone()));
+    let server = TestServer::start().await;
+    let admin = server.admin_token().await;
+
+    let response = send_checked(
+        reqwest::Client::new()
+            .get(server.url(&format!("/api/v1/companies/{}", uuid::Uuid::now_v7())))
+            .bearer_auth(&admin)
+            .header("X-Request-Id", "support-ticket-4711"),
+    )
+    .await;
+    assert_eq!(response.status(), StatusCode::NOT_FOUND);
+    assert_eq!(response.headers()["x-request-id"], "support-ticket-4711");
+    let problem: Value = response.json().await.expect("a problem document");
+    assert_eq!(problem["request_id"], "support-ticket-4711");
+
+    let generated = server
+        .call(Method::GET, "/api/v1/me", Some(&admin), None)
+        .await;
+    assert_eq!(generated.status, StatusCode::OK);
+    let refused = server
+        .call(Method::GET, "/api/v1/me", Some("not-a-token"), None)
+        .await;
+    assert_problem(&refused, 401, "unauthenticated");
+    let id = refused.body["request_id"].as_str().expect("an id");
+    assert!(uuid::Uuid::parse_str(id).is_ok(), "a generated id: {id}");
+
+    let logs = String::from_utf8(captured.0.lock().expect("not poisoned").clone()).expect("UTF-8");
+    let lines: Vec<Value> = logs
+        .lines()
+        .map(|line| serde_json::from_str(line).expect("one JSON object per line"))
+        .collect();
+    let of_the_request: Vec<&Value> = lines
+        .iter()
+        .filter(|line| line["span"]["request_id"] == "support-ticket-4711")
+        .collect();
+    let served = of_the_request
+        .iter()
+        .find(|line| line["message"] == "served")
+        .expect("the access log line");
+    assert_eq!(served["status"], 404);
+    assert_eq!(served["span"]["route"], "/api/v1/companies/{id}");
+    assert_eq!(served["span"]["method"], "GET");
+    assert!(served["span"]["user_id"].is_string(), "{served}");
+    assert!(served["duration_ms"].is_u64());
+    for secret in [admin.as_str(), ADMIN_PASSWORD, "not-a-token"] {
+        assert!(!logs.contains(secret), "a secret reached the logs");
+    }
+}
+
+/// The samples of `exposition` as `name{labels}` → value, checking every line's shape.
+fn samples(exposition: &str) -> BTreeMap<String, f64> {
+    let mut samples = BTreeMap::new();
+    for line in exposition.lines().filter(|line| !line.is_empty()) {
+        if let Some(comment) = line.strip_prefix('#') {
+            let kind = comment.split_whitespace().next();
+            assert!(
+                matches!(kind, Some("HELP" | "TYPE")),
+                "a stray comment: {line}"
+            );
+            continue;
+        }
+        let (series, value) = line.rsplit_once(' ').expect("a sample is `series value`");
+        let name_end = series.find('{').unwrap_or(series.len());
+        assert!(
+            series[..name_end]
+                .bytes()
+                .all(|byte| byte.is_ascii_alphanumeric() || byte == b'_' || byte == b':'),
+            "a metric name: {line}"
+        );
+        let value: f64 = value.parse().expect("a numeric value");
+        samples.insert(series.to_owned(), value);
+    }
+    samples
+}
+
+#[tokio::test]
+async fn metrics_move_by_exactly_the_workload() {
+    let server = TestServer::start().await;
+    let admin = server.admin_token().await;
+    let before = samples(&server.metrics().await);
+
+    for _ in 0..3 {
+        let me = server
+            .call(Method::GET, "/api/v1/me", Some(&admin), None)
+            .await;
+        assert_eq!(me.status, StatusCode::OK);
+    }
+    for _ in 0..2 {
+        let path = format!("/api/v1/companies/{}", uuid::Uuid::now_v7());
+        let missing = server.call(Method::GET, &path, Some(&admin), None).await;
+        assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    }
+    let created = server
+        .call(
+            Method::POST,
+            "/api/v1/companies",
+            Some(&admin),
+            Some(json!({"name": "Ölçülen OSGB"})),
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::CREATED);
+
+    let after = samples(&server.metrics().await);
+    let moved = |series: &str| {
+        after.get(series).copied().unwrap_or(0.0) - before.get(series).copied().unwrap_or(0.0)
+    };
+    assert_eq!(
+        moved(r#"http_requests_total{method="GET",route="/api/v1/me",status="200"}"#),
+        3.0
+    );
+    assert_eq!(
+        moved(r#"http_requests_total{method="GET",route="/api/v1/companies/{id}",status="404"}"#),
+        2.0
+    );
+    assert_eq!(
+        moved(r#"http_requests_total{method="POST",route="/api/v1/companies",status="201"}"#),
+        1.0
+    );
+    assert_eq!(
+        moved(r#"http_request_duration_seconds_count{method="GET",route="/api/v1/me"}"#),
+        3.0
+    );
+    assert_eq!(after.get("http_requests_in_flight"), Some(&0.0));
+    let busy = after
+        .get(r#"db_pool_connections{state="busy"}"#)
+        .expect("the pool's gauges");
+    assert!(*busy >= 0.0);
+    assert!(
+        after
+            .keys()
+            .any(|series| series.starts_with("prosektor_build_info{"))
+    );
+    let has_an_id = |series: &str| {
+        series
+            .split(|c: char| !c.is_ascii_hexdigit() && c != '-')
+            .any(|word| uuid::Uuid::parse_str(word).is_ok())
+    };
+    assert!(
+        after
+            .keys()
+            .all(|series| !has_an_id(series) && !series.contains(&admin)),
+        "no ids or tokens in labels"
+    );
+}
