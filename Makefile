@@ -7,7 +7,7 @@ SERVER = $(CARGO) run --quiet -p prosektor-server --
 
 CARGO_TARGET ?= $(or $(CARGO_TARGET_DIR),target)
 
-.PHONY: run test proof fuzz clients bench lint fmt fmt-check clippy domain-purity migrate migrate-down openapi doc build test-prereqs
+.PHONY: run test proof fuzz clients metrics-check bench lint fmt fmt-check clippy domain-purity migrate migrate-down openapi doc build test-prereqs
 
 ## Start the server (embedded PostgreSQL under ./.data unless DATABASE_URL is set).
 run:
@@ -31,6 +31,10 @@ fuzz:
 ## drive a fresh server through each (tests/clients/).
 clients:
 	@scripts/clients.sh
+
+## Scrape /metrics after a small workload and check it with Prometheus's promtool
+metrics-check:
+	@scripts/metrics-check.sh
 
 ## Benchmark the release server beside the same SQL through pgbench (wrk, at every scale; first run
 ## seeds the databases). BENCH_ARGS passes options, e.g. BENCH_ARGS="--scales medium --seconds 5".

@@ -11,6 +11,7 @@ use serde_json::{Value, json};
 
 use crate::fixtures::assert_problem;
 use crate::support::{TestServer, send_checked};
+use crate::tenants::demo_tenant;
 
 /// Log output, captured.
 #[derive(Clone, Default)]
@@ -113,8 +114,12 @@ fn samples(exposition: &str) -> BTreeMap<String, f64> {
 
 #[tokio::test]
 async fn metrics_move_by_exactly_the_workload() {
+    // The server's own subscriber (its repository timings included), logs discarded.
+    let _logging =
+        tracing::dispatcher::set_default(&dispatch(LogFormat::Text, false, std::io::sink));
     let server = TestServer::start().await;
     let admin = server.admin_token().await;
+    let project = demo_tenant(&server, &admin).await.project_id;
     let before = samples(&server.metrics().await);
 
     for _ in 0..3 {
@@ -137,6 +142,39 @@ async fn metrics_move_by_exactly_the_workload() {
         )
         .await;
     assert_eq!(created.status, StatusCode::CREATED);
+    for _ in 0..2 {
+        let wrong = json!({"email": "admin@prosektor.demo", "password": "not the password"});
+        let refused = server
+            .call(Method::POST, "/api/v1/auth/login", None, Some(wrong))
+            .await;
+        assert_eq!(refused.status, StatusCode::UNAUTHORIZED);
+    }
+    let events = format!("/api/v1/projects/{project}/stats/events");
+    for visitors in [3, 4] {
+        let day = json!({"date": "2026-05-01", "visitors": visitors, "page_views": 9});
+        let stored = server
+            .call(Method::POST, &events, Some(&admin), Some(day))
+            .await;
+        assert_eq!(stored.status, StatusCode::NO_CONTENT);
+    }
+    let run = server
+        .call(
+            Method::POST,
+            &format!("/api/v1/projects/{project}/runs"),
+            Some(&admin),
+            Some(json!({"input": {}})),
+        )
+        .await;
+    let run_path = format!("/api/v1/runs/{}", run.body["id"].as_str().expect("a run"));
+    for _ in 0..100 {
+        let polled = server
+            .call(Method::GET, &run_path, Some(&admin), None)
+            .await;
+        if polled.body["status"] == "SUCCEEDED" {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
 
     let after = samples(&server.metrics().await);
     let moved = |series: &str| {
@@ -159,6 +197,18 @@ async fn metrics_move_by_exactly_the_workload() {
         3.0
     );
     assert_eq!(after.get("http_requests_in_flight"), Some(&0.0));
+    assert_eq!(
+        moved(r#"throttle_decisions_total{limit="login",decision="allowed"}"#),
+        2.0
+    );
+    assert_eq!(moved(r#"stats_ingestions_total{outcome="stored"}"#), 2.0);
+    assert_eq!(moved(r#"runs_total{outcome="succeeded"}"#), 1.0);
+    assert_eq!(
+        moved(r#"run_step_duration_seconds_count{step="publish"}"#),
+        1.0
+    );
+    assert_eq!(after.get("run_queue_depth"), Some(&0.0));
+    assert!(moved(r#"db_operation_duration_seconds_count{operation="company.create"}"#) >= 1.0);
     let busy = after
         .get(r#"db_pool_connections{state="busy"}"#)
         .expect("the pool's gauges");

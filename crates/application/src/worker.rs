@@ -28,7 +28,8 @@ pub use housekeeping::{Housekeeper, PURGE_BATCH};
 
 use std::sync::{Arc, Mutex, PoisonError};
 
-use prosektor_domain::{LogLevel, PipelineRun};
+use prosektor_domain::{LogLevel, PipelineRun, RunStatus};
+use tracing::Instrument;
 
 use crate::ports::clock::Clock;
 use crate::ports::company::CompanyRepository;
@@ -143,58 +144,93 @@ impl Worker {
         let Some(mut run) = self.runs.claim_next(&self.name, self.clock.now()).await? else {
             return Ok(false);
         };
-        match self.steps(&run).await {
-            Ok(site) => self.succeed(&mut run, &site).await?,
-            // Cancelled or recovered meanwhile: whoever changed it owns its state now.
-            Err(Stop::Lost) => {}
-            Err(Stop::Failed { message, retry }) => self.fail(&mut run, &message, retry).await?,
+        let span = tracing::info_span!(
+            "run",
+            run_id = %run.id(),
+            attempt = run.attempt(),
+            worker = %self.name
+        );
+        let outcome = async {
+            tracing::info!("run claimed");
+            let outcome = match self.steps(&run).await {
+                Ok(site) => {
+                    timed("publish", self.succeed(&mut run, &site)).await?;
+                    outcome_of(&run)
+                }
+                // Cancelled or recovered meanwhile: whoever changed it owns its state now.
+                Err(Stop::Lost) => "lost",
+                Err(Stop::Failed { message, retry }) => {
+                    self.fail(&mut run, &message, retry).await?;
+                    outcome_of(&run)
+                }
+            };
+            tracing::info!(outcome, "run left");
+            Ok::<_, RepositoryError>(outcome)
         }
+        .instrument(span)
+        .await?;
+        metrics::counter!("runs_total", "outcome" => outcome).increment(1);
         Ok(true)
     }
 
     /// The steps up to the assembled site, which the last step publishes; `Err` says why they
     /// stopped.
     async fn steps(&self, run: &PipelineRun) -> Result<GeneratedSite, Stop> {
-        let n = format!("attempt {} of {}", run.attempt(), run.max_attempts());
-        self.log(run, LogLevel::Info, &format!("[1/5] gather: {n}"))
-            .await?;
-        let brief = self.gather(run).await?;
-        self.log(run, LogLevel::Info, &brief_line(&brief)).await?;
-        self.beat(run).await?;
+        let brief = timed("gather", async {
+            let n = format!("attempt {} of {}", run.attempt(), run.max_attempts());
+            self.log(run, LogLevel::Info, &format!("[1/5] gather: {n}"))
+                .await?;
+            let brief = self.gather(run).await?;
+            self.log(run, LogLevel::Info, &brief_line(&brief)).await?;
+            self.beat(run).await?;
+            Ok::<_, Stop>(brief)
+        })
+        .await?;
 
-        let plan = self.generator.plan(&brief).await?;
-        let paths: Vec<&str> = plan.pages().iter().map(|p| p.path.as_str()).collect();
-        let line = format!(
-            "[2/5] plan: {} pages by generator {}: {}",
-            paths.len(),
-            self.generator.name(),
-            paths.join(", ")
-        );
-        self.log(run, LogLevel::Info, &line).await?;
-        self.beat(run).await?;
-
-        let mut pages = Vec::with_capacity(plan.pages().len());
-        for planned in plan.pages() {
-            let page = self.generator.generate_page(&brief, planned).await?;
+        let plan = timed("plan", async {
+            let plan = self.generator.plan(&brief).await?;
+            let paths: Vec<&str> = plan.pages().iter().map(|p| p.path.as_str()).collect();
             let line = format!(
-                "[3/5] generate: {} ({} bytes)",
-                page.path(),
-                page.body().len()
+                "[2/5] plan: {} pages by generator {}: {}",
+                paths.len(),
+                self.generator.name(),
+                paths.join(", ")
             );
             self.log(run, LogLevel::Info, &line).await?;
-            pages.push(page);
             self.beat(run).await?;
-        }
+            Ok::<_, Stop>(plan)
+        })
+        .await?;
 
-        let site = GeneratedSite::assemble(pages).map_err(GeneratorError::from)?;
-        let line = format!(
-            "[4/5] assemble: {} pages valid, {} bytes",
-            site.pages().len(),
-            site.total_bytes()
-        );
-        self.log(run, LogLevel::Info, &line).await?;
-        self.beat(run).await?;
-        Ok(site)
+        let pages = timed("generate", async {
+            let mut pages = Vec::with_capacity(plan.pages().len());
+            for planned in plan.pages() {
+                let page = self.generator.generate_page(&brief, planned).await?;
+                let line = format!(
+                    "[3/5] generate: {} ({} bytes)",
+                    page.path(),
+                    page.body().len()
+                );
+                self.log(run, LogLevel::Info, &line).await?;
+                pages.push(page);
+                self.beat(run).await?;
+            }
+            Ok::<_, Stop>(pages)
+        })
+        .await?;
+
+        timed("assemble", async {
+            let site = GeneratedSite::assemble(pages).map_err(GeneratorError::from)?;
+            let line = format!(
+                "[4/5] assemble: {} pages valid, {} bytes",
+                site.pages().len(),
+                site.total_bytes()
+            );
+            self.log(run, LogLevel::Info, &line).await?;
+            self.beat(run).await?;
+            Ok(site)
+        })
+        .await
     }
 
     /// Step 1's reads, as the brief the generator works from.
@@ -332,6 +368,26 @@ impl Worker {
             .heartbeat(run.id(), &self.name, self.clock.now())
             .await?;
         Ok(())
+    }
+}
+
+/// Runs step `name`, recording how long it took in `run_step_duration_seconds{step}`.
+async fn timed<T>(name: &'static str, step: impl Future<Output = T>) -> T {
+    let started = std::time::Instant::now();
+    let result = step.await;
+    metrics::histogram!("run_step_duration_seconds", "step" => name)
+        .record(started.elapsed().as_secs_f64());
+    result
+}
+
+/// How an attempt left the run, for `runs_total{outcome}`: `succeeded`, `retried` (requeued),
+/// `failed`, or `lost` (cancelled or recovered meanwhile, so left as it was).
+fn outcome_of(run: &PipelineRun) -> &'static str {
+    match run.status() {
+        RunStatus::Succeeded => "succeeded",
+        RunStatus::Queued => "retried",
+        RunStatus::Failed => "failed",
+        RunStatus::Running | RunStatus::Cancelled => "lost",
     }
 }
 

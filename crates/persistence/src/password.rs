@@ -125,6 +125,11 @@ fn hash_with(params: &Params, password: &[u8]) -> Result<PasswordHash, HasherErr
     PasswordHash::parse(&phc.to_string()).map_err(|error| HasherError(error.to_string()))
 }
 
+/// Sets `argon2_slots_busy` to `busy` hashes running.
+fn report_busy(busy: usize) {
+    metrics::gauge!("argon2_slots_busy").set(u32::try_from(busy).map_or(f64::MAX, f64::from));
+}
+
 impl Argon2Hasher {
     /// Runs CPU-heavy `work` on tokio's blocking pool once a slot is free. The slot moves into the
     /// blocking task: if the caller is cancelled (a client disconnects), the hash it started keeps
@@ -140,9 +145,9 @@ impl Argon2Hasher {
         let running = Arc::clone(&self.running);
         tokio::task::spawn_blocking(move || {
             let _slot = slot;
-            running.fetch_add(1, Ordering::Relaxed);
+            report_busy(running.fetch_add(1, Ordering::Relaxed) + 1);
             let result = work();
-            running.fetch_sub(1, Ordering::Relaxed);
+            report_busy(running.fetch_sub(1, Ordering::Relaxed) - 1);
             result
         })
         .await

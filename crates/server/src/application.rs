@@ -99,7 +99,11 @@ impl Application {
         };
         let metrics = poem::Server::new_with_acceptor(self.metrics_acceptor)
             .run_with_graceful_shutdown(
-                crate::metrics::endpoint(self.database.pool.clone()),
+                crate::metrics::endpoint(crate::metrics::State {
+                    pool: self.database.pool.clone(),
+                    runs: self.ports.runs.clone(),
+                    clock: self.ports.clock.clone(),
+                }),
                 async move {
                     let _ = metrics_stopped.await;
                 },

@@ -3,10 +3,11 @@
 //! `metrics` facade wherever they happen (the API's request middleware, say) and exported by
 //! `metrics-exporter-prometheus`; gauges of state (the pool, the build) are read at each scrape.
 
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
 use poem::{EndpointExt, IntoResponse, Route, get, handler, web::Data};
+use prosektor_application::{Clock, PipelineRunRepository};
 use prosektor_persistence::DatabaseConnection;
 
 /// Histogram buckets of every `_seconds` metric: 1 ms to 10 s.
@@ -26,8 +27,65 @@ fn recorder() -> &'static PrometheusHandle {
         if metrics::set_global_recorder(recorder).is_err() {
             tracing::warn!("a metrics recorder was installed already: /metrics shows only ours");
         }
+        describe();
         handle
     })
+}
+
+/// Every metric the process records, with its help text (the catalogue `docs/operations.md` lists).
+fn describe() {
+    use metrics::{Unit, describe_counter, describe_gauge, describe_histogram};
+    describe_counter!(
+        "http_requests_total",
+        "Requests answered, by method, route template and status."
+    );
+    describe_histogram!(
+        "http_request_duration_seconds",
+        Unit::Seconds,
+        "Time to answer a request, by method and route template."
+    );
+    describe_gauge!("http_requests_in_flight", "Requests being served.");
+    describe_gauge!(
+        "db_pool_connections",
+        "Open connections of the request pool, idle or busy (read at each scrape)."
+    );
+    describe_gauge!(
+        "db_pool_max_connections",
+        "The most connections the request pool opens."
+    );
+    describe_histogram!(
+        "db_operation_duration_seconds",
+        Unit::Seconds,
+        "Time of a repository method (its statements and connection waits), by repository.method."
+    );
+    describe_counter!(
+        "throttle_decisions_total",
+        "Attempts reserved against a limit (login, password, ingestion): allowed or limited."
+    );
+    describe_gauge!("argon2_slots_busy", "Password hashes running now.");
+    describe_gauge!("run_queue_depth", "Pipeline runs waiting in the queue.");
+    describe_gauge!(
+        "run_queue_oldest_age_seconds",
+        Unit::Seconds,
+        "Age of the oldest queued pipeline run (0 when none waits)."
+    );
+    describe_counter!(
+        "runs_total",
+        "Pipeline run attempts ended here: succeeded, retried, failed or lost."
+    );
+    describe_histogram!(
+        "run_step_duration_seconds",
+        Unit::Seconds,
+        "Time of a pipeline run's step: gather, plan, generate, assemble, publish."
+    );
+    describe_counter!(
+        "stats_ingestions_total",
+        "Analytics ingestions: stored, or refused by storage (caps, overflow)."
+    );
+    describe_gauge!(
+        "prosektor_build_info",
+        "1, labelled with the version and the newest migration it was built for."
+    );
 }
 
 /// Installs the recorder (before the first request records anything).
@@ -35,21 +93,51 @@ pub(crate) fn install() {
     recorder();
 }
 
-/// The `/metrics` endpoint over the request pool `pool`.
-pub(crate) fn endpoint(pool: DatabaseConnection) -> impl poem::Endpoint {
-    Route::new().at("/metrics", get(scrape)).data(pool)
+/// What a scrape reads besides the recorded metrics.
+#[derive(Clone)]
+pub(crate) struct State {
+    /// The request pool.
+    pub(crate) pool: DatabaseConnection,
+    /// The run queue.
+    pub(crate) runs: Arc<dyn PipelineRunRepository>,
+    /// The time, for the age of the oldest queued run.
+    pub(crate) clock: Arc<dyn Clock>,
+}
+
+/// The `/metrics` endpoint over `state`.
+pub(crate) fn endpoint(state: State) -> impl poem::Endpoint {
+    Route::new().at("/metrics", get(scrape)).data(state)
 }
 
 #[handler]
-fn scrape(Data(pool): Data<&DatabaseConnection>) -> impl IntoResponse {
-    record_state(pool);
+async fn scrape(Data(state): Data<&State>) -> impl IntoResponse {
+    record_pool_and_build(&state.pool);
+    record_queue(state).await;
     recorder()
         .render()
         .with_content_type("text/plain; version=0.0.4; charset=utf-8")
 }
 
+/// `run_queue_depth` and `run_queue_oldest_age_seconds` (0 when empty); left as they were when
+/// the database cannot answer (the scrape still answers, with `http_requests_total` telling).
+async fn record_queue(state: &State) {
+    match state.runs.queue_depth().await {
+        Ok(depth) => {
+            let age = depth.oldest_created_at.map_or(0.0, |oldest| {
+                (state.clock.now() - oldest)
+                    .to_std()
+                    .map_or(0.0, |age| age.as_secs_f64())
+            });
+            metrics::gauge!("run_queue_depth")
+                .set(u32::try_from(depth.queued).map_or(f64::MAX, f64::from));
+            metrics::gauge!("run_queue_oldest_age_seconds").set(age);
+        }
+        Err(error) => tracing::warn!(%error, "reading the run queue for /metrics failed"),
+    }
+}
+
 /// The gauges read at each scrape: the pool's connections and the build.
-fn record_state(pool: &DatabaseConnection) {
+fn record_pool_and_build(pool: &DatabaseConnection) {
     let connections = pool.get_postgres_connection_pool();
     let open = f64::from(connections.size());
     let idle = u32::try_from(connections.num_idle()).map_or(f64::MAX, f64::from);

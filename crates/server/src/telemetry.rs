@@ -4,11 +4,16 @@
 //! (`PROSEKTOR_LOG_FORMAT=json`) with the event's fields and its spans'.
 
 use std::io::IsTerminal;
+use std::time::Instant;
 
 use clap::ValueEnum;
-use tracing::Dispatch;
+use tracing::span::{Attributes, Id};
+use tracing::{Dispatch, Level, Subscriber};
 use tracing_subscriber::EnvFilter;
-use tracing_subscriber::fmt::MakeWriter;
+use tracing_subscriber::filter::Targets;
+use tracing_subscriber::fmt::{self, MakeWriter};
+use tracing_subscriber::layer::{Context, Layer, SubscriberExt};
+use tracing_subscriber::registry::LookupSpan;
 
 /// How log lines are written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
@@ -33,26 +38,71 @@ pub(crate) fn init(format: LogFormat) {
 }
 
 /// A subscriber writing `format` to `writer`, with ANSI colours only when `colour` (what the
-/// server installs globally; tests install it on their own thread to read the logs).
+/// server installs globally; tests install it on their own thread to read the logs), and timing
+/// every repository method into `db_operation_duration_seconds` whatever `RUST_LOG` says.
 pub fn dispatch<W>(format: LogFormat, colour: bool, writer: W) -> Dispatch
 where
     W: for<'writer> MakeWriter<'writer> + Send + Sync + 'static,
 {
     let filter =
         EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(DEFAULT_FILTER));
-    let builder = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(writer);
+    let timings =
+        RepositoryTimings.with_filter(Targets::new().with_target(REPOSITORIES, Level::INFO));
+    let registry = tracing_subscriber::registry().with(timings);
     match format {
-        LogFormat::Text => Dispatch::new(builder.with_ansi(colour).finish()),
-        LogFormat::Json => Dispatch::new(
-            builder
+        LogFormat::Text => {
+            let text = fmt::layer().with_writer(writer).with_ansi(colour);
+            Dispatch::new(registry.with(text.with_filter(filter)))
+        }
+        LogFormat::Json => {
+            let json = fmt::layer()
+                .with_writer(writer)
                 .json()
                 .flatten_event(true)
                 .with_current_span(true)
-                .with_span_list(true)
-                .finish(),
-        ),
+                .with_span_list(true);
+            Dispatch::new(registry.with(json.with_filter(filter)))
+        }
+    }
+}
+
+/// Where the repository methods' spans come from.
+const REPOSITORIES: &str = "prosektor_persistence::repositories";
+
+/// When a span began.
+struct Began(Instant);
+
+/// Records how long each repository method's span lived (its statements, the waits for a
+/// connection included) in `db_operation_duration_seconds{operation}`, `operation` being the
+/// repository and the method (`company.get`): a bounded label.
+struct RepositoryTimings;
+
+impl<S> Layer<S> for RepositoryTimings
+where
+    S: Subscriber + for<'span> LookupSpan<'span>,
+{
+    fn on_new_span(&self, _attributes: &Attributes<'_>, id: &Id, context: Context<'_, S>) {
+        if let Some(span) = context.span(id) {
+            span.extensions_mut().insert(Began(Instant::now()));
+        }
+    }
+
+    fn on_close(&self, id: Id, context: Context<'_, S>) {
+        let Some(span) = context.span(&id) else {
+            return;
+        };
+        let Some(Began(began)) = span.extensions_mut().remove::<Began>() else {
+            return;
+        };
+        let repository = span
+            .metadata()
+            .target()
+            .rsplit("::")
+            .next()
+            .unwrap_or_default();
+        let operation = format!("{repository}.{}", span.name());
+        metrics::histogram!("db_operation_duration_seconds", "operation" => operation)
+            .record(began.elapsed().as_secs_f64());
     }
 }
 

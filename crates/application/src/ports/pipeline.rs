@@ -14,6 +14,15 @@ use super::error::RepositoryResult;
 use super::page::{Page, PageRequest};
 use super::scope::TenantScope;
 
+/// The run queue's backlog.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct QueueDepth {
+    /// Runs waiting (`QUEUED`).
+    pub queued: u64,
+    /// When the oldest of them was created; `None` when none waits.
+    pub oldest_created_at: Option<DateTime<Utc>>,
+}
+
 /// Stores pipeline runs and their logs.
 #[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
 #[async_trait]
@@ -103,6 +112,13 @@ pub trait PipelineRunRepository: Send + Sync {
     /// # Errors
     /// `Corrupt` when a held row is one the domain refuses (nothing is handed back); `Unavailable`.
     async fn release_held(&self, worker_prefix: &str, now: DateTime<Utc>) -> RepositoryResult<u64>;
+
+    /// How many runs wait in the queue (`QUEUED`, backing off or not) and when the oldest of them
+    /// was queued: the backlog an operator watches.
+    ///
+    /// # Errors
+    /// `Unavailable`.
+    async fn queue_depth(&self) -> RepositoryResult<QueueDepth>;
 
     /// Retention: deletes at most `batch` finished runs (`SUCCEEDED`, `FAILED`, `CANCELLED`)
     /// whose `finished_at` is before `finished_before`, oldest first, never a run that is a

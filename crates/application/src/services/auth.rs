@@ -74,7 +74,13 @@ impl AuthService {
         let email = Email::parse(email).ok();
         let mut attempts = vec![(ThrottleKey::client(client), self.limits.per_client)];
         attempts.extend(email.as_ref().map(|email| self.account_attempt(email)));
-        reserve(self.throttle.as_ref(), self.clock.as_ref(), &attempts).await?;
+        reserve(
+            self.throttle.as_ref(),
+            self.clock.as_ref(),
+            "login",
+            &attempts,
+        )
+        .await?;
         let (Some(email), Ok(password)) = (email, PlainPassword::new(password)) else {
             return Err(ServiceError::InvalidCredentials);
         };
@@ -178,7 +184,13 @@ impl AuthService {
             (ThrottleKey::client(client), self.limits.per_client),
             self.account_attempt(user.email()),
         ];
-        reserve(self.throttle.as_ref(), self.clock.as_ref(), &attempts).await?;
+        reserve(
+            self.throttle.as_ref(),
+            self.clock.as_ref(),
+            "password",
+            &attempts,
+        )
+        .await?;
         let current = PlainPassword::new(current).map_err(|_| ServiceError::InvalidCredentials)?;
         if !self.hasher.verify(&current, user.password_hash()).await? {
             return Err(ServiceError::InvalidCredentials);

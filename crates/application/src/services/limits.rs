@@ -52,16 +52,25 @@ impl Default for Limits {
     }
 }
 
-/// Reserves one attempt against each key (see [`Throttle::reserve`]).
+/// Reserves one attempt against each key (see [`Throttle::reserve`]), counting the decision in
+/// `throttle_decisions_total{limit, decision}` (`limit`: `login`, `password`, `ingestion`).
 ///
 /// # Errors
 /// [`ServiceError::TooManyAttempts`] when a key is over its rule; `Internal` when storage fails.
 pub(crate) async fn reserve(
     throttle: &dyn Throttle,
     clock: &dyn Clock,
+    limit: &'static str,
     attempts: &[(ThrottleKey, ThrottleRule)],
 ) -> ServiceResult<()> {
-    match throttle.reserve(attempts, clock.now()).await? {
+    let decision = throttle.reserve(attempts, clock.now()).await?;
+    let label = match decision {
+        ThrottleDecision::Allowed => "allowed",
+        ThrottleDecision::Limited { .. } => "limited",
+    };
+    metrics::counter!("throttle_decisions_total", "limit" => limit, "decision" => label)
+        .increment(1);
+    match decision {
         ThrottleDecision::Allowed => Ok(()),
         ThrottleDecision::Limited { retry_after } => Err(ServiceError::TooManyAttempts {
             retry_after_secs: retry_after.as_secs().max(1),

@@ -96,7 +96,13 @@ impl StatsService {
             .await?
             .ok_or(ServiceError::Unauthenticated)?;
         let attempt = [(ThrottleKey::ingestion(project_id), self.ingestion_limit)];
-        reserve(self.throttle.as_ref(), self.clock.as_ref(), &attempt).await?;
+        reserve(
+            self.throttle.as_ref(),
+            self.clock.as_ref(),
+            "ingestion",
+            &attempt,
+        )
+        .await?;
         self.add(project_id, date, increment).await
     }
 
@@ -107,10 +113,14 @@ impl StatsService {
         increment: &StatsIncrement,
     ) -> ServiceResult<()> {
         let new_id = StatsId::from_uuid(self.ids.new_id());
-        self.stats
-            .ingest(new_id, project_id, date, increment)
-            .await?;
-        Ok(())
+        let ingested = self.stats.ingest(new_id, project_id, date, increment).await;
+        let outcome = if ingested.is_ok() {
+            "stored"
+        } else {
+            "refused"
+        };
+        metrics::counter!("stats_ingestions_total", "outcome" => outcome).increment(1);
+        Ok(ingested?)
     }
 
     /// Replaces whole days with `days` (idempotent, atomic); returns the number of days written

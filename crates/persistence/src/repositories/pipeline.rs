@@ -9,7 +9,8 @@ pub(crate) use queue::held_by;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use prosektor_application::{
-    Page, PageRequest, PipelineRunRepository, RepositoryError, RepositoryResult, TenantScope,
+    Page, PageRequest, PipelineRunRepository, QueueDepth, RepositoryError, RepositoryResult,
+    TenantScope,
 };
 use prosektor_domain::{LogLevel, LogLine, PipelineRun, ProjectId, RunId, RunStatus};
 use sea_orm::sea_query::{Expr, ExprTrait};
@@ -75,6 +76,11 @@ pub(super) async fn append_line<C: ConnectionTrait>(
         .map_err(map_db_err)?
         .restore()
 }
+
+/// The queue's backlog: how many runs wait and the oldest one's creation (through the partial
+/// `idx_pipeline_runs_queue`, which holds exactly the queued runs).
+const QUEUE_DEPTH_SQL: &str =
+    "SELECT count(*), min(created_at) FROM pipeline_runs WHERE status = 'QUEUED'";
 
 /// The listing's name inside its cursors.
 const NEWEST: NewestFirst = NewestFirst("runs_newest");
@@ -182,6 +188,21 @@ impl PipelineRunRepository for PgPipelineRunRepository {
         now: DateTime<Utc>,
     ) -> RepositoryResult<u64> {
         queue::recover_stale(&self.db, stale_before, now).await
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn queue_depth(&self) -> RepositoryResult<QueueDepth> {
+        let row = self
+            .db
+            .query_one_raw(statement(QUEUE_DEPTH_SQL, []))
+            .await
+            .map_err(map_db_err)?
+            .ok_or_else(|| RepositoryError::Failed("the queue count returned no row".into()))?;
+        let queued: i64 = row.try_get_by_index(0).map_err(map_db_err)?;
+        Ok(QueueDepth {
+            queued: u64::try_from(queued).unwrap_or(0),
+            oldest_created_at: row.try_get_by_index(1).map_err(map_db_err)?,
+        })
     }
 
     #[tracing::instrument(skip_all)]
