@@ -52,9 +52,11 @@ impl BenchDatabase {
         let seeded_in = if seed::is_seeded(&db).await? {
             None
         } else {
-            println!("seeding {name} (once; later runs reuse it)...");
             let started = Instant::now();
-            seed::load(&db, scale).await.context("seeding")?;
+            let job = format!("seeding {name} (once; later runs reuse it)");
+            seed::load_showing_progress(&db, scale, &job)
+                .await
+                .context("seeding")?;
             Some(started.elapsed())
         };
         add_accounts(&db).await?;

@@ -1,6 +1,7 @@
 //! `prosektor-bench`, the load benchmark behind `make bench` (see `docs/benchmarks.md`): the release
 //! server on seeded data under wrk, beside the same SQL under pgbench, at several scales.
 
+pub mod charts;
 pub mod database;
 pub mod figures;
 pub mod keys;

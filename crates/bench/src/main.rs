@@ -78,6 +78,13 @@ fn main() -> ExitCode {
     };
     match runtime.block_on(prosektor_bench::run::run(&plan)) {
         Ok(report) => {
+            let charts = match prosektor_bench::charts::write(&report, &cli.out) {
+                Ok(charts) => charts,
+                Err(error) => {
+                    eprintln!("error: {error:#}");
+                    return ExitCode::FAILURE;
+                }
+            };
             let markdown = report.to_markdown();
             let path = cli.out.join("report.md");
             if let Err(error) = std::fs::write(&path, &markdown) {
@@ -85,6 +92,9 @@ fn main() -> ExitCode {
                 return ExitCode::FAILURE;
             }
             println!("\n{markdown}\n(written to {})", path.display());
+            for chart in charts {
+                println!("chart: {}", chart.display());
+            }
             ExitCode::SUCCESS
         }
         Err(error) => {

@@ -5,11 +5,13 @@
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 use std::time::Duration;
 
 use anyhow::Context;
 use chrono::Utc;
 use prosektor_persistence::seed::Scale;
+use prosektor_progress::Progress;
 
 use crate::database::{BenchDatabase, scale_name};
 use crate::figures::Figures;
@@ -101,9 +103,16 @@ pub async fn run(plan: &Plan) -> anyhow::Result<Report> {
         duration: plan.duration,
         ..Report::default()
     };
+    let loads = plan
+        .scales
+        .iter()
+        .enumerate()
+        .map(|(index, _)| loads_at(index))
+        .sum();
+    let progress = Mutex::new(Progress::new("benchmark", loads));
     for (index, &scale) in plan.scales.iter().enumerate() {
         let name = scale_name(scale);
-        println!("== {name}: preparing the database");
+        say(&progress, &format!("== {name}: preparing the database"));
         let database = BenchDatabase::prepare(&plan.server_url, scale).await?;
         if let Some(took) = database.seeded_in {
             report.seeding.push((name.to_owned(), took));
@@ -118,6 +127,8 @@ pub async fn run(plan: &Plan) -> anyhow::Result<Report> {
             server: &server,
             workload: &workload,
             duration: plan.duration,
+            scale: name,
+            progress: &progress,
         };
         session.warm_up().await?;
         if index == 0 {
@@ -130,11 +141,37 @@ pub async fn run(plan: &Plan) -> anyhow::Result<Report> {
         }
         server.stop().await?;
     }
+    progress
+        .into_inner()
+        .map_err(|_| anyhow::anyhow!("the progress display panicked"))?
+        .finish();
     // The main scale's growth column goes where its size puts it.
     report
         .growth
         .sort_by_key(|growth| scale_rank(&growth.scale));
     Ok(report)
+}
+
+/// How many loads the scale at `index` of the plan runs: the main scale (0) every table, the others
+/// the growth column; each after a warm-up of every pattern.
+fn loads_at(index: usize) -> u64 {
+    let patterns = Pattern::ALL.len() as u64;
+    let levels = CONNECTIONS.len() as u64;
+    let warm_up = patterns;
+    if index == 0 {
+        // Both sides of every pattern and of the mix at each level; logins alone, the dashboard
+        // quiet, then the two of the flood together.
+        warm_up + 2 * (patterns + 1) * levels + 3
+    } else {
+        warm_up + patterns
+    }
+}
+
+/// Prints `line` beside the progress display.
+fn say(progress: &Mutex<Progress>, line: &str) {
+    if let Ok(mut progress) = progress.lock() {
+        progress.println(line);
+    }
 }
 
 fn scale_rank(name: &str) -> u8 {
@@ -194,6 +231,8 @@ struct Session<'a> {
     server: &'a Server,
     workload: &'a Workload,
     duration: Duration,
+    scale: &'a str,
+    progress: &'a Mutex<Progress>,
 }
 
 impl Session<'_> {
@@ -203,12 +242,30 @@ impl Session<'_> {
             .await
     }
 
+    /// Runs `load`, described as `what` on the progress display, and counts it done.
+    async fn measured(
+        &self,
+        what: &str,
+        load: impl Future<Output = anyhow::Result<Figures>>,
+    ) -> anyhow::Result<Figures> {
+        if let Ok(mut progress) = self.progress.lock() {
+            progress.doing(&format!("{}: {what}", self.scale));
+        }
+        let figures = load.await?;
+        if let Ok(mut progress) = self.progress.lock() {
+            progress.advance(1);
+        }
+        Ok(figures)
+    }
+
     /// Every pattern once through the API, so that the pool is full and the keys' pages are in
     /// memory before anything is measured (a large scale does not fit PostgreSQL's buffers).
     async fn warm_up(&self) -> anyhow::Result<()> {
         for pattern in Pattern::ALL {
-            let figures = self.api(self.workload.requests(pattern), HIGH).await?;
-            println!("   warm-up, {}: {figures}", pattern.name());
+            let name = pattern.name();
+            let load = self.api(self.workload.requests(pattern), HIGH);
+            let figures = self.measured(&format!("warming up, {name}"), load).await?;
+            say(self.progress, &format!("   warm-up, {name}: {figures}"));
         }
         Ok(())
     }
@@ -217,16 +274,17 @@ impl Session<'_> {
         let mut rows = Vec::new();
         for pattern in Pattern::ALL {
             for connections in CONNECTIONS {
-                let api = self
-                    .api(self.workload.requests(pattern), connections)
-                    .await?;
-                let sql = self
-                    .pgbench
-                    .run(&self.workload.script(pattern), connections, self.duration)
-                    .await?;
-                println!(
-                    "   {} at {connections} connections: API {api}; SQL {sql}",
-                    pattern.name()
+                let name = pattern.name();
+                let api = self.api(self.workload.requests(pattern), connections);
+                let what = format!("{name} at {connections} connections through the API");
+                let api = self.measured(&what, api).await?;
+                let script = self.workload.script(pattern);
+                let sql = self.pgbench.run(&script, connections, self.duration);
+                let what = format!("{name} at {connections} connections through pgbench");
+                let sql = self.measured(&what, sql).await?;
+                say(
+                    self.progress,
+                    &format!("   {name} at {connections} connections: API {api}; SQL {sql}"),
                 );
                 rows.push(SideBySide {
                     pattern: pattern.name().to_owned(),
@@ -237,12 +295,17 @@ impl Session<'_> {
             }
         }
         for connections in CONNECTIONS {
-            let api = self.api(&self.workload.mix, connections).await?;
-            let sql = self
-                .pgbench
-                .run(&self.workload.mix_scripts(), connections, self.duration)
-                .await?;
-            println!("   mix at {connections} connections: API {api}; SQL {sql}");
+            let api = self.api(&self.workload.mix, connections);
+            let what = format!("the mix at {connections} connections through the API");
+            let api = self.measured(&what, api).await?;
+            let scripts = self.workload.mix_scripts();
+            let sql = self.pgbench.run(&scripts, connections, self.duration);
+            let what = format!("the mix at {connections} connections through pgbench");
+            let sql = self.measured(&what, sql).await?;
+            say(
+                self.progress,
+                &format!("   mix at {connections} connections: API {api}; SQL {sql}"),
+            );
             rows.push(SideBySide {
                 pattern: "mix".to_owned(),
                 connections,
@@ -254,14 +317,24 @@ impl Session<'_> {
     }
 
     async fn logins(&self) -> anyhow::Result<Logins> {
-        println!("   logins alone, then the dashboard quiet and during a login flood");
-        let alone = self.api(&self.workload.logins, HIGH).await?;
+        let logins = &self.workload.logins;
+        let alone = self
+            .measured("logins alone", self.api(logins, HIGH))
+            .await?;
         let dashboard = self.workload.requests(Pattern::Dashboard);
-        let dashboard_quiet = self.api(dashboard, HIGH).await?;
-        let (dashboard_flooded, flood) = tokio::try_join!(
-            self.api(dashboard, HIGH),
-            self.api(&self.workload.logins, HIGH)
-        )?;
+        let dashboard_quiet = self
+            .measured("the dashboard, quiet", self.api(dashboard, HIGH))
+            .await?;
+        let flooded = async { tokio::try_join!(self.api(dashboard, HIGH), self.api(logins, HIGH)) };
+        let mut flood = None;
+        let dashboard_flooded = self
+            .measured("the dashboard during a login flood", async {
+                let (dashboard, logins) = flooded.await?;
+                flood = Some(logins);
+                Ok(dashboard)
+            })
+            .await?;
+        let flood = flood.ok_or_else(|| anyhow::anyhow!("the flood ran without figures"))?;
         Ok(Logins {
             alone,
             dashboard_quiet,
@@ -273,9 +346,16 @@ impl Session<'_> {
     async fn growth(&self, scale: &str) -> anyhow::Result<Growth> {
         let mut patterns = Vec::new();
         for pattern in Pattern::ALL {
-            let figures = self.api(self.workload.requests(pattern), HIGH).await?;
-            println!("   {} at {HIGH} connections: API {figures}", pattern.name());
-            patterns.push((pattern.name().to_owned(), figures));
+            let name = pattern.name();
+            let load = self.api(self.workload.requests(pattern), HIGH);
+            let figures = self
+                .measured(&format!("{name} at {HIGH} connections"), load)
+                .await?;
+            say(
+                self.progress,
+                &format!("   {name} at {HIGH} connections: API {figures}"),
+            );
+            patterns.push((name.to_owned(), figures));
         }
         Ok(Growth {
             scale: scale.to_owned(),

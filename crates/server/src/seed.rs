@@ -43,7 +43,10 @@ pub async fn run(config: &Config, scale: ScaleArg) -> anyhow::Result<()> {
             anyhow::bail!("this database already holds seeded data; seed an empty one");
         }
         let started = Instant::now();
-        let volumes = seed::load(pool, scale.into()).await.context("loading the data")?;
+        let job = format!("seeding {scale:?}").to_lowercase();
+        let volumes = seed::load_showing_progress(pool, scale.into(), &job)
+            .await
+            .context("loading the data")?;
         println!(
             "seeded {scale:?}: {} companies, {} users, {} invoices, {} projects, {} daily_stats rows in {:.1} s",
             volumes.companies,

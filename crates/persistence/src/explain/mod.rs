@@ -93,7 +93,7 @@ async fn every_access_pattern_uses_its_index_at_realistic_volumes() {
         .await
         .expect("test database");
     let db = database.connection();
-    crate::seed::load(db, crate::seed::Scale::Medium)
+    crate::seed::load(db, crate::seed::Scale::Medium, &mut |_| {})
         .await
         .expect("load the volumes");
 

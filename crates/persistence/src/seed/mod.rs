@@ -3,7 +3,8 @@
 //! per row). The same scale always gives the same rows: every id and value is a function of the
 //! row number. Constraints hold for every row, so the data is what the API could have written.
 
-use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr, Statement};
+use prosektor_progress::Progress;
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr, Statement, TransactionTrait};
 
 /// How much data to load (SPEC §6 and the benchmarks issue).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -54,6 +55,23 @@ impl Volumes {
     pub const fn daily_stats(&self) -> u64 {
         self.stats_projects * 365
     }
+
+    /// Rows the load writes into `table` (0 for a table it does not fill).
+    pub fn rows_of(&self, table: &str) -> u64 {
+        match table {
+            "companies" | "company_details" => self.companies,
+            "users" | "user_profiles" => self.users,
+            "invoices" => self.invoices,
+            "web_projects" => self.projects,
+            "daily_stats" => self.daily_stats(),
+            _ => 0,
+        }
+    }
+
+    /// Rows the load writes in all.
+    pub fn total_rows(&self) -> u64 {
+        2 * self.companies + 2 * self.users + self.invoices + self.projects + self.daily_stats()
+    }
 }
 
 /// The seed's SQL.
@@ -86,12 +104,36 @@ pub async fn is_seeded(db: &DatabaseConnection) -> Result<bool, DbErr> {
     }
 }
 
-/// Loads `scale`'s data into `db` (migrated, without data of its own), then `VACUUM ANALYZE`s so
-/// that plans and index-only scans are those of a settled database.
+/// What a load is doing, for a progress display.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LoadEvent<'a> {
+    /// `rows` rows are being written into `table`.
+    Writing {
+        /// The table.
+        table: &'a str,
+        /// How many rows.
+        rows: u64,
+    },
+    /// They are written.
+    Wrote {
+        /// How many rows.
+        rows: u64,
+    },
+    /// Every row is written; `VACUUM ANALYZE` runs.
+    Vacuuming,
+}
+
+/// Loads `scale`'s data into `db` (migrated, without data of its own) in one transaction, telling
+/// `observe` about each table, then `VACUUM ANALYZE`s so that plans and index-only scans are those
+/// of a settled database.
 ///
 /// # Errors
-/// The driver's error; the rows of the statement that failed are not written.
-pub async fn load(db: &DatabaseConnection, scale: Scale) -> Result<Volumes, DbErr> {
+/// The driver's error; nothing is written then.
+pub async fn load(
+    db: &DatabaseConnection,
+    scale: Scale,
+    observe: &mut (dyn FnMut(LoadEvent<'_>) + Send),
+) -> Result<Volumes, DbErr> {
     let volumes = scale.volumes();
     let sql = VOLUMES_SQL
         .replace("{companies}", &volumes.companies.to_string())
@@ -99,10 +141,54 @@ pub async fn load(db: &DatabaseConnection, scale: Scale) -> Result<Volumes, DbEr
         .replace("{invoices}", &volumes.invoices.to_string())
         .replace("{projects}", &volumes.projects.to_string())
         .replace("{stats_projects}", &volumes.stats_projects.to_string());
-    db.execute_unprepared(&sql).await?;
+    // One transaction, so one session: the script's `SET` and temporary function hold throughout.
+    let transaction = db.begin().await?;
+    // The script's statements are a blank line apart.
+    for statement in sql.split(";\n\n") {
+        let table = inserted_table(statement);
+        let rows = table.map_or(0, |table| volumes.rows_of(table));
+        if let Some(table) = table {
+            observe(LoadEvent::Writing { table, rows });
+        }
+        transaction.execute_unprepared(statement).await?;
+        if table.is_some() {
+            observe(LoadEvent::Wrote { rows });
+        }
+    }
+    transaction.commit().await?;
+    observe(LoadEvent::Vacuuming);
     // Outside a transaction block: VACUUM sets the visibility map that index-only scans need.
     db.execute_unprepared("VACUUM ANALYZE").await?;
     Ok(volumes)
+}
+
+/// [`load`], showing its progress as `job` (a bar on a terminal, lines otherwise): the table being
+/// written, the share of rows done and an estimate of the time left.
+///
+/// # Errors
+/// As [`load`].
+pub async fn load_showing_progress(
+    db: &DatabaseConnection,
+    scale: Scale,
+    job: &str,
+) -> Result<Volumes, DbErr> {
+    let mut progress = Progress::new(job, scale.volumes().total_rows());
+    let volumes = load(db, scale, &mut |event| match event {
+        LoadEvent::Writing { table, rows } => {
+            progress.doing(&format!("writing {rows} rows into {table}"));
+        }
+        LoadEvent::Wrote { rows } => progress.advance(rows),
+        LoadEvent::Vacuuming => progress.doing("VACUUM ANALYZE"),
+    })
+    .await?;
+    progress.finish();
+    Ok(volumes)
+}
+
+/// The table a statement of the script inserts into, if it is an insert.
+fn inserted_table(statement: &str) -> Option<&str> {
+    let after = statement.split("INSERT INTO ").nth(1)?;
+    after.split_whitespace().next()
 }
 
 #[cfg(test)]
@@ -140,7 +226,21 @@ mod tests {
             .expect("test database");
         let db = database.connection();
         assert!(!is_seeded(db).await.expect("asked"));
-        let volumes = load(db, Scale::Small).await.expect("loads");
+        let mut events = Vec::new();
+        let volumes = load(db, Scale::Small, &mut |event| {
+            events.push(format!("{event:?}"))
+        })
+        .await
+        .expect("loads");
+        assert_eq!(
+            events.first().map(String::as_str),
+            Some(r#"Writing { table: "companies", rows: 1000 }"#)
+        );
+        assert_eq!(
+            events.len(),
+            2 * 7 + 1,
+            "each table written, then the vacuum: {events:?}"
+        );
         assert!(is_seeded(db).await.expect("asked"));
         let count = |table: &str| {
             let sql = format!("SELECT count(*) FROM {table}");
