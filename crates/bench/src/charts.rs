@@ -62,6 +62,7 @@ fn side_by_side(
     value: impl Fn(&crate::figures::Figures) -> f64,
 ) -> anyhow::Result<()> {
     let mut levels: Vec<u32> = rows.iter().map(|row| row.connections).collect();
+    levels.sort_unstable();
     levels.dedup();
     let patterns: Vec<&str> = rows
         .iter()
@@ -224,10 +225,11 @@ mod tests {
     fn every_chart_is_written_with_its_patterns_and_scales() {
         let dir = std::env::temp_dir().join(format!("prosektor-charts-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
-        let side_by_side = [1, 8, 32]
+        // In the benchmark's order: each pattern at every level.
+        let side_by_side = ["dashboard", "me"]
             .into_iter()
-            .flat_map(|connections| {
-                ["dashboard", "me"].map(|pattern| SideBySide {
+            .flat_map(|pattern| {
+                [1, 8, 32].map(|connections| SideBySide {
                     pattern: pattern.to_owned(),
                     connections,
                     api: figures(1000 * u64::from(connections), 4),
@@ -254,6 +256,11 @@ mod tests {
         let throughput = std::fs::read_to_string(dir.join("throughput.svg")).unwrap();
         assert!(throughput.starts_with("<svg"), "{}", &throughput[..80]);
         assert!(throughput.contains("dashboard") && throughput.contains("at 32 connections"));
+        assert_eq!(
+            throughput.matches("requests per second at").count(),
+            3,
+            "one panel per connection level"
+        );
         let growth = std::fs::read_to_string(dir.join("growth.svg")).unwrap();
         assert!(growth.contains("medium") && growth.contains("me"));
         std::fs::remove_dir_all(&dir).unwrap();
