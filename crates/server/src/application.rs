@@ -110,6 +110,7 @@ impl Application {
                 Some(CLEAN_UP_STEP),
             );
         let metrics = tokio::spawn(metrics);
+        let upkeep = tokio::spawn(crate::metrics::upkeep());
         let grace = self.grace;
         let http = poem::Server::new_with_acceptor(self.acceptor).run_with_graceful_shutdown(
             prosektor_api::app(&self.context),
@@ -122,6 +123,7 @@ impl Application {
             background.shutdown(grace).await;
         };
         let (served, ()) = tokio::join!(http, workers);
+        upkeep.abort();
         if let Ok(Err(error)) = metrics.await {
             tracing::warn!(%error, "the metrics listener failed");
         }

@@ -88,6 +88,19 @@ fn describe() {
     );
 }
 
+/// How often recorded histogram samples are folded into their buckets: the exporter queues every
+/// sample until then, so without upkeep its memory would grow with the traffic between scrapes.
+const UPKEEP_EVERY: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// Folds queued histogram samples every [`UPKEEP_EVERY`], until the task is aborted.
+pub(crate) async fn upkeep() {
+    let mut every = tokio::time::interval(UPKEEP_EVERY);
+    loop {
+        every.tick().await;
+        recorder().run_upkeep();
+    }
+}
+
 /// Installs the recorder (before the first request records anything).
 pub(crate) fn install() {
     recorder();
