@@ -34,6 +34,17 @@ pub fn id_of(value: &Value) -> String {
     value["id"].as_str().expect("an id").to_owned()
 }
 
+/// Starts a pipeline run of `project` as `token` and returns its id.
+pub async fn start_run(server: &TestServer, token: &str, project: &str) -> String {
+    let path = format!("/api/v1/projects/{project}/runs");
+    let body = json!({"input": {"pages": 2}});
+    let started = server
+        .call(Method::POST, &path, Some(token), Some(body))
+        .await;
+    assert_eq!(started.status, StatusCode::CREATED, "{:?}", started.body);
+    id_of(&started.body)
+}
+
 /// Creates a company as `admin` and returns it.
 pub async fn create_company(
     server: &TestServer,

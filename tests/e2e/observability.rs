@@ -9,7 +9,7 @@ use prosektor_server::telemetry::{LogFormat, dispatch};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-use crate::fixtures::assert_problem;
+use crate::fixtures::{assert_problem, start_run};
 use crate::support::{TestServer, send_checked};
 use crate::tenants::demo_tenant;
 
@@ -157,15 +157,10 @@ async fn metrics_move_by_exactly_the_workload() {
             .await;
         assert_eq!(stored.status, StatusCode::NO_CONTENT);
     }
-    let run = server
-        .call(
-            Method::POST,
-            &format!("/api/v1/projects/{project}/runs"),
-            Some(&admin),
-            Some(json!({"input": {}})),
-        )
-        .await;
-    let run_path = format!("/api/v1/runs/{}", run.body["id"].as_str().expect("a run"));
+    let run_path = format!(
+        "/api/v1/runs/{}",
+        start_run(&server, &admin, &project).await
+    );
     for _ in 0..100 {
         let polled = server
             .call(Method::GET, &run_path, Some(&admin), None)

@@ -8,14 +8,13 @@ use poem::{Endpoint, IntoResponse, Request, Response, Result};
 
 use crate::error::ApiError;
 
-/// Calls `next`, answering `503` if it has not answered within `bound`.
+/// Calls `next`, answering `503` if it has not answered within `bound`. (The warning is logged in
+/// the request's span, which names its method and route.)
 pub async fn within<E: Endpoint>(next: E, request: Request, bound: Duration) -> Result<Response> {
-    let method = request.method().clone();
-    let path = request.uri().path().to_owned();
     match tokio::time::timeout(bound, next.call(request)).await {
         Ok(answer) => Ok(answer?.into_response()),
         Err(_) => {
-            tracing::warn!(%method, %path, ?bound, "request stopped at its time bound");
+            tracing::warn!(?bound, "request stopped at its time bound");
             Ok(
                 ApiError::unavailable("the request did not finish in time; retry shortly")
                     .into_response(),

@@ -6,10 +6,9 @@ use futures::future::join_all;
 use prosektor_testkit::ControlledCluster;
 use reqwest::Method;
 use sea_orm::{ConnectionTrait, Database, TransactionTrait};
-use serde_json::json;
 
 use super::{assert_all_succeeded, assert_unavailable_within, send_probes, server_on};
-use crate::fixtures::assert_problem;
+use crate::fixtures::{assert_problem, start_run};
 use crate::tenants::demo_tenant;
 
 /// How long a request may wait for a connection (the pool's acquire timeout), with slack.
@@ -142,16 +141,7 @@ async fn a_run_caught_by_a_database_outage_is_retried_within_seconds_with_the_re
         .execute_unprepared("LOCK TABLE pipeline_run_logs IN EXCLUSIVE MODE")
         .await
         .expect("the lock");
-    let started = server
-        .call(
-            Method::POST,
-            &format!("/api/v1/projects/{project}/runs"),
-            Some(&admin),
-            Some(json!({"input": {"pages": 2}})),
-        )
-        .await;
-    assert!(started.status.is_success(), "{:?}", started.body);
-    let run = started.body["id"].as_str().expect("a run id").to_owned();
+    let run = start_run(&server, &admin, &project).await;
     tokio::time::sleep(Duration::from_millis(500)).await;
 
     cluster.stop().await.expect("stop");

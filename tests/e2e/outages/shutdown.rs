@@ -8,7 +8,7 @@ use reqwest::Method;
 use sea_orm::{ConnectionTrait, DatabaseConnection, Statement, TransactionTrait};
 use serde_json::json;
 
-use crate::fixtures::{demo_company, id_of};
+use crate::fixtures::{demo_company, id_of, start_run};
 use crate::support::TestServer;
 use crate::tenants::demo_tenant;
 
@@ -103,16 +103,7 @@ async fn runs_held_by_the_stopping_process_are_handed_back_for_another_worker() 
     .await;
     let admin = server.admin_token().await;
     let project = demo_tenant(&server, &admin).await.project_id;
-    let run = server
-        .call(
-            Method::POST,
-            &format!("/api/v1/projects/{project}/runs"),
-            Some(&admin),
-            Some(json!({"input": {"pages": 2}})),
-        )
-        .await;
-    assert!(run.status.is_success(), "{:?}", run.body);
-    let run = id_of(&run.body);
+    let run = start_run(&server, &admin, &project).await;
     let db = server.database().connection().clone();
     let instance = text(
         &db,
