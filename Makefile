@@ -7,15 +7,18 @@ SERVER = $(CARGO) run --quiet -p prosektor-server --
 
 CARGO_TARGET ?= $(or $(CARGO_TARGET_DIR),target)
 
-.PHONY: run test proof fuzz clients metrics-check bench lint fmt fmt-check clippy domain-purity migrate migrate-down openapi doc build test-prereqs
+.PHONY: run test proof fuzz clients metrics-check bench lint fmt fmt-check clippy domain-purity migrate migrate-contract migrate-down openapi doc build test-prereqs
 
 ## Start the server (embedded PostgreSQL under ./.data unless DATABASE_URL is set).
 run:
 	$(SERVER) serve
 
-## Run the whole suite: unit, property, migration, adapter and end-to-end tests, then doctests.
+## Run the whole suite: unit, property, migration, adapter and end-to-end tests, then the adapter
+## and end-to-end suites again on the expanded schema (every contract migration pending, as while
+## servers of the previous release run), then doctests.
 test: test-prereqs
 	$(CARGO) nextest run --workspace --all-features --no-fail-fast
+	PROSEKTOR_TEST_SCHEMA=expanded $(CARGO) nextest run -p prosektor-persistence -p prosektor-tests --all-features --no-fail-fast
 	$(CARGO) test --workspace --all-features --doc
 
 ## The index proof: SPEC §6 volumes loaded, EXPLAIN of every access pattern in custom and generic
@@ -63,9 +66,13 @@ clippy:
 domain-purity:
 	@scripts/check-domain-purity.sh
 
-## Apply pending migrations (to DATABASE_URL, or the embedded PostgreSQL).
+## Apply pending expand migrations (to DATABASE_URL, or the embedded PostgreSQL).
 migrate:
 	$(SERVER) migrate
+
+## Apply contract migrations too, once no server or worker of an older release runs.
+migrate-contract:
+	$(SERVER) migrate --contract
 
 ## Roll back the newest migration (needs DATABASE_URL).
 migrate-down:

@@ -6,9 +6,11 @@
 //! split as expand (create, backfill, sync) and contract (drop the sync and the old columns).
 //!
 //! Every migration is plain SQL run in its own transaction with a `lock_timeout`, and every one has a
-//! working `down`. `docs/migrations.md` is the playbook for writing the next one.
+//! working `down`. Each has a [`Phase`], named by its verb: expand migrations run while servers of
+//! the previous release still serve, contract migrations only once none does (the runner is the
+//! persistence adapter's `migrate`). `docs/migrations.md` is the playbook for writing the next one.
 //!
-//! May depend on: `sea-orm-migration` only. Nothing in the workspace depends on the Rust types of
+//! May depend on: `sea-orm-migration` (and thiserror) only. Nothing in the workspace depends on the Rust types of
 //! this crate except the composition root, the test kit and the persistence adapter, which run
 //! [`Migrator`].
 //!
@@ -24,6 +26,8 @@
 #![forbid(unsafe_code)]
 
 mod company_details_sync;
+mod phase;
+mod rollout;
 mod sql;
 
 mod m20261124_000001_create_search_support;
@@ -45,7 +49,11 @@ mod m20261201_000016_add_breakdown_caps;
 mod m20261201_000017_create_throttle_counters;
 mod m20261201_000018_add_row_versions;
 mod m20261201_000019_create_idempotency_keys;
+mod m20261201_000020_create_service_instances;
+mod m20261201_000021_expand_company_version_scope;
 
+pub use phase::Phase;
+pub use rollout::{INSTANCE_EXPIRES_AFTER, Migrated, Rollout, RolloutError, roll_out};
 pub use sea_orm_migration::MigratorTrait;
 use sea_orm_migration::prelude::*;
 
@@ -75,6 +83,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000017_create_throttle_counters::Migration),
             Box::new(m20261201_000018_add_row_versions::Migration),
             Box::new(m20261201_000019_create_idempotency_keys::Migration),
+            Box::new(m20261201_000020_create_service_instances::Migration),
+            Box::new(m20261201_000021_expand_company_version_scope::Migration),
         ]
     }
 }

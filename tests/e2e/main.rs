@@ -16,6 +16,7 @@ mod observability;
 mod openapi;
 mod outages;
 mod projects;
+mod rollout;
 mod runs;
 mod stats;
 mod support;

@@ -54,7 +54,7 @@ pub async fn demo_tenant(server: &TestServer, admin: &str) -> DemoTenant {
 pub async fn other_tenant_token(server: &TestServer) -> String {
     let sql = format!(
         "INSERT INTO companies (id, name, status) VALUES ('{OTHER_COMPANY_ID}', 'Marmara OSGB', 'ACTIVE');
-         INSERT INTO company_details (company_id) VALUES ('{OTHER_COMPANY_ID}');
+         INSERT INTO company_details (company_id) VALUES ('{OTHER_COMPANY_ID}') ON CONFLICT DO NOTHING;
          INSERT INTO users (id, email, password_hash, role, company_id)
              SELECT gen_random_uuid(), '{OTHER_CLIENT_EMAIL}', password_hash, 'CLIENT', '{OTHER_COMPANY_ID}'
              FROM users WHERE email = '{CLIENT_EMAIL}';

@@ -45,7 +45,7 @@ impl BenchDatabase {
         );
         let url = database_url(server_url, &name)?;
         create_if_missing(server_url, &name).await?;
-        prosektor_persistence::migrate(&url)
+        prosektor_persistence::migrate(&url, prosektor_persistence::Rollout::Contract)
             .await
             .with_context(|| format!("migrating {name}"))?;
         let db = connect(&url).await?;

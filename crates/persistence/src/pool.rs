@@ -7,6 +7,7 @@ use sea_orm::{
 };
 
 use crate::connection_health::opened_before_last_break;
+use crate::pool_waiters::handed_over;
 
 /// A pooled connection idle at least this long is pinged before it is handed out, so that one
 /// the server dropped while it was idle (a restart, which always takes longer than this) is
@@ -64,7 +65,22 @@ pub async fn connect(url: &str, settings: &PoolSettings) -> Result<DatabaseConne
         // A connection opened before the database last broke one (a restart, a terminated
         // backend, a read-only session) is discarded, not tried.
         .map_sqlx_postgres_before_acquire(|_connection, metadata| {
-            Box::pin(async move { Ok(!opened_before_last_break(metadata.age)) })
+            Box::pin(async move {
+                let usable = !opened_before_last_break(metadata.age);
+                if usable {
+                    handed_over();
+                }
+                Ok(usable)
+            })
+        })
+        // A connection opened for a caller is handed over as soon as it is ready.
+        .map_sqlx_postgres_pool_opts(|options| {
+            options.after_connect(|_connection, _metadata| {
+                Box::pin(async {
+                    handed_over();
+                    Ok(())
+                })
+            })
         })
         .map_sqlx_postgres_opts(|options| {
             options.options([(

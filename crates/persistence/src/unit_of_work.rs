@@ -2,7 +2,8 @@
 //! inside one ([`within`]) every statement of every repository, on this task, runs in the unit's
 //! one transaction, and a repository's own transaction becomes a savepoint of it. That is how an
 //! idempotent request stores its response in the same transaction as its effect
-//! (`crate::idempotency`): the effect and the record commit together, or neither does.
+//! (`crate::idempotency`): the effect and the record commit together, or neither does. On the
+//! pool, each call counts as a waiter until it has its connection (`crate::pool_waiters`).
 
 use std::future::Future;
 use std::pin::Pin;
@@ -14,6 +15,8 @@ use sea_orm::{
     ExecResult, IsolationLevel, QueryResult, Statement, TransactionError, TransactionOptions,
     TransactionTrait,
 };
+
+use crate::pool_waiters::counted;
 
 tokio::task_local! {
     /// The transaction of the unit of work this task runs in, if any.
@@ -52,28 +55,28 @@ impl ConnectionTrait for Db {
     async fn execute_raw(&self, stmt: Statement) -> Result<ExecResult, DbErr> {
         match ambient() {
             Some(unit) => unit.execute_raw(stmt).await,
-            None => self.pool.execute_raw(stmt).await,
+            None => counted(self.pool.execute_raw(stmt)).await,
         }
     }
 
     async fn execute_unprepared(&self, sql: &str) -> Result<ExecResult, DbErr> {
         match ambient() {
             Some(unit) => unit.execute_unprepared(sql).await,
-            None => self.pool.execute_unprepared(sql).await,
+            None => counted(self.pool.execute_unprepared(sql)).await,
         }
     }
 
     async fn query_one_raw(&self, stmt: Statement) -> Result<Option<QueryResult>, DbErr> {
         match ambient() {
             Some(unit) => unit.query_one_raw(stmt).await,
-            None => self.pool.query_one_raw(stmt).await,
+            None => counted(self.pool.query_one_raw(stmt)).await,
         }
     }
 
     async fn query_all_raw(&self, stmt: Statement) -> Result<Vec<QueryResult>, DbErr> {
         match ambient() {
             Some(unit) => unit.query_all_raw(stmt).await,
-            None => self.pool.query_all_raw(stmt).await,
+            None => counted(self.pool.query_all_raw(stmt)).await,
         }
     }
 }
@@ -85,7 +88,7 @@ impl TransactionTrait for Db {
     async fn begin(&self) -> Result<DatabaseTransaction, DbErr> {
         match ambient() {
             Some(unit) => unit.begin().await,
-            None => self.pool.begin().await,
+            None => counted(self.pool.begin()).await,
         }
     }
 
@@ -96,11 +99,7 @@ impl TransactionTrait for Db {
     ) -> Result<DatabaseTransaction, DbErr> {
         match ambient() {
             Some(unit) => unit.begin_with_config(isolation_level, access_mode).await,
-            None => {
-                self.pool
-                    .begin_with_config(isolation_level, access_mode)
-                    .await
-            }
+            None => counted(self.pool.begin_with_config(isolation_level, access_mode)).await,
         }
     }
 
@@ -110,7 +109,7 @@ impl TransactionTrait for Db {
     ) -> Result<DatabaseTransaction, DbErr> {
         match ambient() {
             Some(unit) => unit.begin_with_options(options).await,
-            None => self.pool.begin_with_options(options).await,
+            None => counted(self.pool.begin_with_options(options)).await,
         }
     }
 
@@ -125,7 +124,7 @@ impl TransactionTrait for Db {
     {
         match ambient() {
             Some(unit) => unit.transaction(callback).await,
-            None => self.pool.transaction(callback).await,
+            None => counted(self.pool.transaction(callback)).await,
         }
     }
 
@@ -149,9 +148,11 @@ impl TransactionTrait for Db {
                     .await
             }
             None => {
-                self.pool
-                    .transaction_with_config(callback, isolation_level, access_mode)
-                    .await
+                counted(
+                    self.pool
+                        .transaction_with_config(callback, isolation_level, access_mode),
+                )
+                .await
             }
         }
     }

@@ -8,11 +8,13 @@ use anyhow::Context;
 use poem::listener::{Acceptor, Listener, TcpAcceptor, TcpListener};
 use prosektor_api::{ApiContext, DOCS_PATH};
 use prosektor_application::services::Ports;
-use prosektor_persistence::{DatabaseConnection, PoolSettings};
+use prosektor_persistence::instances::InstanceKind;
+use prosektor_persistence::{DatabaseConnection, PoolSettings, Rollout};
 
 use crate::background::{Background, BackgroundSettings};
 use crate::config::Config;
 use crate::embedded_postgres::EmbeddedPostgres;
+use crate::registration::Registration;
 use crate::{composition, demo};
 
 /// How long each of the three steps after the grace period may take at most (handing back the
@@ -141,7 +143,7 @@ pub async fn run_workers_until(
     config: &Config,
     shutdown: impl Future<Output = ()> + Send,
 ) -> anyhow::Result<()> {
-    let database = open_database(config, Purpose::Serve).await?;
+    let database = open_database(config, Purpose::Work).await?;
     let ports = composition::ports(&database.pool)?;
     let background = Background::spawn(&ports, background_settings(config), &database.instance);
     shutdown.await;
@@ -165,13 +167,27 @@ async fn bind(address: SocketAddr) -> anyhow::Result<(TcpAcceptor, SocketAddr)> 
     Ok((acceptor, local))
 }
 
-/// What a process opens the database for, which decides its statement timeout.
+/// What a process opens the database for, which decides its statement timeout and whether it
+/// registers as a live instance (`prosektor_persistence::instances`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Purpose {
-    /// Requests and pipeline runs: statements bounded by `PROSEKTOR_STATEMENT_TIMEOUT_MS`.
+    /// Requests and pipeline runs (`serve`): statements bounded by
+    /// `PROSEKTOR_STATEMENT_TIMEOUT_MS`; registered as a server.
     Serve,
-    /// Bulk loading (`seed`): statements may run for minutes.
+    /// Pipeline runs only (`worker`): bounded as `Serve`; registered as a worker.
+    Work,
+    /// Bulk loading (`seed`): statements may run for minutes; not registered (it ends).
     Load,
+}
+
+impl Purpose {
+    const fn instance_kind(self) -> Option<InstanceKind> {
+        match self {
+            Self::Serve => Some(InstanceKind::Server),
+            Self::Work => Some(InstanceKind::Worker),
+            Self::Load => None,
+        }
+    }
 }
 
 /// The database a process works on.
@@ -183,18 +199,23 @@ pub(crate) struct OpenDatabase {
     /// This process's name among the database's clients: its connections' `application_name`
     /// and its workers' name prefix (`prosektor-<pid>-<random>`).
     pub(crate) instance: String,
+    /// Its entry in the registry of live instances, renewed until it shuts down.
+    registration: Option<Registration>,
     /// The embedded PostgreSQL, when this process started it.
     pub(crate) embedded: Option<EmbeddedPostgres>,
 }
 
 impl OpenDatabase {
-    /// After the grace period: cancels the statements this process still runs (a request blocked
-    /// on a lock, say), closes the pool, then stops the embedded PostgreSQL if there is one. Each
+    /// After the grace period: leaves the registry of live instances, cancels the statements this
+    /// process still runs (a request blocked on a lock, say), closes the pool, then stops the embedded PostgreSQL if there is one. Each
     /// database step is bounded by [`CLEAN_UP_STEP`], whatever PostgreSQL does.
     ///
     /// # Errors
     /// A failure to stop the embedded PostgreSQL.
     pub(crate) async fn shut_down(self) -> anyhow::Result<()> {
+        if let Some(registration) = self.registration {
+            registration.end(&self.pool, &self.instance).await;
+        }
         match prosektor_persistence::cancel_statements(&self.url, &self.instance, CLEAN_UP_STEP)
             .await
         {
@@ -234,9 +255,16 @@ pub(crate) async fn open_database(
             (embedded.url(), Some(embedded))
         }
     };
-    prosektor_persistence::migrate(&database_url)
+    let migrated = prosektor_persistence::migrate(&database_url, Rollout::StartUp)
         .await
         .context("applying migrations")?;
+    if !migrated.contracts_pending.is_empty() {
+        tracing::info!(
+            pending = %migrated.contracts_pending.join(", "),
+            "contract migrations wait for `prosektor-server migrate --contract`, to run once no \
+             instance of an older build serves"
+        );
+    }
     let instance = format!(
         "prosektor-{}-{}",
         std::process::id(),
@@ -246,7 +274,9 @@ pub(crate) async fn open_database(
         max_connections: config.db_max_connections,
         application_name: Some(instance.clone()),
         statement_timeout: match purpose {
-            Purpose::Serve => Some(Duration::from_millis(config.statement_timeout_ms)),
+            Purpose::Serve | Purpose::Work => {
+                Some(Duration::from_millis(config.statement_timeout_ms))
+            }
             Purpose::Load => None,
         },
         ..PoolSettings::default()
@@ -254,10 +284,15 @@ pub(crate) async fn open_database(
     let pool = prosektor_persistence::connect(&database_url, &settings)
         .await
         .context("opening the database pool")?;
+    let registration = match purpose.instance_kind() {
+        Some(kind) => Some(Registration::start(&pool, &instance, kind).await?),
+        None => None,
+    };
     Ok(OpenDatabase {
         pool,
         url: database_url,
         instance,
+        registration,
         embedded,
     })
 }

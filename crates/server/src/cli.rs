@@ -1,4 +1,4 @@
-//! The command line: `serve` (the default), `worker`, `migrate`, `openapi`.
+//! The command line: `serve` (the default), `worker`, `migrate [--contract]`, `openapi`, `seed`.
 
 use std::process::ExitCode;
 
@@ -7,6 +7,7 @@ use clap::{Parser, Subcommand};
 use crate::application::{Application, openapi_json, run_workers_until};
 use crate::config::Config;
 use crate::embedded_postgres::EmbeddedPostgres;
+use prosektor_persistence::Rollout;
 
 /// ProSektor: websites and billing for OSGB firms.
 #[derive(Debug, Parser)]
@@ -24,8 +25,13 @@ enum Command {
     Serve,
     /// Migrate, then run pipeline workers only (no HTTP) until SIGINT/SIGTERM.
     Worker,
-    /// Apply pending migrations and exit.
-    Migrate,
+    /// Apply pending expand migrations and exit; with `--contract`, contract migrations too.
+    Migrate {
+        /// Also apply contract migrations (they remove what older releases use): refused while a
+        /// live server or worker of an older build is registered.
+        #[arg(long)]
+        contract: bool,
+    },
     /// Print the OpenAPI document the server serves.
     Openapi,
     /// Fill an empty database with deterministic benchmark data and report the load time.
@@ -67,7 +73,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             application.run_until(shutdown_signal()).await
         }
         Command::Worker => run_workers_until(&cli.config, shutdown_signal()).await,
-        Command::Migrate => migrate(&cli.config).await,
+        Command::Migrate { contract } => migrate(&cli.config, contract).await,
         Command::Openapi => {
             println!("{}", openapi_json().await?);
             Ok(())
@@ -76,17 +82,32 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     }
 }
 
-async fn migrate(config: &Config) -> anyhow::Result<()> {
-    match &config.database_url {
-        Some(url) => Ok(prosektor_persistence::migrate(url).await?),
+async fn migrate(config: &Config, contract: bool) -> anyhow::Result<()> {
+    let rollout = if contract {
+        Rollout::Contract
+    } else {
+        Rollout::Expand
+    };
+    let migrated = match &config.database_url {
+        Some(url) => prosektor_persistence::migrate(url, rollout).await,
         None => {
             let embedded =
                 EmbeddedPostgres::start(&config.data_dir, config.embedded_pg_port).await?;
-            let migrated = prosektor_persistence::migrate(&embedded.url()).await;
+            let migrated = prosektor_persistence::migrate(&embedded.url(), rollout).await;
             embedded.stop().await?;
-            Ok(migrated?)
+            migrated
         }
+    }?;
+    if migrated.applied.is_empty() {
+        tracing::info!("the schema was up to date");
     }
+    if !migrated.contracts_pending.is_empty() {
+        tracing::info!(
+            pending = %migrated.contracts_pending.join(", "),
+            "contract migrations pending: run `migrate --contract` once no older instance serves"
+        );
+    }
+    Ok(())
 }
 
 /// Completes on Ctrl-C or SIGTERM.

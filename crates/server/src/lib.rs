@@ -18,6 +18,7 @@ pub mod config;
 pub mod demo;
 pub mod embedded_postgres;
 mod metrics;
+mod registration;
 pub mod seed;
 pub mod telemetry;
 

@@ -50,6 +50,10 @@ fn describe() {
         "Open connections of the request pool, idle or busy (read at each scrape)."
     );
     describe_gauge!(
+        "db_pool_waiters",
+        "Statements and transactions waiting for a connection of the request pool (read at each scrape)."
+    );
+    describe_gauge!(
         "db_pool_max_connections",
         "The most connections the request pool opens."
     );
@@ -149,13 +153,16 @@ async fn record_queue(state: &State) {
     }
 }
 
-/// The gauges read at each scrape: the pool's connections and the build.
+/// The gauges read at each scrape: the pool's connections and waiters, and the build.
 fn record_pool_and_build(pool: &DatabaseConnection) {
     let connections = pool.get_postgres_connection_pool();
     let open = f64::from(connections.size());
     let idle = u32::try_from(connections.num_idle()).map_or(f64::MAX, f64::from);
     metrics::gauge!("db_pool_connections", "state" => "idle").set(idle);
     metrics::gauge!("db_pool_connections", "state" => "busy").set((open - idle).max(0.0));
+    metrics::gauge!("db_pool_waiters").set(
+        u32::try_from(prosektor_persistence::connection_waiters()).map_or(f64::MAX, f64::from),
+    );
     metrics::gauge!("db_pool_max_connections")
         .set(f64::from(connections.options().get_max_connections()));
     let schema = prosektor_persistence::latest_migration();

@@ -21,6 +21,10 @@ pub enum TestkitError {
     /// A [`ControlledCluster`](crate::ControlledCluster) could not be set up or driven.
     #[error("controlled cluster: {0}")]
     Cluster(String),
+    /// A setting of the test kit has a value it cannot use, or the history cannot reach the state
+    /// it names.
+    #[error("test kit setting: {0}")]
+    Setting(String),
     /// PostgreSQL refused a statement of the test kit (create, migrate or drop a database).
     #[error("database error: {0}")]
     Database(#[from] sea_orm::DbErr),

@@ -11,6 +11,9 @@
 //!   is available; else [`TestkitError::NoServer`] naming what each answered.
 //! - [`ControlledCluster`] is a throwaway cluster of a test's own that the test stops, restarts,
 //!   freezes and thaws, for fault tests of a service whose database fails under it.
+//! - Set `PROSEKTOR_TEST_SCHEMA=expanded` to have [`TestDatabase::migrated`] hold the expanded
+//!   schema instead (every contract migration pending, as while servers of the previous release
+//!   run), so that a suite proves the application works in both states.
 //! - Set `PROSEKTOR_TEST_KEEP_DB=1` to keep every test database (its URL is printed) and a throwaway
 //!   cluster's data directory, for inspection.
 //!
@@ -66,3 +69,4 @@ pub use database::TestDatabase;
 pub use error::TestkitError;
 pub use server::{KEEP_ENV, PostgresServer};
 pub use sources::{CONTAINER_TAG, find_postgres_bin_dir};
+pub use template::SCHEMA_ENV;

@@ -82,14 +82,17 @@ impl PostgresServer {
         }))
     }
 
-    /// A new database holding the whole migrated schema, copied from a template built once per
-    /// schema version (see [`prosektor_migration::SCHEMA_FINGERPRINT`]).
+    /// A new database holding the migrated schema (the whole history, or the expanded state when
+    /// [`SCHEMA_ENV`](crate::SCHEMA_ENV) asks for it), copied from a template built once per
+    /// schema version (see [`prosektor_migration::SCHEMA_FINGERPRINT`]) and state.
     ///
     /// # Errors
-    /// [`TestkitError::Database`] when the server refuses to build the template or the copy.
+    /// [`TestkitError::Database`] when the server refuses to build the template or the copy;
+    /// [`TestkitError::Setting`] for an unknown schema state.
     pub async fn migrated_database(self: &Arc<Self>) -> Result<TestDatabase, TestkitError> {
+        let state = template::SchemaState::requested()?;
         let admin = self.admin_connection().await?;
-        let template = template::ensure_template(&admin, self).await?;
+        let template = template::ensure_template(&admin, self, state).await?;
         let database = self.create_database(&admin, Some(&template)).await;
         admin.close().await?;
         database

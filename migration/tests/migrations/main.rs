@@ -1,7 +1,8 @@
 //! Migration suite (real PostgreSQL, through `prosektor-testkit`): the history walked up one step at
 //! a time with data written at every step, then down to zero and up again; and every CHECK
-//! constraint shown to reject what it should.
+//! constraint shown to reject what it should; and the rollout's rules for expand and contract.
 
 mod constraints;
+mod rollout;
 mod support;
 mod walk;

@@ -9,7 +9,7 @@ use sea_orm::DatabaseConnection;
 
 use crate::support::{exec, exec_err, has_column, row, scalar, tables};
 
-const HISTORY: [&str; 19] = [
+const HISTORY: [&str; 21] = [
     "m20261124_000001_create_search_support",
     "m20261124_000002_create_companies",
     "m20261124_000003_create_users",
@@ -29,9 +29,11 @@ const HISTORY: [&str; 19] = [
     "m20261201_000017_create_throttle_counters",
     "m20261201_000018_add_row_versions",
     "m20261201_000019_create_idempotency_keys",
+    "m20261201_000020_create_service_instances",
+    "m20261201_000021_expand_company_version_scope",
 ];
 
-const ALL_TABLES: [&str; 13] = [
+const ALL_TABLES: [&str; 14] = [
     "companies",
     "company_details",
     "daily_stats",
@@ -41,6 +43,7 @@ const ALL_TABLES: [&str; 13] = [
     "pipeline_run_logs",
     "pipeline_run_pages",
     "pipeline_runs",
+    "service_instances",
     "throttle_counters",
     "user_profiles",
     "users",
@@ -279,6 +282,50 @@ async fn walking_up_step_by_step_keeps_every_row_and_value() {
     )
     .await;
 
+    up_to(db, 19).await;
+    exec(
+        db,
+        "INSERT INTO service_instances (id, kind, version, knows_through) \
+         VALUES ('prosektor-1-a', 'server', '0.1.0', 'm20261201_000020_create_service_instances')",
+    )
+    .await;
+    let unknown_kind = exec_err(
+        db,
+        "INSERT INTO service_instances (id, kind, version, knows_through) VALUES ('x', 'cron', '0', 'm')",
+    )
+    .await;
+    assert!(
+        unknown_kind
+            .to_string()
+            .contains("service_instances_kind_valid")
+    );
+
+    up_to(db, 20).await;
+    let version = async || -> i64 {
+        scalar(
+            db,
+            &format!("SELECT version FROM companies WHERE id = '{COMPANY_A}'"),
+        )
+        .await
+    };
+    let before = version().await;
+    exec(
+        db,
+        &format!("UPDATE companies SET created_at = created_at WHERE id = '{COMPANY_A}'"),
+    )
+    .await;
+    assert_eq!(
+        version().await,
+        before,
+        "only the company's own columns count"
+    );
+    exec(
+        db,
+        &format!("UPDATE companies SET status = status WHERE id = '{COMPANY_A}'"),
+    )
+    .await;
+    assert_eq!(version().await, before + 1);
+
     assert_everything_is_there(db).await;
 }
 
@@ -373,6 +420,19 @@ async fn every_migration_reverses_and_the_history_replays() {
     let database = TestDatabase::empty().await.expect("test database");
     let db = database.connection();
     Migrator::up(db, None).await.expect("migrate up");
+    Migrator::down(db, Some(1))
+        .await
+        .expect("down company version scope");
+    let scoped: bool = scalar(
+        db,
+        "SELECT pg_get_triggerdef(oid) LIKE '%UPDATE OF%' FROM pg_trigger WHERE tgname = 'companies_bump_version'",
+    )
+    .await;
+    assert!(!scoped);
+    Migrator::down(db, Some(1))
+        .await
+        .expect("down service instances");
+    assert!(!tables(db).await.contains(&"service_instances".to_owned()));
     Migrator::down(db, Some(1))
         .await
         .expect("down idempotency keys");
@@ -470,7 +530,7 @@ async fn every_migration_reverses_and_the_history_replays() {
     .await;
     assert_eq!(kept, "Bolu");
 
-    for remaining in (0..HISTORY.len() - 11).rev() {
+    for remaining in (0..HISTORY.len() - 13).rev() {
         Migrator::down(db, Some(1)).await.expect("one step down");
         let applied = Migrator::get_applied_migrations(db)
             .await

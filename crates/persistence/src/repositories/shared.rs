@@ -8,11 +8,11 @@ use prosektor_application::{
     Conflict, Page, PageRequest, RepositoryError, RepositoryResult, TenantScope,
 };
 use prosektor_domain::RowVersion;
-use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait, Order,
-    PrimaryKeyTrait, QueryFilter, QueryOrder, QuerySelect, Related, Select, Statement,
-    TransactionTrait, TryGetable, UpdateMany, Value,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityName, EntityTrait,
+    IdenStatic, Iterable, Order, PrimaryKeyToColumn, PrimaryKeyTrait, QueryFilter, QueryOrder,
+    QuerySelect, Related, Select, Statement, TransactionTrait, TryGetable, UpdateMany, Value,
 };
 use uuid::Uuid;
 
@@ -141,6 +141,11 @@ where
 
 /// Inserts `first`, then `second`, in one transaction: an aggregate and its one-to-one part.
 ///
+/// `second` is written as an upsert on its primary key: in the expanded state of a table split
+/// (`company_details`), a sync trigger creates the part's row together with `first`; the values
+/// of `second` then overwrite it where they differ (where they do not, nothing is written, so the
+/// row keeps its first version).
+///
 /// # Errors
 /// Driver errors through [`map_db_err`] (a unique violation is its conflict); nothing is stored.
 pub(crate) async fn insert_both<A, B>(db: &Db, first: A, second: B) -> RepositoryResult<()>
@@ -148,6 +153,35 @@ where
     A: ActiveModelTrait + Send + 'static,
     B: ActiveModelTrait + Send + 'static,
 {
+    let key: Vec<_> = <B::Entity as EntityTrait>::PrimaryKey::iter()
+        .map(PrimaryKeyToColumn::into_column)
+        .collect();
+    let values: Vec<_> = <B::Entity as EntityTrait>::Column::iter()
+        .filter(|column| {
+            !second.is_not_set(*column) && key.iter().all(|k| k.as_str() != column.as_str())
+        })
+        .collect();
+    let table = B::Entity::default().table_name().to_owned();
+    let listed = |prefix: &str| {
+        values
+            .iter()
+            .map(|column| format!("{prefix}.\"{}\"", column.as_str()))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let differs = format!(
+        "ROW({}) IS DISTINCT FROM ROW({})",
+        listed(&format!("\"{table}\"")),
+        listed("EXCLUDED")
+    );
+    let mut upsert = OnConflict::columns(key);
+    if values.is_empty() {
+        upsert.do_nothing();
+    } else {
+        upsert
+            .update_columns(values)
+            .action_and_where(Expr::cust(differs));
+    }
     db.transaction::<_, (), RepositoryError>(|txn| {
         Box::pin(async move {
             A::Entity::insert(first)
@@ -155,6 +189,7 @@ where
                 .await
                 .map_err(map_db_err)?;
             B::Entity::insert(second)
+                .on_conflict(upsert)
                 .exec_without_returning(txn)
                 .await
                 .map_err(map_db_err)?;

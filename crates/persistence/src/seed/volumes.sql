@@ -21,8 +21,10 @@ SELECT md5('company' || i)::uuid,
        timestamptz '2024-01-01' + i * interval '1 minute'
 FROM generate_series(1, {companies}) AS i;
 
+-- Upserted: in the expanded schema of the details split, a sync trigger has created the rows.
 INSERT INTO company_details (company_id, city, danger_class)
-SELECT id, 'İstanbul', 'DANGEROUS' FROM companies;
+SELECT id, 'İstanbul', 'DANGEROUS' FROM companies
+ON CONFLICT (company_id) DO UPDATE SET city = EXCLUDED.city, danger_class = EXCLUDED.danger_class;
 
 INSERT INTO users (id, email, password_hash, role, company_id)
 SELECT md5('user' || i)::uuid, 'user' || i || '@osgb' || (i % {companies}) || '.example',

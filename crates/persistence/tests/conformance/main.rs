@@ -7,6 +7,7 @@ mod invoice;
 mod password;
 mod pipeline;
 mod pipeline_queue;
+mod pool_waiters;
 mod project;
 mod site;
 mod stats;

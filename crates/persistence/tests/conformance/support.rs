@@ -31,14 +31,15 @@ pub async fn scalar<T: sea_orm::TryGetable>(db: &DatabaseConnection, sql: &str) 
     .unwrap_or_else(|error| panic!("{error}\n in: {sql}"))
 }
 
-/// Inserts a company (with an empty details row) named `name`.
+/// Inserts a company (with an empty details row, which the sync trigger of the expanded schema
+/// may have created already) named `name`.
 pub async fn company(db: &DatabaseConnection, name: &str) -> CompanyId {
     let id = Uuid::now_v7();
     exec(
         db,
         &format!(
             "INSERT INTO companies (id, name) VALUES ('{id}', '{}');
-             INSERT INTO company_details (company_id) VALUES ('{id}');",
+             INSERT INTO company_details (company_id) VALUES ('{id}') ON CONFLICT DO NOTHING;",
             name.replace('\'', "''")
         ),
     )
