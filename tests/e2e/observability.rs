@@ -208,6 +208,11 @@ async fn metrics_move_by_exactly_the_workload() {
         .get(r#"db_pool_connections{state="busy"}"#)
         .expect("the pool's gauges");
     assert!(*busy >= 0.0);
+    assert_eq!(
+        after.get("db_pool_waiters"),
+        Some(&0.0),
+        "nobody waits for a connection once the workload is answered"
+    );
     assert!(
         after
             .keys()
