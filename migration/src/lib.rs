@@ -25,6 +25,7 @@
 
 #![forbid(unsafe_code)]
 
+mod backfill;
 mod company_details_sync;
 mod phase;
 mod rollout;
@@ -52,6 +53,9 @@ mod m20261201_000019_create_idempotency_keys;
 mod m20261201_000020_create_service_instances;
 mod m20261201_000021_expand_company_version_scope;
 
+pub use backfill::{
+    BACKFILLS, Backfill, BackfillObserver, BackfillProgress, BackfillSettings, run_backfills,
+};
 pub use phase::Phase;
 pub use rollout::{INSTANCE_EXPIRES_AFTER, Migrated, Rollout, RolloutError, roll_out};
 pub use sea_orm_migration::MigratorTrait;

@@ -1,14 +1,16 @@
 //! SPEC §7 evolution 2, "Splitting a table", the expand step: create `company_details` (1:1 with
-//! `companies`), install the two-way sync, and backfill one details row per existing company.
+//! `companies`) and install the two-way sync. The details of companies that existed before are
+//! copied afterwards, in batches, by the `company_details` backfill (`crate::backfill`); from this
+//! migration's commit on, every write of an older server reaches `company_details` through the
+//! sync, and the backfill leaves the rows the sync wrote as they are.
 //!
-//! Installing the triggers locks `companies` against writes until this migration commits, so no write
-//! of an older server can slip between the backfill and the sync. `down` drops the new table: while
-//! the sync ran, the legacy columns received every write, so nothing is lost.
+//! `down` drops the new table: while the sync ran, the legacy columns received every write, so
+//! nothing is lost.
 
 use crate::company_details_sync::{CREATE_SYNC, DROP_SYNC};
 
 crate::sql::sql_migration!(
-    up = [CREATE_TABLE, CREATE_SYNC, BACKFILL],
+    up = [CREATE_TABLE, CREATE_SYNC],
     down = [DROP_SYNC, DROP_TABLE]
 );
 
@@ -26,14 +28,6 @@ CREATE TABLE company_details (
     contact_phone VARCHAR(20)
         CONSTRAINT company_details_contact_phone_e164 CHECK (contact_phone ~ '^\+[1-9][0-9]{7,14}$')
 );
-"#;
-
-const BACKFILL: &str = r#"
-INSERT INTO company_details
-    (company_id, address, city, danger_class, nace_code, contact_email, contact_phone)
-SELECT id, address, city, danger_class, nace_code, contact_email, contact_phone
-FROM companies
-ON CONFLICT (company_id) DO NOTHING;
 "#;
 
 const DROP_TABLE: &str = "DROP TABLE company_details;";

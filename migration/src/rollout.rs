@@ -12,6 +12,7 @@ use sea_orm_migration::sea_orm::{
 };
 use sea_orm_migration::{MigrationTrait, MigratorTrait, SchemaManager};
 
+use crate::backfill::{BackfillObserver, BackfillSettings, run_backfills};
 use crate::{Migrator, Phase};
 
 /// How long after its last heartbeat a registered instance stops counting as live (it crashed).
@@ -70,16 +71,23 @@ pub enum RolloutError {
 }
 
 /// Applies what `rollout` asks of the database behind `db`, one migration per transaction (as
-/// sea-orm-migration does, recording each in `seaql_migrations`). The caller makes sure that no
-/// other process migrates at the same time.
+/// sea-orm-migration does, recording each in `seaql_migrations`), then runs the backfills of the
+/// applied migrations to completion (`crate::backfill`, paced by `backfills`, reported to
+/// `observer`); a contract migration applies only once the backfills it relies on are complete.
+/// The caller makes sure that no other process migrates at the same time.
 ///
 /// # Errors
 /// [`RolloutError::Incompatible`] before anything is applied when a newer release contracted the
 /// schema; [`RolloutError::StillNeeded`] at the first contract migration live instances still
 /// need (the migrations before it stay applied); the driver's error otherwise.
-pub async fn roll_out(db: &DatabaseConnection, rollout: Rollout) -> Result<Migrated, RolloutError> {
+pub async fn roll_out(
+    db: &DatabaseConnection,
+    rollout: Rollout,
+    backfills: BackfillSettings,
+    observer: &mut BackfillObserver<'_>,
+) -> Result<Migrated, RolloutError> {
     Migrator::install(db).await?;
-    let applied = applied_migrations(db).await?;
+    let mut applied = applied_migrations(db).await?;
     let known = Migrator::migrations();
     refuse_unknown_contracts(&applied, &known)?;
     let contract = match rollout {
@@ -88,8 +96,11 @@ pub async fn roll_out(db: &DatabaseConnection, rollout: Rollout) -> Result<Migra
         Rollout::Contract => true,
     };
     let mut migrated = Migrated::default();
-    for migration in known.iter().filter(|m| !applied.contains(m.name())) {
+    for migration in &known {
         let name = migration.name();
+        if applied.contains(name) {
+            continue;
+        }
         if Phase::of(name) == Phase::Contract {
             if !contract {
                 migrated.contracts_pending.push(name.to_owned());
@@ -102,10 +113,14 @@ pub async fn roll_out(db: &DatabaseConnection, rollout: Rollout) -> Result<Migra
                     instances: instances.join(", "),
                 });
             }
+            // What the contract relies on is complete before it applies.
+            run_backfills(db, &|m| applied.contains(m), backfills, observer).await?;
         }
         apply(db, migration.as_ref()).await?;
+        applied.insert(name.to_owned());
         migrated.applied.push(name.to_owned());
     }
+    run_backfills(db, &|m| applied.contains(m), backfills, observer).await?;
     Ok(migrated)
 }
 

@@ -3,7 +3,7 @@
 //! previous release is registered and alive, succeeds once it stops, and this build keeps serving
 //! across the contract without a restart. Stopping deregisters.
 
-use prosektor_persistence::{Rollout, RolloutError, migrate};
+use prosektor_persistence::{BackfillSettings, Rollout, RolloutError, migrate};
 use prosektor_testkit::TestDatabase;
 use reqwest::{Method, StatusCode};
 use serde_json::json;
@@ -38,7 +38,7 @@ async fn company_with_details(server: &TestServer, admin: &str, name: &str) {
 #[tokio::test]
 async fn a_contract_waits_for_the_previous_release_and_this_build_serves_on_both_sides_of_it() {
     let database = TestDatabase::empty().await.expect("test database");
-    migrate(database.url(), Rollout::Expand)
+    migrate(database.url(), Rollout::Expand, BackfillSettings::default())
         .await
         .expect("the expanded schema");
     let url = database.url().to_owned();
@@ -68,7 +68,7 @@ async fn a_contract_waits_for_the_previous_release_and_this_build_serves_on_both
              RETURNING 1) SELECT count(*) FROM registered",
         )
         .await;
-    match migrate(&url, Rollout::Contract).await {
+    match migrate(&url, Rollout::Contract, BackfillSettings::default()).await {
         Err(RolloutError::StillNeeded { instances, .. }) => {
             assert_eq!(instances, "previous-release server 0.0.9");
         }
@@ -82,7 +82,7 @@ async fn a_contract_waits_for_the_previous_release_and_this_build_serves_on_both
              SELECT count(*) FROM gone",
         )
         .await;
-    let contracted = migrate(&url, Rollout::Contract)
+    let contracted = migrate(&url, Rollout::Contract, BackfillSettings::default())
         .await
         .expect("the contract");
     assert!(

@@ -45,9 +45,13 @@ impl BenchDatabase {
         );
         let url = database_url(server_url, &name)?;
         create_if_missing(server_url, &name).await?;
-        prosektor_persistence::migrate(&url, prosektor_persistence::Rollout::Contract)
-            .await
-            .with_context(|| format!("migrating {name}"))?;
+        prosektor_persistence::migrate(
+            &url,
+            prosektor_persistence::Rollout::Contract,
+            prosektor_persistence::BackfillSettings::default(),
+        )
+        .await
+        .with_context(|| format!("migrating {name}"))?;
         let db = connect(&url).await?;
         let seeded_in = if seed::is_seeded(&db).await? {
             None

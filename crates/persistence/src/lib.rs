@@ -30,7 +30,7 @@ pub use migrate::{latest_migration, migrate};
 pub use password::Argon2Hasher;
 pub use pool::{PoolSettings, cancel_statements, connect};
 pub use pool_waiters::connection_waiters;
-pub use prosektor_migration::{Migrated, Rollout, RolloutError};
+pub use prosektor_migration::{BackfillSettings, Migrated, Rollout, RolloutError};
 pub use readiness::PostgresReadiness;
 pub use repositories::company::PgCompanyRepository;
 pub use repositories::idempotency::PgIdempotencyStore;

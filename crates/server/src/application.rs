@@ -255,9 +255,10 @@ pub(crate) async fn open_database(
             (embedded.url(), Some(embedded))
         }
     };
-    let migrated = prosektor_persistence::migrate(&database_url, Rollout::StartUp)
-        .await
-        .context("applying migrations")?;
+    let migrated =
+        prosektor_persistence::migrate(&database_url, Rollout::StartUp, config.backfills())
+            .await
+            .context("applying migrations")?;
     if !migrated.contracts_pending.is_empty() {
         tracing::info!(
             pending = %migrated.contracts_pending.join(", "),

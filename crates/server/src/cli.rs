@@ -89,11 +89,12 @@ async fn migrate(config: &Config, contract: bool) -> anyhow::Result<()> {
         Rollout::Expand
     };
     let migrated = match &config.database_url {
-        Some(url) => prosektor_persistence::migrate(url, rollout).await,
+        Some(url) => prosektor_persistence::migrate(url, rollout, config.backfills()).await,
         None => {
             let embedded =
                 EmbeddedPostgres::start(&config.data_dir, config.embedded_pg_port).await?;
-            let migrated = prosektor_persistence::migrate(&embedded.url(), rollout).await;
+            let migrated =
+                prosektor_persistence::migrate(&embedded.url(), rollout, config.backfills()).await;
             embedded.stop().await?;
             migrated
         }

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 use ipnet::IpNet;
+use prosektor_persistence::BackfillSettings;
 
 use crate::telemetry::LogFormat;
 
@@ -45,6 +46,16 @@ pub struct Config {
     /// milliseconds: a statement running longer is cancelled and its request answers `503`.
     #[arg(long, env = "PROSEKTOR_STATEMENT_TIMEOUT_MS", default_value_t = 5_000)]
     pub statement_timeout_ms: u64,
+
+    /// Keys per batch of a schema backfill (one short transaction each), run after the expand
+    /// migrations of `serve`, `worker` and `migrate`.
+    #[arg(long, env = "PROSEKTOR_BACKFILL_BATCH", default_value_t = 5_000)]
+    pub backfill_batch: u32,
+
+    /// The pause between two batches of a schema backfill, in milliseconds, so that the database
+    /// keeps serving the running servers meanwhile.
+    #[arg(long, env = "PROSEKTOR_BACKFILL_PAUSE_MS", default_value_t = 10)]
+    pub backfill_pause_ms: u64,
 
     /// The longest a request may take, in milliseconds; past it the request answers `503`
     /// whatever the database does.
@@ -106,6 +117,14 @@ fn parse_network(text: &str) -> Result<IpNet, String> {
 }
 
 impl Config {
+    /// How schema backfills pace themselves.
+    pub const fn backfills(&self) -> BackfillSettings {
+        BackfillSettings {
+            batch_size: self.backfill_batch,
+            pause: std::time::Duration::from_millis(self.backfill_pause_ms),
+        }
+    }
+
     /// A configuration for `database_url`, listening on a free loopback port (tests).
     pub fn for_database(database_url: &str) -> Self {
         Self {
@@ -116,6 +135,8 @@ impl Config {
             embedded_pg_port: 54329,
             db_max_connections: 16,
             statement_timeout_ms: 5_000,
+            backfill_batch: 5_000,
+            backfill_pause_ms: 10,
             request_timeout_ms: 10_000,
             shutdown_grace_secs: 10,
             jwt_secret: None,
@@ -143,6 +164,8 @@ impl std::fmt::Debug for Config {
             .field("embedded_pg_port", &self.embedded_pg_port)
             .field("db_max_connections", &self.db_max_connections)
             .field("statement_timeout_ms", &self.statement_timeout_ms)
+            .field("backfill_batch", &self.backfill_batch)
+            .field("backfill_pause_ms", &self.backfill_pause_ms)
             .field("request_timeout_ms", &self.request_timeout_ms)
             .field("shutdown_grace_secs", &self.shutdown_grace_secs)
             .field("jwt_secret", &self.jwt_secret.as_ref().map(|_| "***"))

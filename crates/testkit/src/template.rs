@@ -4,7 +4,9 @@
 //! Test processes run in parallel (nextest runs one per test), so building is serialised with a
 //! PostgreSQL advisory lock, and a template only gets its final name once it is complete.
 
-use prosektor_migration::{Migrator, MigratorTrait, Rollout, SCHEMA_FINGERPRINT, roll_out};
+use prosektor_migration::{
+    BackfillSettings, Migrator, MigratorTrait, Rollout, SCHEMA_FINGERPRINT, roll_out,
+};
 use sea_orm::{ConnectionTrait, DatabaseBackend, DatabaseConnection, Statement};
 
 use crate::error::TestkitError;
@@ -100,9 +102,14 @@ async fn build_if_missing(
     match state {
         SchemaState::Final => Migrator::up(&connection, None).await?,
         SchemaState::Expanded => {
-            roll_out(&connection, Rollout::Expand)
-                .await
-                .map_err(|error| TestkitError::Setting(error.to_string()))?;
+            roll_out(
+                &connection,
+                Rollout::Expand,
+                BackfillSettings::default(),
+                &mut |_| {},
+            )
+            .await
+            .map_err(|error| TestkitError::Setting(error.to_string()))?;
         }
     }
     connection.close().await?;

@@ -1,7 +1,9 @@
 //! Migration suite (real PostgreSQL, through `prosektor-testkit`): the history walked up one step at
 //! a time with data written at every step, then down to zero and up again; and every CHECK
-//! constraint shown to reject what it should; and the rollout's rules for expand and contract.
+//! constraint shown to reject what it should; and the rollout's rules for expand and contract,
+//! and the backfill job's batches, progress and resumption.
 
+mod backfill;
 mod constraints;
 mod rollout;
 mod support;

@@ -1,7 +1,9 @@
 //! The rollout rules of `roll_out`: start-up expands, contracts wait for `Rollout::Contract` and
 //! for every live instance to know them, and a build refuses a schema a newer release contracted.
 
-use prosektor_migration::{Migrator, MigratorTrait, Rollout, RolloutError, roll_out};
+use prosektor_migration::{
+    BackfillSettings, Migrator, MigratorTrait, Rollout, RolloutError, roll_out,
+};
 use prosektor_testkit::TestDatabase;
 use sea_orm::DatabaseConnection;
 
@@ -34,24 +36,39 @@ async fn register(db: &DatabaseConnection, id: &str, knows_through: &str) {
 async fn expanding_applies_everything_but_the_contracts_and_start_up_on_a_new_database_everything()
 {
     let expanded = TestDatabase::empty().await.expect("test database");
-    let migrated = roll_out(expanded.connection(), Rollout::Expand)
-        .await
-        .expect("expand");
+    let migrated = roll_out(
+        expanded.connection(),
+        Rollout::Expand,
+        BackfillSettings::default(),
+        &mut |_| {},
+    )
+    .await
+    .expect("expand");
     assert_eq!(migrated.contracts_pending, [CONTRACT]);
     assert_eq!(migrated.applied.len(), Migrator::migrations().len() - 1);
     assert_eq!(pending(expanded.connection()).await, [CONTRACT]);
     assert!(has_column(expanded.connection(), "companies", "city").await);
     // Starting again on the expanded database leaves the contract for `migrate --contract`.
-    let again = roll_out(expanded.connection(), Rollout::StartUp)
-        .await
-        .expect("start-up");
+    let again = roll_out(
+        expanded.connection(),
+        Rollout::StartUp,
+        BackfillSettings::default(),
+        &mut |_| {},
+    )
+    .await
+    .expect("start-up");
     assert!(again.applied.is_empty());
     assert_eq!(again.contracts_pending, [CONTRACT]);
 
     let new = TestDatabase::empty().await.expect("test database");
-    let migrated = roll_out(new.connection(), Rollout::StartUp)
-        .await
-        .expect("start-up");
+    let migrated = roll_out(
+        new.connection(),
+        Rollout::StartUp,
+        BackfillSettings::default(),
+        &mut |_| {},
+    )
+    .await
+    .expect("start-up");
     assert!(migrated.contracts_pending.is_empty());
     assert!(pending(new.connection()).await.is_empty());
 }
@@ -60,7 +77,14 @@ async fn expanding_applies_everything_but_the_contracts_and_start_up_on_a_new_da
 async fn a_contract_waits_until_no_live_instance_of_an_older_build_remains() {
     let database = TestDatabase::empty().await.expect("test database");
     let db = database.connection();
-    roll_out(db, Rollout::Expand).await.expect("expand");
+    roll_out(
+        db,
+        Rollout::Expand,
+        BackfillSettings::default(),
+        &mut |_| {},
+    )
+    .await
+    .expect("expand");
     register(db, "old-server", "m20261124_000009_expand_company_details").await;
     register(
         db,
@@ -69,7 +93,14 @@ async fn a_contract_waits_until_no_live_instance_of_an_older_build_remains() {
     )
     .await;
 
-    match roll_out(db, Rollout::Contract).await {
+    match roll_out(
+        db,
+        Rollout::Contract,
+        BackfillSettings::default(),
+        &mut |_| {},
+    )
+    .await
+    {
         Err(RolloutError::StillNeeded {
             contract,
             instances,
@@ -87,7 +118,14 @@ async fn a_contract_waits_until_no_live_instance_of_an_older_build_remains() {
         "UPDATE service_instances SET heartbeat_at = now() - interval '31 seconds' WHERE id = 'old-server'",
     )
     .await;
-    let migrated = roll_out(db, Rollout::Contract).await.expect("contract");
+    let migrated = roll_out(
+        db,
+        Rollout::Contract,
+        BackfillSettings::default(),
+        &mut |_| {},
+    )
+    .await
+    .expect("contract");
     assert_eq!(migrated.applied, [CONTRACT]);
     assert!(!has_column(db, "companies", "city").await);
 }
@@ -96,16 +134,28 @@ async fn a_contract_waits_until_no_live_instance_of_an_older_build_remains() {
 async fn a_build_refuses_a_schema_a_newer_release_contracted_but_runs_beside_its_expansions() {
     let database = TestDatabase::empty().await.expect("test database");
     let db = database.connection();
-    roll_out(db, Rollout::StartUp).await.expect("start-up");
+    roll_out(
+        db,
+        Rollout::StartUp,
+        BackfillSettings::default(),
+        &mut |_| {},
+    )
+    .await
+    .expect("start-up");
     let newer = "INSERT INTO seaql_migrations (version, applied_at) VALUES";
     exec(
         db,
         &format!("{newer} ('m20991231_000001_add_future_column', 0)"),
     )
     .await;
-    let migrated = roll_out(db, Rollout::StartUp)
-        .await
-        .expect("a newer expansion is compatible");
+    let migrated = roll_out(
+        db,
+        Rollout::StartUp,
+        BackfillSettings::default(),
+        &mut |_| {},
+    )
+    .await
+    .expect("a newer expansion is compatible");
     assert!(migrated.applied.is_empty());
 
     exec(
@@ -113,7 +163,14 @@ async fn a_build_refuses_a_schema_a_newer_release_contracted_but_runs_beside_its
         &format!("{newer} ('m20991231_000002_contract_future_column', 0)"),
     )
     .await;
-    match roll_out(db, Rollout::StartUp).await {
+    match roll_out(
+        db,
+        Rollout::StartUp,
+        BackfillSettings::default(),
+        &mut |_| {},
+    )
+    .await
+    {
         Err(RolloutError::Incompatible { contract, known }) => {
             assert_eq!(contract, "m20991231_000002_contract_future_column");
             assert_eq!(known, Migrator::migrations().last().unwrap().name());

@@ -45,13 +45,15 @@ pub async fn has_column(db: &DatabaseConnection, table: &str, column: &str) -> b
     .await
 }
 
-/// The tables of the public schema other than sea-orm-migration's bookkeeping, sorted.
+/// The tables of the public schema other than the runner's bookkeeping (applied migrations and
+/// backfill positions), sorted.
 pub async fn tables(db: &DatabaseConnection) -> Vec<String> {
     let rows = db
         .query_all_raw(Statement::from_string(
             db.get_database_backend(),
             "SELECT table_name::text FROM information_schema.tables \
-             WHERE table_schema = 'public' AND table_name <> 'seaql_migrations' ORDER BY 1",
+             WHERE table_schema = 'public' \
+             AND table_name NOT IN ('seaql_migrations', 'schema_backfills') ORDER BY 1",
         ))
         .await
         .expect("list tables");

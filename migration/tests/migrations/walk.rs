@@ -2,7 +2,9 @@
 //! the legacy company columns while the sync is active, too), every value checked at the top, then
 //! down one step at a time to zero and up again.
 
-use prosektor_migration::{Migrator, MigratorTrait};
+use std::time::Duration;
+
+use prosektor_migration::{BackfillSettings, Migrator, MigratorTrait, run_backfills};
 use prosektor_testkit::TestDatabase;
 use rust_decimal::Decimal;
 use sea_orm::DatabaseConnection;
@@ -125,7 +127,23 @@ async fn walking_up_step_by_step_keeps_every_row_and_value() {
     .await;
 
     up_to(db, 8).await;
-    // The backfill copied A; an older server still writes the legacy columns (B, and A's city);
+    // The backfill copies A, which existed before, in batches outside the migration.
+    run_backfills(
+        db,
+        &|migration| HISTORY[..=8].contains(&migration),
+        BackfillSettings {
+            batch_size: 1,
+            pause: Duration::ZERO,
+        },
+        &mut |_| {},
+    )
+    .await
+    .expect("the details backfill");
+    let copied: String = scalar(db, &format!(
+        "SELECT concat_ws('|', address, city, contact_phone) FROM company_details WHERE company_id = '{COMPANY_A}'"
+    )).await;
+    assert_eq!(copied, "Atatürk Cad. 1|İstanbul|+905321234567");
+    // An older server still writes the legacy columns (B, and A's city);
     // a newer one writes company_details (C, and A's phone). Both sides must see every write.
     exec(db, &format!(
         "INSERT INTO companies (id, name, address, city, danger_class, nace_code, contact_email, contact_phone)
