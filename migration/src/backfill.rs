@@ -70,7 +70,7 @@ pub struct BackfillProgress<'a> {
 pub type BackfillObserver<'a> = dyn FnMut(&BackfillProgress<'_>) + Send + 'a;
 
 /// Every backfill of the history, in the order of their migrations.
-pub const BACKFILLS: &[Backfill] = &[COMPANY_DETAILS];
+pub const BACKFILLS: &[Backfill] = &[COMPANY_DETAILS, INVOICE_BUYER];
 
 /// The `company_details` split: one details row per company that has none, from its legacy
 /// columns. A company an older server writes meanwhile gets its row from the sync trigger, which
@@ -89,6 +89,30 @@ WITH batch AS (
     SELECT c.id, c.address, c.city, c.danger_class, c.nace_code, c.contact_email, c.contact_phone
     FROM companies c JOIN batch USING (id)
     ON CONFLICT (company_id) DO NOTHING
+    RETURNING 1
+)
+SELECT (SELECT id::text FROM batch ORDER BY id DESC LIMIT 1),
+       (SELECT count(*) FROM batch),
+       (SELECT count(*) FROM filled)
+"#,
+};
+
+/// Evolution 3: the buyer snapshot of every invoice that has none, from its company as it is
+/// now. Each batch updates at most `$2` invoices (bumping their row version: their representation
+/// gains the buyer), each its own transaction.
+const INVOICE_BUYER: Backfill = Backfill {
+    name: "invoice_buyer",
+    after: "m20261201_000022_add_invoice_buyer_snapshot",
+    before: "m20261201_000023_contract_invoice_buyer_fill",
+    total: "SELECT count(*) FROM invoices",
+    batch: r#"
+WITH batch AS (
+    SELECT id FROM invoices WHERE $1::uuid IS NULL OR id > $1::uuid ORDER BY id LIMIT $2
+), filled AS (
+    UPDATE invoices i
+    SET buyer_name = c.name, buyer_tax_id = c.tax_id, buyer_address = d.address
+    FROM batch, companies c LEFT JOIN company_details d ON d.company_id = c.id
+    WHERE i.id = batch.id AND c.id = i.company_id AND i.buyer_name IS NULL
     RETURNING 1
 )
 SELECT (SELECT id::text FROM batch ORDER BY id DESC LIMIT 1),

@@ -1,9 +1,10 @@
 //! # prosektor-migration
 //!
 //! ProSektor's whole schema history for PostgreSQL, as sea-orm-migration migrations, in the order the
-//! schema evolved (SPEC §7): the first schema (one migration per aggregate), then the two evolutions
-//! of the design document's Migration Plan: `user_profiles.middle_name`, and the `company_details`
-//! split as expand (create, backfill, sync) and contract (drop the sync and the old columns).
+//! schema evolved (SPEC §7): the first schema (one migration per aggregate), then the evolutions of
+//! the design document's Migration Plan: `user_profiles.middle_name`, the `company_details` split
+//! as expand (create, sync, then a batched backfill) and contract (drop the sync and the old
+//! columns), and the invoice's buyer snapshot in all four phases of "adding a field".
 //!
 //! Every migration is plain SQL run in its own transaction with a `lock_timeout`, and every one has a
 //! working `down`. Each has a [`Phase`], named by its verb: expand migrations run while servers of
@@ -52,6 +53,9 @@ mod m20261201_000018_add_row_versions;
 mod m20261201_000019_create_idempotency_keys;
 mod m20261201_000020_create_service_instances;
 mod m20261201_000021_expand_company_version_scope;
+mod m20261201_000022_add_invoice_buyer_snapshot;
+mod m20261201_000023_contract_invoice_buyer_fill;
+mod m20261201_000024_contract_invoice_buyer_not_null;
 
 pub use backfill::{
     BACKFILLS, Backfill, BackfillObserver, BackfillProgress, BackfillSettings, run_backfills,
@@ -89,6 +93,9 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000019_create_idempotency_keys::Migration),
             Box::new(m20261201_000020_create_service_instances::Migration),
             Box::new(m20261201_000021_expand_company_version_scope::Migration),
+            Box::new(m20261201_000022_add_invoice_buyer_snapshot::Migration),
+            Box::new(m20261201_000023_contract_invoice_buyer_fill::Migration),
+            Box::new(m20261201_000024_contract_invoice_buyer_not_null::Migration),
         ]
     }
 }

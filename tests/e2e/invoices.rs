@@ -142,6 +142,48 @@ async fn an_invoice_is_created_edited_sent_and_paid_with_exact_money() {
 }
 
 #[tokio::test]
+async fn an_invoice_keeps_its_buyer_when_the_company_is_renamed() {
+    let server = TestServer::start().await;
+    let admin = server.admin_token().await;
+    let company =
+        crate::fixtures::create_company(&server, &admin, "Ege İSG", Some("10000000146")).await;
+    let company_id = company["id"].as_str().expect("an id");
+    let details = format!("/api/v1/companies/{company_id}/details");
+    let moved = server
+        .call(
+            Method::PATCH,
+            &details,
+            Some(&admin),
+            Some(json!({"address": "Kordon 5, İzmir"})),
+        )
+        .await;
+    assert_eq!(moved.status, StatusCode::OK, "{:?}", moved.body);
+    let id = draft(&server, &admin, company_id).await;
+    let buyer = json!({"name": "Ege İSG", "tax_id": "10000000146", "address": "Kordon 5, İzmir"});
+    assert_eq!(get(&server, &admin, &id).await.body["buyer"], buyer);
+
+    let renamed = server
+        .call(
+            Method::PATCH,
+            &format!("/api/v1/companies/{company_id}"),
+            Some(&admin),
+            Some(json!({"name": "Ege Sağlık ve Güvenlik"})),
+        )
+        .await;
+    assert_eq!(renamed.status, StatusCode::OK, "{:?}", renamed.body);
+    assert_eq!(
+        get(&server, &admin, &id).await.body["buyer"],
+        buyer,
+        "the old invoice is unchanged"
+    );
+    let later = draft(&server, &admin, company_id).await;
+    assert_eq!(
+        get(&server, &admin, &later).await.body["buyer"]["name"],
+        "Ege Sağlık ve Güvenlik"
+    );
+}
+
+#[tokio::test]
 async fn drafts_and_sent_invoices_can_be_voided_and_void_is_final() {
     let server = TestServer::start().await;
     let admin = server.admin_token().await;

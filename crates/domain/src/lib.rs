@@ -84,7 +84,7 @@ pub use domain_name::DomainName;
 pub use email::Email;
 pub use error::{DomainError, DomainResult, ValidationReason};
 pub use ids::{CompanyId, InvoiceId, ProjectId, RunId, StatsId, UserId};
-pub use invoice::{Invoice, InvoiceAmounts, InvoiceNo, InvoiceParts, InvoiceStatus};
+pub use invoice::{Buyer, Invoice, InvoiceAmounts, InvoiceNo, InvoiceParts, InvoiceStatus};
 pub use money::{Money, TaxRate};
 pub use phone::Phone;
 pub use pipeline::{

@@ -27,8 +27,8 @@ fn violations() -> Vec<(&'static str, String)> {
                    issue: &str,
                    paid: &str| {
         format!(
-            "INSERT INTO invoices (company_id, invoice_no, amount_subtotal, amount_tax, amount_total, status, issue_date, paid_at) \
-             VALUES ('{COMPANY}', '{no}', {sub}, {tax}, {total}, '{status}', {issue}, {paid})"
+            "INSERT INTO invoices (company_id, buyer_name, invoice_no, amount_subtotal, amount_tax, amount_total, status, issue_date, paid_at) \
+             VALUES ('{COMPANY}', 'Anadolu OSGB', '{no}', {sub}, {tax}, {total}, '{status}', {issue}, {paid})"
         )
     };
     let run = |status: &str, attempt: i32, max: i32, heartbeat: &str| {
@@ -183,6 +183,20 @@ fn violations() -> Vec<(&'static str, String)> {
         (
             "invoices_paid_at_iff_paid",
             invoice("2024-100", "1", "0", "1", "SENT", "'2024-01-01'", "now()"),
+        ),
+        (
+            "invoices_buyer_name_not_blank",
+            format!(
+                "INSERT INTO invoices (company_id, buyer_name, invoice_no, amount_subtotal, amount_tax, amount_total) \
+                 VALUES ('{COMPANY}', ' ', '2024-100', 1, 0, 1)"
+            ),
+        ),
+        (
+            "invoices_buyer_tax_id_format",
+            format!(
+                "INSERT INTO invoices (company_id, buyer_name, buyer_tax_id, invoice_no, amount_subtotal, amount_tax, amount_total) \
+                 VALUES ('{COMPANY}', 'Anadolu OSGB', '123', '2024-100', 1, 0, 1)"
+            ),
         ),
         (
             "web_projects_name_not_blank",
@@ -344,7 +358,7 @@ async fn every_constraint_rejects_what_it_should() {
          INSERT INTO company_details (company_id) VALUES ('{COMPANY}');
          INSERT INTO users (id, email, password_hash, role, company_id) VALUES ('{USER}', 'taken@example.com', '{HASH}', 'CLIENT', '{COMPANY}');
          INSERT INTO user_profiles (user_id) VALUES ('{USER}');
-         INSERT INTO invoices (company_id, invoice_no, amount_subtotal, amount_tax, amount_total) VALUES ('{COMPANY}', '2024-001', 1, 0, 1);
+         INSERT INTO invoices (company_id, buyer_name, invoice_no, amount_subtotal, amount_tax, amount_total) VALUES ('{COMPANY}', 'Anadolu OSGB', '2024-001', 1, 0, 1);
          INSERT INTO web_projects (id, company_id, name, domain) VALUES ('{PROJECT}', '{COMPANY}', 'Site', 'taken.example.com');
          INSERT INTO pipeline_runs (id, project_id) VALUES ('{RUN}', '{PROJECT}');
          INSERT INTO pipeline_run_logs (run_id, seq, level, message) VALUES ('{RUN}', 7, 'INFO', 'first');

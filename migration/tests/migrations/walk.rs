@@ -11,7 +11,7 @@ use sea_orm::DatabaseConnection;
 
 use crate::support::{exec, exec_err, has_column, row, scalar, tables};
 
-const HISTORY: [&str; 21] = [
+const HISTORY: [&str; 24] = [
     "m20261124_000001_create_search_support",
     "m20261124_000002_create_companies",
     "m20261124_000003_create_users",
@@ -33,6 +33,9 @@ const HISTORY: [&str; 21] = [
     "m20261201_000019_create_idempotency_keys",
     "m20261201_000020_create_service_instances",
     "m20261201_000021_expand_company_version_scope",
+    "m20261201_000022_add_invoice_buyer_snapshot",
+    "m20261201_000023_contract_invoice_buyer_fill",
+    "m20261201_000024_contract_invoice_buyer_not_null",
 ];
 
 const ALL_TABLES: [&str; 14] = [
@@ -344,6 +347,73 @@ async fn walking_up_step_by_step_keeps_every_row_and_value() {
     .await;
     assert_eq!(version().await, before + 1);
 
+    up_to(db, 21).await;
+    let without_buyer = "SELECT count(*) FROM invoices WHERE buyer_name IS NULL";
+    assert_eq!(
+        scalar::<i64>(db, without_buyer).await,
+        2,
+        "the migration fills nothing"
+    );
+    run_backfills(
+        db,
+        &|migration| HISTORY[..=21].contains(&migration),
+        BackfillSettings {
+            batch_size: 1,
+            pause: Duration::ZERO,
+        },
+        &mut |_| {},
+    )
+    .await
+    .expect("the buyer backfill");
+    // An older server inserts an invoice without a snapshot: the trigger takes one.
+    exec(db, &format!(
+        "INSERT INTO invoices (company_id, invoice_no, amount_subtotal, amount_tax, amount_total, status)
+         VALUES ('{COMPANY_A}', '2024-003', 1.00, 0.20, 1.20, 'DRAFT')"
+    )).await;
+    let snapshots: String = scalar(db, &format!(
+        "SELECT string_agg(DISTINCT concat_ws('|', i.buyer_name, i.buyer_tax_id, i.buyer_address), ',')
+         FROM invoices i WHERE i.company_id = '{COMPANY_A}'"
+    )).await;
+    assert_eq!(snapshots, "Anadolu OSGB|4540536920|Atatürk Cad. 1");
+    exec(
+        db,
+        &format!("UPDATE companies SET name = 'Anadolu Sağlık OSGB' WHERE id = '{COMPANY_A}'"),
+    )
+    .await;
+    let kept: String = scalar(
+        db,
+        "SELECT string_agg(DISTINCT buyer_name, ',') FROM invoices",
+    )
+    .await;
+    assert_eq!(
+        kept, "Anadolu OSGB",
+        "renaming the company rewrites no invoice"
+    );
+    exec(
+        db,
+        &format!("UPDATE companies SET name = 'Anadolu OSGB' WHERE id = '{COMPANY_A}'"),
+    )
+    .await;
+
+    up_to(db, 22).await;
+    let unsnapshotted = exec_err(db, &format!(
+        "INSERT INTO invoices (company_id, invoice_no, amount_subtotal, amount_tax, amount_total, status)
+         VALUES ('{COMPANY_A}', '2024-004', 1.00, 0.20, 1.20, 'DRAFT')"
+    )).await;
+    assert!(
+        unsnapshotted
+            .to_string()
+            .contains("invoices_buyer_name_present")
+    );
+
+    up_to(db, 23).await;
+    let nullable: String = scalar(
+        db,
+        "SELECT is_nullable FROM information_schema.columns WHERE table_name = 'invoices' AND column_name = 'buyer_name'",
+    )
+    .await;
+    assert_eq!(nullable, "NO");
+
     assert_everything_is_there(db).await;
 }
 
@@ -438,6 +508,27 @@ async fn every_migration_reverses_and_the_history_replays() {
     let database = TestDatabase::empty().await.expect("test database");
     let db = database.connection();
     Migrator::up(db, None).await.expect("migrate up");
+    exec(
+        db,
+        &format!("INSERT INTO companies (id, name) VALUES ('{COMPANY_A}', 'Anadolu OSGB')"),
+    )
+    .await;
+    Migrator::down(db, Some(1))
+        .await
+        .expect("down buyer not null");
+    Migrator::down(db, Some(1)).await.expect("down buyer fill");
+    // The fill is back for older servers' inserts.
+    exec(db, &format!(
+        "INSERT INTO invoices (company_id, invoice_no, amount_subtotal, amount_tax, amount_total, status)
+         VALUES ('{COMPANY_A}', '2024-001', 1.00, 0.20, 1.20, 'DRAFT')"
+    )).await;
+    let filled: String = scalar(db, "SELECT buyer_name FROM invoices").await;
+    assert_eq!(filled, "Anadolu OSGB");
+    Migrator::down(db, Some(1))
+        .await
+        .expect("down buyer snapshot");
+    assert!(!has_column(db, "invoices", "buyer_name").await);
+    exec(db, "DELETE FROM invoices; DELETE FROM companies;").await;
     Migrator::down(db, Some(1))
         .await
         .expect("down company version scope");
@@ -548,7 +639,7 @@ async fn every_migration_reverses_and_the_history_replays() {
     .await;
     assert_eq!(kept, "Bolu");
 
-    for remaining in (0..HISTORY.len() - 13).rev() {
+    for remaining in (0..HISTORY.len() - 16).rev() {
         Migrator::down(db, Some(1)).await.expect("one step down");
         let applied = Migrator::get_applied_migrations(db)
             .await

@@ -15,9 +15,9 @@ use sea_orm::ConnectionTrait;
 /// window and 1000 just outside it. Dates are UTC, like the server's clock.
 const DASHBOARD_FIXTURE: &str = r"
 WITH today AS (SELECT (now() AT TIME ZONE 'UTC')::date AS d)
-INSERT INTO invoices (company_id, invoice_no, amount_subtotal, amount_tax, amount_total,
-                      status, due_date, issue_date, paid_at)
-SELECT $company, no, sub, tax, sub + tax, status, today.d + due, issue, paid
+INSERT INTO invoices (company_id, buyer_name, invoice_no, amount_subtotal, amount_tax,
+                      amount_total, status, due_date, issue_date, paid_at)
+SELECT $company, 'Dashboard OSGB', no, sub, tax, sub + tax, status, today.d + due, issue, paid
 FROM today, (VALUES
     ('2026-001', 1000.00, 200.00, 'PAID',  -40, DATE '2026-01-05', now()),
     ('2026-002',   50.00,   0.00, 'PAID',  -10, DATE '2026-01-06', now()),

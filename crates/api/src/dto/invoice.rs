@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use poem_openapi::Object;
 use poem_openapi::payload::Json;
 use prosektor_application::services::{InvoiceDraft, InvoiceTax};
-use prosektor_domain::{Invoice, Money, TaxRate};
+use prosektor_domain::{Buyer, Invoice, Money, TaxRate};
 use uuid::Uuid;
 
 use super::date::ApiDate;
@@ -24,6 +24,9 @@ pub struct InvoiceDto {
     pub id: Uuid,
     /// The billed company.
     pub company_id: Uuid,
+    /// Who the invoice is made out to: the company as it was when the invoice was created
+    /// (renaming or moving the company later does not change it).
+    pub buyer: InvoiceBuyerDto,
     /// `YYYY-NNN`, gapless per calendar year (`2026-001`).
     pub invoice_no: String,
     /// `DRAFT`, `SENT`, `PAID` or `VOID`.
@@ -46,6 +49,28 @@ pub struct InvoiceDto {
     pub version: i64,
 }
 
+/// The buyer on an invoice, as it was when the invoice was created.
+#[derive(Debug, Clone, Object)]
+#[oai(rename = "InvoiceBuyer")]
+pub struct InvoiceBuyerDto {
+    /// The company's legal name.
+    pub name: String,
+    /// Its VKN (10 digits) or TCKN (11 digits), if it had one.
+    pub tax_id: Option<String>,
+    /// Its postal address, if it had one.
+    pub address: Option<String>,
+}
+
+impl From<&Buyer> for InvoiceBuyerDto {
+    fn from(buyer: &Buyer) -> Self {
+        Self {
+            name: buyer.name.as_str().to_owned(),
+            tax_id: buyer.tax_id.as_ref().map(|id| id.as_str().to_owned()),
+            address: buyer.address.as_ref().map(|a| a.as_str().to_owned()),
+        }
+    }
+}
+
 impl Versioned for InvoiceDto {
     fn version(&self) -> i64 {
         self.version
@@ -58,6 +83,7 @@ impl From<&Invoice> for InvoiceDto {
         Self {
             id: invoice.id().as_uuid(),
             company_id: invoice.company_id().as_uuid(),
+            buyer: invoice.buyer().into(),
             invoice_no: invoice.invoice_no().to_string(),
             status: invoice.status().into(),
             subtotal: amounts.subtotal().into(),

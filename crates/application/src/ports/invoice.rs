@@ -59,7 +59,8 @@ pub struct InvoiceSummary {
 #[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
 #[async_trait]
 pub trait InvoiceRepository: Send + Sync {
-    /// Assigns the next number of the creation year and stores the draft in one transaction, so
+    /// Assigns the next number of the creation year and stores the draft, made out to the company
+    /// as it is now (its [`Buyer`](prosektor_domain::Buyer) snapshot), in one transaction, so
     /// numbers are unique and gapless per year even under concurrent creation.
     ///
     /// # Errors

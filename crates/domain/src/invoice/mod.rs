@@ -1,12 +1,14 @@
-//! Invoices: the [`Invoice`] entity and its parts — [`InvoiceNo`], [`InvoiceAmounts`] and the
-//! [`InvoiceStatus`] state machine.
+//! Invoices: the [`Invoice`] entity and its parts — [`InvoiceNo`], [`InvoiceAmounts`], the
+//! [`Buyer`] it is made out to and the [`InvoiceStatus`] state machine.
 
 mod amounts;
+mod buyer;
 mod number;
 mod parts;
 mod status;
 
 pub use amounts::InvoiceAmounts;
+pub use buyer::Buyer;
 pub use number::InvoiceNo;
 pub use parts::InvoiceParts;
 pub use status::InvoiceStatus;
@@ -26,15 +28,22 @@ use crate::version::RowVersion;
 /// ```
 /// use chrono::{NaiveDate, TimeZone, Utc};
 /// use prosektor_domain::{
-///     CompanyId, Invoice, InvoiceAmounts, InvoiceId, InvoiceNo, InvoiceStatus, Money, TaxRate,
+///     Buyer, CompanyId, CompanyName, Invoice, InvoiceAmounts, InvoiceId, InvoiceNo, InvoiceStatus,
+///     Money, TaxRate,
 /// };
 ///
+/// let buyer = Buyer {
+///     name: CompanyName::parse("Şişli OSGB").unwrap(),
+///     tax_id: None,
+///     address: None,
+/// };
 /// let amounts = InvoiceAmounts::from_rate(Money::parse("1000").unwrap(), TaxRate::STANDARD).unwrap();
 /// let due = NaiveDate::from_ymd_opt(2024, 7, 31);
 /// let created = Utc.with_ymd_and_hms(2024, 7, 1, 9, 0, 0).unwrap();
 /// let mut invoice = Invoice::draft(
 ///     InvoiceId::new_v7(),
 ///     CompanyId::new_v7(),
+///     buyer,
 ///     InvoiceNo::parse("2024-001").unwrap(),
 ///     amounts,
 ///     due,
@@ -59,6 +68,7 @@ use crate::version::RowVersion;
 pub struct Invoice {
     id: InvoiceId,
     company_id: CompanyId,
+    buyer: Buyer,
     invoice_no: InvoiceNo,
     amounts: InvoiceAmounts,
     status: InvoiceStatus,
@@ -70,10 +80,11 @@ pub struct Invoice {
 }
 
 impl Invoice {
-    /// A new invoice in `DRAFT`.
+    /// A new invoice in `DRAFT` to `company_id`, made out to `buyer` (the company as it is now).
     pub const fn draft(
         id: InvoiceId,
         company_id: CompanyId,
+        buyer: Buyer,
         invoice_no: InvoiceNo,
         amounts: InvoiceAmounts,
         due_date: Option<NaiveDate>,
@@ -82,6 +93,7 @@ impl Invoice {
         Self {
             id,
             company_id,
+            buyer,
             invoice_no,
             amounts,
             status: InvoiceStatus::Draft,
@@ -161,6 +173,11 @@ impl Invoice {
         self.company_id
     }
 
+    /// Who the invoice is made out to, as the company was when the invoice was created.
+    pub const fn buyer(&self) -> &Buyer {
+        &self.buyer
+    }
+
     /// The invoice number.
     pub const fn invoice_no(&self) -> InvoiceNo {
         self.invoice_no
@@ -219,6 +236,11 @@ pub(crate) mod tests {
         Invoice::draft(
             InvoiceId::new_v7(),
             CompanyId::new_v7(),
+            Buyer {
+                name: crate::company::CompanyName::parse("Şişli OSGB").unwrap(),
+                tax_id: None,
+                address: None,
+            },
             InvoiceNo::parse("2024-001").unwrap(),
             amounts,
             Some(day(31)),

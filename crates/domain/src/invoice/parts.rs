@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 
-use super::{Invoice, InvoiceAmounts, InvoiceNo, InvoiceStatus};
+use super::{Buyer, Invoice, InvoiceAmounts, InvoiceNo, InvoiceStatus};
 use crate::error::{DomainError, DomainResult, ValidationReason};
 use crate::ids::{CompanyId, InvoiceId};
 use crate::version::RowVersion;
@@ -17,6 +17,8 @@ pub struct InvoiceParts {
     pub id: InvoiceId,
     /// See [`Invoice::company_id`].
     pub company_id: CompanyId,
+    /// See [`Invoice::buyer`].
+    pub buyer: Buyer,
     /// See [`Invoice::invoice_no`].
     pub invoice_no: InvoiceNo,
     /// See [`Invoice::amounts`].
@@ -65,6 +67,7 @@ impl Invoice {
         let InvoiceParts {
             id,
             company_id,
+            buyer,
             invoice_no,
             amounts,
             status,
@@ -77,6 +80,7 @@ impl Invoice {
         Ok(Self {
             id,
             company_id,
+            buyer,
             invoice_no,
             amounts,
             status,
@@ -94,6 +98,7 @@ impl From<Invoice> for InvoiceParts {
         let Invoice {
             id,
             company_id,
+            buyer,
             invoice_no,
             amounts,
             status,
@@ -106,6 +111,7 @@ impl From<Invoice> for InvoiceParts {
         Self {
             id,
             company_id,
+            buyer,
             invoice_no,
             amounts,
             status,

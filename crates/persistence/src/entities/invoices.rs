@@ -1,10 +1,10 @@
 //! SeaORM model of `invoices` and its mapping to and from [`Invoice`]. Money is `NUMERIC(12,2)`
 //! read as [`Decimal`], never a float.
 
-use super::mapping::IntoDomain;
+use super::mapping::{IntoDomain, optional, text};
 use prosektor_domain::{
-    DomainResult, Invoice, InvoiceAmounts, InvoiceNo, InvoiceParts, InvoiceStatus, Money,
-    RowVersion,
+    Address, Buyer, CompanyName, DomainError, DomainResult, Invoice, InvoiceAmounts, InvoiceNo,
+    InvoiceParts, InvoiceStatus, Money, RowVersion, TaxId, ValidationReason,
 };
 use sea_orm::ActiveValue::Set;
 use sea_orm::entity::prelude::*;
@@ -16,6 +16,12 @@ pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: Uuid,
     pub company_id: Uuid,
+    /// The buyer's snapshot (evolution 3): nullable until the contract migration, never `NULL`
+    /// for this build (it writes the snapshot; the backfill and the insert trigger of the
+    /// expanded schema give every other row one).
+    pub buyer_name: Option<String>,
+    pub buyer_tax_id: Option<String>,
+    pub buyer_address: Option<String>,
     pub invoice_no: String,
     #[sea_orm(column_type = "Decimal(Some((12, 2)))")]
     pub amount_subtotal: Decimal,
@@ -52,6 +58,12 @@ impl Model {
         Ok(InvoiceParts {
             id: self.id.into(),
             company_id: self.company_id.into(),
+            buyer: Buyer {
+                name: optional(self.buyer_name, CompanyName::parse)?
+                    .ok_or_else(|| DomainError::invalid("buyer_name", ValidationReason::Empty))?,
+                tax_id: optional(self.buyer_tax_id, TaxId::parse)?,
+                address: optional(self.buyer_address, Address::parse)?,
+            },
             invoice_no: InvoiceNo::parse(&self.invoice_no)?,
             amounts: InvoiceAmounts::from_stored(
                 Money::new(self.amount_subtotal)?,
@@ -73,6 +85,9 @@ pub(crate) fn new_row(invoice: &Invoice) -> ActiveModel {
     ActiveModel {
         id: Set(invoice.id().as_uuid()),
         company_id: Set(invoice.company_id().as_uuid()),
+        buyer_name: Set(Some(invoice.buyer().name.as_str().to_owned())),
+        buyer_tax_id: Set(text(invoice.buyer().tax_id.as_ref())),
+        buyer_address: Set(text(invoice.buyer().address.as_ref())),
         invoice_no: Set(invoice.invoice_no().to_string()),
         created_at: Set(invoice.created_at()),
         ..changes(invoice)

@@ -9,20 +9,20 @@ use prosektor_application::{
     RepositoryError, RepositoryResult, TenantScope,
 };
 use prosektor_domain::{
-    CompanyId, DomainError, Invoice, InvoiceId, InvoiceNo, InvoiceStatus, RowVersion,
-    ValidationReason,
+    Address, Buyer, CompanyId, CompanyName, DomainError, Invoice, InvoiceId, InvoiceNo,
+    InvoiceStatus, RowVersion, TaxId, ValidationReason,
 };
 use rust_decimal::Decimal;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, FromQueryResult, QueryFilter,
-    QueryTrait, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
+    FromQueryResult, QueryFilter, QueryTrait, TransactionTrait,
 };
 
 use super::row_update::RowUpdate;
 use super::shared::{NewestFirst, find_one, scoped, statement};
 use crate::entities::invoice_counters;
 use crate::entities::invoices::{self, Column};
-use crate::entities::mapping::{IntoDomain, all_to_domain};
+use crate::entities::mapping::{IntoDomain, all_to_domain, optional};
 use crate::error::{map_db_err, map_transaction_err};
 use crate::unit_of_work::Db;
 
@@ -35,6 +35,35 @@ pub const INVOICE_SUMMARY_SQL: &str = "SELECT \
      COALESCE(SUM(amount_total) FILTER (WHERE status = 'SENT'), 0) AS unpaid_total, \
      COUNT(*) FILTER (WHERE status = 'SENT' AND due_date < $2) AS overdue_count \
      FROM invoices WHERE company_id = $1 AND status IN ('PAID', 'SENT')";
+
+/// The buyer of a new invoice: company `$1` as it is now (name and tax id, its details' address).
+const BUYER_SQL: &str = "SELECT c.name AS name, c.tax_id AS tax_id, d.address AS address \
+     FROM companies c LEFT JOIN company_details d ON d.company_id = c.id WHERE c.id = $1";
+
+/// The row [`BUYER_SQL`] returns.
+#[derive(Debug, FromQueryResult)]
+struct BuyerRow {
+    name: String,
+    tax_id: Option<String>,
+    address: Option<String>,
+}
+
+/// The snapshot of `company` that a new invoice is made out to.
+///
+/// # Errors
+/// `NotFound` when the company does not exist; `Corrupt` when the domain refuses its row.
+async fn buyer_now(db: &impl ConnectionTrait, company: CompanyId) -> RepositoryResult<Buyer> {
+    let row = BuyerRow::find_by_statement(statement(BUYER_SQL, [company.as_uuid().into()]))
+        .one(db)
+        .await
+        .map_err(map_db_err)?
+        .ok_or(RepositoryError::NotFound)?;
+    Ok(Buyer {
+        name: CompanyName::parse(&row.name).map_err(RepositoryError::Corrupt)?,
+        tax_id: optional(row.tax_id, TaxId::parse).map_err(RepositoryError::Corrupt)?,
+        address: optional(row.address, Address::parse).map_err(RepositoryError::Corrupt)?,
+    })
+}
 
 /// The listing's name inside its cursors.
 const NEWEST: NewestFirst = NewestFirst("invoices_newest");
@@ -69,6 +98,7 @@ impl InvoiceRepository for PgInvoiceRepository {
         self.db
             .transaction::<_, Invoice, RepositoryError>(|txn| {
                 Box::pin(async move {
+                    let buyer = buyer_now(txn, new.company_id).await?;
                     let year = new.created_at.year();
                     let counter = invoice_counters::Model::find_by_statement(statement(
                         invoice_counters::NEXT_SEQ_SQL,
@@ -87,6 +117,7 @@ impl InvoiceRepository for PgInvoiceRepository {
                     let draft = Invoice::draft(
                         new.id,
                         new.company_id,
+                        buyer,
                         number,
                         new.amounts,
                         new.due_date,

@@ -41,10 +41,11 @@ SELECT md5('user' || i)::uuid,
        jsonb_build_object('locale', 'tr')
 FROM generate_series(1, {users}) AS i;
 
-INSERT INTO invoices (id, company_id, invoice_no, amount_subtotal, amount_tax, amount_total, status,
-                      due_date, issue_date, paid_at, created_at)
+-- Every invoice is made out to its company as seeded (the buyer snapshot of evolution 3).
+INSERT INTO invoices (id, company_id, buyer_name, buyer_tax_id, invoice_no, amount_subtotal,
+                      amount_tax, amount_total, status, due_date, issue_date, paid_at, created_at)
 SELECT md5('invoice' || i)::uuid,
-       md5('company' || (1 + i % {companies}))::uuid,
+       c.id, c.name, c.tax_id,
        '2025-' || (1000 + i),
        s.subtotal, round(s.subtotal * 0.20, 2), s.subtotal + round(s.subtotal * 0.20, 2),
        s.status,
@@ -52,7 +53,8 @@ SELECT md5('invoice' || i)::uuid,
        CASE WHEN s.status IN ('SENT', 'PAID') THEN date '2024-12-01' + (i % 365) END,
        CASE WHEN s.status = 'PAID' THEN timestamptz '2025-01-15' + (i % 365) * interval '1 day' END,
        timestamptz '2024-12-01' + i * interval '20 seconds'
-FROM generate_series(1, {invoices}) AS i,
+FROM generate_series(1, {invoices}) AS i
+     JOIN companies c ON c.id = md5('company' || (1 + i % {companies}))::uuid,
      LATERAL (SELECT round((100 + (i::bigint * 7919) % 99900)::numeric / 10, 2) AS subtotal,
                      (ARRAY['PAID', 'PAID', 'PAID', 'PAID', 'SENT', 'SENT', 'DRAFT', 'DRAFT', 'DRAFT', 'VOID'])[1 + i % 10] AS status) AS s;
 

@@ -1,5 +1,5 @@
 //! `PgInvoiceRepository`: gapless numbers per year, mapping, tenancy, filters and keyset pages,
-//! conditional saves and the dashboard summary.
+//! conditional saves, the buyer snapshot and the dashboard summary.
 
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use prosektor_application::{
@@ -7,8 +7,8 @@ use prosektor_application::{
     RepositoryError, TenantScope,
 };
 use prosektor_domain::{
-    CompanyId, DomainError, Invoice, InvoiceAmounts, InvoiceId, InvoiceStatus, Money, RowVersion,
-    ValidationReason,
+    Address, Buyer, CompanyId, CompanyName, DomainError, Invoice, InvoiceAmounts, InvoiceId,
+    InvoiceStatus, Money, RowVersion, TaxId, ValidationReason,
 };
 use prosektor_persistence::PgInvoiceRepository;
 use rust_decimal::Decimal;
@@ -155,6 +155,7 @@ async fn saves_are_conditional_on_the_expected_status_and_version() {
     let unknown = Invoice::draft(
         InvoiceId::new_v7(),
         acme,
+        invoice.buyer().clone(),
         invoice.invoice_no(),
         invoice.amounts(),
         None,
@@ -351,8 +352,8 @@ async fn a_row_the_domain_rejects_is_corrupt() {
     exec(
         db.connection(),
         &format!(
-            "INSERT INTO invoices (id, company_id, invoice_no, amount_subtotal, amount_tax, amount_total) \
-             VALUES ('{id}', '{acme}', '0999-001', 1, 0, 1)"
+            "INSERT INTO invoices (id, company_id, buyer_name, invoice_no, amount_subtotal, amount_tax, amount_total) \
+             VALUES ('{id}', '{acme}', 'Acme OSGB', '0999-001', 1, 0, 1)"
         ),
     )
     .await;
@@ -374,5 +375,51 @@ async fn a_row_the_domain_rejects_is_corrupt() {
     assert_eq!(
         listed.map(|page| page.items.len()),
         Err::<usize, _>(corrupt)
+    );
+}
+
+#[tokio::test]
+async fn a_draft_is_made_out_to_the_company_as_it_is_and_keeps_that_buyer() {
+    let db = database().await;
+    let repo = PgInvoiceRepository::new(db.connection().clone());
+    let acme = company(db.connection(), "Acme OSGB").await;
+    exec(
+        db.connection(),
+        &format!(
+            "UPDATE companies SET tax_id = '4540536920' WHERE id = '{acme}';
+             UPDATE company_details SET address = 'Atatürk Cad. 1, Kadıköy' WHERE company_id = '{acme}'"
+        ),
+    )
+    .await;
+    let invoice = create(&repo, new_invoice(acme, at(2024, 7, 1))).await;
+    let expected = Buyer {
+        name: CompanyName::parse("Acme OSGB").unwrap(),
+        tax_id: Some(TaxId::parse("4540536920").unwrap()),
+        address: Some(Address::parse("Atatürk Cad. 1, Kadıköy").unwrap()),
+    };
+    assert_eq!(invoice.buyer(), &expected);
+
+    // The company is renamed and moves: its invoice keeps the buyer it was made out to.
+    exec(
+        db.connection(),
+        &format!(
+            "UPDATE companies SET name = 'Acme Sağlık OSGB', tax_id = NULL WHERE id = '{acme}';
+             UPDATE company_details SET address = NULL WHERE company_id = '{acme}'"
+        ),
+    )
+    .await;
+    let read = repo.get(TenantScope::All, invoice.id()).await.unwrap();
+    assert_eq!(read.buyer(), &expected);
+    let later = create(&repo, new_invoice(acme, at(2024, 7, 2))).await;
+    assert_eq!(later.buyer().name.as_str(), "Acme Sağlık OSGB");
+    assert_eq!(
+        (&later.buyer().tax_id, &later.buyer().address),
+        (&None, &None)
+    );
+
+    assert_eq!(
+        repo.create_draft(&new_invoice(CompanyId::new_v7(), at(2024, 7, 3)))
+            .await,
+        Err(RepositoryError::NotFound)
     );
 }

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use chrono::NaiveDate;
-use prosektor_domain::{DomainError, InvoiceNo, InvoiceStatus};
+use prosektor_domain::{Buyer, CompanyName, DomainError, InvoiceNo, InvoiceStatus};
 
 use super::*;
 use crate::mocks::MockInvoiceRepository;
@@ -34,9 +34,15 @@ fn draft() -> InvoiceDraft {
 
 /// An invoice of `company` in `status` (sent invoices were issued on 2024-07-01).
 fn invoice(company: CompanyId, status: InvoiceStatus) -> Invoice {
+    let buyer = Buyer {
+        name: CompanyName::parse("Şişli OSGB").unwrap(),
+        tax_id: None,
+        address: None,
+    };
     let mut invoice = Invoice::draft(
         InvoiceId::new_v7(),
         company,
+        buyer,
         InvoiceNo::parse("2024-001").unwrap(),
         draft().amounts().unwrap(),
         Some(due()),
