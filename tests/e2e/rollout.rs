@@ -103,3 +103,64 @@ async fn a_contract_waits_for_the_previous_release_and_this_build_serves_on_both
         "stopping deregisters (the server beside it remains)"
     );
 }
+
+#[tokio::test]
+async fn a_worker_registers_while_it_runs_and_leaves_when_it_stops() {
+    let database = TestDatabase::migrated().await.expect("test database");
+    let config = prosektor_server::Config::for_database(database.url());
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let worker = tokio::spawn(async move {
+        prosektor_server::application::run_workers_until(&config, async {
+            let _ = stopped.await;
+        })
+        .await
+        .map_err(|error| format!("{error:#}"))
+    });
+    let workers = "SELECT count(*) FROM service_instances WHERE kind = 'worker'";
+    let count = async || -> i64 {
+        sea_orm::ConnectionTrait::query_one_raw(
+            database.connection(),
+            sea_orm::Statement::from_string(sea_orm::DbBackend::Postgres, workers),
+        )
+        .await
+        .expect("the count")
+        .and_then(|row| row.try_get_by_index(0).ok())
+        .expect("a count")
+    };
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(10);
+    while count().await == 0 {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the worker never registered"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let _ = stop.send(());
+    worker
+        .await
+        .expect("the worker ends")
+        .expect("a clean stop");
+    assert_eq!(count().await, 0, "stopping deregisters");
+}
+
+#[tokio::test]
+async fn a_server_refuses_a_schema_a_newer_release_contracted() {
+    let database = TestDatabase::migrated().await.expect("test database");
+    sea_orm::ConnectionTrait::execute_unprepared(
+        database.connection(),
+        "INSERT INTO seaql_migrations (version, applied_at) \
+         VALUES ('m20991231_000001_contract_future_columns', 0)",
+    )
+    .await
+    .expect("a newer release's contract");
+    let config = prosektor_server::Config::for_database(database.url());
+    let refused = prosektor_server::Application::build(&config)
+        .await
+        .expect_err("the server refuses to start");
+    let message = format!("{refused:#}");
+    assert!(
+        message
+            .contains("contracted by a newer release (m20991231_000001_contract_future_columns)"),
+        "{message}"
+    );
+}
