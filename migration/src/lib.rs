@@ -56,6 +56,7 @@ mod m20261201_000021_expand_company_version_scope;
 mod m20261201_000022_add_invoice_buyer_snapshot;
 mod m20261201_000023_contract_invoice_buyer_fill;
 mod m20261201_000024_contract_invoice_buyer_not_null;
+mod m20261201_000025_create_company_name_prefix_index;
 
 pub use backfill::{
     BACKFILLS, Backfill, BackfillObserver, BackfillProgress, BackfillSettings, run_backfills,
@@ -96,6 +97,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000022_add_invoice_buyer_snapshot::Migration),
             Box::new(m20261201_000023_contract_invoice_buyer_fill::Migration),
             Box::new(m20261201_000024_contract_invoice_buyer_not_null::Migration),
+            Box::new(m20261201_000025_create_company_name_prefix_index::Migration),
         ]
     }
 }

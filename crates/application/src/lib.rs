@@ -23,7 +23,7 @@ pub use ports::changes::{
     CompanyChanges, DetailsChanges, ProfilePatch, ProjectChanges, Transition,
 };
 pub use ports::clock::{Clock, SystemClock};
-pub use ports::company::{CompanyRepository, SearchText};
+pub use ports::company::{CompanyRepository, CompanySuggestion, SearchText};
 pub use ports::error::{Conflict, RepositoryError, RepositoryResult};
 pub use ports::idempotency::{
     Caller, IDEMPOTENCY_WINDOW, IdempotencyStore, Idempotent, IdempotentRequest,

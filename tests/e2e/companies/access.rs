@@ -46,6 +46,11 @@ async fn a_client_reads_its_company_edits_contacts_and_nothing_else() {
             None,
         ),
         (
+            Method::GET,
+            "/api/v1/companies/autocomplete?prefix=ana".to_owned(),
+            None,
+        ),
+        (
             Method::PATCH,
             path.clone(),
             Some(json!({"status": "ACTIVE"})),

@@ -1,4 +1,5 @@
-//! The admin search: case, Turkish letters, literal wildcards, tax ids, pagination.
+//! The admin search: case, Turkish letters, literal wildcards, tax ids, pagination; and
+//! autocomplete by prefix.
 
 use reqwest::{Method, StatusCode};
 
@@ -75,4 +76,68 @@ async fn search_ignores_case_and_turkish_letters_and_treats_wildcards_literally(
         .call(Method::GET, "/api/v1/companies/search", Some(&admin), None)
         .await;
     assert_problem(&without, 400, "bad_request");
+}
+
+/// The names autocomplete offers an admin for `prefix` (and `limit`, if any).
+async fn offered(
+    server: &TestServer,
+    admin: &str,
+    prefix: &str,
+    limit: Option<u32>,
+) -> Vec<String> {
+    let mut path = format!(
+        "/api/v1/companies/autocomplete?prefix={}",
+        query_encode(prefix)
+    );
+    if let Some(limit) = limit {
+        path.push_str(&format!("&limit={limit}"));
+    }
+    let reply = server.call(Method::GET, &path, Some(admin), None).await;
+    assert_eq!(reply.status, StatusCode::OK, "{prefix}: {:?}", reply.body);
+    names(&reply.body).into_iter().map(str::to_owned).collect()
+}
+
+#[tokio::test]
+async fn autocomplete_offers_names_by_prefix_in_order_ignoring_case_and_turkish_letters() {
+    let server = TestServer::start().await;
+    let admin = server.admin_token().await;
+    for name in [
+        "Şişli Sağlık",
+        "ŞİŞLİ OSGB",
+        "Sis Danışmanlık",
+        "Anadolu İSG",
+    ] {
+        create_company(&server, &admin, name, None).await;
+    }
+    assert_eq!(
+        offered(&server, &admin, "sis", None).await,
+        ["Sis Danışmanlık", "ŞİŞLİ OSGB", "Şişli Sağlık"]
+    );
+    assert_eq!(
+        offered(&server, &admin, "ŞİŞLİ", Some(1)).await,
+        ["ŞİŞLİ OSGB"]
+    );
+    assert_eq!(
+        offered(&server, &admin, "anadolu", None).await,
+        ["Anadolu İSG", "Anadolu OSGB"]
+    );
+    assert!(offered(&server, &admin, "osgb", None).await.is_empty());
+
+    let blank = server
+        .call(
+            Method::GET,
+            "/api/v1/companies/autocomplete?prefix=%20",
+            Some(&admin),
+            None,
+        )
+        .await;
+    assert_invalid_field(&blank, "prefix");
+    for path in [
+        "/api/v1/companies/autocomplete",
+        "/api/v1/companies/autocomplete?prefix=a&limit=0",
+        "/api/v1/companies/autocomplete?prefix=a&limit=51",
+    ] {
+        let refused = server.call(Method::GET, path, Some(&admin), None).await;
+        assert_problem(&refused, 400, "bad_request");
+    }
 }

@@ -4,8 +4,8 @@
 use chrono::{DateTime, Utc};
 use poem_openapi::Object;
 use poem_openapi::types::MaybeUndefined;
-use prosektor_application::DetailsChanges;
 use prosektor_application::services::{CompanyUpdate, NewCompany};
+use prosektor_application::{CompanySuggestion, DetailsChanges};
 use prosektor_domain::{
     Address, City, Company, CompanyDetails, CompanyName, Email, NaceCode, Phone, TaxId,
 };
@@ -50,6 +50,39 @@ impl From<&Company> for CompanyDto {
             status: company.status().into(),
             created_at: company.created_at(),
             version: company.version().get(),
+        }
+    }
+}
+
+/// Companies offered by autocomplete, in the order of their names (case and Turkish letters
+/// ignored).
+#[derive(Debug, Clone, Object)]
+#[oai(rename = "CompanySuggestions")]
+pub struct CompanySuggestionsDto {
+    /// At most `limit` companies whose name starts with the prefix.
+    pub items: Vec<CompanySuggestionDto>,
+}
+
+/// One company offered by autocomplete.
+#[derive(Debug, Clone, Object)]
+#[oai(rename = "CompanySuggestion")]
+pub struct CompanySuggestionDto {
+    /// The company's id.
+    pub id: Uuid,
+    /// The company's name.
+    pub name: String,
+}
+
+impl From<Vec<CompanySuggestion>> for CompanySuggestionsDto {
+    fn from(suggestions: Vec<CompanySuggestion>) -> Self {
+        Self {
+            items: suggestions
+                .into_iter()
+                .map(|suggestion| CompanySuggestionDto {
+                    id: suggestion.id.as_uuid(),
+                    name: suggestion.name.as_str().to_owned(),
+                })
+                .collect(),
         }
     }
 }

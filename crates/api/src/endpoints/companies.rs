@@ -14,8 +14,8 @@ use crate::auth::bearer::BearerAuth;
 use crate::context::ApiContext;
 use crate::convert::field;
 use crate::dto::company::{
-    ClassificationDto, CompanyDetailsDto, CompanyDto, CompanyPatchDto, ContactDetailsDto,
-    CreateCompanyDto, DetailsPatchDto,
+    ClassificationDto, CompanyDetailsDto, CompanyDto, CompanyPatchDto, CompanySuggestionsDto,
+    ContactDetailsDto, CreateCompanyDto, DetailsPatchDto,
 };
 use crate::dto::dashboard::DashboardDto;
 use crate::dto::page::PageDto;
@@ -120,6 +120,33 @@ impl CompaniesApi {
         Ok(Json(PageDto::from_page(companies, |company| {
             (&company).into()
         })))
+    }
+
+    /// Autocomplete company names (admin): the first `limit` companies whose name starts with
+    /// `prefix`, ignoring case and Turkish letters (`sis` offers `ŞİŞLİ OSGB`), in name order.
+    #[oai(
+        path = "/companies/autocomplete",
+        method = "get",
+        operation_id = "autocompleteCompanies"
+    )]
+    async fn autocomplete_companies(
+        &self,
+        auth: BearerAuth,
+        /// The beginning of a name, 1 to 100 characters after trimming.
+        prefix: Query<TextParam>,
+        /// How many companies, 1 to 50 (default 10).
+        #[oai(validator(minimum(value = "1"), maximum(value = "50")))]
+        limit: Query<Option<u32>>,
+    ) -> ApiResult<Json<CompanySuggestionsDto>> {
+        let actor = self.context.actor(&auth).await?;
+        let prefix = field("prefix", SearchText::parse(&prefix.0))?;
+        let suggestions = self
+            .context
+            .services
+            .companies
+            .autocomplete(&actor, &prefix, limit.0.unwrap_or(10))
+            .await?;
+        Ok(Json(suggestions.into()))
     }
 
     /// A company.

@@ -1,8 +1,10 @@
-//! [`CompanyRepository`]: tenants and their details, listing and search (access pattern 4).
+//! [`CompanyRepository`]: tenants and their details, listing, search (access pattern 4) and
+//! autocomplete.
 
 use async_trait::async_trait;
 use prosektor_domain::{
-    Company, CompanyDetails, CompanyId, DomainError, DomainResult, RowVersion, ValidationReason,
+    Company, CompanyDetails, CompanyId, CompanyName, DomainError, DomainResult, RowVersion,
+    ValidationReason,
 };
 
 use super::changes::{CompanyChanges, DetailsChanges};
@@ -121,6 +123,27 @@ pub trait CompanyRepository: Send + Sync {
         text: &SearchText,
         page: &PageRequest,
     ) -> RepositoryResult<Page<Company>>;
+
+    /// The first `limit` companies whose name starts with `prefix`, ignoring case and Turkish
+    /// letters (`sis` finds `ŞİŞLİ OSGB`), in the order of their folded names, then ids:
+    /// autocomplete, answered from one index range however many companies match.
+    ///
+    /// # Errors
+    /// `Corrupt`; `Unavailable`.
+    async fn autocomplete(
+        &self,
+        prefix: &SearchText,
+        limit: u32,
+    ) -> RepositoryResult<Vec<CompanySuggestion>>;
+}
+
+/// One company offered by autocomplete: its id and name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CompanySuggestion {
+    /// The company.
+    pub id: CompanyId,
+    /// Its name.
+    pub name: CompanyName,
 }
 
 #[cfg(test)]

@@ -11,7 +11,7 @@ use super::check_version;
 use super::error::ServiceResult;
 use crate::ports::changes::{CompanyChanges, DetailsChanges, Transition};
 use crate::ports::clock::Clock;
-use crate::ports::company::{CompanyRepository, SearchText};
+use crate::ports::company::{CompanyRepository, CompanySuggestion, SearchText};
 use crate::ports::ids::IdGenerator;
 use crate::ports::page::{Page, PageRequest};
 
@@ -171,6 +171,21 @@ impl CompanyService {
     ) -> ServiceResult<Page<Company>> {
         actor.require_admin()?;
         Ok(self.companies.search(text, page).await?)
+    }
+
+    /// The first `limit` companies whose name starts with `prefix` (admin), ignoring case and
+    /// Turkish letters.
+    ///
+    /// # Errors
+    /// `Forbidden` for a client; `Internal`.
+    pub async fn autocomplete(
+        &self,
+        actor: &Actor,
+        prefix: &SearchText,
+        limit: u32,
+    ) -> ServiceResult<Vec<CompanySuggestion>> {
+        actor.require_admin()?;
+        Ok(self.companies.autocomplete(prefix, limit).await?)
     }
 }
 

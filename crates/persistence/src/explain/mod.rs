@@ -10,7 +10,7 @@ use prosektor_domain::Email;
 use sea_orm::{ConnectionTrait, DbBackend, QueryTrait, Statement, TransactionTrait};
 use serde_json::Value;
 
-use crate::repositories::company::SEARCH_SQL;
+use crate::repositories::company::{AUTOCOMPLETE_SQL, SEARCH_SQL};
 use crate::repositories::invoice::INVOICE_SUMMARY_SQL;
 use crate::repositories::project::ACTIVE_PROJECTS_SQL;
 use crate::repositories::stats::STATS_RANGE_SQL;
@@ -57,6 +57,12 @@ fn patterns() -> Vec<Pattern> {
             sql: SEARCH_SQL.into(),
             arguments: "'00000123', '00000123', NULL, NULL, 21",
             index: "idx_companies_tax_id_trgm",
+        },
+        Pattern {
+            name: "company autocomplete",
+            sql: AUTOCOMPLETE_SQL.into(),
+            arguments: "'anadolu', 10",
+            index: "idx_companies_name_fold_prefix",
         },
         Pattern {
             name: "5 analytics range",

@@ -7,12 +7,13 @@
 
 use async_trait::async_trait;
 use prosektor_application::{
-    CompanyChanges, CompanyRepository, DetailsChanges, Page, PageRequest, RepositoryResult,
-    SearchText, TenantScope, Transition,
+    CompanyChanges, CompanyRepository, CompanySuggestion, DetailsChanges, Page, PageRequest,
+    RepositoryError, RepositoryResult, SearchText, TenantScope, Transition,
 };
-use prosektor_domain::{Company, CompanyDetails, CompanyId, RowVersion};
+use prosektor_domain::{Company, CompanyDetails, CompanyId, CompanyName, RowVersion};
 use sea_orm::{
-    ColumnTrait, DatabaseConnection, DbBackend, EntityTrait, QuerySelect, Select, Statement,
+    ColumnTrait, DatabaseConnection, DbBackend, EntityTrait, FromQueryResult, QuerySelect, Select,
+    Statement,
 };
 
 use super::row_update::RowUpdate;
@@ -49,6 +50,18 @@ WHERE (name_fold LIKE '%' || search_fold($1) || '%' OR tax_id LIKE '%' || $2 || 
   AND ($3::varchar IS NULL OR (name, id) > ($3::varchar, $4::uuid))
 ORDER BY name, id
 LIMIT $5";
+
+/// Autocomplete: the first `$2` companies whose folded name starts with the fold of `$1`. In the
+/// `C` collation every such name lies in `[fold($1), fold($1) || U+10FFFF)`, one range of
+/// `idx_companies_name_fold_prefix (name_fold COLLATE "C", id) INCLUDE (name)`, read in order and
+/// stopped after `$2` entries: no sort, and the same plan whether generic or custom (a `LIKE`
+/// prefix with a parameter would not be turned into a range in a generic plan).
+pub const AUTOCOMPLETE_SQL: &str = r#"SELECT id, name
+FROM companies
+WHERE name_fold COLLATE "C" >= search_fold($1)
+  AND name_fold COLLATE "C" < search_fold($1) || chr(1114111)
+ORDER BY name_fold COLLATE "C", id
+LIMIT $2"#;
 
 /// The query of `CompanyRepository::get` (public for tools that replay the SQL).
 pub fn company_by_id(scope: TenantScope, id: CompanyId) -> Select<companies::Entity> {
@@ -203,6 +216,38 @@ impl CompanyRepository for PgCompanyRepository {
             .map_err(map_db_err)?;
         Ok(by_name_page(all_to_domain(rows)?, request))
     }
+
+    #[tracing::instrument(skip_all)]
+    async fn autocomplete(
+        &self,
+        prefix: &SearchText,
+        limit: u32,
+    ) -> RepositoryResult<Vec<CompanySuggestion>> {
+        let statement = Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            AUTOCOMPLETE_SQL,
+            [prefix.as_str().into(), i64::from(limit).into()],
+        );
+        let rows = SuggestionRow::find_by_statement(statement)
+            .all(&self.db)
+            .await
+            .map_err(map_db_err)?;
+        rows.into_iter()
+            .map(|row| {
+                Ok(CompanySuggestion {
+                    id: CompanyId::from_uuid(row.id),
+                    name: CompanyName::parse(&row.name).map_err(RepositoryError::Corrupt)?,
+                })
+            })
+            .collect()
+    }
+}
+
+/// The row [`AUTOCOMPLETE_SQL`] returns.
+#[derive(Debug, FromQueryResult)]
+struct SuggestionRow {
+    id: uuid::Uuid,
+    name: String,
 }
 
 /// Whether a search text can match a tax id: tax ids are digits only, so any other text searches

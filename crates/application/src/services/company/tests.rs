@@ -66,6 +66,7 @@ enum Action {
     UpdateClassification,
     List,
     Search,
+    Autocomplete,
 }
 
 async fn attempt(action: Action, actor: &Actor, allowed: bool) -> ServiceResult<()> {
@@ -95,6 +96,10 @@ async fn attempt(action: Action, actor: &Actor, allowed: bool) -> ServiceResult<
         .expect_search()
         .times(writes(&[Action::Search]))
         .returning(|_, _| Ok(empty_page()));
+    companies
+        .expect_autocomplete()
+        .times(writes(&[Action::Autocomplete]))
+        .returning(|_, _| Ok(vec![]));
     let companies = service(companies);
     let id = own_company();
     let page = PageRequest::first();
@@ -140,6 +145,10 @@ async fn attempt(action: Action, actor: &Actor, allowed: bool) -> ServiceResult<
             let text = SearchText::parse("acme").unwrap();
             companies.search(actor, &text, &page).await.map(drop)
         }
+        Action::Autocomplete => {
+            let prefix = SearchText::parse("ac").unwrap();
+            companies.autocomplete(actor, &prefix, 10).await.map(drop)
+        }
     }
 }
 
@@ -155,6 +164,7 @@ async fn permission_matrix() {
         (Action::UpdateClassification, [A, F, F]),
         (Action::List, [A, A, A]),
         (Action::Search, [A, F, F]),
+        (Action::Autocomplete, [A, F, F]),
     ];
     check_matrix(&matrix, attempt).await;
 }

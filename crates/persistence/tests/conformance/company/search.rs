@@ -1,5 +1,5 @@
 //! `PgCompanyRepository::search` (access pattern 4): prefix and infix on name or tax id, case- and
-//! Turkish-letter-insensitive, wildcards literal, paginated.
+//! Turkish-letter-insensitive, wildcards literal, paginated; and `autocomplete`, by prefix.
 
 use prosektor_application::{CompanyRepository, PageRequest, SearchText};
 use prosektor_persistence::PgCompanyRepository;
@@ -122,4 +122,57 @@ async fn results_are_paginated_by_name_then_id_without_skips_or_repeats() {
         }
     }
     assert_eq!(walked, expected);
+}
+
+/// The names autocomplete offers for `prefix`, at most `limit`.
+async fn offered(repo: &PgCompanyRepository, prefix: &str, limit: u32) -> Vec<String> {
+    let prefix = SearchText::parse(prefix).unwrap();
+    repo.autocomplete(&prefix, limit)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|suggestion| suggestion.name.as_str().to_owned())
+        .collect()
+}
+
+#[tokio::test]
+async fn autocomplete_offers_names_by_prefix_ignoring_case_and_turkish_letters_in_order() {
+    let (_db, repo) = fixtures().await;
+    assert_eq!(offered(&repo, "sis", 10).await, ["ŞİŞLİ OSGB"]);
+    assert_eq!(offered(&repo, "ŞİŞ", 10).await, ["ŞİŞLİ OSGB"]);
+    assert_eq!(
+        offered(&repo, "cagri sag", 10).await,
+        ["Çağrı Sağlık Hizmetleri"]
+    );
+    assert_eq!(offered(&repo, "isik", 10).await, ["Işık İnşaat"]);
+    // A prefix only: an infix offers nothing (search finds it).
+    assert!(offered(&repo, "osgb", 10).await.is_empty());
+    // Wildcards are plain characters; the order is the folded names', at most `limit`.
+    assert_eq!(offered(&repo, "50%", 10).await, ["50% İndirim_Ltd"]);
+    assert_eq!(
+        offered(&repo, "50", 10).await,
+        ["50% İndirim_Ltd", "500 Indirim Ltd"]
+    );
+    assert_eq!(offered(&repo, "5", 1).await, ["50% İndirim_Ltd"]);
+    assert_eq!(offered(&repo, "back\\", 10).await, ["Back\\slash"]);
+}
+
+#[tokio::test]
+async fn autocomplete_breaks_ties_by_id_and_stops_at_the_limit() {
+    let db = support::database().await;
+    let repo = PgCompanyRepository::new(db.connection().clone());
+    let mut ids = Vec::new();
+    for _ in 0..5 {
+        ids.push(stored(&repo, new_company("Aynı OSGB", None)).await.id());
+    }
+    ids.sort_by_key(|id| id.as_uuid());
+    let prefix = SearchText::parse("ayni").unwrap();
+    let offered: Vec<_> = repo
+        .autocomplete(&prefix, 3)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|suggestion| suggestion.id)
+        .collect();
+    assert_eq!(offered, ids[..3]);
 }
