@@ -11,7 +11,9 @@ use sea_orm::{DbBackend, QuerySelect, QueryTrait, Statement, Value};
 use uuid::Uuid;
 
 use crate::keys::{ADMIN_KEY, KeySpace};
-use crate::workload::{ANALYTICS_FROM, ANALYTICS_TO, INFIX_TERMS, PREFIX_TERMS, Pattern};
+use crate::workload::{
+    ANALYTICS_FROM, ANALYTICS_TO, AUTOCOMPLETE_LIMIT, INFIX_TERMS, PREFIX_TERMS, Pattern,
+};
 
 /// Stand-ins for the keys while a statement is built; [`render`] replaces them with the pgbench
 /// expressions that compute the key of each transaction.
@@ -89,6 +91,16 @@ pub fn script(pattern: Pattern, keys: &KeySpace, today: NaiveDate) -> String {
                 as_admin,
                 search.replace("'TERM'", &term).replace("'TAX_ID'", &tax_id),
             ]
+        }
+        Pattern::Autocomplete => {
+            lines.push(format!("\\set t random(0, {})", PREFIX_TERMS.len() - 1));
+            let texts: Vec<Option<&str>> = PREFIX_TERMS.iter().copied().map(Some).collect();
+            let prefix = format!("(ARRAY[{}])[:t + 1]", quoted_list(&texts));
+            let autocomplete = raw(
+                company::AUTOCOMPLETE_SQL,
+                ["PREFIX".into(), i64::from(AUTOCOMPLETE_LIMIT).into()],
+            );
+            vec![as_admin, autocomplete.replace("'PREFIX'", &prefix)]
         }
         Pattern::Analytics => vec![
             as_client,
@@ -218,5 +230,21 @@ mod tests {
             ),
             "{script}"
         );
+    }
+
+    #[test]
+    fn the_autocomplete_script_sends_the_repositorys_range_with_the_typed_prefixes() {
+        let script = script(
+            Pattern::Autocomplete,
+            &KeySpace::new(Scale::Small.volumes()),
+            today(),
+        );
+        assert!(script.contains(&format!("\\set t random(0, {})", PREFIX_TERMS.len() - 1)));
+        assert!(
+            script.contains("name_fold COLLATE \"C\" >= search_fold((ARRAY['Anadolu', "),
+            "{script}"
+        );
+        assert!(script.contains("LIMIT 10;"), "{script}");
+        assert!(!script.contains('$'), "{script}");
     }
 }

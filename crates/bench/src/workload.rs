@@ -2,6 +2,8 @@
 //! [`crate::keys`]), each with a valid token of its user, written as the lines `wrk/replay.lua`
 //! replays. The mix and the login requests are built here too.
 
+use std::time::Duration;
+
 use chrono::{NaiveDate, Utc};
 use prosektor_api::auth::jwt::JwtCodec;
 use prosektor_application::ports::token::TokenCodec;
@@ -57,18 +59,21 @@ pub enum Pattern {
     SearchPrefix,
     /// 4b. Company search by an infix.
     SearchInfix,
+    /// Company autocomplete by a prefix (the first ten names).
+    Autocomplete,
     /// 5. A project's analytics, last 30 days.
     Analytics,
 }
 
 impl Pattern {
     /// Every pattern, in report order.
-    pub const ALL: [Self; 6] = [
+    pub const ALL: [Self; 7] = [
         Self::Dashboard,
         Self::ActiveProjects,
         Self::Me,
         Self::SearchPrefix,
         Self::SearchInfix,
+        Self::Autocomplete,
         Self::Analytics,
     ];
 
@@ -80,18 +85,35 @@ impl Pattern {
             Self::Me => "me",
             Self::SearchPrefix => "search-prefix",
             Self::SearchInfix => "search-infix",
+            Self::Autocomplete => "autocomplete",
             Self::Analytics => "analytics",
         }
     }
 
+    /// The pattern named `name` in reports.
+    pub fn named(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|pattern| pattern.name() == name)
+    }
+
+    /// The p99 the pattern must stay under at 32 connections: 25 ms, and 5 ms for autocomplete,
+    /// which answers keystrokes.
+    pub const fn p99_target(self) -> Duration {
+        match self {
+            Self::Autocomplete => Duration::from_millis(5),
+            _ => Duration::from_millis(25),
+        }
+    }
+
     /// The pattern's share of the mix, in percent (the 30/30/20/10/10, search split
-    /// evenly between prefix and infix).
+    /// evenly between prefix and infix; autocomplete, not one of the design document's patterns,
+    /// is measured alone).
     pub const fn mix_percent(self) -> u32 {
         match self {
             Self::Dashboard | Self::Analytics => 30,
             Self::ActiveProjects => 20,
             Self::Me => 10,
             Self::SearchPrefix | Self::SearchInfix => 5,
+            Self::Autocomplete => 0,
         }
     }
 }
@@ -158,13 +180,14 @@ impl Requests {
             Pattern::Me => "/api/v1/me".to_owned(),
             Pattern::SearchPrefix => search_path(PREFIX_TERMS[k % PREFIX_TERMS.len()]),
             Pattern::SearchInfix => search_path(INFIX_TERMS[k % INFIX_TERMS.len()]),
+            Pattern::Autocomplete => autocomplete_path(PREFIX_TERMS[k % PREFIX_TERMS.len()]),
             Pattern::Analytics => format!(
                 "/api/v1/projects/{}/stats?from={ANALYTICS_FROM}&to={ANALYTICS_TO}",
                 key.project
             ),
         };
         let user = match pattern {
-            Pattern::SearchPrefix | Pattern::SearchInfix => self.admin,
+            Pattern::SearchPrefix | Pattern::SearchInfix | Pattern::Autocomplete => self.admin,
             _ => key.user,
         };
         let token = self
@@ -175,8 +198,21 @@ impl Requests {
 }
 
 fn search_path(term: &str) -> String {
-    let query: String = url::form_urlencoded::byte_serialize(term.as_bytes()).collect();
-    format!("/api/v1/companies/search?q={query}")
+    format!("/api/v1/companies/search?q={}", encoded(term))
+}
+
+/// The number of names autocomplete asks for.
+pub const AUTOCOMPLETE_LIMIT: u32 = 10;
+
+fn autocomplete_path(prefix: &str) -> String {
+    format!(
+        "/api/v1/companies/autocomplete?prefix={}&limit={AUTOCOMPLETE_LIMIT}",
+        encoded(prefix)
+    )
+}
+
+fn encoded(text: &str) -> String {
+    url::form_urlencoded::byte_serialize(text.as_bytes()).collect()
 }
 
 #[cfg(test)]
@@ -210,6 +246,19 @@ mod tests {
         assert_eq!(count("/projects/active"), 8);
         assert_eq!(count("/me\t"), 4);
         assert_eq!(count("/companies/search"), 4);
+        assert_eq!(count("/companies/autocomplete"), 0);
+    }
+
+    #[test]
+    fn autocomplete_types_the_search_prefixes_as_the_admin() {
+        let lines = requests().lines(Pattern::Autocomplete, &keys());
+        let second = lines.lines().nth(1).expect("a line");
+        assert!(
+            second.contains("/api/v1/companies/autocomplete?prefix=Ege+Sa%C4%9F&limit=10"),
+            "{second}"
+        );
+        assert_eq!(Pattern::named("autocomplete"), Some(Pattern::Autocomplete));
+        assert_eq!(Pattern::Autocomplete.p99_target(), Duration::from_millis(5));
     }
 
     #[test]
