@@ -28,6 +28,7 @@
 
 mod backfill;
 mod company_details_sync;
+mod invoice_buyer_fill;
 mod phase;
 mod rollout;
 mod sql;

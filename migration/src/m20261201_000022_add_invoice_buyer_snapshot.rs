@@ -11,7 +11,9 @@
 //! Phase 2 is the code that writes the snapshot at creation; phases 3 (the backfill) and 4
 //! (`NOT NULL`, `m20261201_000023` and `m20261201_000024`) follow.
 
-crate::sql::sql_migration!();
+use crate::invoice_buyer_fill::{CREATE_FILL, DROP_FILL};
+
+crate::sql::sql_migration!(up = [UP, CREATE_FILL], down = [DROP_FILL, DOWN]);
 
 const UP: &str = r#"
 ALTER TABLE invoices
@@ -22,26 +24,9 @@ ALTER TABLE invoices ADD CONSTRAINT invoices_buyer_name_not_blank
     CHECK (btrim(buyer_name) <> '') NOT VALID;
 ALTER TABLE invoices ADD CONSTRAINT invoices_buyer_tax_id_format
     CHECK (buyer_tax_id ~ '^([0-9]{10}|[1-9][0-9]{10})$') NOT VALID;
-
-CREATE FUNCTION invoices_fill_buyer() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    IF NEW.buyer_name IS NULL THEN
-        SELECT c.name, c.tax_id, d.address
-        INTO NEW.buyer_name, NEW.buyer_tax_id, NEW.buyer_address
-        FROM companies c LEFT JOIN company_details d ON d.company_id = c.id
-        WHERE c.id = NEW.company_id;
-    END IF;
-    RETURN NEW;
-END
-$$;
-
-CREATE TRIGGER invoices_fill_buyer BEFORE INSERT ON invoices
-    FOR EACH ROW EXECUTE FUNCTION invoices_fill_buyer();
 "#;
 
 const DOWN: &str = r#"
-DROP TRIGGER invoices_fill_buyer ON invoices;
-DROP FUNCTION invoices_fill_buyer();
 ALTER TABLE invoices
     DROP COLUMN buyer_address,
     DROP COLUMN buyer_tax_id,

@@ -47,6 +47,18 @@ macro_rules! sql_migration {
         $crate::sql::sql_migration!(up = [UP], down = [DOWN]);
     };
     (outside_transaction, up = [$($up:expr),+ $(,)?], down = [$($down:expr),+ $(,)?]) => {
+        $crate::sql::sql_migration!(
+            @declare $crate::sql::run_outside_transaction, Some(false),
+            up = [$($up),+], down = [$($down),+]
+        );
+    };
+    (up = [$($up:expr),+ $(,)?], down = [$($down:expr),+ $(,)?]) => {
+        $crate::sql::sql_migration!(
+            @declare $crate::sql::run, None,
+            up = [$($up),+], down = [$($down),+]
+        );
+    };
+    (@declare $run:path, $transaction:expr, up = [$($up:expr),+], down = [$($down:expr),+]) => {
         /// This module's migration; its name is the module's file name.
         #[derive(sea_orm_migration::prelude::DeriveMigrationName)]
         pub struct Migration;
@@ -56,45 +68,21 @@ macro_rules! sql_migration {
         #[sea_orm_migration::prelude::async_trait::async_trait]
         impl sea_orm_migration::prelude::MigrationTrait for Migration {
             fn use_transaction(&self) -> Option<bool> {
-                Some(false)
+                $transaction
             }
 
             async fn up(
                 &self,
                 manager: &sea_orm_migration::prelude::SchemaManager,
             ) -> Result<(), sea_orm_migration::prelude::DbErr> {
-                $crate::sql::run_outside_transaction(manager, &[$($up),+]).await
+                $run(manager, &[$($up),+]).await
             }
 
             async fn down(
                 &self,
                 manager: &sea_orm_migration::prelude::SchemaManager,
             ) -> Result<(), sea_orm_migration::prelude::DbErr> {
-                $crate::sql::run_outside_transaction(manager, &[$($down),+]).await
-            }
-        }
-    };
-    (up = [$($up:expr),+ $(,)?], down = [$($down:expr),+ $(,)?]) => {
-        /// This module's migration; its name is the module's file name.
-        #[derive(sea_orm_migration::prelude::DeriveMigrationName)]
-        pub struct Migration;
-
-        // The trait's signature elides `SchemaManager`'s lifetime; async-trait needs the same here.
-        #[allow(elided_lifetimes_in_paths)]
-        #[sea_orm_migration::prelude::async_trait::async_trait]
-        impl sea_orm_migration::prelude::MigrationTrait for Migration {
-            async fn up(
-                &self,
-                manager: &sea_orm_migration::prelude::SchemaManager,
-            ) -> Result<(), sea_orm_migration::prelude::DbErr> {
-                $crate::sql::run(manager, &[$($up),+]).await
-            }
-
-            async fn down(
-                &self,
-                manager: &sea_orm_migration::prelude::SchemaManager,
-            ) -> Result<(), sea_orm_migration::prelude::DbErr> {
-                $crate::sql::run(manager, &[$($down),+]).await
+                $run(manager, &[$($down),+]).await
             }
         }
     };
