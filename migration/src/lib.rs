@@ -63,7 +63,9 @@ pub use backfill::{
     BACKFILLS, Backfill, BackfillObserver, BackfillProgress, BackfillSettings, run_backfills,
 };
 pub use phase::Phase;
-pub use rollout::{INSTANCE_EXPIRES_AFTER, Migrated, Rollout, RolloutError, roll_out};
+pub use rollout::{
+    INSTANCE_EXPIRES_AFTER, Migrated, Rollout, RolloutError, latest_migration, roll_out,
+};
 pub use sea_orm_migration::MigratorTrait;
 use sea_orm_migration::prelude::*;
 

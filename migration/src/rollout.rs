@@ -153,7 +153,7 @@ fn refuse_unknown_contracts(
     match unknown_contracts.first() {
         Some(contract) => Err(RolloutError::Incompatible {
             contract: (*contract).clone(),
-            known: newest_known(known),
+            known: latest_migration(),
         }),
         None => Ok(()),
     }
@@ -184,11 +184,12 @@ async fn record(db: &impl ConnectionTrait, name: &str) -> Result<(), DbErr> {
     .map(drop)
 }
 
-/// The name of the newest of `known`.
-fn newest_known(known: &[Box<dyn MigrationTrait>]) -> String {
-    known
+/// The name of the newest migration this build knows (the schema version it is built for).
+#[must_use]
+pub fn latest_migration() -> String {
+    Migrator::migrations()
         .last()
-        .map(|m| m.name().to_owned())
+        .map(|migration| migration.name().to_owned())
         .unwrap_or_default()
 }
 

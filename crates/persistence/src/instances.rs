@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, DbErr, Statement};
 
-use crate::migrate::latest_migration;
+use prosektor_migration::latest_migration;
 
 /// How often a live instance renews its registration.
 pub const HEARTBEAT_EVERY: Duration = Duration::from_secs(10);

@@ -26,11 +26,13 @@ pub mod repositories;
 pub mod seed;
 mod unit_of_work;
 
-pub use migrate::{latest_migration, migrate};
+pub use migrate::migrate;
 pub use password::Argon2Hasher;
 pub use pool::{PoolSettings, cancel_statements, connect};
 pub use pool_waiters::connection_waiters;
-pub use prosektor_migration::{BackfillSettings, Migrated, Rollout, RolloutError};
+pub use prosektor_migration::{
+    BackfillSettings, Migrated, Rollout, RolloutError, latest_migration,
+};
 pub use readiness::PostgresReadiness;
 pub use repositories::company::PgCompanyRepository;
 pub use repositories::idempotency::PgIdempotencyStore;

@@ -5,8 +5,7 @@
 use std::time::Duration;
 
 use prosektor_migration::{
-    BackfillProgress, BackfillSettings, Migrated, Migrator, MigratorTrait, Rollout, RolloutError,
-    roll_out,
+    BackfillProgress, BackfillSettings, Migrated, Rollout, RolloutError, roll_out,
 };
 use prosektor_progress::Progress;
 use sea_orm::ConnectionTrait;
@@ -54,6 +53,13 @@ pub async fn migrate(
     for name in &migrated.applied {
         tracing::info!(migration = %name, "migration applied");
     }
+    if !migrated.contracts_pending.is_empty() {
+        tracing::info!(
+            pending = %migrated.contracts_pending.join(", "),
+            "contract migrations wait for `prosektor-server migrate --contract`, to run once no \
+             instance of an older build serves"
+        );
+    }
     Ok(migrated)
 }
 
@@ -87,12 +93,4 @@ impl BackfillDisplay {
             display.finish();
         }
     }
-}
-
-/// The name of the newest migration this build knows (the schema version it is built for).
-pub fn latest_migration() -> String {
-    Migrator::migrations()
-        .last()
-        .map(|migration| migration.name().to_owned())
-        .unwrap_or_default()
 }

@@ -255,17 +255,9 @@ pub(crate) async fn open_database(
             (embedded.url(), Some(embedded))
         }
     };
-    let migrated =
-        prosektor_persistence::migrate(&database_url, Rollout::StartUp, config.backfills())
-            .await
-            .context("applying migrations")?;
-    if !migrated.contracts_pending.is_empty() {
-        tracing::info!(
-            pending = %migrated.contracts_pending.join(", "),
-            "contract migrations wait for `prosektor-server migrate --contract`, to run once no \
-             instance of an older build serves"
-        );
-    }
+    prosektor_persistence::migrate(&database_url, Rollout::StartUp, config.backfills())
+        .await
+        .context("applying migrations")?;
     let instance = format!(
         "prosektor-{}-{}",
         std::process::id(),

@@ -102,12 +102,6 @@ async fn migrate(config: &Config, contract: bool) -> anyhow::Result<()> {
     if migrated.applied.is_empty() {
         tracing::info!("the schema was up to date");
     }
-    if !migrated.contracts_pending.is_empty() {
-        tracing::info!(
-            pending = %migrated.contracts_pending.join(", "),
-            "contract migrations pending: run `migrate --contract` once no older instance serves"
-        );
-    }
     Ok(())
 }
 
