@@ -58,6 +58,8 @@ mod m20261201_000022_add_invoice_buyer_snapshot;
 mod m20261201_000023_contract_invoice_buyer_fill;
 mod m20261201_000024_contract_invoice_buyer_not_null;
 mod m20261201_000025_create_company_name_prefix_index;
+mod m20261201_000026_create_user_email_index;
+mod m20261201_000027_create_activity_events;
 
 pub use backfill::{
     BACKFILLS, Backfill, BackfillObserver, BackfillProgress, BackfillSettings, run_backfills,
@@ -101,6 +103,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000023_contract_invoice_buyer_fill::Migration),
             Box::new(m20261201_000024_contract_invoice_buyer_not_null::Migration),
             Box::new(m20261201_000025_create_company_name_prefix_index::Migration),
+            Box::new(m20261201_000026_create_user_email_index::Migration),
+            Box::new(m20261201_000027_create_activity_events::Migration),
         ]
     }
 }

@@ -1,6 +1,8 @@
 //! Helpers shared by the resource suites: creating companies and users through the admin API, and
 //! checking problem documents.
 
+use std::time::Duration;
+
 use prosektor_server::demo::CLIENT_EMAIL;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
@@ -43,6 +45,25 @@ pub async fn start_run(server: &TestServer, token: &str, project: &str) -> Strin
         .await;
     assert_eq!(started.status, StatusCode::CREATED, "{:?}", started.body);
     id_of(&started.body)
+}
+
+/// Polls run `id` until it has finished; answers its last state.
+pub async fn wait_for_end(server: &TestServer, token: &str, id: &str) -> Value {
+    for _ in 0..150 {
+        let reply = server
+            .call(
+                Method::GET,
+                &format!("/api/v1/runs/{id}"),
+                Some(token),
+                None,
+            )
+            .await;
+        if reply.status == StatusCode::OK && reply.body["finished_at"].is_string() {
+            return reply.body;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("run {id} did not finish");
 }
 
 /// Creates a company as `admin` and returns it.

@@ -1,6 +1,7 @@
 //! End-to-end suites: the real server, in-process on a free port, against its own freshly migrated
 //! PostgreSQL database, driven over HTTP.
 
+mod activity;
 mod auth;
 mod companies;
 mod concurrent_edits;

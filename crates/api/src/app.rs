@@ -7,6 +7,7 @@ use poem::{Endpoint, EndpointExt, IntoResponse, Route};
 use poem_openapi::OpenApiService;
 
 use crate::context::ApiContext;
+use crate::endpoints::activity::ActivityApi;
 use crate::endpoints::auth::AuthApi;
 use crate::endpoints::companies::CompaniesApi;
 use crate::endpoints::invoices::InvoicesApi;
@@ -37,6 +38,7 @@ type Apis = (
     ProjectsApi,
     StatsApi,
     RunsApi,
+    ActivityApi,
 );
 
 /// The OpenAPI service: every operation, and the document generated from them.
@@ -51,6 +53,7 @@ pub fn openapi_service(context: &ApiContext) -> OpenApiService<Apis, ()> {
             ProjectsApi::new(context.clone()),
             StatsApi::new(context.clone()),
             RunsApi::new(context.clone()),
+            ActivityApi::new(context.clone()),
         ),
         "ProSektor API",
         env!("CARGO_PKG_VERSION"),

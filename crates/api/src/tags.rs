@@ -21,4 +21,6 @@ pub enum ApiTags {
     Stats,
     /// Website generation runs, their logs and the generated sites.
     Runs,
+    /// The recent-activity feed.
+    Activity,
 }

@@ -19,6 +19,7 @@ pub mod services;
 pub mod site;
 pub mod worker;
 
+pub use ports::activity::ActivityFeed;
 pub use ports::changes::{
     CompanyChanges, DetailsChanges, ProfilePatch, ProjectChanges, Transition,
 };
@@ -46,8 +47,8 @@ pub use ports::stats::DailyStatsRepository;
 pub use ports::throttle::{Throttle, ThrottleDecision, ThrottleKey, ThrottleRule};
 pub use ports::user::{SessionRecord, UserFilter, UserRepository};
 pub use services::{
-    Actor, AuthService, CompanyService, DashboardService, InvoiceService, Ports, ProjectService,
-    RunService, ServiceError, ServiceResult, Services, StatsService, UserService,
+    ActivityService, Actor, AuthService, CompanyService, DashboardService, InvoiceService, Ports,
+    ProjectService, RunService, ServiceError, ServiceResult, Services, StatsService, UserService,
 };
 pub use site::TemplateSiteGenerator;
 pub use worker::{Housekeeper, Worker};
@@ -55,6 +56,7 @@ pub use worker::{Housekeeper, Worker};
 /// mockall mocks of every port (feature `mocks`; always built for this crate's own tests).
 #[cfg(any(test, feature = "mocks"))]
 pub mod mocks {
+    pub use crate::ports::activity::MockActivityFeed;
     pub use crate::ports::clock::MockClock;
     pub use crate::ports::company::MockCompanyRepository;
     pub use crate::ports::idempotency::MockIdempotencyStore;

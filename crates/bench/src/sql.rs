@@ -3,16 +3,17 @@
 //! scripts whose random keys are drawn exactly as the HTTP side draws them.
 
 use chrono::NaiveDate;
-use prosektor_application::TenantScope;
+use prosektor_application::{PageRequest, TenantScope};
 use prosektor_domain::{CompanyId, ProjectId, UserId};
-use prosektor_persistence::repositories::{company, invoice, project, stats, user};
+use prosektor_persistence::repositories::{activity, company, invoice, project, stats, user};
 use sea_orm::sea_query::{PostgresQueryBuilder, QueryBuilder};
 use sea_orm::{DbBackend, QuerySelect, QueryTrait, Statement, Value};
 use uuid::Uuid;
 
 use crate::keys::{ADMIN_KEY, KeySpace};
 use crate::workload::{
-    ANALYTICS_FROM, ANALYTICS_TO, AUTOCOMPLETE_LIMIT, INFIX_TERMS, PREFIX_TERMS, Pattern,
+    ACTIVITY_LIMIT, ANALYTICS_FROM, ANALYTICS_TO, AUTOCOMPLETE_LIMIT, INFIX_TERMS, PREFIX_TERMS,
+    Pattern,
 };
 
 /// Stand-ins for the keys while a statement is built; [`render`] replaces them with the pgbench
@@ -101,6 +102,11 @@ pub fn script(pattern: Pattern, keys: &KeySpace, today: NaiveDate) -> String {
                 ["PREFIX".into(), i64::from(AUTOCOMPLETE_LIMIT).into()],
             );
             vec![as_admin, autocomplete.replace("'PREFIX'", &prefix)]
+        }
+        Pattern::Activity => {
+            let first = PageRequest::new(ACTIVITY_LIMIT, None).expect("a valid page size");
+            let feed = activity::feed_page(client, &first).expect("the first page has no cursor");
+            vec![as_client, render(&feed.build(DbBackend::Postgres))]
         }
         Pattern::Analytics => vec![
             as_client,
@@ -230,6 +236,25 @@ mod tests {
             ),
             "{script}"
         );
+    }
+
+    #[test]
+    fn the_activity_script_reads_the_clients_first_page_through_the_repositorys_query() {
+        let script = script(
+            Pattern::Activity,
+            &KeySpace::new(Scale::Small.volumes()),
+            today(),
+        );
+        assert!(
+            script.contains("FROM \"activity_events\" WHERE \"activity_events\".\"company_id\" = "),
+            "{script}"
+        );
+        assert!(
+            script.contains("ORDER BY \"activity_events\".\"occurred_at\" DESC"),
+            "{script}"
+        );
+        assert!(script.contains("LIMIT 21;"), "{script}");
+        assert!(!script.contains('$'), "{script}");
     }
 
     #[test]

@@ -61,19 +61,22 @@ pub enum Pattern {
     SearchInfix,
     /// Company autocomplete by a prefix (the first ten names).
     Autocomplete,
+    /// A client's recent-activity feed, its first page.
+    Activity,
     /// 5. A project's analytics, last 30 days.
     Analytics,
 }
 
 impl Pattern {
     /// Every pattern, in report order.
-    pub const ALL: [Self; 7] = [
+    pub const ALL: [Self; 8] = [
         Self::Dashboard,
         Self::ActiveProjects,
         Self::Me,
         Self::SearchPrefix,
         Self::SearchInfix,
         Self::Autocomplete,
+        Self::Activity,
         Self::Analytics,
     ];
 
@@ -86,6 +89,7 @@ impl Pattern {
             Self::SearchPrefix => "search-prefix",
             Self::SearchInfix => "search-infix",
             Self::Autocomplete => "autocomplete",
+            Self::Activity => "activity",
             Self::Analytics => "analytics",
         }
     }
@@ -105,15 +109,15 @@ impl Pattern {
     }
 
     /// The pattern's share of the mix, in percent (the 30/30/20/10/10, search split
-    /// evenly between prefix and infix; autocomplete, not one of the design document's patterns,
-    /// is measured alone).
+    /// evenly between prefix and infix; autocomplete and the activity feed, promised beside the
+    /// design document's patterns but not among them, are measured alone).
     pub const fn mix_percent(self) -> u32 {
         match self {
             Self::Dashboard | Self::Analytics => 30,
             Self::ActiveProjects => 20,
             Self::Me => 10,
             Self::SearchPrefix | Self::SearchInfix => 5,
-            Self::Autocomplete => 0,
+            Self::Autocomplete | Self::Activity => 0,
         }
     }
 }
@@ -181,6 +185,7 @@ impl Requests {
             Pattern::SearchPrefix => search_path(PREFIX_TERMS[k % PREFIX_TERMS.len()]),
             Pattern::SearchInfix => search_path(INFIX_TERMS[k % INFIX_TERMS.len()]),
             Pattern::Autocomplete => autocomplete_path(PREFIX_TERMS[k % PREFIX_TERMS.len()]),
+            Pattern::Activity => format!("/api/v1/activity?limit={ACTIVITY_LIMIT}"),
             Pattern::Analytics => format!(
                 "/api/v1/projects/{}/stats?from={ANALYTICS_FROM}&to={ANALYTICS_TO}",
                 key.project
@@ -200,6 +205,9 @@ impl Requests {
 fn search_path(term: &str) -> String {
     format!("/api/v1/companies/search?q={}", encoded(term))
 }
+
+/// The page size of the activity feed's requests.
+pub const ACTIVITY_LIMIT: u32 = 20;
 
 /// The number of names autocomplete asks for.
 pub const AUTOCOMPLETE_LIMIT: u32 = 10;
@@ -247,6 +255,7 @@ mod tests {
         assert_eq!(count("/me\t"), 4);
         assert_eq!(count("/companies/search"), 4);
         assert_eq!(count("/companies/autocomplete"), 0);
+        assert_eq!(count("/activity"), 0);
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! The Rust scenario of `make clients`: a fresh server (at `PROSEKTOR_URL`) driven through the
 //! progenitor-generated SDK and nothing else, the same walk as the Python and TypeScript scenarios
 //! (tests/clients/): a company with details, a client user, a project, an invoice sent and paid,
-//! the dashboard, stats ingested with the project's key and read back zero-filled, a generation run
+//! the dashboard and the activity feed, stats ingested with the project's key and read back zero-filled, a generation run
 //! followed to its end with its log, keyset pages to the end, and a problem document of every
 //! documented status read through [`problem::read`]. Any surprise ends the process non-zero.
 
@@ -180,6 +180,22 @@ async fn walk(scenario: &mut Scenario) -> Outcome<()> {
         client.get_company_dashboard(&company.id).await,
     )?;
     assert_eq!(dashboard.paid_total.as_str(), "1200.00");
+    let feed = scenario.ok(
+        "the activity feed",
+        client.list_activity(None, None, NonZeroU32::new(2)).await,
+    )?;
+    let kinds: Vec<_> = feed.items.iter().map(|event| event.kind).collect();
+    assert_eq!(
+        kinds,
+        [
+            types::ActivityKindDto::InvoicePaid,
+            types::ActivityKindDto::InvoiceIssued
+        ]
+    );
+    assert_eq!(
+        feed.items[0].total.as_ref().map(|total| total.as_str()),
+        Some("1200.00")
+    );
 
     let key = scenario.ok(
         "an ingest key",

@@ -66,6 +66,8 @@ uuid_id! {
     RunId;
     /// Identifies a [`DailyStats`](crate::DailyStats) row.
     StatsId;
+    /// Identifies an [`Activity`](crate::Activity), one event of the activity feed.
+    ActivityId;
 }
 
 #[cfg(test)]

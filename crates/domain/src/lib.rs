@@ -24,6 +24,8 @@
 //! - [`pipeline`]: [`PipelineRun`], an AI generation job with retries and heartbeats, and its
 //!   [`LogLine`]s.
 //! - [`stats`]: [`DailyStats`] with its [`Breakdown`] counters, [`DateRange`] and [`zero_fill`].
+//! - [`activity`]: [`Activity`], one event of the recent-activity feed (an invoice issued, paid or
+//!   voided, a project gone live, a run finished), about its [`ActivitySubject`].
 //! - [`version`]: [`RowVersion`], the version every changeable resource carries for optimistic
 //!   concurrency (`If-Match`).
 //!
@@ -61,6 +63,7 @@
 mod enums;
 mod text;
 
+pub mod activity;
 pub mod company;
 pub mod domain_name;
 pub mod email;
@@ -76,6 +79,7 @@ pub mod tax_id;
 pub mod user;
 pub mod version;
 
+pub use activity::{Activity, ActivityKind, ActivitySubject};
 pub use company::{
     Address, City, ClientAccess, Company, CompanyDetails, CompanyName, CompanyStatus, DangerClass,
     NaceCode,
@@ -83,7 +87,7 @@ pub use company::{
 pub use domain_name::DomainName;
 pub use email::Email;
 pub use error::{DomainError, DomainResult, ValidationReason};
-pub use ids::{CompanyId, InvoiceId, ProjectId, RunId, StatsId, UserId};
+pub use ids::{ActivityId, CompanyId, InvoiceId, ProjectId, RunId, StatsId, UserId};
 pub use invoice::{Buyer, Invoice, InvoiceAmounts, InvoiceNo, InvoiceParts, InvoiceStatus};
 pub use money::{Money, TaxRate};
 pub use phone::Phone;

@@ -34,6 +34,7 @@ pub use prosektor_migration::{
     BackfillSettings, Migrated, Rollout, RolloutError, latest_migration,
 };
 pub use readiness::PostgresReadiness;
+pub use repositories::activity::PgActivityFeed;
 pub use repositories::company::PgCompanyRepository;
 pub use repositories::idempotency::PgIdempotencyStore;
 pub use repositories::invoice::PgInvoiceRepository;

@@ -13,7 +13,7 @@ use prosektor_application::ThrottleRule;
 use prosektor_application::services::{Limits, Ports, Services};
 use prosektor_application::{SystemClock, TemplateSiteGenerator, UuidV7Generator};
 use prosektor_persistence::{
-    Argon2Hasher, DatabaseConnection, PgCompanyRepository, PgDailyStatsRepository,
+    Argon2Hasher, DatabaseConnection, PgActivityFeed, PgCompanyRepository, PgDailyStatsRepository,
     PgIdempotencyStore, PgInvoiceRepository, PgPipelineRunRepository, PgSiteRepository, PgThrottle,
     PgUserRepository, PgWebProjectRepository, PostgresReadiness,
 };
@@ -31,6 +31,7 @@ pub fn ports(pool: &DatabaseConnection) -> anyhow::Result<Ports> {
         invoices: Arc::new(PgInvoiceRepository::new(pool.clone())),
         projects: Arc::new(PgWebProjectRepository::new(pool.clone())),
         stats: Arc::new(PgDailyStatsRepository::new(pool.clone())),
+        activity: Arc::new(PgActivityFeed::new(pool.clone())),
         runs: Arc::new(PgPipelineRunRepository::new(pool.clone())),
         sites: Arc::new(PgSiteRepository::new(pool.clone())),
         generator: Arc::new(TemplateSiteGenerator),

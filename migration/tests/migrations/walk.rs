@@ -11,7 +11,7 @@ use sea_orm::DatabaseConnection;
 
 use crate::support::{exec, exec_err, has_column, row, scalar, tables};
 
-const HISTORY: [&str; 25] = [
+const HISTORY: [&str; 27] = [
     "m20261124_000001_create_search_support",
     "m20261124_000002_create_companies",
     "m20261124_000003_create_users",
@@ -37,9 +37,12 @@ const HISTORY: [&str; 25] = [
     "m20261201_000023_contract_invoice_buyer_fill",
     "m20261201_000024_contract_invoice_buyer_not_null",
     "m20261201_000025_create_company_name_prefix_index",
+    "m20261201_000026_create_user_email_index",
+    "m20261201_000027_create_activity_events",
 ];
 
-const ALL_TABLES: [&str; 14] = [
+const ALL_TABLES: [&str; 15] = [
+    "activity_events",
     "companies",
     "company_details",
     "daily_stats",
@@ -423,6 +426,29 @@ async fn walking_up_step_by_step_keeps_every_row_and_value() {
     .await;
     assert!(prefix_index_valid, "built concurrently, and valid");
 
+    up_to(db, 25).await;
+    let email_index_valid: bool = scalar(
+        db,
+        "SELECT indisvalid FROM pg_index WHERE indexrelid = 'idx_users_email'::regclass",
+    )
+    .await;
+    assert!(email_index_valid, "built concurrently, and valid");
+
+    up_to(db, 26).await;
+    let history: i64 = scalar(db, "SELECT count(*) FROM activity_events").await;
+    assert_eq!(history, 0, "the feed starts with its migration");
+    exec(
+        db,
+        "UPDATE invoices SET status = 'VOID' WHERE invoice_no = '2024-003'",
+    )
+    .await;
+    let voided: String = scalar(
+        db,
+        "SELECT concat_ws('|', kind, label, amount) FROM activity_events",
+    )
+    .await;
+    assert_eq!(voided, "INVOICE_VOIDED|2024-003|1.20");
+
     assert_everything_is_there(db).await;
 }
 
@@ -517,6 +543,22 @@ async fn every_migration_reverses_and_the_history_replays() {
     let database = TestDatabase::empty().await.expect("test database");
     let db = database.connection();
     Migrator::up(db, None).await.expect("migrate up");
+    Migrator::down(db, Some(1))
+        .await
+        .expect("down activity events");
+    let feed: bool = scalar(
+        db,
+        "SELECT to_regclass('activity_events') IS NOT NULL \
+         OR EXISTS (SELECT 1 FROM pg_trigger WHERE tgname LIKE '%\\_activity') \
+         OR EXISTS (SELECT 1 FROM pg_proc WHERE proname LIKE 'record\\_%\\_activity')",
+    )
+    .await;
+    assert!(!feed, "the feed, its triggers and their functions are gone");
+    Migrator::down(db, Some(1))
+        .await
+        .expect("down user email index");
+    let email_index: bool = scalar(db, "SELECT to_regclass('idx_users_email') IS NOT NULL").await;
+    assert!(!email_index);
     Migrator::down(db, Some(1))
         .await
         .expect("down name prefix index");
@@ -657,7 +699,11 @@ async fn every_migration_reverses_and_the_history_replays() {
     .await;
     assert_eq!(kept, "Bolu");
 
-    for remaining in (0..HISTORY.len() - 17).rev() {
+    let before_expand = HISTORY
+        .iter()
+        .position(|name| name.ends_with("expand_company_details"))
+        .expect("the details expand");
+    for remaining in (0..before_expand).rev() {
         Migrator::down(db, Some(1)).await.expect("one step down");
         let applied = Migrator::get_applied_migrations(db)
             .await

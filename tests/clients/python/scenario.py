@@ -2,7 +2,7 @@
 openapi-python-client generated from docs/openapi.json, and nothing else.
 
 It walks what a tenant's integration does (a company with details, a client user, a project, an
-invoice sent and paid, the dashboard, stats ingested with the project's key and read back
+invoice sent and paid, the dashboard and the activity feed, stats ingested with the project's key and read back
 zero-filled, a generation run followed to its end with its log, keyset pages to the end) and reads
 a problem document of every status the API documents (400, 401, 403, 404, 409, 412, 422, 429)
 through the generated types. Any surprise raises, so the script's exit status is the verdict.
@@ -15,6 +15,7 @@ import time
 from uuid import uuid4
 
 from prosektor_client import AuthenticatedClient, Client
+from prosektor_client.api.activity import list_activity
 from prosektor_client.api.auth import get_me, login, update_me
 from prosektor_client.api.companies import (
     create_company,
@@ -28,6 +29,7 @@ from prosektor_client.api.runs import get_run, get_run_logs, start_run
 from prosektor_client.api.stats import get_project_stats, ingest_stats_with_key
 from prosektor_client.api.users import create_user
 from prosektor_client.models import (
+    ActivityKindDto,
     CreateCompany,
     CreateUser,
     DetailsPatch,
@@ -158,6 +160,12 @@ def main():
         get_company_dashboard.sync_detailed(company.id, client=client), 200, "the dashboard"
     )
     assert dashboard.paid_total == "1200.00"
+    feed = expect(list_activity.sync_detailed(client=client, limit=2), 200, "the activity feed")
+    assert [event.kind for event in feed.items] == [
+        ActivityKindDto.INVOICE_PAID,
+        ActivityKindDto.INVOICE_ISSUED,
+    ], feed
+    assert feed.items[0].total == "1200.00" and feed.items[0].subject_id == invoice.id
 
     key = expect(
         rotate_project_ingest_key.sync_detailed(project.id, client=client), 201, "an ingest key"

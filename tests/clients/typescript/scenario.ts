@@ -111,6 +111,12 @@ async function main(): Promise<void> {
   expectProblem(stale.error, stale.response, 412, "precondition_failed", "pay on a stale version");
   const dashboard = await client.GET("/api/v1/companies/{id}/dashboard", { params: { path: { id: company.id } } });
   check(dashboard.data?.paid_total === "1200.00", "the dashboard");
+  const feed = await client.GET("/api/v1/activity", { params: { query: { limit: 2 } } });
+  const kinds = feed.data?.items.map((event) => event.kind).join(",");
+  check(
+    kinds === "INVOICE_PAID,INVOICE_ISSUED" && feed.data?.items[0]?.total === "1200.00",
+    "the activity feed",
+  );
 
   const key = await client.POST("/api/v1/projects/{id}/ingest-key", { params: { path: { id: projectId } } });
   if (key.data === undefined) throw new Error("no key");

@@ -2,12 +2,11 @@
 //! domain cannot read never stops the queue: the worker fails it with the reason, takes the next
 //! run, and the failed run is readable again.
 
-use std::time::Duration;
-
 use reqwest::{Method, StatusCode};
 use sea_orm::ConnectionTrait;
-use serde_json::{Value, json};
+use serde_json::json;
 
+use crate::fixtures::wait_for_end;
 use crate::support::TestServer;
 use crate::tenants::{assert_problem, demo_tenant};
 
@@ -101,23 +100,4 @@ async fn a_corrupt_queued_row_is_failed_with_a_reason_and_other_runs_complete() 
         )
         .await;
     assert_eq!(listed.status, StatusCode::OK, "{:?}", listed.body);
-}
-
-/// Polls run `id` until it has finished; answers its last state.
-async fn wait_for_end(server: &TestServer, token: &str, id: &str) -> Value {
-    for _ in 0..150 {
-        let reply = server
-            .call(
-                Method::GET,
-                &format!("/api/v1/runs/{id}"),
-                Some(token),
-                None,
-            )
-            .await;
-        if reply.status == StatusCode::OK && reply.body["finished_at"].is_string() {
-            return reply.body;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("run {id} did not finish");
 }

@@ -2,8 +2,8 @@
 //! real enums, and converts both ways without a fallible step.
 
 use prosektor_domain::{
-    CompanyStatus, DangerClass, InvoiceStatus, Locale, LogLevel, ProjectStatus, Role, RunStatus,
-    Theme,
+    ActivityKind, CompanyStatus, DangerClass, InvoiceStatus, Locale, LogLevel, ProjectStatus, Role,
+    RunStatus, Theme,
 };
 
 /// Declares an API enum mirroring domain enum `$domain` variant for variant.
@@ -151,5 +151,25 @@ api_enum! {
         Warn,
         /// A failure.
         Error,
+    }
+}
+
+api_enum! {
+    /// What happened, in the activity feed.
+    ActivityKindDto mirrors ActivityKind, "SCREAMING_SNAKE_CASE" {
+        /// An invoice was sent.
+        InvoiceIssued,
+        /// An invoice was paid.
+        InvoicePaid,
+        /// An invoice was voided.
+        InvoiceVoided,
+        /// A project's site was published.
+        ProjectLive,
+        /// A generation run finished with a site.
+        RunSucceeded,
+        /// A generation run failed for good.
+        RunFailed,
+        /// A generation run was cancelled.
+        RunCancelled,
     }
 }

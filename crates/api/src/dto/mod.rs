@@ -1,5 +1,6 @@
 //! Request and response bodies, separate from domain types and converted in one place each.
 
+pub mod activity;
 pub mod company;
 pub mod dashboard;
 pub mod date;

@@ -1,5 +1,6 @@
 //! The API's operations, one module per resource.
 
+pub mod activity;
 pub mod auth;
 pub mod companies;
 pub mod invoices;

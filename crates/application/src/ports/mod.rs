@@ -7,6 +7,7 @@
 //! open across calls, and a port's contract says what is atomic. The one exception is
 //! [`idempotency::IdempotencyStore`], which runs a whole request as one unit of work.
 
+pub mod activity;
 pub mod changes;
 pub mod clock;
 pub mod company;

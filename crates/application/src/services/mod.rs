@@ -10,6 +10,7 @@
 //! Services hold their ports as `Arc<dyn Port>` and are cheap to clone. [`Services`] builds them
 //! all from one [`Ports`] bundle, for the server's composition root.
 
+mod activity;
 mod actor;
 mod auth;
 mod company;
@@ -30,6 +31,7 @@ use std::fmt;
 use std::sync::Arc;
 
 pub use crate::ports::changes::ProfilePatch;
+pub use activity::ActivityService;
 pub use actor::Actor;
 pub use auth::{AuthService, Session};
 pub use company::{CompanyService, CompanyUpdate, NewCompany};
@@ -43,6 +45,7 @@ pub use run::{MAX_LOG_LINES, RUN_MAX_ATTEMPTS, RunService};
 pub use stats::{StatsSeries, StatsService};
 pub use user::{NewUser, UserAccount, UserService};
 
+use crate::ports::activity::ActivityFeed;
 use crate::ports::clock::Clock;
 use crate::ports::company::CompanyRepository;
 use crate::ports::idempotency::IdempotencyStore;
@@ -85,6 +88,8 @@ pub struct Ports {
     pub projects: Arc<dyn WebProjectRepository>,
     /// Daily analytics.
     pub stats: Arc<dyn DailyStatsRepository>,
+    /// The recent-activity feed.
+    pub activity: Arc<dyn ActivityFeed>,
     /// Pipeline runs, their queue and logs.
     pub runs: Arc<dyn PipelineRunRepository>,
     /// Generated and published sites.
@@ -123,6 +128,8 @@ pub struct Services {
     pub stats: StatsService,
     /// Dashboards.
     pub dashboard: DashboardService,
+    /// The recent-activity feed.
+    pub activity: ActivityService,
 }
 
 impl Services {
@@ -139,6 +146,7 @@ impl Services {
             invoices,
             projects,
             stats,
+            activity,
             runs,
             sites,
             generator: _,
@@ -193,6 +201,7 @@ impl Services {
                 stats.clone(),
                 clock.clone(),
             ),
+            activity: ActivityService::new(activity.clone()),
         }
     }
 }
@@ -218,4 +227,5 @@ opaque_debug!(
     RunService,
     StatsService,
     DashboardService,
+    ActivityService,
 );

@@ -12,9 +12,9 @@ use prosektor_domain::{
 use super::*;
 use crate::TemplateSiteGenerator;
 use crate::mocks::{
-    MockCompanyRepository, MockDailyStatsRepository, MockIdempotencyStore, MockInvoiceRepository,
-    MockPasswordHasher, MockPipelineRunRepository, MockSiteGenerator, MockSiteRepository,
-    MockThrottle, MockUserRepository, MockWebProjectRepository,
+    MockActivityFeed, MockCompanyRepository, MockDailyStatsRepository, MockIdempotencyStore,
+    MockInvoiceRepository, MockPasswordHasher, MockPipelineRunRepository, MockSiteGenerator,
+    MockSiteRepository, MockThrottle, MockUserRepository, MockWebProjectRepository,
 };
 use crate::services::test_support::{clock, ids, now};
 
@@ -121,6 +121,7 @@ fn worker(
         invoices: Arc::new(MockInvoiceRepository::new()),
         projects: Arc::new(projects),
         stats: Arc::new(MockDailyStatsRepository::new()),
+        activity: Arc::new(MockActivityFeed::new()),
         runs: Arc::new(runs),
         sites: Arc::new(sites),
         generator,

@@ -1,6 +1,7 @@
 //! SeaORM models, one module per table, and their mapping to and from domain types. A row that
 //! violates a domain invariant maps to `RepositoryError::Corrupt`, never to a panic.
 
+pub(crate) mod activity_events;
 pub(crate) mod companies;
 pub(crate) mod company_details;
 pub(crate) mod daily_stats;

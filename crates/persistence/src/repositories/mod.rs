@@ -1,5 +1,6 @@
 //! The repository ports implemented on PostgreSQL, one module per port.
 
+pub mod activity;
 pub mod company;
 pub mod idempotency;
 pub mod invoice;

@@ -1,7 +1,8 @@
 //! [`PgUserRepository`]: [`UserRepository`] on PostgreSQL, over `users` and `user_profiles`.
 //!
 //! Lookups of users that are not deleted say `deleted_at IS NULL`, which is also what lets the login
-//! lookup use the partial unique index `users_email_active_key` (access pattern 3). Listings run
+//! lookup use the partial unique index `users_email_active_key` (access pattern 3; the plain
+//! `idx_users_email` serves it as well, and the planner picks). Listings run
 //! newest first, by `(created_at, id)` descending, with keyset pagination.
 
 use async_trait::async_trait;
@@ -218,7 +219,8 @@ impl UserRepository for PgUserRepository {
 }
 
 /// Access pattern 3, the login lookup: the user that is not deleted with `email`, through the
-/// partial unique index `users_email_active_key` (whose predicate the query repeats).
+/// partial unique index `users_email_active_key` (whose predicate the query repeats) or the plain
+/// `idx_users_email`.
 pub(crate) fn login_lookup(email: &Email) -> Select<users::Entity> {
     active(users::Entity::find()).filter(users::Column::Email.eq(email.as_str()))
 }

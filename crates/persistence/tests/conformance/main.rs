@@ -1,6 +1,7 @@
 //! Conformance suites, one per port, against real PostgreSQL through `prosektor-testkit`: every
 //! method, every mapping, tenancy scoping, pagination, soft delete and restore.
 
+mod activity;
 mod company;
 mod idempotency;
 mod invoice;

@@ -1,0 +1,61 @@
+//! `/api/v1/activity`: the recent-activity feed, newest first: an admin's of every company (or of
+//! the one named), a client's of its own company.
+
+use poem_openapi::OpenApi;
+use poem_openapi::param::Query;
+use poem_openapi::payload::Json;
+use prosektor_domain::CompanyId;
+use uuid::Uuid;
+
+use crate::auth::bearer::BearerAuth;
+use crate::context::ApiContext;
+use crate::dto::activity::ActivityDto;
+use crate::dto::page::PageDto;
+use crate::dto::text::TextParam;
+use crate::error::ApiResult;
+use crate::pagination::page_request;
+use crate::tags::ApiTags;
+
+/// The activity feed's endpoint.
+#[derive(Debug)]
+pub struct ActivityApi {
+    context: ApiContext,
+}
+
+impl ActivityApi {
+    /// The endpoint over `context`.
+    pub fn new(context: ApiContext) -> Self {
+        Self { context }
+    }
+}
+
+#[OpenApi(prefix_path = "/api/v1", tag = "ApiTags::Activity")]
+impl ActivityApi {
+    /// The newest business events first (invoices issued, paid and voided; projects gone live;
+    /// runs finished), recorded as they happen. An event recorded while a client pages shows on
+    /// the first page, never between later ones.
+    #[oai(path = "/activity", method = "get", operation_id = "listActivity")]
+    async fn list(
+        &self,
+        auth: BearerAuth,
+        /// Page size, 1 to 100 (default 20).
+        #[oai(validator(minimum(value = "1"), maximum(value = "100")))]
+        limit: Query<Option<u32>>,
+        /// The `next_cursor` of the previous page.
+        cursor: Query<Option<TextParam>>,
+        /// Only this company's events (a client's feed is its own company's in any case).
+        company_id: Query<Option<Uuid>>,
+    ) -> ApiResult<Json<PageDto<ActivityDto>>> {
+        let actor = self.context.actor(&auth).await?;
+        let page = page_request(limit.0, cursor.0)?;
+        let events = self
+            .context
+            .services
+            .activity
+            .recent(&actor, company_id.0.map(CompanyId::from_uuid), &page)
+            .await?;
+        Ok(Json(PageDto::from_page(events, |event| {
+            ActivityDto::from(&event)
+        })))
+    }
+}
