@@ -7,7 +7,7 @@ SERVER = $(CARGO) run --quiet -p prosektor-server --
 
 CARGO_TARGET ?= $(or $(CARGO_TARGET_DIR),target)
 
-.PHONY: run test proof rolling-upgrade fuzz clients metrics-check bench lint fmt fmt-check clippy domain-purity migrate migrate-contract migrate-down openapi doc build test-prereqs
+.PHONY: run test proof rolling-upgrade fuzz clients metrics-check bench bench-logs lint fmt fmt-check clippy domain-purity migrate migrate-contract migrate-down openapi doc build test-prereqs
 
 ## Start the server (embedded PostgreSQL under ./.data unless DATABASE_URL is set).
 run:
@@ -51,6 +51,13 @@ bench:
 	@scripts/bench-prereqs.sh
 	$(CARGO) build --release -p prosektor-server -p prosektor-bench
 	$(CARGO_TARGET)/release/prosektor-bench --server $(CARGO_TARGET)/release/prosektor-server $(BENCH_ARGS)
+
+## The run logs at volume: 1M lines over 1 000 runs with 4 workers, one line per statement and then
+## in batches, and a month of them expired (docs/benchmarks.md). BENCH_LOGS_ARGS passes options,
+## e.g. BENCH_LOGS_ARGS="--lines 100000".
+bench-logs:
+	$(CARGO) build --release -p prosektor-bench --bin prosektor-bench-logs
+	$(CARGO_TARGET)/release/prosektor-bench-logs $(BENCH_LOGS_ARGS)
 
 test-prereqs:
 	@scripts/test-prereqs.sh

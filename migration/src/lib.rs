@@ -29,6 +29,7 @@
 mod backfill;
 mod company_details_sync;
 mod invoice_buyer_fill;
+mod log_partitions;
 mod phase;
 mod rollout;
 mod sql;
@@ -60,10 +61,13 @@ mod m20261201_000024_contract_invoice_buyer_not_null;
 mod m20261201_000025_create_company_name_prefix_index;
 mod m20261201_000026_create_user_email_index;
 mod m20261201_000027_create_activity_events;
+mod m20261201_000028_add_run_log_time_bound;
+mod m20261201_000029_expand_run_log_partitions;
 
 pub use backfill::{
     BACKFILLS, Backfill, BackfillObserver, BackfillProgress, BackfillSettings, run_backfills,
 };
+pub use log_partitions::{LOG_DAYS_AHEAD, ensure_log_partitions};
 pub use phase::Phase;
 pub use rollout::{
     INSTANCE_EXPIRES_AFTER, Migrated, Rollout, RolloutError, latest_migration, roll_out,
@@ -105,6 +109,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000025_create_company_name_prefix_index::Migration),
             Box::new(m20261201_000026_create_user_email_index::Migration),
             Box::new(m20261201_000027_create_activity_events::Migration),
+            Box::new(m20261201_000028_add_run_log_time_bound::Migration),
+            Box::new(m20261201_000029_expand_run_log_partitions::Migration),
         ]
     }
 }

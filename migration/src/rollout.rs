@@ -80,6 +80,8 @@ pub enum RolloutError {
 /// [`RolloutError::Incompatible`] before anything is applied when a newer release contracted the
 /// schema; [`RolloutError::StillNeeded`] at the first contract migration live instances still
 /// need (the migrations before it stay applied); the driver's error otherwise.
+///
+/// Last, it makes the log partitions of the days ahead ready (`ensure_log_partitions`).
 pub async fn roll_out(
     db: &DatabaseConnection,
     rollout: Rollout,
@@ -121,6 +123,8 @@ pub async fn roll_out(
         migrated.applied.push(name.to_owned());
     }
     run_backfills(db, &|m| applied.contains(m), backfills, observer).await?;
+    // Every process starts through here: today's log partitions (and the week's) are ready.
+    crate::log_partitions::ensure_log_partitions(db).await?;
     Ok(migrated)
 }
 

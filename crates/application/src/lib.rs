@@ -34,7 +34,7 @@ pub use ports::ids::{IdGenerator, UuidV7Generator};
 pub use ports::invoice::{InvoiceFilter, InvoiceRepository, InvoiceSummary, NewInvoice};
 pub use ports::page::{Cursor, Page, PageRequest};
 pub use ports::password::{HasherError, PasswordHasher};
-pub use ports::pipeline::{PipelineRunRepository, QueueDepth};
+pub use ports::pipeline::{LogRetention, PipelineRunRepository, QueueDepth};
 pub use ports::project::WebProjectRepository;
 pub use ports::readiness::{NotReady, ReadinessProbe};
 pub use ports::scope::TenantScope;

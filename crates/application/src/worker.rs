@@ -1,7 +1,8 @@
 //! [`Worker`]: executes pipeline runs claimed from the queue, one at a time, through five named
 //! steps, and [`Housekeeper`]: recovers runs whose worker died and purges old runs.
 //!
-//! The steps of a run, each writing log lines and followed by a heartbeat:
+//! The steps of a run, each logging lines and followed by a heartbeat (before which the step's
+//! lines are written, in one batch; an attempt's log is capped by [`LogCap::DEFAULT`]):
 //!
 //! 1. `gather`: the project, its company and the company's details, as a [`SiteBrief`];
 //! 2. `plan`: the site map ([`SiteGenerator::plan`]);
@@ -28,7 +29,7 @@ pub use housekeeping::{Housekeeper, PURGE_BATCH};
 
 use std::sync::{Arc, Mutex, PoisonError};
 
-use prosektor_domain::{LogLevel, PipelineRun, RunStatus};
+use prosektor_domain::{LogBuffer, LogCap, LogLevel, NewLogLine, PipelineRun, RunStatus};
 use tracing::Instrument;
 
 use crate::ports::clock::Clock;
@@ -92,6 +93,8 @@ pub struct Worker {
     name: String,
     /// This worker's failure still to record (shared by clones of one name only).
     unrecorded: Arc<Mutex<Option<Unrecorded>>>,
+    /// The lines of the held run's attempt not written yet (shared by clones of one name only).
+    log: Arc<Mutex<LogBuffer>>,
     runs: Arc<dyn PipelineRunRepository>,
     sites: Arc<dyn SiteRepository>,
     companies: Arc<dyn CompanyRepository>,
@@ -107,6 +110,7 @@ impl Worker {
         Self {
             name: name.into(),
             unrecorded: Arc::default(),
+            log: Arc::new(Mutex::new(LogBuffer::new(LogCap::DEFAULT))),
             runs: ports.runs.clone(),
             sites: ports.sites.clone(),
             companies: ports.companies.clone(),
@@ -122,6 +126,7 @@ impl Worker {
         Self {
             name: name.into(),
             unrecorded: Arc::default(),
+            log: Arc::new(Mutex::new(LogBuffer::new(LogCap::DEFAULT))),
             ..self.clone()
         }
     }
@@ -144,6 +149,7 @@ impl Worker {
         let Some(mut run) = self.runs.claim_next(&self.name, self.clock.now()).await? else {
             return Ok(false);
         };
+        *self.buffer() = LogBuffer::new(LogCap::DEFAULT);
         let span = tracing::info_span!(
             "run",
             run_id = %run.id(),
@@ -178,10 +184,9 @@ impl Worker {
     async fn steps(&self, run: &PipelineRun) -> Result<GeneratedSite, Stop> {
         let brief = timed("gather", async {
             let n = format!("attempt {} of {}", run.attempt(), run.max_attempts());
-            self.log(run, LogLevel::Info, &format!("[1/5] gather: {n}"))
-                .await?;
+            self.log(LogLevel::Info, &format!("[1/5] gather: {n}"));
             let brief = self.gather(run).await?;
-            self.log(run, LogLevel::Info, &brief_line(&brief)).await?;
+            self.log(LogLevel::Info, &brief_line(&brief));
             self.beat(run).await?;
             Ok::<_, Stop>(brief)
         })
@@ -196,7 +201,7 @@ impl Worker {
                 self.generator.name(),
                 paths.join(", ")
             );
-            self.log(run, LogLevel::Info, &line).await?;
+            self.log(LogLevel::Info, &line);
             self.beat(run).await?;
             Ok::<_, Stop>(plan)
         })
@@ -211,7 +216,7 @@ impl Worker {
                     page.path(),
                     page.body().len()
                 );
-                self.log(run, LogLevel::Info, &line).await?;
+                self.log(LogLevel::Info, &line);
                 pages.push(page);
                 self.beat(run).await?;
             }
@@ -226,7 +231,7 @@ impl Worker {
                 site.pages().len(),
                 site.total_bytes()
             );
-            self.log(run, LogLevel::Info, &line).await?;
+            self.log(LogLevel::Info, &line);
             self.beat(run).await?;
             Ok(site)
         })
@@ -254,9 +259,11 @@ impl Worker {
     async fn succeed(&self, run: &mut PipelineRun, site: &GeneratedSite) -> RepositoryResult<()> {
         let line = format!("[5/5] publish: {} pages", site.pages().len());
         for line in [line.as_str(), "run succeeded"] {
-            if let Err(Stop::Failed { message, .. }) = self.log(run, LogLevel::Info, line).await {
-                return self.fail(run, &message, true).await;
-            }
+            self.log(LogLevel::Info, line);
+        }
+        self.buffer().close(self.clock.now());
+        if let Err(Stop::Failed { message, .. }) = self.flush(run).await {
+            return self.fail(run, &message, true).await;
         }
         let mut finished = run.clone();
         finished
@@ -288,7 +295,9 @@ impl Worker {
         retry: bool,
     ) -> RepositoryResult<()> {
         // A log that cannot be written must not keep the failure from being recorded.
-        let logged = self.log(run, LogLevel::Error, message).await.is_ok();
+        self.log(LogLevel::Error, message);
+        self.buffer().close(self.clock.now());
+        let logged = self.flush(run).await.is_ok();
         let now = self.clock.now();
         let failed = if retry {
             run.fail_or_retry(message, now)
@@ -333,7 +342,11 @@ impl Worker {
             "attempt {} failed: {reason} (logged once storage answered again)",
             run.attempt()
         );
-        let _ = self.log(run, LogLevel::Error, &line).await;
+        // The attempt is over: the line goes after the run's last, whoever holds it now.
+        let _ = self
+            .runs
+            .append_log(run.id(), LogLevel::Error, &line, self.clock.now())
+            .await;
     }
 
     fn keep_unrecorded(&self, unrecorded: Option<Unrecorded>) {
@@ -354,16 +367,42 @@ impl Worker {
         }
     }
 
-    /// Appends a log line to the run.
-    async fn log(&self, run: &PipelineRun, level: LogLevel, message: &str) -> Result<(), Stop> {
-        self.runs
-            .append_log(run.id(), level, message, self.clock.now())
-            .await?;
+    /// Logs a line on the held run, written with the step's batch.
+    fn log(&self, level: LogLevel, message: &str) {
+        self.buffer().push(self.line(level, message));
+    }
+
+    /// A line logged now; a message the log cannot hold (blank, too long) is logged as what it
+    /// was instead, so that logging never stops a run.
+    fn line(&self, level: LogLevel, message: &str) -> NewLogLine {
+        let now = self.clock.now();
+        NewLogLine::new(now, level, message).unwrap_or_else(|error| {
+            let note = format!("a log line was refused: {error}");
+            NewLogLine::new(now, level, &note).expect("a short, non-blank message")
+        })
+    }
+
+    /// Writes the lines logged since the last batch; `Lost` when this worker no longer holds the
+    /// run. Lines that storage refused stay buffered, before newer ones, for the next batch.
+    async fn flush(&self, run: &PipelineRun) -> Result<(), Stop> {
+        let batch = self.buffer().take();
+        if let Err(error) = self.runs.append_logs(run, &self.name, &batch).await {
+            let stop = Stop::from(error);
+            if matches!(stop, Stop::Failed { .. }) {
+                self.buffer().put_back(batch);
+            }
+            return Err(stop);
+        }
         Ok(())
     }
 
-    /// Heartbeats the run; `Lost` when this worker no longer holds it.
+    fn buffer(&self) -> std::sync::MutexGuard<'_, LogBuffer> {
+        self.log.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Writes the step's lines and heartbeats the run; `Lost` when this worker no longer holds it.
     async fn beat(&self, run: &PipelineRun) -> Result<(), Stop> {
+        self.flush(run).await?;
         self.runs
             .heartbeat(run.id(), &self.name, self.clock.now())
             .await?;

@@ -83,7 +83,7 @@ pub fn scale_name(scale: Scale) -> &'static str {
 }
 
 /// `server_url` with its database replaced by `database`.
-fn database_url(server_url: &str, database: &str) -> anyhow::Result<String> {
+pub(crate) fn database_url(server_url: &str, database: &str) -> anyhow::Result<String> {
     let mut url = url::Url::parse(server_url).context("DATABASE_URL is not a URL")?;
     url.set_path(database);
     // Loopback needs no TLS: both sides, server and pgbench, connect in the clear.

@@ -5,6 +5,7 @@ pub mod charts;
 pub mod database;
 pub mod figures;
 pub mod keys;
+pub mod logs;
 pub mod pgbench;
 pub mod report;
 pub mod run;

@@ -92,7 +92,8 @@ pub use invoice::{Buyer, Invoice, InvoiceAmounts, InvoiceNo, InvoiceParts, Invoi
 pub use money::{Money, TaxRate};
 pub use phone::Phone;
 pub use pipeline::{
-    LogLevel, LogLine, PipelineRun, PipelineRunParts, RunInput, RunStatus, retry_backoff,
+    LogBuffer, LogCap, LogLevel, LogLine, LogVolume, NewLogLine, PipelineRun, PipelineRunParts,
+    RunInput, RunStatus, retry_backoff,
 };
 pub use project::{ProjectName, ProjectStatus, WebProject};
 pub use stats::{

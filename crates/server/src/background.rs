@@ -10,7 +10,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use prosektor_application::services::Ports;
-use prosektor_application::{Housekeeper, Worker};
+use prosektor_application::{Housekeeper, LogRetention, Worker};
 use tokio::sync::watch;
 use tokio::task::JoinSet;
 
@@ -195,6 +195,20 @@ async fn housekeep(housekeeper: Housekeeper, mut stop: watch::Receiver<bool>) {
                 Ok(0) => {}
                 Ok(purged) => tracing::info!(purged, "purged runs past retention"),
                 Err(error) => tracing::error!(%error, "purging old runs failed"),
+            }
+            match housekeeper.expire_logs().await {
+                Ok(retention) if retention == LogRetention::default() => {}
+                Ok(LogRetention {
+                    prepared,
+                    expired,
+                    kept_lines,
+                }) => tracing::info!(
+                    prepared,
+                    expired,
+                    kept_lines,
+                    "log partitions prepared and expired"
+                ),
+                Err(error) => tracing::error!(%error, "log retention failed"),
             }
             match housekeeper.purge_counters().await {
                 Ok(0) => {}

@@ -95,7 +95,10 @@ impl PostgresServer {
         let template = template::ensure_template(&admin, self, state).await?;
         let database = self.create_database(&admin, Some(&template)).await;
         admin.close().await?;
-        database
+        let database = database?;
+        // The template may be days old: make today's log partitions (and the week's) ready.
+        prosektor_migration::ensure_log_partitions(database.connection()).await?;
+        Ok(database)
     }
 
     /// A new, empty database (no migration applied), for tests of the migrations themselves.

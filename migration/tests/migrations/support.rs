@@ -51,9 +51,10 @@ pub async fn tables(db: &DatabaseConnection) -> Vec<String> {
     let rows = db
         .query_all_raw(Statement::from_string(
             db.get_database_backend(),
-            "SELECT table_name::text FROM information_schema.tables \
-             WHERE table_schema = 'public' \
-             AND table_name NOT IN ('seaql_migrations', 'schema_backfills') ORDER BY 1",
+            "SELECT c.relname::text FROM pg_class c \
+             WHERE c.relnamespace = 'public'::regnamespace AND c.relkind IN ('r', 'p') \
+             AND NOT c.relispartition \
+             AND c.relname NOT IN ('seaql_migrations', 'schema_backfills') ORDER BY 1",
         ))
         .await
         .expect("list tables");

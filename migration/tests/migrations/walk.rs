@@ -11,7 +11,7 @@ use sea_orm::DatabaseConnection;
 
 use crate::support::{exec, exec_err, has_column, row, scalar, tables};
 
-const HISTORY: [&str; 27] = [
+const HISTORY: [&str; 29] = [
     "m20261124_000001_create_search_support",
     "m20261124_000002_create_companies",
     "m20261124_000003_create_users",
@@ -39,9 +39,11 @@ const HISTORY: [&str; 27] = [
     "m20261201_000025_create_company_name_prefix_index",
     "m20261201_000026_create_user_email_index",
     "m20261201_000027_create_activity_events",
+    "m20261201_000028_add_run_log_time_bound",
+    "m20261201_000029_expand_run_log_partitions",
 ];
 
-const ALL_TABLES: [&str; 15] = [
+const ALL_TABLES: [&str; 16] = [
     "activity_events",
     "companies",
     "company_details",
@@ -50,6 +52,7 @@ const ALL_TABLES: [&str; 15] = [
     "invoice_counters",
     "invoices",
     "pipeline_run_logs",
+    "pipeline_run_logs_kept",
     "pipeline_run_pages",
     "pipeline_runs",
     "service_instances",
@@ -449,6 +452,47 @@ async fn walking_up_step_by_step_keeps_every_row_and_value() {
     .await;
     assert_eq!(voided, "INVOICE_VOIDED|2024-003|1.20");
 
+    up_to(db, 27).await;
+    let bound: bool = scalar(
+        db,
+        "SELECT convalidated FROM pg_constraint WHERE conname = 'pipeline_run_logs_before_partitions'",
+    )
+    .await;
+    assert!(bound, "validated while writes go on");
+
+    up_to(db, 28).await;
+    let partitioned: String = scalar(
+        db,
+        "SELECT relkind::text FROM pg_class WHERE relname = 'pipeline_run_logs'",
+    )
+    .await;
+    assert_eq!(partitioned, "p");
+    // A server of the previous release appends as it always did. Lines before the bound (two
+    // days ahead) go to the legacy partition, with the lines that were there; later ones to
+    // their day's partition.
+    exec(db, &format!(
+        "INSERT INTO pipeline_run_logs (run_id, seq, level, message) VALUES ('{RUN}', 3, 'INFO', 'again');
+         INSERT INTO pipeline_run_logs (run_id, seq, at, level, message)
+             VALUES ('{RUN}', 4, now() + interval '3 days', 'INFO', 'later')"
+    )).await;
+    let homes: String = scalar(db, &format!(
+        "SELECT string_agg(concat_ws(':', seq, tableoid::regclass::text ~ '^pipeline_run_logs_p[0-9]{{8}}$', \
+         tableoid::regclass::text = 'pipeline_run_logs_legacy'), ',' ORDER BY seq) \
+         FROM pipeline_run_logs WHERE run_id = '{RUN}'"
+    )).await;
+    assert_eq!(homes, "1:f:t,2:f:t,3:f:t,4:t:f");
+    let ahead: i64 = scalar(
+        db,
+        "SELECT count(*) FROM pg_inherits WHERE inhparent = 'pipeline_run_logs'::regclass",
+    )
+    .await;
+    assert!(ahead >= 7, "the legacy partition and a week ahead: {ahead}");
+    exec(
+        db,
+        &format!("DELETE FROM pipeline_run_logs WHERE run_id = '{RUN}' AND seq > 2"),
+    )
+    .await;
+
     assert_everything_is_there(db).await;
 }
 
@@ -543,6 +587,48 @@ async fn every_migration_reverses_and_the_history_replays() {
     let database = TestDatabase::empty().await.expect("test database");
     let db = database.connection();
     Migrator::up(db, None).await.expect("migrate up");
+    // Lines in a daily partition, in the legacy one and kept aside, and a line of a run deleted
+    // since (which the plain table cannot hold): `down` keeps every line of every run.
+    exec(db, &format!(
+        "INSERT INTO companies (id, name) VALUES ('{COMPANY_C}', 'Karadeniz OSGB');
+         INSERT INTO web_projects (id, company_id, name) VALUES ('{PROJECT}', '{COMPANY_C}', 'Site');
+         INSERT INTO pipeline_runs (id, project_id, status, attempt, started_at, heartbeat_at, finished_at)
+             VALUES ('{RUN}', '{PROJECT}', 'SUCCEEDED', 1, now(), now(), now());
+         INSERT INTO pipeline_run_logs (run_id, seq, at, level, message) VALUES
+             ('{RUN}', 1, '2000-01-01', 'INFO', 'old'), ('{RUN}', 2, now(), 'INFO', 'new'),
+             (gen_random_uuid(), 1, now(), 'INFO', 'orphan');
+         INSERT INTO pipeline_run_logs_kept (run_id, seq, at, level, message)
+             VALUES ('{RUN}', 3, now(), 'INFO', 'kept');"
+    )).await;
+    Migrator::down(db, Some(1))
+        .await
+        .expect("down run log partitions");
+    let restored: String = scalar(
+        db,
+        "SELECT string_agg(concat_ws(':', seq, message), ',' ORDER BY run_id, seq) FROM pipeline_run_logs",
+    )
+    .await;
+    assert_eq!(restored, "1:old,2:new,3:kept");
+    let plain: String = scalar(
+        db,
+        "SELECT string_agg(conname::text, ',' ORDER BY conname) FROM pg_constraint \
+         WHERE conrelid = 'pipeline_run_logs'::regclass",
+    )
+    .await;
+    assert_eq!(
+        plain,
+        "pipeline_run_logs_level_valid,pipeline_run_logs_message_length,pipeline_run_logs_pkey,\
+         pipeline_run_logs_run_id_fkey,pipeline_run_logs_seq_positive"
+    );
+    exec(
+        db,
+        "DELETE FROM activity_events; DELETE FROM pipeline_runs; DELETE FROM web_projects; \
+         DELETE FROM companies;",
+    )
+    .await;
+    Migrator::down(db, Some(1))
+        .await
+        .expect("down run log time bound");
     Migrator::down(db, Some(1))
         .await
         .expect("down activity events");

@@ -5,10 +5,16 @@
 //! heartbeats while it works, and finishes it; only the worker holding a run may heartbeat or
 //! finish it, so a worker whose run was cancelled or recovered meanwhile learns it from a
 //! `Conflict(StaleState)` and stops. Worker names must be unique among live workers.
+//!
+//! The logs: the holder writes its lines in batches ([`PipelineRunRepository::append_logs`]),
+//! numbered after the run's last line; anyone else (a recovery, a late line) appends one line at
+//! a time ([`PipelineRunRepository::append_log`]). Log storage is kept by time, not per run: lines
+//! older than retention go in whole batches ([`PipelineRunRepository::expire_logs`]), except the
+//! lines of each project's published run, which stay as long as that run.
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use prosektor_domain::{LogLevel, LogLine, PipelineRun, ProjectId, RunId, RunStatus};
+use prosektor_domain::{LogLevel, LogLine, NewLogLine, PipelineRun, ProjectId, RunId, RunStatus};
 
 use super::error::RepositoryResult;
 use super::page::{Page, PageRequest};
@@ -21,6 +27,17 @@ pub struct QueueDepth {
     pub queued: u64,
     /// When the oldest of them was created; `None` when none waits.
     pub oldest_created_at: Option<DateTime<Utc>>,
+}
+
+/// What one pass of log retention did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct LogRetention {
+    /// Storage made ready for the days ahead (partitions created).
+    pub prepared: u64,
+    /// Storage of expired lines removed whole (partitions dropped).
+    pub expired: u64,
+    /// Lines of published runs kept from the expired storage.
+    pub kept_lines: u64,
 }
 
 /// Stores pipeline runs and their logs.
@@ -134,8 +151,23 @@ pub trait PipelineRunRepository: Send + Sync {
         batch: u32,
     ) -> RepositoryResult<u64>;
 
-    /// Appends a log line with the run's next `seq` (concurrent appends get distinct, increasing
-    /// numbers).
+    /// Appends `lines` (in order) to the log of `run`, numbered after its last line, in one
+    /// statement, while `worker` holds the run; nothing when `lines` is empty. The holder is the
+    /// only one appending in batches, so no lock is taken on the run's row beyond a key-share
+    /// lock that keeps a recovery from taking the run mid-batch.
+    ///
+    /// # Errors
+    /// `Conflict(StaleState)` when `worker` no longer holds the run (nothing is written);
+    /// `Unavailable`.
+    async fn append_logs(
+        &self,
+        run: &PipelineRun,
+        worker: &str,
+        lines: &[NewLogLine],
+    ) -> RepositoryResult<()>;
+
+    /// Appends a log line with the run's next `seq`, whoever holds the run (concurrent appends
+    /// get distinct, increasing numbers).
     ///
     /// # Errors
     /// `NotFound` when the run does not exist; `Corrupt` for an invalid message; `Unavailable`.
@@ -146,6 +178,15 @@ pub trait PipelineRunRepository: Send + Sync {
         message: &str,
         at: DateTime<Utc>,
     ) -> RepositoryResult<LogLine>;
+
+    /// Log retention: makes storage ready for the lines of the days ahead, and removes, whole,
+    /// the storage of lines logged before `expired_before`, after copying the lines of each
+    /// project's published run aside (they stay as long as that run). Safe to run from several
+    /// processes at once.
+    ///
+    /// # Errors
+    /// `Unavailable`.
+    async fn expire_logs(&self, expired_before: DateTime<Utc>) -> RepositoryResult<LogRetention>;
 
     /// At most `limit` log lines of the run with `seq > after_seq`, in `seq` order.
     ///

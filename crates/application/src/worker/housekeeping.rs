@@ -1,5 +1,5 @@
 //! [`Housekeeper`]: the periodic chores: recovering runs whose worker died, purging runs past
-//! retention, purging attempt counters whose window ended and idempotency records past their
+//! retention and expiring their logs' storage, purging attempt counters whose window ended and idempotency records past their
 //! replay window; and, at shutdown, handing back the
 //! runs this process's workers hold.
 
@@ -10,7 +10,7 @@ use chrono::Duration;
 use crate::ports::clock::Clock;
 use crate::ports::error::RepositoryResult;
 use crate::ports::idempotency::{IDEMPOTENCY_WINDOW, IdempotencyStore};
-use crate::ports::pipeline::PipelineRunRepository;
+use crate::ports::pipeline::{LogRetention, PipelineRunRepository};
 use crate::ports::throttle::Throttle;
 
 /// How many runs one retention transaction deletes at most (short transactions, short locks).
@@ -95,6 +95,20 @@ impl Housekeeper {
 }
 
 impl Housekeeper {
+    /// Makes the log storage of the days ahead ready and drops, whole, the storage of lines
+    /// logged more than `retention` ago (the published runs' lines are kept aside).
+    ///
+    /// # Errors
+    /// The repository's (`Unavailable`).
+    pub async fn expire_logs(&self) -> RepositoryResult<LogRetention> {
+        let cutoff = self
+            .clock
+            .now()
+            .checked_sub_signed(self.retention)
+            .unwrap_or(chrono::DateTime::<chrono::Utc>::MIN_UTC);
+        self.runs.expire_logs(cutoff).await
+    }
+
     /// Deletes the attempt counters whose window has ended; returns how many.
     ///
     /// # Errors

@@ -64,13 +64,7 @@ fn runs(
             assert_eq!(worker, "w1");
             Ok(Some(claimed.clone()))
         });
-    let lines = log.clone();
-    runs.expect_append_log()
-        .returning(move |id, level, message, at| {
-            let mut lines = lines.lock().unwrap();
-            lines.push(format!("{} {message}", level.as_str()));
-            Ok(LogLine::new(id, lines.len() as i64, at, level, message).unwrap())
-        });
+    record_lines(&mut runs, log);
     let beats = Arc::new(Mutex::new(0));
     runs.expect_heartbeat().returning(move |_, worker, _| {
         assert_eq!(worker, "w1");
@@ -87,6 +81,29 @@ fn runs(
         .withf(move |run, worker| worker == "w1" && finished(run))
         .returning(|_, _| Ok(()));
     runs
+}
+
+/// Records every line written into `log` as `LEVEL message`: the holder's batches and single
+/// lines alike.
+fn record_lines(runs: &mut MockPipelineRunRepository, log: &Arc<Mutex<Vec<String>>>) {
+    let batches = log.clone();
+    runs.expect_append_logs()
+        .returning(move |_, worker, lines| {
+            assert_eq!(worker, "w1");
+            batches.lock().unwrap().extend(lines.iter().map(written));
+            Ok(())
+        });
+    let singles = log.clone();
+    runs.expect_append_log()
+        .returning(move |id, level, message, at| {
+            let mut lines = singles.lock().unwrap();
+            lines.push(format!("{} {message}", level.as_str()));
+            Ok(LogLine::new(id, lines.len() as i64, at, level, message).unwrap())
+        });
+}
+
+fn written(line: &NewLogLine) -> String {
+    format!("{} {}", line.level().as_str(), line.message())
 }
 
 fn reads(world: &World) -> (MockCompanyRepository, MockWebProjectRepository) {
@@ -305,13 +322,7 @@ async fn a_failure_storage_refused_is_recorded_as_soon_as_it_answers_before_any_
     runs.expect_claim_next()
         .times(3)
         .returning(move |_, _| Ok(handed_out.take()));
-    let lines_written = log.clone();
-    runs.expect_append_log()
-        .returning(move |id, level, message, at| {
-            let mut lines = lines_written.lock().unwrap();
-            lines.push(format!("{} {message}", level.as_str()));
-            Ok(LogLine::new(id, lines.len() as i64, at, level, message).unwrap())
-        });
+    record_lines(&mut runs, &log);
     runs.expect_heartbeat().returning(|_, _, _| Ok(()));
     let mut storage_down = true;
     runs.expect_finish()
@@ -356,4 +367,84 @@ async fn a_failure_storage_refused_is_recorded_as_soon_as_it_answers_before_any_
         )
     );
     assert_eq!(worker.run_once().await, Ok(false), "recorded once only");
+}
+
+#[tokio::test]
+async fn each_step_writes_its_lines_in_one_batch_before_its_heartbeat() {
+    let world = world();
+    let run = claimed(world.project.id());
+    let calls = Arc::new(Mutex::new(Vec::new()));
+    let mut runs = MockPipelineRunRepository::new();
+    let claimed_run = run.clone();
+    runs.expect_claim_next()
+        .times(1)
+        .returning(move |_, _| Ok(Some(claimed_run.clone())));
+    let batches = calls.clone();
+    runs.expect_append_logs().returning(move |_, _, lines| {
+        batches
+            .lock()
+            .unwrap()
+            .push(format!("{} lines", lines.len()));
+        Ok(())
+    });
+    let beats = calls.clone();
+    runs.expect_heartbeat().returning(move |_, _, _| {
+        beats.lock().unwrap().push("beat".to_owned());
+        Ok(())
+    });
+    let mut sites = MockSiteRepository::new();
+    let published = calls.clone();
+    sites.expect_publish_finished().returning(move |_, _, _| {
+        published.lock().unwrap().push("publish".to_owned());
+        Ok(())
+    });
+    let worker = worker(runs, sites, &world, Arc::new(TemplateSiteGenerator));
+    assert_eq!(worker.run_once().await, Ok(true));
+    let mut expected = vec!["2 lines", "beat", "1 lines", "beat"];
+    expected.extend(["1 lines", "beat"].repeat(4));
+    expected.extend(["1 lines", "beat", "2 lines", "publish"]);
+    assert_eq!(*calls.lock().unwrap(), expected);
+}
+
+#[tokio::test]
+async fn lines_storage_refused_are_written_with_the_next_batch() {
+    let world = world();
+    let run = claimed(world.project.id());
+    let log = Arc::new(Mutex::new(Vec::new()));
+    let mut runs = MockPipelineRunRepository::new();
+    let claimed_run = run.clone();
+    runs.expect_claim_next()
+        .times(1)
+        .returning(move |_, _| Ok(Some(claimed_run.clone())));
+    let written_lines = log.clone();
+    let mut storage_down = true;
+    runs.expect_append_logs().returning(move |_, _, lines| {
+        if std::mem::take(&mut storage_down) {
+            return Err(RepositoryError::Unavailable("db down".to_owned()));
+        }
+        written_lines
+            .lock()
+            .unwrap()
+            .extend(lines.iter().map(written));
+        Ok(())
+    });
+    runs.expect_finish()
+        .times(1)
+        .withf(|run, _| run.status() == RunStatus::Queued)
+        .returning(|_, _| Ok(()));
+    let worker = worker(
+        runs,
+        MockSiteRepository::new(),
+        &world,
+        Arc::new(TemplateSiteGenerator),
+    );
+    assert_eq!(worker.run_once().await, Ok(true));
+    assert_eq!(
+        lines(&log),
+        [
+            "INFO [1/5] gather: attempt 1 of 3",
+            "INFO gathered company \"Anadolu OSGB\" (-) and project \"Kurumsal Site\"",
+            "ERROR storage unavailable: db down",
+        ]
+    );
 }

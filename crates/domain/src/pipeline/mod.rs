@@ -1,15 +1,18 @@
 //! Pipeline runs, the AI site-generation jobs of a project: the [`PipelineRun`] entity with its
 //! [`RunStatus`] machine, attempts and timestamps, its [`RunInput`], its retries with backoff
-//! ([`retry_backoff`]), and its log lines ([`LogLine`]).
+//! ([`retry_backoff`]), and its log lines ([`LogLine`]), buffered by the worker that holds it
+//! ([`LogBuffer`], capped by [`LogCap`]).
 
 mod input;
 mod log;
+mod log_buffer;
 mod parts;
 mod retry;
 mod status;
 
 pub use input::RunInput;
 pub use log::{LogLevel, LogLine};
+pub use log_buffer::{LogBuffer, LogCap, LogVolume, NewLogLine};
 pub use parts::PipelineRunParts;
 pub use retry::retry_backoff;
 pub use status::RunStatus;

@@ -1,81 +1,39 @@
 //! [`PgPipelineRunRepository`]: pipeline runs, their queue and their append-only logs on
-//! PostgreSQL. A run is scoped through its project's company; log lines are numbered under a lock
-//! on the run's row; the queue's SQL lives in the `queue` submodule.
+//! PostgreSQL. A run is scoped through its project's company; the queue's SQL lives in the `queue`
+//! submodule, the logs' (daily partitions, batches, retention) in `logs`.
 
+mod logs;
 mod queue;
 
+pub(crate) use logs::append_line;
 pub(crate) use queue::held_by;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use prosektor_application::{
-    Page, PageRequest, PipelineRunRepository, QueueDepth, RepositoryError, RepositoryResult,
-    TenantScope,
+    LogRetention, Page, PageRequest, PipelineRunRepository, QueueDepth, RepositoryError,
+    RepositoryResult, TenantScope,
 };
-use prosektor_domain::{LogLevel, LogLine, PipelineRun, ProjectId, RunId, RunStatus};
-use sea_orm::sea_query::{Expr, ExprTrait};
+use prosektor_domain::{LogLevel, LogLine, NewLogLine, PipelineRun, ProjectId, RunId, RunStatus};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect, TransactionTrait,
+    QuerySelect,
 };
-use uuid::Uuid;
 
 use super::shared::{NewestFirst, save_if_status, scoped_through_project, statement};
 use crate::entities::mapping::{IntoDomain, all_to_domain};
-use crate::entities::pipeline_run_logs;
 use crate::entities::pipeline_runs::{self, Column};
-use crate::error::{map_db_err, map_transaction_err};
+use crate::error::map_db_err;
 use crate::unit_of_work::Db;
 
 /// Retention's batch: up to `$2` runs finished before `$1` (through `idx_pipeline_runs_finished`),
 /// none a project's published site (through `idx_web_projects_published_run`), rows locked
-/// elsewhere skipped. Logs and pages cascade.
+/// elsewhere skipped. Pages (and kept log lines) cascade; log lines go with their partition.
 const PURGE_SQL: &str = "DELETE FROM pipeline_runs WHERE id IN (\
      SELECT r.id FROM pipeline_runs r \
      WHERE r.finished_at < $1 AND r.status IN ('SUCCEEDED', 'FAILED', 'CANCELLED') \
        AND NOT EXISTS (SELECT 1 FROM web_projects p WHERE p.published_run_id = r.id) \
      ORDER BY r.finished_at LIMIT $2 FOR UPDATE SKIP LOCKED)";
-
-/// Appends a log line to run `run_id` with its next `seq`, inside the caller's transaction:
-/// appenders of one run take turns on its row, so each reads the last `seq` written by the one
-/// before (numbers are distinct and increasing).
-///
-/// # Errors
-/// `NotFound` when the run does not exist; `Corrupt` for an invalid message; `Unavailable`.
-pub(super) async fn append_line<C: ConnectionTrait>(
-    txn: &C,
-    run_id: RunId,
-    level: LogLevel,
-    message: &str,
-    at: DateTime<Utc>,
-) -> RepositoryResult<LogLine> {
-    pipeline_runs::Entity::find_by_id(run_id.as_uuid())
-        .select_only()
-        .column(Column::Id)
-        .lock_exclusive()
-        .into_tuple::<Uuid>()
-        .one(txn)
-        .await
-        .map_err(map_db_err)?
-        .ok_or(RepositoryError::NotFound)?;
-    let last = pipeline_run_logs::Entity::find()
-        .select_only()
-        .expr(Expr::col(pipeline_run_logs::Column::Seq).max())
-        .filter(pipeline_run_logs::Column::RunId.eq(run_id.as_uuid()))
-        .into_tuple::<Option<i64>>()
-        .one(txn)
-        .await
-        .map_err(map_db_err)?
-        .flatten()
-        .unwrap_or(0);
-    let line =
-        LogLine::new(run_id, last + 1, at, level, message).map_err(RepositoryError::Corrupt)?;
-    pipeline_run_logs::new_row(&line)
-        .insert(txn)
-        .await
-        .map_err(map_db_err)?
-        .restore()
-}
 
 /// The queue's backlog: how many runs wait and the oldest one's creation (through the partial
 /// `idx_pipeline_runs_queue`, which holds exactly the queued runs).
@@ -97,16 +55,19 @@ impl PgPipelineRunRepository {
         Self { db: Db::new(db) }
     }
 
-    /// Whether run `id` exists and its project's company is visible in `scope`.
-    async fn visible(&self, scope: TenantScope, id: RunId) -> RepositoryResult<bool> {
-        let found = scoped_through_project(pipeline_runs::Entity::find_by_id(id.as_uuid()), scope)
+    /// When run `id` was created, if it exists and its project's company is visible in `scope`.
+    async fn visible(
+        &self,
+        scope: TenantScope,
+        id: RunId,
+    ) -> RepositoryResult<Option<DateTime<Utc>>> {
+        scoped_through_project(pipeline_runs::Entity::find_by_id(id.as_uuid()), scope)
             .select_only()
-            .column(Column::Id)
-            .into_tuple::<Uuid>()
+            .column(Column::CreatedAt)
+            .into_tuple::<DateTime<Utc>>()
             .one(&self.db)
             .await
-            .map_err(map_db_err)?;
-        Ok(found.is_some())
+            .map_err(map_db_err)
     }
 }
 
@@ -226,6 +187,16 @@ impl PipelineRunRepository for PgPipelineRunRepository {
     }
 
     #[tracing::instrument(skip_all)]
+    async fn append_logs(
+        &self,
+        run: &PipelineRun,
+        worker: &str,
+        lines: &[NewLogLine],
+    ) -> RepositoryResult<()> {
+        logs::append_batch(&self.db, run, worker, lines).await
+    }
+
+    #[tracing::instrument(skip_all)]
     async fn append_log(
         &self,
         run_id: RunId,
@@ -233,13 +204,12 @@ impl PipelineRunRepository for PgPipelineRunRepository {
         message: &str,
         at: DateTime<Utc>,
     ) -> RepositoryResult<LogLine> {
-        let message = message.to_owned();
-        self.db
-            .transaction::<_, LogLine, RepositoryError>(|txn| {
-                Box::pin(async move { append_line(txn, run_id, level, &message, at).await })
-            })
-            .await
-            .map_err(map_transaction_err)
+        logs::append_one(&self.db, run_id, level, message, at).await
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn expire_logs(&self, expired_before: DateTime<Utc>) -> RepositoryResult<LogRetention> {
+        logs::expire(&self.db, expired_before).await
     }
 
     #[tracing::instrument(skip_all)]
@@ -250,17 +220,10 @@ impl PipelineRunRepository for PgPipelineRunRepository {
         after_seq: i64,
         limit: u32,
     ) -> RepositoryResult<Vec<LogLine>> {
-        if !self.visible(scope, run_id).await? {
-            return Err(RepositoryError::NotFound);
-        }
-        let rows = pipeline_run_logs::Entity::find()
-            .filter(pipeline_run_logs::Column::RunId.eq(run_id.as_uuid()))
-            .filter(pipeline_run_logs::Column::Seq.gt(after_seq))
-            .order_by_asc(pipeline_run_logs::Column::Seq)
-            .limit(u64::from(limit))
-            .all(&self.db)
-            .await
-            .map_err(map_db_err)?;
-        all_to_domain(rows)
+        let created_at = self
+            .visible(scope, run_id)
+            .await?
+            .ok_or(RepositoryError::NotFound)?;
+        logs::read(&self.db, run_id, created_at, after_seq, limit).await
     }
 }

@@ -7,6 +7,7 @@ mod idempotency;
 mod invoice;
 mod password;
 mod pipeline;
+mod pipeline_logs;
 mod pipeline_queue;
 mod pool_waiters;
 mod project;

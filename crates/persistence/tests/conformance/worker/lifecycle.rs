@@ -68,12 +68,13 @@ async fn a_run_cancelled_while_running_stops_at_its_next_heartbeat() {
     );
     assert!(stored.finished_at().is_some());
     let log = log(&ports, run.id()).await;
+    // The plan's line was to go with the heartbeat's batch, which found the run cancelled: a
+    // worker that no longer holds a run writes nothing more to it.
     assert_eq!(
         log.len(),
-        3,
-        "gather, its summary and the plan, then nothing: {log:?}"
+        2,
+        "gather and its summary, then nothing: {log:?}"
     );
-    assert!(log[2].starts_with("[2/5] plan: 4 pages"), "{log:?}");
     assert_eq!(rows(db, "pipeline_run_pages", run.id()).await, 0);
     assert_eq!(published(db, project).await, None);
     assert_eq!(
@@ -158,7 +159,9 @@ async fn retention_deletes_old_finished_runs_but_keeps_the_published_one() {
     exec(db, &age).await;
 
     assert_eq!(housekeeper(&ports).purge_expired().await, Ok(2));
-    for table in ["pipeline_runs", "pipeline_run_logs", "pipeline_run_pages"] {
+    // Log lines are not deleted with their run: they go with their day's partition.
+    assert!(rows(db, "pipeline_run_logs", first).await > 0);
+    for table in ["pipeline_runs", "pipeline_run_pages"] {
         assert_eq!(rows(db, table, first).await, 0, "{table} of the first run");
         assert_eq!(
             rows(db, table, third).await,
