@@ -78,11 +78,14 @@ pub fn script(pattern: Pattern, keys: &KeySpace, today: NaiveDate) -> String {
             let texts: Vec<Option<&str>> = terms.iter().copied().map(Some).collect();
             let term = format!("(ARRAY[{}])[:t + 1]", quoted_list(&texts));
             let tax_id = format!("(ARRAY[{}]::text[])[:t + 1]", quoted_list(&tax_ids));
+            // `$1` escaped and `$3` as typed are the same text for these terms.
             let search = raw(
                 company::SEARCH_SQL,
                 [
                     "TERM".into(),
                     "TAX_ID".into(),
+                    "TERM".into(),
+                    Value::Int(None),
                     Value::String(None),
                     Value::Uuid(None),
                     21_i64.into(),

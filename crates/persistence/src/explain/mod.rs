@@ -79,16 +79,28 @@ fn patterns() -> Vec<Pattern> {
             indexes: &["idx_users_email"],
         },
         Pattern {
+            name: "4 company search (common prefix)",
+            sql: SEARCH_SQL.into(),
+            arguments: "'anadolu', NULL, 'anadolu', NULL, NULL, NULL, 21",
+            indexes: &["idx_companies_name_fold_prefix"],
+        },
+        Pattern {
             name: "4 company search (name)",
             sql: SEARCH_SQL.into(),
-            arguments: "'sisli saglik', NULL, NULL, NULL, 21",
+            arguments: "'sisli saglik', NULL, 'sisli saglik', NULL, NULL, NULL, 21",
             indexes: &["idx_companies_name_fold_trgm"],
         },
         Pattern {
             name: "4 company search (tax id)",
             sql: SEARCH_SQL.into(),
-            arguments: "'00000123', '00000123', NULL, NULL, 21",
+            arguments: "'00000123', '00000123', '00000123', NULL, NULL, NULL, 21",
             indexes: &["idx_companies_tax_id_trgm"],
+        },
+        Pattern {
+            name: "4 company search (next page among the other matches)",
+            sql: SEARCH_SQL.into(),
+            arguments: "'sisli saglik', NULL, 'sisli saglik', 1, 'Marmara', md5('x')::uuid, 21",
+            indexes: &["idx_companies_name_fold_trgm"],
         },
         Pattern {
             name: "company autocomplete",

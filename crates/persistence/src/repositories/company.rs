@@ -1,25 +1,28 @@
 //! [`PgCompanyRepository`]: [`CompanyRepository`] on PostgreSQL, over `companies` and
 //! `company_details`.
 //!
-//! Listing and search order by `(name, id)` with keyset pagination. Search (access pattern 4) is the
-//! hand-written [`SEARCH_SQL`], shaped so that PostgreSQL answers it from the trigram GIN indexes
-//! even with a generic plan (SPEC §6).
+//! Listings order by `(name, id)` with keyset pagination. Search (access pattern 4) is the
+//! hand-written [`SEARCH_SQL`]: prefix matches first, from the ordered prefix index, then the
+//! other matches from the trigram GIN indexes, shaped so that PostgreSQL uses them even with a
+//! generic plan (SPEC §6).
 
 use async_trait::async_trait;
 use prosektor_application::{
-    CompanyChanges, CompanyRepository, CompanySuggestion, DetailsChanges, Page, PageRequest,
-    RepositoryError, RepositoryResult, SearchText, TenantScope, Transition,
+    CompanyChanges, CompanyRepository, CompanySuggestion, Cursor, DetailsChanges, Page,
+    PageRequest, RepositoryError, RepositoryResult, SearchText, TenantScope, Transition,
 };
 use prosektor_domain::{Company, CompanyDetails, CompanyId, CompanyName, RowVersion};
 use sea_orm::{
-    ColumnTrait, DatabaseConnection, DbBackend, EntityTrait, FromQueryResult, QuerySelect, Select,
-    Statement,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, FromQueryResult,
+    QueryResult, QuerySelect, Select, Statement,
 };
+
+use uuid::Uuid;
 
 use super::row_update::RowUpdate;
 use super::shared::{KeysetOrder, escape_like, find_one, insert_both, scoped};
 use crate::cursor::{Keyset, page};
-use crate::entities::mapping::{all_to_domain, text};
+use crate::entities::mapping::{IntoDomain, all_to_domain, text};
 use crate::entities::{companies, company_details};
 use crate::error::map_db_err;
 use crate::unit_of_work::Db;
@@ -33,23 +36,44 @@ const BY_NAME: KeysetOrder<companies::Column> = KeysetOrder {
     id: companies::Column::Id,
 };
 
-/// Company search, one page: `$1` is the search text with `\`, `%` and `_` escaped
-/// (`escape_like`), `$2` the same for a text of digits only and `NULL` otherwise (no tax id can
-/// match another text; with `NULL` a custom plan drops that side and reads the name index only,
-/// where the planner would otherwise weigh both indexes against a scan of the table), `$3`/`$4` the `(name, id)` after which the page starts (`NULL` for the first
-/// page), `$5` the number of rows to fetch.
+/// The name of the search's `(rank, key, id)` ordering, written into its cursors.
+const SEARCH_ORDERING: &str = "company_search";
+
+/// Company search, one page, prefix matches first: rank 0 holds the companies whose folded name
+/// starts with the text, in the order of `idx_companies_name_fold_prefix` (one range, read in
+/// order and stopped after the page, like autocomplete); rank 1 the other matches, by `(name,
+/// id)`, found through the trigram indexes. The outer `LIMIT` stops the `UNION ALL` as soon as the
+/// page is full, so a common prefix (an eighth of all companies) never reaches the trigram side
+/// and costs the same whatever the number of companies.
 ///
-/// Both sides of the `OR` name their index's column (`name_fold`, stored as `search_fold(name)`, for
-/// `idx_companies_name_fold_trgm`, `tax_id` for `idx_companies_tax_id_trgm`), and the pattern is an
-/// expression of parameters only, so a bitmap scan over both trigram indexes is possible with a
-/// custom and with a generic plan alike. `'%' || x || '%'` is an infix match, which includes the
-/// prefix match.
-pub const SEARCH_SQL: &str = r"SELECT id, name, tax_id, status, created_at, version
-FROM companies
-WHERE (name_fold LIKE '%' || search_fold($1) || '%' OR tax_id LIKE '%' || $2 || '%')
-  AND ($3::varchar IS NULL OR (name, id) > ($3::varchar, $4::uuid))
-ORDER BY name, id
-LIMIT $5";
+/// `$1` is the search text with `\`, `%` and `_` escaped (`escape_like`), `$2` the same for a text
+/// of digits only and `NULL` otherwise (no tax id can match another text), `$3` the text itself
+/// (for the range), `$4`/`$5`/`$6` the `(rank, key, id)` after which the page starts (`NULL` for
+/// the first page; the key is the folded name in rank 0, the name in rank 1), `$7` the number of
+/// rows to fetch. Each side of the trigram `OR` names its index's column (`name_fold` for
+/// `idx_companies_name_fold_trgm`, `tax_id` for `idx_companies_tax_id_trgm`) and every pattern is
+/// an expression of parameters only, so custom and generic plans alike use the indexes.
+pub const SEARCH_SQL: &str = r#"(SELECT id, name, tax_id, status, created_at, version,
+        0 AS rank, name_fold AS key
+ FROM companies
+ WHERE ($4::int IS NULL OR $4::int = 0)
+   AND name_fold COLLATE "C" >= search_fold($3)
+   AND name_fold COLLATE "C" < search_fold($3) || chr(1114111)
+   AND (name_fold COLLATE "C", id)
+       > (coalesce(CASE WHEN $4::int = 0 THEN $5::varchar END, '') COLLATE "C",
+          coalesce(CASE WHEN $4::int = 0 THEN $6::uuid END, '00000000-0000-0000-0000-000000000000'))
+ ORDER BY name_fold COLLATE "C", id
+ LIMIT $7)
+UNION ALL
+(SELECT id, name, tax_id, status, created_at, version, 1 AS rank, name AS key
+ FROM companies
+ WHERE (name_fold LIKE '%' || search_fold($1) || '%' OR tax_id LIKE '%' || $2 || '%')
+   AND NOT (name_fold COLLATE "C" >= search_fold($3)
+            AND name_fold COLLATE "C" < search_fold($3) || chr(1114111))
+   AND ($4::int IS DISTINCT FROM 1 OR (name, id) > ($5::varchar, $6::uuid))
+ ORDER BY name, id
+ LIMIT $7)
+LIMIT $7"#;
 
 /// Autocomplete: the first `$2` companies whose folded name starts with the fold of `$1`. In the
 /// `C` collation every such name lies in `[fold($1), fold($1) || U+10FFFF)`, one range of
@@ -195,26 +219,36 @@ impl CompanyRepository for PgCompanyRepository {
     ) -> RepositoryResult<Page<Company>> {
         let pattern = escape_like(text.as_str());
         let tax_id_pattern = may_be_tax_id(text.as_str()).then(|| pattern.clone());
-        let after = after(request)?;
+        let after = request.cursor().map(SearchPosition::decode).transpose()?;
         let statement = Statement::from_sql_and_values(
             DbBackend::Postgres,
             SEARCH_SQL,
             [
                 pattern.into(),
                 tax_id_pattern.into(),
-                after.as_ref().map(|keyset| keyset.key.clone()).into(),
-                after.map(|keyset| keyset.id).into(),
+                text.as_str().into(),
+                after.as_ref().map(|position| position.rank).into(),
+                after.as_ref().map(|position| position.key.clone()).into(),
+                after.map(|position| position.id).into(),
                 i64::try_from(fetch_limit(request))
                     .unwrap_or(i64::MAX)
                     .into(),
             ],
         );
-        let rows = companies::Entity::find()
-            .from_raw_sql(statement)
-            .all(&self.db)
+        let rows = self
+            .db
+            .query_all_raw(statement)
             .await
-            .map_err(map_db_err)?;
-        Ok(by_name_page(all_to_domain(rows)?, request))
+            .map_err(map_db_err)?
+            .iter()
+            .map(SearchPosition::of_row)
+            .collect::<RepositoryResult<Vec<_>>>()?;
+        Ok(
+            page(rows, request.limit(), SEARCH_ORDERING, |(_, position)| {
+                position.keyset()
+            })
+            .map(|(company, _)| company),
+        )
     }
 
     #[tracing::instrument(skip_all)]
@@ -248,6 +282,60 @@ impl CompanyRepository for PgCompanyRepository {
 struct SuggestionRow {
     id: uuid::Uuid,
     name: String,
+}
+
+/// Where a search row stands in the search's order: its rank (0 for a prefix match, 1 for
+/// another match) and its key in that rank.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct SearchPosition {
+    rank: i32,
+    key: String,
+    id: Uuid,
+}
+
+impl SearchPosition {
+    /// The company of a [`SEARCH_SQL`] row and its position.
+    fn of_row(row: &QueryResult) -> RepositoryResult<(Company, Self)> {
+        let company = companies::Model::from_query_result(row, "")
+            .map_err(map_db_err)?
+            .restore()?;
+        let position = Self {
+            rank: row.try_get("", "rank").map_err(map_db_err)?,
+            key: row.try_get("", "key").map_err(map_db_err)?,
+            id: company.id().as_uuid(),
+        };
+        Ok((company, position))
+    }
+
+    /// The cursor key: `<rank>:<key>`.
+    fn keyset(&self) -> Keyset {
+        Keyset {
+            key: format!("{}:{}", self.rank, self.key),
+            id: self.id,
+        }
+    }
+
+    /// The position a search cursor points after.
+    ///
+    /// # Errors
+    /// `InvalidCursor` for a cursor the search did not issue.
+    fn decode(cursor: &Cursor) -> RepositoryResult<Self> {
+        let keyset = Keyset::decode(cursor, SEARCH_ORDERING)?;
+        let (rank, key) = keyset
+            .key
+            .split_once(':')
+            .ok_or(RepositoryError::InvalidCursor)?;
+        let rank = match rank {
+            "0" => 0,
+            "1" => 1,
+            _ => return Err(RepositoryError::InvalidCursor),
+        };
+        Ok(Self {
+            rank,
+            key: key.to_owned(),
+            id: keyset.id,
+        })
+    }
 }
 
 /// Whether a search text can match a tax id: tax ids are digits only, so any other text searches

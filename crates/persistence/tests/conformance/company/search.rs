@@ -1,5 +1,6 @@
 //! `PgCompanyRepository::search` (access pattern 4): prefix and infix on name or tax id, case- and
-//! Turkish-letter-insensitive, wildcards literal, paginated; and `autocomplete`, by prefix.
+//! Turkish-letter-insensitive, wildcards literal, prefix matches first, paginated across that
+//! boundary; and `autocomplete`, by prefix.
 
 use prosektor_application::{CompanyRepository, PageRequest, SearchText};
 use prosektor_persistence::PgCompanyRepository;
@@ -122,6 +123,69 @@ async fn results_are_paginated_by_name_then_id_without_skips_or_repeats() {
         }
     }
     assert_eq!(walked, expected);
+}
+
+#[tokio::test]
+async fn prefix_matches_come_first_and_pages_cross_into_the_other_matches_without_loss() {
+    let db = support::database().await;
+    let repo = PgCompanyRepository::new(db.connection().clone());
+    // Rank 0: names starting with "ege" (folded), in folded order, ties by id; rank 1: names
+    // containing it elsewhere, and tax ids containing the digits, by name.
+    for (name, tax_id) in [
+        ("Zirve Ege OSGB", None),
+        ("EGE Sağlık", None),
+        ("Ege Sağlık", None),
+        ("ege sağlık", None),
+        ("Ege Batı", None),
+        ("Akdeniz Ege Birlik", None),
+        ("Unrelated", None),
+        ("Ögeler", None),
+    ] {
+        stored(&repo, new_company(name, tax_id)).await;
+    }
+    let ordered = |text: &'static str, size: u32| {
+        let repo = repo.clone();
+        async move {
+            let text = SearchText::parse(text).unwrap();
+            let mut walked = Vec::new();
+            let mut cursor = None;
+            loop {
+                let page = repo
+                    .search(&text, &PageRequest::new(size, cursor).unwrap())
+                    .await
+                    .unwrap();
+                assert!(page.items.len() <= size as usize);
+                walked.extend(page.items);
+                match page.next_cursor {
+                    Some(next) => cursor = Some(next),
+                    None => break,
+                }
+            }
+            walked
+        }
+    };
+    let whole = ordered("ege", 100).await;
+    let names: Vec<&str> = whole
+        .iter()
+        .map(|company| company.name().as_str())
+        .collect();
+    assert_eq!(&names[..1], ["Ege Batı"], "{names:?}");
+    let mut same_fold: Vec<_> = whole[1..4].to_vec();
+    same_fold.sort_by_key(|company| company.id());
+    assert_eq!(
+        whole[1..4],
+        same_fold,
+        "equal folded names by id: {names:?}"
+    );
+    assert!(
+        names[1..4]
+            .iter()
+            .all(|name| name.to_lowercase() == "ege sağlık")
+    );
+    assert_eq!(&names[4..], ["Akdeniz Ege Birlik", "Zirve Ege OSGB"]);
+    for size in 1..=6 {
+        assert_eq!(ordered("ege", size).await, whole, "pages of {size}");
+    }
 }
 
 /// The names autocomplete offers for `prefix`, at most `limit`.
