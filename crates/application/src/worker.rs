@@ -94,7 +94,7 @@ pub struct Worker {
     /// This worker's failure still to record (shared by clones of one name only).
     unrecorded: Arc<Mutex<Option<Unrecorded>>>,
     /// The lines of the held run's attempt not written yet (shared by clones of one name only).
-    log: Arc<Mutex<LogBuffer>>,
+    pending_log: Arc<Mutex<LogBuffer>>,
     runs: Arc<dyn PipelineRunRepository>,
     sites: Arc<dyn SiteRepository>,
     companies: Arc<dyn CompanyRepository>,
@@ -110,7 +110,7 @@ impl Worker {
         Self {
             name: name.into(),
             unrecorded: Arc::default(),
-            log: Arc::new(Mutex::new(LogBuffer::new(LogCap::DEFAULT))),
+            pending_log: Arc::new(Mutex::new(LogBuffer::new(LogCap::DEFAULT))),
             runs: ports.runs.clone(),
             sites: ports.sites.clone(),
             companies: ports.companies.clone(),
@@ -126,7 +126,7 @@ impl Worker {
         Self {
             name: name.into(),
             unrecorded: Arc::default(),
-            log: Arc::new(Mutex::new(LogBuffer::new(LogCap::DEFAULT))),
+            pending_log: Arc::new(Mutex::new(LogBuffer::new(LogCap::DEFAULT))),
             ..self.clone()
         }
     }
@@ -397,7 +397,9 @@ impl Worker {
     }
 
     fn buffer(&self) -> std::sync::MutexGuard<'_, LogBuffer> {
-        self.log.lock().unwrap_or_else(PoisonError::into_inner)
+        self.pending_log
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
     }
 
     /// Writes the step's lines and heartbeats the run; `Lost` when this worker no longer holds it.

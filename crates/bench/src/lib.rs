@@ -2,6 +2,7 @@
 //! server on seeded data under wrk, beside the same SQL under pgbench, at several scales.
 
 pub mod charts;
+pub mod cli;
 pub mod database;
 pub mod figures;
 pub mod keys;

@@ -5,21 +5,18 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
+use anyhow::Context;
 use clap::{Parser, ValueEnum};
+use prosektor_bench::cli::{ServerArg, run_to_exit};
 use prosektor_persistence::seed::Scale;
 
 /// Drives the release server with wrk and the same SQL with pgbench; writes a markdown report.
 #[derive(Debug, Parser)]
 #[command(about)]
 struct Cli {
-    /// The PostgreSQL server (any database on it: the benchmark creates its own,
-    /// `prosektor_bench_<scale>_<seed fingerprint>`).
-    #[arg(
-        long,
-        env = "DATABASE_URL",
-        default_value = "postgres://postgres@127.0.0.1:5432/postgres"
-    )]
-    database_url: String,
+    /// Its databases are `prosektor_bench_<scale>_<seed fingerprint>`.
+    #[command(flatten)]
+    server_url: ServerArg,
     /// The release server binary.
     #[arg(long, default_value = "target/release/prosektor-server")]
     server: PathBuf,
@@ -62,44 +59,23 @@ impl From<ScaleArg> for Scale {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let plan = prosektor_bench::run::Plan {
-        server_url: cli.database_url,
+        server_url: cli.server_url.database_url,
         binary: cli.server,
         scales: cli.scales.into_iter().map(Scale::from).collect(),
         duration: Duration::from_secs(cli.seconds),
         out: cli.out.clone(),
         listen: cli.listen,
     };
-    let runtime = match tokio::runtime::Runtime::new() {
-        Ok(runtime) => runtime,
-        Err(error) => {
-            eprintln!("error: cannot start the async runtime: {error}");
-            return ExitCode::FAILURE;
+    run_to_exit(async move {
+        let report = prosektor_bench::run::run(&plan).await?;
+        let charts = prosektor_bench::charts::write(&report, &cli.out)?;
+        let markdown = report.to_markdown();
+        let path = cli.out.join("report.md");
+        std::fs::write(&path, &markdown).with_context(|| format!("writing {}", path.display()))?;
+        println!("\n{markdown}\n(written to {})", path.display());
+        for chart in charts {
+            println!("chart: {}", chart.display());
         }
-    };
-    match runtime.block_on(prosektor_bench::run::run(&plan)) {
-        Ok(report) => {
-            let charts = match prosektor_bench::charts::write(&report, &cli.out) {
-                Ok(charts) => charts,
-                Err(error) => {
-                    eprintln!("error: {error:#}");
-                    return ExitCode::FAILURE;
-                }
-            };
-            let markdown = report.to_markdown();
-            let path = cli.out.join("report.md");
-            if let Err(error) = std::fs::write(&path, &markdown) {
-                eprintln!("error: writing {}: {error}", path.display());
-                return ExitCode::FAILURE;
-            }
-            println!("\n{markdown}\n(written to {})", path.display());
-            for chart in charts {
-                println!("chart: {}", chart.display());
-            }
-            ExitCode::SUCCESS
-        }
-        Err(error) => {
-            eprintln!("error: {error:#}");
-            ExitCode::FAILURE
-        }
-    }
+        Ok(())
+    })
 }

@@ -3,19 +3,15 @@
 use std::process::ExitCode;
 
 use clap::Parser;
+use prosektor_bench::cli::{ServerArg, run_to_exit};
 use prosektor_bench::logs::{LogPlan, run};
 
 /// Writes run logs one line per statement and in batches, then expires a month of them.
 #[derive(Debug, Parser)]
-#[command(about)]
 struct Cli {
-    /// The PostgreSQL server (the benchmark makes its own `prosektor_bench_logs` afresh).
-    #[arg(
-        long,
-        env = "DATABASE_URL",
-        default_value = "postgres://postgres@127.0.0.1:5432/postgres"
-    )]
-    database_url: String,
+    /// Its database is `prosektor_bench_logs`, made afresh.
+    #[command(flatten)]
+    server_url: ServerArg,
     /// Runs written to.
     #[arg(long, default_value_t = 1_000)]
     runs: u64,
@@ -33,27 +29,14 @@ struct Cli {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let plan = LogPlan {
-        server_url: cli.database_url,
+        server_url: cli.server_url.database_url,
         runs: cli.runs,
         lines: cli.lines,
         workers: cli.workers,
         batch: cli.batch,
     };
-    let runtime = match tokio::runtime::Runtime::new() {
-        Ok(runtime) => runtime,
-        Err(error) => {
-            eprintln!("error: cannot start the async runtime: {error}");
-            return ExitCode::FAILURE;
-        }
-    };
-    match runtime.block_on(run(&plan)) {
-        Ok(report) => {
-            println!("{report}");
-            ExitCode::SUCCESS
-        }
-        Err(error) => {
-            eprintln!("error: {error:#}");
-            ExitCode::FAILURE
-        }
-    }
+    run_to_exit(async move {
+        println!("{}", run(&plan).await?);
+        Ok(())
+    })
 }

@@ -52,7 +52,10 @@ const SEARCH_ORDERING: &str = "company_search";
 /// the first page; the key is the folded name in rank 0, the name in rank 1), `$7` the number of
 /// rows to fetch. Each side of the trigram `OR` names its index's column (`name_fold` for
 /// `idx_companies_name_fold_trgm`, `tax_id` for `idx_companies_tax_id_trgm`) and every pattern is
-/// an expression of parameters only, so custom and generic plans alike use the indexes.
+/// an expression of parameters only, so custom and generic plans alike use the indexes. The
+/// range's keyset starts at the folded text itself when no cursor says otherwise (a keyset
+/// starting at `''` would make the index scan start at the first name), and rank 1 folds the text
+/// once for its filter (`SELECT search_fold($3)`), not once a row as a generic plan would.
 pub const SEARCH_SQL: &str = r#"(SELECT id, name, tax_id, status, created_at, version,
         0 AS rank, name_fold AS key
  FROM companies
@@ -60,7 +63,7 @@ pub const SEARCH_SQL: &str = r#"(SELECT id, name, tax_id, status, created_at, ve
    AND name_fold COLLATE "C" >= search_fold($3)
    AND name_fold COLLATE "C" < search_fold($3) || chr(1114111)
    AND (name_fold COLLATE "C", id)
-       > (coalesce(CASE WHEN $4::int = 0 THEN $5::varchar END, '') COLLATE "C",
+       > (coalesce(CASE WHEN $4::int = 0 THEN $5::varchar END, search_fold($3)) COLLATE "C",
           coalesce(CASE WHEN $4::int = 0 THEN $6::uuid END, '00000000-0000-0000-0000-000000000000'))
  ORDER BY name_fold COLLATE "C", id
  LIMIT $7)
@@ -68,8 +71,7 @@ UNION ALL
 (SELECT id, name, tax_id, status, created_at, version, 1 AS rank, name AS key
  FROM companies
  WHERE (name_fold LIKE '%' || search_fold($1) || '%' OR tax_id LIKE '%' || $2 || '%')
-   AND NOT (name_fold COLLATE "C" >= search_fold($3)
-            AND name_fold COLLATE "C" < search_fold($3) || chr(1114111))
+   AND NOT starts_with(name_fold, (SELECT search_fold($3)))
    AND ($4::int IS DISTINCT FROM 1 OR (name, id) > ($5::varchar, $6::uuid))
  ORDER BY name, id
  LIMIT $7)
