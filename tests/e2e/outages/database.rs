@@ -183,14 +183,17 @@ async fn a_run_caught_by_a_database_outage_is_retried_within_seconds_with_the_re
             None,
         )
         .await;
+    // The reason is written with the attempt's last batch when storage answers again in time
+    // for it, else later as "attempt 1 failed: ... (logged once storage answered again)".
     let said_why = logs.body["lines"]
         .as_array()
         .expect("lines")
         .iter()
         .any(|line| {
-            line["message"]
-                .as_str()
-                .is_some_and(|message| message.contains("attempt 1 failed: storage unavailable"))
+            line["level"] == "ERROR"
+                && line["message"]
+                    .as_str()
+                    .is_some_and(|message| message.contains("storage unavailable"))
         });
     assert!(said_why, "{:?}", logs.body);
 }
