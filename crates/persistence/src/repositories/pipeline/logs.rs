@@ -78,20 +78,25 @@ fn since(run_created_at: DateTime<Utc>) -> DateTime<Utc> {
 /// How PostgreSQL says that a row has no partition.
 const NO_PARTITION: &str = "no partition of relation";
 
-/// Whether `error` is PostgreSQL finding no partition for a row.
-fn no_partition(error: &DbErr) -> bool {
-    error.to_string().contains(NO_PARTITION)
+/// Whether `error` is PostgreSQL finding no partition for a row (mapped as a failure or an
+/// outage, both of which carry the driver's message).
+fn no_partition(error: &RepositoryError) -> bool {
+    matches!(
+        error,
+        RepositoryError::Failed(message) | RepositoryError::Unavailable(message)
+            if message.contains(NO_PARTITION)
+    )
 }
 
 /// Runs `write`; when a line found no partition, makes the partitions ready and runs it once more.
-async fn with_partitions<T, F, Fut>(db: &Db, write: F) -> Result<T, DbErr>
+async fn with_partitions<T, F, Fut>(db: &Db, write: F) -> RepositoryResult<T>
 where
     F: Fn() -> Fut,
-    Fut: Future<Output = Result<T, DbErr>>,
+    Fut: Future<Output = RepositoryResult<T>>,
 {
     match write().await {
         Err(error) if no_partition(&error) => {
-            ensure_log_partitions(db).await?;
+            ensure_log_partitions(db).await.map_err(map_db_err)?;
             write().await
         }
         other => other,
@@ -122,9 +127,12 @@ pub(super) async fn append_batch(
             serde_json::Value::Array(batch.clone()).into(),
         ]
     };
-    let written = with_partitions(db, || db.execute_raw(statement(APPEND_BATCH_SQL, values())))
-        .await
-        .map_err(map_db_err)?;
+    let written = with_partitions(db, || async {
+        db.execute_raw(statement(APPEND_BATCH_SQL, values()))
+            .await
+            .map_err(map_db_err)
+    })
+    .await?;
     if written.rows_affected() == 0 {
         return Err(RepositoryError::Conflict(
             prosektor_application::Conflict::StaleState,
@@ -184,25 +192,17 @@ pub(super) async fn append_one(
     message: &str,
     at: DateTime<Utc>,
 ) -> RepositoryResult<LogLine> {
-    let attempt = || {
+    with_partitions(db, || {
         let message = message.to_owned();
         async move {
             db.transaction::<_, LogLine, RepositoryError>(|txn| {
                 Box::pin(async move { append_line(txn, run_id, level, &message, at).await })
             })
             .await
+            .map_err(map_transaction_err)
         }
-    };
-    match attempt().await.map_err(map_transaction_err) {
-        // Both carry the driver's message.
-        Err(RepositoryError::Failed(message) | RepositoryError::Unavailable(message))
-            if message.contains(NO_PARTITION) =>
-        {
-            ensure_log_partitions(db).await.map_err(map_db_err)?;
-            attempt().await.map_err(map_transaction_err)
-        }
-        other => other,
-    }
+    })
+    .await
 }
 
 /// At most `limit` lines of run `run_id` (created at `created_at`) after `after_seq`.
@@ -304,10 +304,13 @@ mod tests {
 
     #[test]
     fn a_missing_partition_is_told_from_other_errors() {
-        let missing = DbErr::Custom(
+        let missing = RepositoryError::Unavailable(
             "error returned from database: no partition of relation \"pipeline_run_logs\" found for row".into(),
         );
         assert!(no_partition(&missing));
-        assert!(!no_partition(&DbErr::Custom("deadlock detected".into())));
+        assert!(!no_partition(&RepositoryError::Unavailable(
+            "deadlock detected".into()
+        )));
+        assert!(!no_partition(&RepositoryError::NotFound));
     }
 }
