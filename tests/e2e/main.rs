@@ -5,6 +5,7 @@ mod activity;
 mod auth;
 mod companies;
 mod concurrent_edits;
+mod connections;
 mod contract;
 mod fixtures;
 mod health;

@@ -84,6 +84,7 @@ pub fn app(context: &ApiContext) -> impl Endpoint + 'static {
     let docs = service.swagger_ui();
     let bound = context.request_timeout;
     let observed = Arc::clone(&routes);
+    let connections = Arc::clone(&context.connections);
     let idempotency = Idempotency {
         store: Arc::clone(&context.idempotency),
         authenticator: context.authenticator.clone(),
@@ -105,6 +106,7 @@ pub fn app(context: &ApiContext) -> impl Endpoint + 'static {
             async move { at_most_once(next, request, &idempotency).await }
         })
         .around(|next, request| crate::body_limit::limit_body(next, request, MAX_BODY_BYTES))
+        .with(crate::read_connection::ReadConnection(connections))
         .catch_all_error(problem_from_poem)
         .around(move |next, request| {
             let routes = Arc::clone(&routes);

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use prosektor_application::services::{Actor, Services, Session};
-use prosektor_application::{Clock, IdempotencyStore, ReadinessProbe};
+use prosektor_application::{Clock, ConnectionScope, IdempotencyStore, ReadinessProbe};
 
 use crate::auth::bearer::{Authenticator, BearerAuth};
 use crate::auth::client::ClientAddresses;
@@ -28,6 +28,8 @@ pub struct ApiContext {
     pub request_timeout: Duration,
     /// Runs requests sent with an `Idempotency-Key` at most once.
     pub idempotency: Arc<dyn IdempotencyStore>,
+    /// Runs a read request's statements on one connection.
+    pub connections: Arc<dyn ConnectionScope>,
 }
 
 impl std::fmt::Debug for ApiContext {

@@ -25,13 +25,15 @@ pub use ports::changes::{
 };
 pub use ports::clock::{Clock, SystemClock};
 pub use ports::company::{CompanyRepository, CompanySuggestion, SearchText};
+pub use ports::connection_scope::{ConnectionScope, ScopedWork};
+pub use ports::dashboard::{CompanyFigures, DashboardFigures, InvoiceSummary};
 pub use ports::error::{Conflict, RepositoryError, RepositoryResult};
 pub use ports::idempotency::{
     Caller, IDEMPOTENCY_WINDOW, IdempotencyStore, Idempotent, IdempotentRequest,
     InvalidIdempotencyKey, StoredResponse, Work,
 };
 pub use ports::ids::{IdGenerator, UuidV7Generator};
-pub use ports::invoice::{InvoiceFilter, InvoiceRepository, InvoiceSummary, NewInvoice};
+pub use ports::invoice::{InvoiceFilter, InvoiceRepository, NewInvoice};
 pub use ports::page::{Cursor, Page, PageRequest};
 pub use ports::password::{HasherError, PasswordHasher};
 pub use ports::pipeline::{LogRetention, PipelineRunRepository, QueueDepth};
@@ -59,6 +61,7 @@ pub mod mocks {
     pub use crate::ports::activity::MockActivityFeed;
     pub use crate::ports::clock::MockClock;
     pub use crate::ports::company::MockCompanyRepository;
+    pub use crate::ports::dashboard::MockDashboardFigures;
     pub use crate::ports::idempotency::MockIdempotencyStore;
     pub use crate::ports::ids::MockIdGenerator;
     pub use crate::ports::invoice::MockInvoiceRepository;

@@ -3,9 +3,10 @@
 //! scripts whose random keys are drawn exactly as the HTTP side draws them.
 
 use chrono::NaiveDate;
+use prosektor_application::services::VISITOR_WINDOW_DAYS;
 use prosektor_application::{PageRequest, TenantScope};
-use prosektor_domain::{CompanyId, ProjectId, UserId};
-use prosektor_persistence::repositories::{activity, company, invoice, project, stats, user};
+use prosektor_domain::{CompanyId, DateRange, ProjectId, UserId};
+use prosektor_persistence::repositories::{activity, company, dashboard, project, stats, user};
 use sea_orm::sea_query::{PostgresQueryBuilder, QueryBuilder};
 use sea_orm::{DbBackend, QuerySelect, QueryTrait, Statement, Value};
 use uuid::Uuid;
@@ -30,23 +31,13 @@ pub fn script(pattern: Pattern, keys: &KeySpace, today: NaiveDate) -> String {
     let as_client = raw(user::SESSION_SQL, [USER.into()]);
     let as_admin = raw(user::SESSION_SQL, [ADMIN.into()]);
     let statements = match pattern {
-        Pattern::Dashboard => vec![
-            as_client,
-            single_row(company::company_by_id(
-                client,
-                CompanyId::from_uuid(COMPANY),
-            )),
-            raw(invoice::INVOICE_SUMMARY_SQL, [COMPANY.into(), today.into()]),
-            raw(project::COUNT_ACTIVE_SQL, [COMPANY.into()]),
-            raw(
-                stats::COMPANY_VISITORS_SQL,
-                [
-                    COMPANY.into(),
-                    (today - chrono::Days::new(29)).into(),
-                    today.into(),
-                ],
-            ),
-        ],
+        Pattern::Dashboard => {
+            let window = DateRange::last_n_days(today, VISITOR_WINDOW_DAYS)
+                .expect("the dashboard's window ends on a valid day");
+            let company = CompanyId::from_uuid(COMPANY);
+            let arguments = dashboard::dashboard_arguments(client, company, today, window);
+            vec![as_client, raw(dashboard::DASHBOARD_SQL, arguments)]
+        }
         Pattern::ActiveProjects => vec![
             as_client,
             raw(
@@ -209,13 +200,16 @@ mod tests {
             .lines()
             .filter(|line| !line.starts_with('\\'))
             .collect();
-        assert_eq!(statements.len(), 5, "{script}");
+        assert_eq!(statements.len(), 2, "{script}");
         assert!(statements[0].contains(
             "FROM users u LEFT JOIN companies c ON c.id = u.company_id \
              WHERE u.id = md5('user' || :u)::uuid"
         ));
-        assert!(statements[2].contains("company_id = md5('company' || :c)::uuid"));
-        assert!(statements[2].contains("'2026-11-25'"));
+        // The figures, in the client's scope, as of today, visitors over the 30 days ending today.
+        assert!(statements[1].contains("company_id = md5('company' || :c)::uuid"));
+        assert!(statements[1].contains("c.id = md5('company' || :c)::uuid"));
+        assert!(statements[1].contains("'2026-11-25'"));
+        assert!(statements[1].contains("'2026-10-27'"), "{script}");
         assert!(
             statements.iter().all(|line| !line.contains('$')),
             "{script}"

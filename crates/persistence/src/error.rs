@@ -73,6 +73,15 @@ fn severity(error: &DbErr) -> Severity {
         DbErr::Conn(_) => return Severity::Breaking,
         _ => return Severity::Lasting,
     };
+    driver_severity(sqlx_error)
+}
+
+/// Whether a connection that answered `error` is broken: it must not be used again.
+pub(crate) fn breaks_connection(error: &sqlx::Error) -> bool {
+    driver_severity(error) == Severity::Breaking
+}
+
+fn driver_severity(sqlx_error: &sqlx::Error) -> Severity {
     match sqlx_error {
         sqlx::Error::Database(database) => {
             let code = database.code().unwrap_or_default();

@@ -16,6 +16,7 @@ mod entities;
 mod error;
 #[cfg(test)]
 mod explain;
+mod held_connection;
 pub mod instances;
 mod migrate;
 pub mod password;
@@ -26,16 +27,18 @@ pub mod repositories;
 pub mod seed;
 mod unit_of_work;
 
+pub use held_connection::PgConnectionScope;
 pub use migrate::migrate;
 pub use password::Argon2Hasher;
 pub use pool::{PoolSettings, cancel_statements, connect};
-pub use pool_waiters::connection_waiters;
+pub use pool_waiters::{connection_waiters, connections_handed_out};
 pub use prosektor_migration::{
     BackfillSettings, Migrated, Rollout, RolloutError, latest_migration,
 };
 pub use readiness::PostgresReadiness;
 pub use repositories::activity::PgActivityFeed;
 pub use repositories::company::PgCompanyRepository;
+pub use repositories::dashboard::PgDashboardFigures;
 pub use repositories::idempotency::PgIdempotencyStore;
 pub use repositories::invoice::PgInvoiceRepository;
 pub use repositories::pipeline::PgPipelineRunRepository;

@@ -6,10 +6,13 @@
 
 use std::future::Future;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 
 /// Callers of this process waiting for a connection of a pool it opened.
 static WAITING: AtomicUsize = AtomicUsize::new(0);
+
+/// Connections the pools of this process handed out, since it started.
+static HANDED_OUT: AtomicU64 = AtomicU64::new(0);
 
 tokio::task_local! {
     /// Whether the call running on this task still waits for its connection.
@@ -29,8 +32,17 @@ pub(crate) async fn counted<F: Future>(call: F) -> F::Output {
     AWAITING.scope(Arc::clone(&waiting.0), call).await
 }
 
+/// Connections the pools this process opened have handed out since it started (one per
+/// statement or transaction on the pool; one per scope holding a connection): their checkouts,
+/// each of which sqlx pays a round trip for when the connection comes back.
+#[must_use]
+pub fn connections_handed_out() -> u64 {
+    HANDED_OUT.load(Ordering::Relaxed)
+}
+
 /// The pool handed the call on this task a connection: it no longer waits.
 pub(crate) fn handed_over() {
+    HANDED_OUT.fetch_add(1, Ordering::Relaxed);
     // A connection taken outside a counted call (a test's own pool use) has nothing to stop.
     let _ = AWAITING.try_with(|waiting| stop_waiting(waiting));
 }

@@ -2,8 +2,10 @@
 //! inside one ([`within`]) every statement of every repository, on this task, runs in the unit's
 //! one transaction, and a repository's own transaction becomes a savepoint of it. That is how an
 //! idempotent request stores its response in the same transaction as its effect
-//! (`crate::idempotency`): the effect and the record commit together, or neither does. On the
-//! pool, each call counts as a waiter until it has its connection (`crate::pool_waiters`).
+//! (`crate::idempotency`): the effect and the record commit together, or neither does. Outside a
+//! unit of work but inside a held-connection scope (`crate::held_connection`), statements share
+//! the scope's one connection, and a transaction gives it back before it starts. On the pool,
+//! each call counts as a waiter until it has its connection (`crate::pool_waiters`).
 
 use std::future::Future;
 use std::pin::Pin;
@@ -16,6 +18,7 @@ use sea_orm::{
     TransactionTrait,
 };
 
+use crate::held_connection::held;
 use crate::pool_waiters::counted;
 
 tokio::task_local! {
@@ -31,6 +34,15 @@ pub(crate) async fn within<F: Future>(transaction: Arc<DatabaseTransaction>, wor
 /// The unit of work of the current task, if any.
 fn ambient() -> Option<Arc<DatabaseTransaction>> {
     AMBIENT.try_with(Arc::clone).ok()
+}
+
+/// Runs `start`, a transaction's start on the pool, after the held connection of the scope the
+/// task runs in (if any) went back to the pool: a scope never holds two connections.
+async fn counted_after_give_back<F: Future>(start: F) -> F::Output {
+    if let Some(scope) = held() {
+        scope.give_back().await;
+    }
+    counted(start).await
 }
 
 /// The pool, or the current unit of work's transaction (see the module's documentation).
@@ -55,28 +67,56 @@ impl ConnectionTrait for Db {
     async fn execute_raw(&self, stmt: Statement) -> Result<ExecResult, DbErr> {
         match ambient() {
             Some(unit) => unit.execute_raw(stmt).await,
-            None => counted(self.pool.execute_raw(stmt)).await,
+            None => match held() {
+                Some(scope) => {
+                    scope
+                        .execute(self.pool.get_postgres_connection_pool(), &stmt)
+                        .await
+                }
+                None => counted(self.pool.execute_raw(stmt)).await,
+            },
         }
     }
 
     async fn execute_unprepared(&self, sql: &str) -> Result<ExecResult, DbErr> {
         match ambient() {
             Some(unit) => unit.execute_unprepared(sql).await,
-            None => counted(self.pool.execute_unprepared(sql)).await,
+            None => match held() {
+                Some(scope) => {
+                    scope
+                        .execute_unprepared(self.pool.get_postgres_connection_pool(), sql)
+                        .await
+                }
+                None => counted(self.pool.execute_unprepared(sql)).await,
+            },
         }
     }
 
     async fn query_one_raw(&self, stmt: Statement) -> Result<Option<QueryResult>, DbErr> {
         match ambient() {
             Some(unit) => unit.query_one_raw(stmt).await,
-            None => counted(self.pool.query_one_raw(stmt)).await,
+            None => match held() {
+                Some(scope) => {
+                    scope
+                        .query_one(self.pool.get_postgres_connection_pool(), &stmt)
+                        .await
+                }
+                None => counted(self.pool.query_one_raw(stmt)).await,
+            },
         }
     }
 
     async fn query_all_raw(&self, stmt: Statement) -> Result<Vec<QueryResult>, DbErr> {
         match ambient() {
             Some(unit) => unit.query_all_raw(stmt).await,
-            None => counted(self.pool.query_all_raw(stmt)).await,
+            None => match held() {
+                Some(scope) => {
+                    scope
+                        .query_all(self.pool.get_postgres_connection_pool(), &stmt)
+                        .await
+                }
+                None => counted(self.pool.query_all_raw(stmt)).await,
+            },
         }
     }
 }
@@ -88,7 +128,7 @@ impl TransactionTrait for Db {
     async fn begin(&self) -> Result<DatabaseTransaction, DbErr> {
         match ambient() {
             Some(unit) => unit.begin().await,
-            None => counted(self.pool.begin()).await,
+            None => counted_after_give_back(self.pool.begin()).await,
         }
     }
 
@@ -99,7 +139,10 @@ impl TransactionTrait for Db {
     ) -> Result<DatabaseTransaction, DbErr> {
         match ambient() {
             Some(unit) => unit.begin_with_config(isolation_level, access_mode).await,
-            None => counted(self.pool.begin_with_config(isolation_level, access_mode)).await,
+            None => {
+                counted_after_give_back(self.pool.begin_with_config(isolation_level, access_mode))
+                    .await
+            }
         }
     }
 
@@ -109,7 +152,7 @@ impl TransactionTrait for Db {
     ) -> Result<DatabaseTransaction, DbErr> {
         match ambient() {
             Some(unit) => unit.begin_with_options(options).await,
-            None => counted(self.pool.begin_with_options(options)).await,
+            None => counted_after_give_back(self.pool.begin_with_options(options)).await,
         }
     }
 
@@ -124,7 +167,7 @@ impl TransactionTrait for Db {
     {
         match ambient() {
             Some(unit) => unit.transaction(callback).await,
-            None => counted(self.pool.transaction(callback)).await,
+            None => counted_after_give_back(self.pool.transaction(callback)).await,
         }
     }
 
@@ -148,10 +191,11 @@ impl TransactionTrait for Db {
                     .await
             }
             None => {
-                counted(
-                    self.pool
-                        .transaction_with_config(callback, isolation_level, access_mode),
-                )
+                counted_after_give_back(self.pool.transaction_with_config(
+                    callback,
+                    isolation_level,
+                    access_mode,
+                ))
                 .await
             }
         }

@@ -13,9 +13,10 @@ use prosektor_application::ThrottleRule;
 use prosektor_application::services::{Limits, Ports, Services};
 use prosektor_application::{SystemClock, TemplateSiteGenerator, UuidV7Generator};
 use prosektor_persistence::{
-    Argon2Hasher, DatabaseConnection, PgActivityFeed, PgCompanyRepository, PgDailyStatsRepository,
-    PgIdempotencyStore, PgInvoiceRepository, PgPipelineRunRepository, PgSiteRepository, PgThrottle,
-    PgUserRepository, PgWebProjectRepository, PostgresReadiness,
+    Argon2Hasher, DatabaseConnection, PgActivityFeed, PgCompanyRepository, PgConnectionScope,
+    PgDailyStatsRepository, PgDashboardFigures, PgIdempotencyStore, PgInvoiceRepository,
+    PgPipelineRunRepository, PgSiteRepository, PgThrottle, PgUserRepository,
+    PgWebProjectRepository, PostgresReadiness,
 };
 
 use crate::config::Config;
@@ -31,6 +32,7 @@ pub fn ports(pool: &DatabaseConnection) -> anyhow::Result<Ports> {
         invoices: Arc::new(PgInvoiceRepository::new(pool.clone())),
         projects: Arc::new(PgWebProjectRepository::new(pool.clone())),
         stats: Arc::new(PgDailyStatsRepository::new(pool.clone())),
+        dashboards: Arc::new(PgDashboardFigures::new(pool.clone())),
         activity: Arc::new(PgActivityFeed::new(pool.clone())),
         runs: Arc::new(PgPipelineRunRepository::new(pool.clone())),
         sites: Arc::new(PgSiteRepository::new(pool.clone())),
@@ -89,6 +91,7 @@ pub async fn api_context(
         clock: ports.clock.clone(),
         request_timeout: Duration::from_millis(config.request_timeout_ms),
         idempotency: ports.idempotency.clone(),
+        connections: Arc::new(PgConnectionScope),
     })
 }
 

@@ -53,6 +53,10 @@ fn describe() {
         "db_pool_waiters",
         "Statements and transactions waiting for a connection of the request pool (read at each scrape)."
     );
+    describe_counter!(
+        "db_pool_checkouts_total",
+        "Connections the process's pools handed out: one per statement or transaction, one per read request (read at each scrape)."
+    );
     describe_gauge!(
         "db_pool_max_connections",
         "The most connections the request pool opens."
@@ -163,6 +167,8 @@ fn record_pool_and_build(pool: &DatabaseConnection) {
     metrics::gauge!("db_pool_waiters").set(
         u32::try_from(prosektor_persistence::connection_waiters()).map_or(f64::MAX, f64::from),
     );
+    metrics::counter!("db_pool_checkouts_total")
+        .absolute(prosektor_persistence::connections_handed_out());
     metrics::gauge!("db_pool_max_connections")
         .set(f64::from(connections.options().get_max_connections()));
     let schema = prosektor_persistence::latest_migration();

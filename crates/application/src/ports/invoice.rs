@@ -4,7 +4,6 @@
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 use prosektor_domain::{CompanyId, Invoice, InvoiceAmounts, InvoiceId, InvoiceStatus, RowVersion};
-use rust_decimal::Decimal;
 
 use super::error::RepositoryResult;
 use super::page::{Page, PageRequest};
@@ -40,19 +39,6 @@ pub struct InvoiceFilter {
     pub issued_from: Option<NaiveDate>,
     /// Issued on or before.
     pub issued_to: Option<NaiveDate>,
-}
-
-/// A company's invoice figures for its dashboard. Sums are exact and may exceed one invoice's maximum.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct InvoiceSummary {
-    /// Sum of `PAID` totals.
-    pub paid_total: Decimal,
-    /// Number of `SENT` (unpaid) invoices.
-    pub unpaid_count: u64,
-    /// Sum of `SENT` totals.
-    pub unpaid_total: Decimal,
-    /// `SENT` invoices due before today.
-    pub overdue_count: u64,
 }
 
 /// Stores invoices. Invoices are never deleted.
@@ -96,14 +82,4 @@ pub trait InvoiceRepository: Send + Sync {
         expected: InvoiceStatus,
         if_match: Option<RowVersion>,
     ) -> RepositoryResult<Invoice>;
-
-    /// The company's dashboard figures as of `today`.
-    ///
-    /// # Errors
-    /// `Unavailable`.
-    async fn summary(
-        &self,
-        company_id: CompanyId,
-        today: NaiveDate,
-    ) -> RepositoryResult<InvoiceSummary>;
 }

@@ -11,6 +11,8 @@ pub mod activity;
 pub mod changes;
 pub mod clock;
 pub mod company;
+pub mod connection_scope;
+pub mod dashboard;
 pub mod error;
 pub mod idempotency;
 pub mod ids;

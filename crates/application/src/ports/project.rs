@@ -47,12 +47,6 @@ pub trait WebProjectRepository: Send + Sync {
         page: &PageRequest,
     ) -> RepositoryResult<Page<WebProject>>;
 
-    /// How many active projects the company has.
-    ///
-    /// # Errors
-    /// `Unavailable`.
-    async fn count_active(&self, company_id: CompanyId) -> RepositoryResult<u64>;
-
     /// Stores the hash (SHA-256, lower-case hex) of the project's new ingestion key, replacing
     /// the previous one, which stops working.
     ///

@@ -3,7 +3,7 @@
 
 use async_trait::async_trait;
 use chrono::NaiveDate;
-use prosektor_domain::{CompanyId, DailyStats, DateRange, ProjectId, StatsId, StatsIncrement};
+use prosektor_domain::{DailyStats, DateRange, ProjectId, StatsId, StatsIncrement};
 
 use super::error::RepositoryResult;
 use super::scope::TenantScope;
@@ -43,14 +43,4 @@ pub trait DailyStatsRepository: Send + Sync {
         project_id: ProjectId,
         range: DateRange,
     ) -> RepositoryResult<Vec<DailyStats>>;
-
-    /// Visitors over `range` summed across all the company's projects.
-    ///
-    /// # Errors
-    /// `Unavailable`.
-    async fn company_visitors(
-        &self,
-        company_id: CompanyId,
-        range: DateRange,
-    ) -> RepositoryResult<u64>;
 }

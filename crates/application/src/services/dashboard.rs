@@ -9,10 +9,7 @@ use prosektor_domain::{CompanyId, DateRange};
 use super::actor::Actor;
 use super::error::ServiceResult;
 use crate::ports::clock::Clock;
-use crate::ports::company::CompanyRepository;
-use crate::ports::invoice::{InvoiceRepository, InvoiceSummary};
-use crate::ports::project::WebProjectRepository;
-use crate::ports::stats::DailyStatsRepository;
+use crate::ports::dashboard::{DashboardFigures, InvoiceSummary};
 
 /// How many days, ending today, the dashboard's visitor count covers.
 pub const VISITOR_WINDOW_DAYS: u32 = 30;
@@ -35,29 +32,14 @@ pub struct Dashboard {
 /// Dashboards, readable by admins and by the company's own clients.
 #[derive(Clone)]
 pub struct DashboardService {
-    companies: Arc<dyn CompanyRepository>,
-    invoices: Arc<dyn InvoiceRepository>,
-    projects: Arc<dyn WebProjectRepository>,
-    stats: Arc<dyn DailyStatsRepository>,
+    figures: Arc<dyn DashboardFigures>,
     clock: Arc<dyn Clock>,
 }
 
 impl DashboardService {
     /// A service over these ports.
-    pub fn new(
-        companies: Arc<dyn CompanyRepository>,
-        invoices: Arc<dyn InvoiceRepository>,
-        projects: Arc<dyn WebProjectRepository>,
-        stats: Arc<dyn DailyStatsRepository>,
-        clock: Arc<dyn Clock>,
-    ) -> Self {
-        Self {
-            companies,
-            invoices,
-            projects,
-            stats,
-            clock,
-        }
+    pub fn new(figures: Arc<dyn DashboardFigures>, clock: Arc<dyn Clock>) -> Self {
+        Self { figures, clock }
     }
 
     /// The dashboard of `company_id` as of today.
@@ -70,16 +52,18 @@ impl DashboardService {
         company_id: CompanyId,
     ) -> ServiceResult<Dashboard> {
         actor.check_tenant(company_id)?;
-        // The figures below are aggregates that are zero for a missing company: check it exists.
-        self.companies.get(actor.scope(), company_id).await?;
         let today = self.clock.today();
         let window = DateRange::last_n_days(today, VISITOR_WINDOW_DAYS)?;
+        let figures = self
+            .figures
+            .figures(actor.scope(), company_id, today, window)
+            .await?;
         Ok(Dashboard {
             company_id,
             as_of: today,
-            invoices: self.invoices.summary(company_id, today).await?,
-            active_projects: self.projects.count_active(company_id).await?,
-            visitors_last_30_days: self.stats.company_visitors(company_id, window).await?,
+            invoices: figures.invoices,
+            active_projects: figures.active_projects,
+            visitors_last_30_days: figures.visitors,
         })
     }
 }

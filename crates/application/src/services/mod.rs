@@ -48,6 +48,7 @@ pub use user::{NewUser, UserAccount, UserService};
 use crate::ports::activity::ActivityFeed;
 use crate::ports::clock::Clock;
 use crate::ports::company::CompanyRepository;
+use crate::ports::dashboard::DashboardFigures;
 use crate::ports::idempotency::IdempotencyStore;
 use crate::ports::ids::IdGenerator;
 use crate::ports::invoice::InvoiceRepository;
@@ -88,6 +89,8 @@ pub struct Ports {
     pub projects: Arc<dyn WebProjectRepository>,
     /// Daily analytics.
     pub stats: Arc<dyn DailyStatsRepository>,
+    /// Dashboards' figures.
+    pub dashboards: Arc<dyn DashboardFigures>,
     /// The recent-activity feed.
     pub activity: Arc<dyn ActivityFeed>,
     /// Pipeline runs, their queue and logs.
@@ -146,6 +149,7 @@ impl Services {
             invoices,
             projects,
             stats,
+            dashboards,
             activity,
             runs,
             sites,
@@ -194,13 +198,7 @@ impl Services {
                 clock.clone(),
                 limits.ingestion,
             ),
-            dashboard: DashboardService::new(
-                companies.clone(),
-                invoices.clone(),
-                projects.clone(),
-                stats.clone(),
-                clock.clone(),
-            ),
+            dashboard: DashboardService::new(dashboards.clone(), clock.clone()),
             activity: ActivityService::new(activity.clone()),
         }
     }

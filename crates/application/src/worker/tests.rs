@@ -12,9 +12,10 @@ use prosektor_domain::{
 use super::*;
 use crate::TemplateSiteGenerator;
 use crate::mocks::{
-    MockActivityFeed, MockCompanyRepository, MockDailyStatsRepository, MockIdempotencyStore,
-    MockInvoiceRepository, MockPasswordHasher, MockPipelineRunRepository, MockSiteGenerator,
-    MockSiteRepository, MockThrottle, MockUserRepository, MockWebProjectRepository,
+    MockActivityFeed, MockCompanyRepository, MockDailyStatsRepository, MockDashboardFigures,
+    MockIdempotencyStore, MockInvoiceRepository, MockPasswordHasher, MockPipelineRunRepository,
+    MockSiteGenerator, MockSiteRepository, MockThrottle, MockUserRepository,
+    MockWebProjectRepository,
 };
 use crate::services::test_support::{clock, ids, now};
 
@@ -138,6 +139,7 @@ fn worker(
         invoices: Arc::new(MockInvoiceRepository::new()),
         projects: Arc::new(projects),
         stats: Arc::new(MockDailyStatsRepository::new()),
+        dashboards: Arc::new(MockDashboardFigures::new()),
         activity: Arc::new(MockActivityFeed::new()),
         runs: Arc::new(runs),
         sites: Arc::new(sites),

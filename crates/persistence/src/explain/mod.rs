@@ -18,7 +18,7 @@ use crate::cursor::Keyset;
 use crate::repositories::activity::{NEWEST, feed_page};
 
 use crate::repositories::company::{AUTOCOMPLETE_SQL, SEARCH_SQL};
-use crate::repositories::invoice::INVOICE_SUMMARY_SQL;
+use crate::repositories::dashboard::DASHBOARD_SQL;
 use crate::repositories::project::ACTIVE_PROJECTS_SQL;
 use crate::repositories::stats::STATS_RANGE_SQL;
 use crate::repositories::user::login_lookup;
@@ -54,9 +54,10 @@ fn patterns() -> Vec<Pattern> {
     let company = TenantScope::Company(CompanyId::from_uuid(Uuid::nil()));
     vec![
         Pattern {
-            name: "1 dashboard sum",
-            sql: INVOICE_SUMMARY_SQL.into(),
-            arguments: "md5('company5')::uuid, date '2025-06-01'",
+            name: "1 dashboard (client's scope)",
+            sql: DASHBOARD_SQL.into(),
+            arguments: "md5('company5')::uuid, date '2025-06-01', date '2025-05-03', \
+                        date '2025-06-01', md5('company5')::uuid",
             indexes: &["idx_invoices_dashboard"],
         },
         Pattern {

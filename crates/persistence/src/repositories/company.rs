@@ -89,8 +89,8 @@ WHERE name_fold COLLATE "C" >= search_fold($1)
 ORDER BY name_fold COLLATE "C", id
 LIMIT $2"#;
 
-/// The query of `CompanyRepository::get` (public for tools that replay the SQL).
-pub fn company_by_id(scope: TenantScope, id: CompanyId) -> Select<companies::Entity> {
+/// The query of `CompanyRepository::get`.
+fn company_by_id(scope: TenantScope, id: CompanyId) -> Select<companies::Entity> {
     scoped(
         companies::Entity::find_by_id(id.as_uuid()),
         companies::Column::Id,

@@ -3,16 +3,15 @@
 //! (access pattern 1, [`INVOICE_SUMMARY_SQL`]).
 
 use async_trait::async_trait;
-use chrono::{Datelike, NaiveDate};
+use chrono::Datelike;
 use prosektor_application::{
-    InvoiceFilter, InvoiceRepository, InvoiceSummary, NewInvoice, Page, PageRequest,
-    RepositoryError, RepositoryResult, TenantScope,
+    InvoiceFilter, InvoiceRepository, NewInvoice, Page, PageRequest, RepositoryError,
+    RepositoryResult, TenantScope,
 };
 use prosektor_domain::{
     Address, Buyer, CompanyId, CompanyName, DomainError, Invoice, InvoiceId, InvoiceNo,
     InvoiceStatus, RowVersion, TaxId, ValidationReason,
 };
-use rust_decimal::Decimal;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
     FromQueryResult, QueryFilter, QueryTrait, TransactionTrait,
@@ -25,16 +24,6 @@ use crate::entities::invoices::{self, Column};
 use crate::entities::mapping::{IntoDomain, all_to_domain, optional};
 use crate::error::{map_db_err, map_transaction_err};
 use crate::unit_of_work::Db;
-
-/// Access pattern 1, the dashboard's invoice figures of company `$1` as of day `$2`. The `WHERE`
-/// and every column read are in `idx_invoices_dashboard (company_id, status, due_date) INCLUDE
-/// (amount_total)`, so it can run as an index-only scan.
-pub const INVOICE_SUMMARY_SQL: &str = "SELECT \
-     COALESCE(SUM(amount_total) FILTER (WHERE status = 'PAID'), 0) AS paid_total, \
-     COUNT(*) FILTER (WHERE status = 'SENT') AS unpaid_count, \
-     COALESCE(SUM(amount_total) FILTER (WHERE status = 'SENT'), 0) AS unpaid_total, \
-     COUNT(*) FILTER (WHERE status = 'SENT' AND due_date < $2) AS overdue_count \
-     FROM invoices WHERE company_id = $1 AND status IN ('PAID', 'SENT')";
 
 /// The buyer of a new invoice: company `$1` as it is now (name and tax id, its details' address).
 const BUYER_SQL: &str = "SELECT c.name AS name, c.tax_id AS tax_id, d.address AS address \
@@ -67,15 +56,6 @@ async fn buyer_now(db: &impl ConnectionTrait, company: CompanyId) -> RepositoryR
 
 /// The listing's name inside its cursors.
 const NEWEST: NewestFirst = NewestFirst("invoices_newest");
-
-/// The row [`INVOICE_SUMMARY_SQL`] returns.
-#[derive(Debug, FromQueryResult)]
-struct SummaryRow {
-    paid_total: Decimal,
-    unpaid_count: i64,
-    unpaid_total: Decimal,
-    overdue_count: i64,
-}
 
 /// [`InvoiceRepository`] on PostgreSQL.
 #[derive(Debug, Clone)]
@@ -185,28 +165,5 @@ impl InvoiceRepository for PgInvoiceRepository {
             .set_all(invoices::changes(invoice))
             .apply(&self.db, Column::Version, if_match)
             .await
-    }
-
-    #[tracing::instrument(skip_all)]
-    async fn summary(
-        &self,
-        company_id: CompanyId,
-        today: NaiveDate,
-    ) -> RepositoryResult<InvoiceSummary> {
-        let row = SummaryRow::find_by_statement(statement(
-            INVOICE_SUMMARY_SQL,
-            [company_id.as_uuid().into(), today.into()],
-        ))
-        .one(&self.db)
-        .await
-        .map_err(map_db_err)?
-        .ok_or_else(|| RepositoryError::Failed("the summary returned no row".into()))?;
-        let count = |n: i64| u64::try_from(n).unwrap_or_default();
-        Ok(InvoiceSummary {
-            paid_total: row.paid_total,
-            unpaid_count: count(row.unpaid_count),
-            unpaid_total: row.unpaid_total,
-            overdue_count: count(row.overdue_count),
-        })
     }
 }

@@ -2,6 +2,7 @@
 
 pub mod activity;
 pub mod company;
+pub mod dashboard;
 pub mod idempotency;
 pub mod invoice;
 pub mod pipeline;

@@ -15,7 +15,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::row_update::RowUpdate;
-use super::shared::{NewestFirst, find_one, scalar, scoped, statement};
+use super::shared::{NewestFirst, find_one, scoped, statement};
 use crate::entities::mapping::{all_to_domain, text};
 use crate::entities::web_projects::{self, Column};
 use crate::error::map_db_err;
@@ -30,10 +30,6 @@ pub const ACTIVE_PROJECTS_SQL: &str = "SELECT id, company_id, name, domain, stat
      WHERE company_id = $1 AND status NOT IN ('DRAFT', 'ARCHIVED') \
      AND ($2::timestamptz IS NULL OR (created_at, id) < ($2::timestamptz, $3::uuid)) \
      ORDER BY created_at DESC, id DESC LIMIT $4";
-
-/// How many active projects company `$1` has, through the same partial index.
-pub const COUNT_ACTIVE_SQL: &str = "SELECT COUNT(*) FROM web_projects \
-     WHERE company_id = $1 AND status NOT IN ('DRAFT', 'ARCHIVED')";
 
 /// Replaces project `$1`'s ingestion key hash with `$2`.
 const SET_INGEST_KEY_SQL: &str = "UPDATE web_projects SET ingest_key_hash = $2 WHERE id = $1";
@@ -121,16 +117,6 @@ impl WebProjectRepository for PgWebProjectRepository {
         .map_err(map_db_err)?;
         let projects = all_to_domain(rows)?;
         Ok(ACTIVE_NEWEST.page(projects, page, position))
-    }
-
-    #[tracing::instrument(skip_all)]
-    async fn count_active(&self, company_id: CompanyId) -> RepositoryResult<u64> {
-        let count: i64 = scalar(
-            &self.db,
-            statement(COUNT_ACTIVE_SQL, [company_id.as_uuid().into()]),
-        )
-        .await?;
-        Ok(u64::try_from(count).unwrap_or_default())
     }
 
     #[tracing::instrument(skip_all)]

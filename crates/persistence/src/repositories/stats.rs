@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use async_trait::async_trait;
 use chrono::NaiveDate;
 use prosektor_application::{DailyStatsRepository, RepositoryError, RepositoryResult, TenantScope};
-use prosektor_domain::{CompanyId, DailyStats, DateRange, ProjectId, StatsId, StatsIncrement};
+use prosektor_domain::{DailyStats, DateRange, ProjectId, StatsId, StatsIncrement};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
     ConnectionTrait, DatabaseConnection, EntityTrait, FromQueryResult, QuerySelect, Select,
@@ -15,7 +15,7 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use super::shared::{scalar, scoped, statement};
+use super::shared::{scoped, statement};
 use crate::entities::daily_stats::{self, Column};
 use crate::entities::mapping::all_to_domain;
 use crate::entities::web_projects;
@@ -39,11 +39,6 @@ const INGEST_SQL: &str = "INSERT INTO daily_stats \
 pub const STATS_RANGE_SQL: &str = "SELECT id, project_id, date, visitors, page_views, \
      meta_breakdown FROM daily_stats \
      WHERE project_id = $1 AND date BETWEEN $2 AND $3 ORDER BY date";
-
-/// Visitors of company `$1`'s projects from `$2` to `$3` (inclusive), summed as `bigint`.
-pub const COMPANY_VISITORS_SQL: &str = "SELECT COALESCE(SUM(s.visitors), 0)::bigint \
-     FROM daily_stats s JOIN web_projects p ON p.id = s.project_id \
-     WHERE p.company_id = $1 AND s.date BETWEEN $2 AND $3";
 
 /// The id of project `id` if the scope may read it: the check before a range is read (public for
 /// tools that replay the SQL).
@@ -164,26 +159,5 @@ impl DailyStatsRepository for PgDailyStatsRepository {
         .await
         .map_err(map_db_err)?;
         all_to_domain(rows)
-    }
-
-    #[tracing::instrument(skip_all)]
-    async fn company_visitors(
-        &self,
-        company_id: CompanyId,
-        range: DateRange,
-    ) -> RepositoryResult<u64> {
-        let sum: i64 = scalar(
-            &self.db,
-            statement(
-                COMPANY_VISITORS_SQL,
-                [
-                    company_id.as_uuid().into(),
-                    range.start().into(),
-                    range.end().into(),
-                ],
-            ),
-        )
-        .await?;
-        Ok(u64::try_from(sum).unwrap_or_default())
     }
 }

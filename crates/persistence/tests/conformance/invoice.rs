@@ -7,14 +7,14 @@ use prosektor_application::{
     RepositoryError, TenantScope,
 };
 use prosektor_domain::{
-    Address, Buyer, CompanyId, CompanyName, DomainError, Invoice, InvoiceAmounts, InvoiceId,
-    InvoiceStatus, Money, RowVersion, TaxId, ValidationReason,
+    Address, Buyer, CompanyId, CompanyName, DateRange, DomainError, Invoice, InvoiceAmounts,
+    InvoiceId, InvoiceStatus, Money, RowVersion, TaxId, ValidationReason,
 };
 use prosektor_persistence::PgInvoiceRepository;
 use rust_decimal::Decimal;
 use uuid::Uuid;
 
-use crate::support::{company, database, exec};
+use crate::support::{company, database, exec, figures};
 
 fn at(year: i32, month: u32, day: u32) -> DateTime<Utc> {
     Utc.with_ymd_and_hms(year, month, day, 9, 30, 0).unwrap()
@@ -324,7 +324,8 @@ async fn the_summary_is_exact_to_the_kurus() {
             .await
             .unwrap();
     }
-    let summary = repo.summary(acme, today).await.unwrap();
+    let window = DateRange::new(today, today).unwrap();
+    let summary = figures(db.connection(), acme, today, window).await.invoices;
     assert_eq!(
         summary,
         InvoiceSummary {
@@ -334,7 +335,9 @@ async fn the_summary_is_exact_to_the_kurus() {
             overdue_count: 1,
         }
     );
-    let empty = repo.summary(other, today).await.unwrap();
+    let empty = figures(db.connection(), other, today, window)
+        .await
+        .invoices;
     assert_eq!((empty.paid_total, empty.unpaid_count), (Decimal::ZERO, 0));
     assert_eq!(
         (empty.unpaid_total, empty.overdue_count),

@@ -3,6 +3,8 @@
 
 mod activity;
 mod company;
+mod dashboard;
+mod held_connection;
 mod idempotency;
 mod invoice;
 mod password;

@@ -11,7 +11,7 @@ use prosektor_domain::{
 };
 use prosektor_persistence::PgDailyStatsRepository;
 
-use crate::support::{company, database, exec, project};
+use crate::support::{company, database, exec, figures, project};
 
 fn day(d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(2024, 3, d).unwrap()
@@ -263,11 +263,13 @@ async fn ranges_are_inclusive_ordered_and_scoped() {
         Err(RepositoryError::NotFound)
     );
     // Days 4, 5, 9, 10 of `site` and day 5 of `second`; never another company's.
-    assert_eq!(
-        repo.company_visitors(acme, range(4, 10)).await.unwrap(),
-        4 + 5 + 9 + 10 + 100
-    );
-    assert_eq!(repo.company_visitors(other, range(1, 4)).await.unwrap(), 0);
+    let visitors = async |company, window: DateRange| {
+        figures(db.connection(), company, window.end(), window)
+            .await
+            .visitors
+    };
+    assert_eq!(visitors(acme, range(4, 10)).await, 4 + 5 + 9 + 10 + 100);
+    assert_eq!(visitors(other, range(1, 4)).await, 0);
 }
 
 #[tokio::test]

@@ -93,3 +93,23 @@ pub async fn wide_pool(db: &TestDatabase) -> DatabaseConnection {
         .await
         .expect("a wide pool")
 }
+
+/// Company `company`'s dashboard figures as an admin reads them: as of `as_of`, visitors over
+/// `visitor_window`.
+pub async fn figures(
+    db: &DatabaseConnection,
+    company: CompanyId,
+    as_of: chrono::NaiveDate,
+    visitor_window: prosektor_domain::DateRange,
+) -> prosektor_application::CompanyFigures {
+    use prosektor_application::DashboardFigures;
+    prosektor_persistence::PgDashboardFigures::new(db.clone())
+        .figures(
+            prosektor_application::TenantScope::All,
+            company,
+            as_of,
+            visitor_window,
+        )
+        .await
+        .expect("the company's figures")
+}

@@ -14,9 +14,9 @@ use prosektor_domain::{
     CompanyId, Email, PipelineRun, ProjectId, RunId, RunInput, RunStatus, User, UserId,
 };
 use prosektor_persistence::{
-    Argon2Hasher, PgActivityFeed, PgCompanyRepository, PgDailyStatsRepository, PgIdempotencyStore,
-    PgInvoiceRepository, PgPipelineRunRepository, PgSiteRepository, PgThrottle, PgUserRepository,
-    PgWebProjectRepository,
+    Argon2Hasher, PgActivityFeed, PgCompanyRepository, PgDailyStatsRepository, PgDashboardFigures,
+    PgIdempotencyStore, PgInvoiceRepository, PgPipelineRunRepository, PgSiteRepository, PgThrottle,
+    PgUserRepository, PgWebProjectRepository,
 };
 use sea_orm::DatabaseConnection;
 
@@ -30,6 +30,7 @@ fn ports(db: &DatabaseConnection, generator: Arc<dyn SiteGenerator>) -> Ports {
         invoices: Arc::new(PgInvoiceRepository::new(db.clone())),
         projects: Arc::new(PgWebProjectRepository::new(db.clone())),
         stats: Arc::new(PgDailyStatsRepository::new(db.clone())),
+        dashboards: Arc::new(PgDashboardFigures::new(db.clone())),
         activity: Arc::new(PgActivityFeed::new(db.clone())),
         runs: Arc::new(PgPipelineRunRepository::new(db.clone())),
         sites: Arc::new(PgSiteRepository::new(db.clone())),

@@ -3,76 +3,42 @@
 
 use std::sync::Arc;
 
-use prosektor_domain::{Company, CompanyName};
 use rust_decimal::Decimal;
 
 use super::*;
-use crate::mocks::{
-    MockCompanyRepository, MockDailyStatsRepository, MockInvoiceRepository,
-    MockWebProjectRepository,
-};
+use crate::mocks::MockDashboardFigures;
+use crate::ports::dashboard::CompanyFigures;
 use crate::ports::error::RepositoryError;
+use crate::ports::scope::TenantScope;
 use crate::services::error::ServiceError;
 use crate::services::test_support::{admin, client, clock, now, other_company, own_company};
 
-/// The mocks of one dashboard, each expecting exactly `calls` calls.
-struct Mocks {
-    companies: MockCompanyRepository,
-    invoices: MockInvoiceRepository,
-    projects: MockWebProjectRepository,
-    stats: MockDailyStatsRepository,
+/// A port expecting `calls` reads of the own company's figures, in `scope`, for today and the
+/// 30 days ending today.
+fn figures(calls: usize, scope: TenantScope) -> MockDashboardFigures {
+    let mut figures = MockDashboardFigures::new();
+    figures
+        .expect_figures()
+        .withf(move |asked_scope, company, as_of, window| {
+            *asked_scope == scope
+                && *company == own_company()
+                && *as_of == now().date_naive()
+                && window.start() == NaiveDate::from_ymd_opt(2024, 6, 16).unwrap()
+                && window.end() == NaiveDate::from_ymd_opt(2024, 7, 15).unwrap()
+        })
+        .times(calls)
+        .returning(|_, _, _, _| {
+            Ok(CompanyFigures {
+                invoices: summary(),
+                active_projects: 3,
+                visitors: 1234,
+            })
+        });
+    figures
 }
 
-impl Mocks {
-    fn new(calls: usize) -> Self {
-        let mut companies = MockCompanyRepository::new();
-        companies.expect_get().times(calls).returning(|_, id| {
-            Ok(Company::new(
-                id,
-                CompanyName::parse("Acme").unwrap(),
-                None,
-                now(),
-            ))
-        });
-        let mut invoices = MockInvoiceRepository::new();
-        invoices
-            .expect_summary()
-            .withf(|company, today| *company == own_company() && *today == now().date_naive())
-            .times(calls)
-            .returning(|_, _| Ok(summary()));
-        let mut projects = MockWebProjectRepository::new();
-        projects
-            .expect_count_active()
-            .withf(|company| *company == own_company())
-            .times(calls)
-            .returning(|_| Ok(3));
-        let mut stats = MockDailyStatsRepository::new();
-        stats
-            .expect_company_visitors()
-            .withf(|company, window| {
-                *company == own_company()
-                    && window.start() == NaiveDate::from_ymd_opt(2024, 6, 16).unwrap()
-                    && window.end() == NaiveDate::from_ymd_opt(2024, 7, 15).unwrap()
-            })
-            .times(calls)
-            .returning(|_, _| Ok(1234));
-        Self {
-            companies,
-            invoices,
-            projects,
-            stats,
-        }
-    }
-
-    fn service(self) -> DashboardService {
-        DashboardService::new(
-            Arc::new(self.companies),
-            Arc::new(self.invoices),
-            Arc::new(self.projects),
-            Arc::new(self.stats),
-            clock(),
-        )
-    }
+fn service(figures: MockDashboardFigures) -> DashboardService {
+    DashboardService::new(Arc::new(figures), clock())
 }
 
 fn summary() -> InvoiceSummary {
@@ -87,8 +53,7 @@ fn summary() -> InvoiceSummary {
 #[tokio::test]
 async fn assembles_the_figures_for_today_and_the_last_30_days() {
     for actor in [admin(), client()] {
-        let dashboard = Mocks::new(1)
-            .service()
+        let dashboard = service(figures(1, actor.scope()))
             .dashboard(&actor, own_company())
             .await;
         assert_eq!(
@@ -106,8 +71,7 @@ async fn assembles_the_figures_for_today_and_the_last_30_days() {
 
 #[tokio::test]
 async fn another_tenants_dashboard_is_not_found_and_nothing_is_queried() {
-    let refused = Mocks::new(0)
-        .service()
+    let refused = service(figures(0, TenantScope::All))
         .dashboard(&client(), other_company())
         .await;
     assert_eq!(refused, Err(ServiceError::NotFound));
@@ -115,13 +79,11 @@ async fn another_tenants_dashboard_is_not_found_and_nothing_is_queried() {
 
 #[tokio::test]
 async fn a_missing_company_has_no_dashboard() {
-    let mut mocks = Mocks::new(0);
-    mocks.companies = MockCompanyRepository::new();
-    mocks
-        .companies
-        .expect_get()
+    let mut figures = MockDashboardFigures::new();
+    figures
+        .expect_figures()
         .times(1)
-        .returning(|_, _| Err(RepositoryError::NotFound));
-    let refused = mocks.service().dashboard(&admin(), own_company()).await;
+        .returning(|_, _, _, _| Err(RepositoryError::NotFound));
+    let refused = service(figures).dashboard(&admin(), own_company()).await;
     assert_eq!(refused, Err(ServiceError::NotFound));
 }

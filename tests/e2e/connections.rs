@@ -1,0 +1,74 @@
+//! A read request takes one pooled connection however many statements it sends (the session
+//! check, then its reads); a write keeps taking one per statement or transaction. Counted by
+//! `db_pool_checkouts_total`, which moves once per connection the pool hands out.
+
+use reqwest::{Method, StatusCode};
+use serde_json::json;
+
+use crate::support::TestServer;
+use crate::tenants::demo_tenant;
+
+/// Checkouts a scrape reports.
+async fn checkouts(server: &TestServer) -> f64 {
+    let exposition = server.metrics().await;
+    exposition
+        .lines()
+        .find_map(|line| line.strip_prefix("db_pool_checkouts_total "))
+        .expect("the checkout counter")
+        .parse()
+        .expect("a number")
+}
+
+/// Checkouts `request` causes: the counter's move across it, less its move across nothing (a
+/// scrape reads the run queue after it reports the counter, so each move includes one read).
+async fn checkouts_of(server: &TestServer, request: impl AsyncFnOnce()) -> f64 {
+    let first = checkouts(server).await;
+    let second = checkouts(server).await;
+    request().await;
+    let third = checkouts(server).await;
+    (third - second) - (second - first)
+}
+
+#[tokio::test]
+async fn a_read_request_takes_one_connection_whatever_it_reads() {
+    let server = TestServer::start_with(|config| config.workers = 0).await;
+    let admin = server.admin_token().await;
+    let tenant = demo_tenant(&server, &admin).await;
+    let reads = [
+        // The session check and the profile.
+        "/api/v1/me".to_owned(),
+        // The session check and the company's figures.
+        format!("/api/v1/companies/{}/dashboard", tenant.company_id),
+        // The session check, the project, its days.
+        format!(
+            "/api/v1/projects/{}/stats?from=2026-01-01&to=2026-01-31",
+            tenant.project_id
+        ),
+    ];
+    for path in reads {
+        let taken = checkouts_of(&server, async || {
+            let read = server.call(Method::GET, &path, Some(&admin), None).await;
+            assert_eq!(read.status, StatusCode::OK, "{path}: {:?}", read.body);
+        })
+        .await;
+        assert_eq!(taken, 1.0, "{path}");
+    }
+
+    // A write outside the scope: its session check, then its transaction.
+    let taken = checkouts_of(&server, async || {
+        let created = server
+            .call(
+                Method::POST,
+                "/api/v1/companies",
+                Some(&admin),
+                Some(json!({"name": "Bağlantı OSGB"})),
+            )
+            .await;
+        assert_eq!(created.status, StatusCode::CREATED);
+    })
+    .await;
+    assert!(
+        taken >= 2.0,
+        "a write takes a connection per statement: {taken}"
+    );
+}
