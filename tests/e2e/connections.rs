@@ -39,7 +39,7 @@ async fn a_read_request_takes_one_connection_whatever_it_reads() {
         "/api/v1/me".to_owned(),
         // The session check and the company's figures.
         format!("/api/v1/companies/{}/dashboard", tenant.company_id),
-        // The session check, the project, its days.
+        // The session check and the project's days.
         format!(
             "/api/v1/projects/{}/stats?from=2026-01-01&to=2026-01-31",
             tenant.project_id

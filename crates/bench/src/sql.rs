@@ -102,17 +102,13 @@ pub fn script(pattern: Pattern, keys: &KeySpace, today: NaiveDate) -> String {
             let feed = activity::feed_page(client, &first).expect("the first page has no cursor");
             vec![as_client, render(&feed.build(DbBackend::Postgres))]
         }
-        Pattern::Analytics => vec![
-            as_client,
-            single_row(stats::project_in_scope(
-                client,
-                ProjectId::from_uuid(PROJECT),
-            )),
-            raw(
-                stats::STATS_RANGE_SQL,
-                [PROJECT.into(), ANALYTICS_FROM.into(), ANALYTICS_TO.into()],
-            ),
-        ],
+        Pattern::Analytics => {
+            let days = DateRange::new(ANALYTICS_FROM, ANALYTICS_TO)
+                .expect("the analytics window is a valid range");
+            let project = ProjectId::from_uuid(PROJECT);
+            let arguments = stats::stats_range_arguments(client, project, days);
+            vec![as_client, raw(stats::STATS_RANGE_SQL, arguments)]
+        }
     };
     lines.extend(
         statements

@@ -128,9 +128,10 @@ fn patterns() -> Vec<Pattern> {
             indexes: &["idx_activity_events_company"],
         },
         Pattern {
-            name: "5 analytics range",
+            name: "5 analytics range (client's scope)",
             sql: STATS_RANGE_SQL.into(),
-            arguments: "md5('project5')::uuid, date '2025-03-01', date '2025-03-30'",
+            arguments: "md5('project5')::uuid, date '2025-03-01', date '2025-03-30', \
+                        md5('company5')::uuid",
             indexes: &["daily_stats_project_date_key"],
         },
     ]

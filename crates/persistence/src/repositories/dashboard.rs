@@ -58,16 +58,12 @@ pub fn dashboard_arguments(
     as_of: NaiveDate,
     visitor_window: DateRange,
 ) -> [Value; 5] {
-    let scoped_to = match scope {
-        TenantScope::All => None,
-        TenantScope::Company(company) => Some(company.as_uuid()),
-    };
     [
         company_id.as_uuid().into(),
         as_of.into(),
         visitor_window.start().into(),
         visitor_window.end().into(),
-        scoped_to.into(),
+        scope.company().map(|company| company.as_uuid()).into(),
     ]
 }
 
