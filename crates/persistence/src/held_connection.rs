@@ -164,7 +164,9 @@ fn acquire_error(error: sqlx::Error) -> DbErr {
 }
 
 /// [`ConnectionScope`] on this crate's repositories: work run in it sends its statements over
-/// one connection of the pool each repository was built on (see the module's documentation).
+/// one connection, taken from the pool of the repository that sends the first one (see the
+/// module's documentation). The repositories a scope's work calls must therefore share one pool,
+/// as the server builds them.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct PgConnectionScope;
 
