@@ -38,11 +38,7 @@ impl BenchDatabase {
     /// When the server is unreachable or a statement fails.
     pub async fn prepare(server_url: &str, scale: Scale) -> anyhow::Result<Self> {
         // Named by the seed's fingerprint: data of an older seed is never reused.
-        let name = format!(
-            "prosektor_bench_{}_{}",
-            scale_name(scale),
-            seed::fingerprint()
-        );
+        let name = format!("prosektor_bench_{}_{}", scale.name(), seed::fingerprint());
         let url = database_url(server_url, &name)?;
         create_if_missing(server_url, &name).await?;
         prosektor_persistence::migrate(
@@ -70,15 +66,6 @@ impl BenchDatabase {
             volumes: scale.volumes(),
             seeded_in,
         })
-    }
-}
-
-/// `small`, `medium` or `large`.
-pub fn scale_name(scale: Scale) -> &'static str {
-    match scale {
-        Scale::Small => "small",
-        Scale::Medium => "medium",
-        Scale::Large => "large",
     }
 }
 
@@ -176,6 +163,5 @@ mod tests {
             .expect("a URL"),
             "postgres://postgres@127.0.0.1:5432/prosektor_bench_small?sslmode=disable"
         );
-        assert_eq!(scale_name(Scale::Large), "large");
     }
 }

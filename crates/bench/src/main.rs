@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use anyhow::Context;
-use clap::{Parser, ValueEnum};
+use clap::Parser;
 use prosektor_bench::cli::{ServerArg, run_to_exit};
 use prosektor_persistence::seed::Scale;
 
@@ -21,13 +21,8 @@ struct Cli {
     #[arg(long, default_value = "target/release/prosektor-server")]
     server: PathBuf,
     /// Scales, comma-separated; the first gets every table, the others the growth table.
-    #[arg(
-        long,
-        value_enum,
-        value_delimiter = ',',
-        default_value = "medium,small,large"
-    )]
-    scales: Vec<ScaleArg>,
+    #[arg(long, value_delimiter = ',', default_value = "medium,small,large")]
+    scales: Vec<Scale>,
     /// Seconds per load.
     #[arg(long, default_value_t = 10)]
     seconds: u64,
@@ -39,29 +34,12 @@ struct Cli {
     listen: SocketAddr,
 }
 
-#[derive(Debug, Clone, Copy, ValueEnum)]
-enum ScaleArg {
-    Small,
-    Medium,
-    Large,
-}
-
-impl From<ScaleArg> for Scale {
-    fn from(scale: ScaleArg) -> Self {
-        match scale {
-            ScaleArg::Small => Self::Small,
-            ScaleArg::Medium => Self::Medium,
-            ScaleArg::Large => Self::Large,
-        }
-    }
-}
-
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let plan = prosektor_bench::run::Plan {
         server_url: cli.server_url.database_url,
         binary: cli.server,
-        scales: cli.scales.into_iter().map(Scale::from).collect(),
+        scales: cli.scales,
         duration: Duration::from_secs(cli.seconds),
         out: cli.out.clone(),
         listen: cli.listen,

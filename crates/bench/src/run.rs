@@ -13,7 +13,7 @@ use chrono::Utc;
 use prosektor_persistence::seed::Scale;
 use prosektor_progress::Progress;
 
-use crate::database::{BenchDatabase, scale_name};
+use crate::database::BenchDatabase;
 use crate::figures::Figures;
 use crate::keys::{Key, KeySpace};
 use crate::pgbench::{PgBench, WeightedScript};
@@ -97,7 +97,7 @@ pub async fn run(plan: &Plan) -> anyhow::Result<Report> {
         main_scale: plan
             .scales
             .first()
-            .map(|&s| scale_name(s))
+            .map(|&s| s.name())
             .unwrap_or("")
             .to_owned(),
         duration: plan.duration,
@@ -111,7 +111,7 @@ pub async fn run(plan: &Plan) -> anyhow::Result<Report> {
         .sum();
     let progress = Mutex::new(Progress::new("benchmark", loads));
     for (index, &scale) in plan.scales.iter().enumerate() {
-        let name = scale_name(scale);
+        let name = scale.name();
         say(&progress, &format!("== {name}: preparing the database"));
         let database = BenchDatabase::prepare(&plan.server_url, scale).await?;
         if let Some(took) = database.seeded_in {

@@ -23,7 +23,7 @@ impl Keyset {
     pub fn encode(&self, ordering: &str) -> Cursor {
         Cursor::from_client(format!(
             "{ordering}.{}.{}",
-            hex(self.key.as_bytes()),
+            hex::encode(self.key.as_bytes()),
             self.id.simple()
         ))
     }
@@ -40,7 +40,9 @@ impl Keyset {
         if found != ordering {
             return Err(RepositoryError::InvalidCursor);
         }
-        let key = unhex(key).and_then(|bytes| String::from_utf8(bytes).ok());
+        let key = hex::decode(key)
+            .ok()
+            .and_then(|bytes| String::from_utf8(bytes).ok());
         match (key, Uuid::try_parse(id)) {
             (Some(key), Ok(id)) => Ok(Self { key, id }),
             _ => Err(RepositoryError::InvalidCursor),
@@ -68,20 +70,6 @@ pub(crate) fn page<T>(
         items: rows,
         next_cursor,
     }
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|byte| format!("{byte:02x}")).collect()
-}
-
-fn unhex(text: &str) -> Option<Vec<u8>> {
-    if !text.len().is_multiple_of(2) {
-        return None;
-    }
-    (0..text.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(text.get(i..i + 2)?, 16).ok())
-        .collect()
 }
 
 #[cfg(test)]

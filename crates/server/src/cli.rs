@@ -36,9 +36,10 @@ enum Command {
     Openapi,
     /// Fill an empty database with deterministic benchmark data and report the load time.
     Seed {
-        /// How much data.
-        #[arg(long, value_enum, default_value = "small")]
-        scale: crate::seed::ScaleArg,
+        /// How much data: small (about 1k companies), medium (10k, SPEC §6) or large (five
+        /// times medium).
+        #[arg(long, default_value = "small")]
+        scale: prosektor_persistence::seed::Scale,
     },
 }
 

@@ -9,6 +9,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
+use prosektor_local_postgres::{find_bin_dir, running_as_root};
 use tokio::process::Command;
 
 /// The database the server uses inside the embedded cluster.
@@ -59,9 +60,7 @@ impl EmbeddedPostgres {
     /// # Errors
     /// [`EmbeddedPostgresError`] naming the step that failed.
     pub async fn start(root: &Path, port: u16) -> Result<Self, EmbeddedPostgresError> {
-        let bin_dir = find_bin_dir()
-            .await
-            .ok_or(EmbeddedPostgresError::BinariesNotFound)?;
+        let bin_dir = find_bin_dir().ok_or(EmbeddedPostgresError::BinariesNotFound)?;
         let data_dir = absolute(&root.join("postgres"))?;
         let mut cluster = Self {
             bin_dir,
@@ -241,43 +240,9 @@ async fn run(command: &mut Command) -> Result<Output, EmbeddedPostgresError> {
     }
 }
 
-/// `pg_config --bindir`, else the directory of `pg_ctl` on `PATH`, else the newest
-/// `/usr/lib/postgresql/<version>/bin`.
-async fn find_bin_dir() -> Option<PathBuf> {
-    let has_server = |dir: &Path| dir.join("pg_ctl").is_file() && dir.join("initdb").is_file();
-    if let Ok(output) = Command::new("pg_config").arg("--bindir").output().await {
-        let dir = PathBuf::from(String::from_utf8_lossy(&output.stdout).trim());
-        if output.status.success() && has_server(&dir) {
-            return Some(dir);
-        }
-    }
-    let path = std::env::var_os("PATH").unwrap_or_default();
-    if let Some(dir) = std::env::split_paths(&path).find(|dir| has_server(dir)) {
-        return Some(dir);
-    }
-    let mut installed: Vec<(u32, PathBuf)> = std::fs::read_dir("/usr/lib/postgresql")
-        .ok()?
-        .filter_map(Result::ok)
-        .filter_map(|entry| {
-            Some((
-                entry.file_name().to_str()?.parse().ok()?,
-                entry.path().join("bin"),
-            ))
-        })
-        .filter(|(_, bin)| has_server(bin))
-        .collect();
-    installed.sort();
-    installed.pop().map(|(_, bin)| bin)
-}
-
 fn absolute(path: &Path) -> Result<PathBuf, EmbeddedPostgresError> {
     std::path::absolute(path).map_err(|source| EmbeddedPostgresError::DataDir {
         path: path.to_owned(),
         source,
     })
-}
-
-fn running_as_root() -> bool {
-    std::fs::metadata("/proc/self")
-        .is_ok_and(|meta| std::os::unix::fs::MetadataExt::uid(&meta) == 0)
 }

@@ -7,7 +7,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use tokio::process::Command;
 
 use crate::error::TestkitError;
-use crate::sources::{find_postgres_bin_dir, running_as_root};
+use prosektor_local_postgres::{find_bin_dir, running_as_root};
 
 /// A cluster of its own on a free loopback port, under a fresh directory in the system's temporary
 /// directory (reachable by the `postgres` user when the test runs as root, PostgreSQL's commands
@@ -26,7 +26,7 @@ impl ControlledCluster {
     /// # Errors
     /// [`TestkitError::Cluster`] naming the step that failed.
     pub async fn start() -> Result<Self, TestkitError> {
-        let bin_dir = find_postgres_bin_dir().ok_or_else(|| {
+        let bin_dir = find_bin_dir().ok_or_else(|| {
             TestkitError::Cluster("no `initdb` on PATH or under /usr/lib/postgresql/*/bin".into())
         })?;
         let port = free_port()?;

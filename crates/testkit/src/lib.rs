@@ -67,6 +67,7 @@ mod template;
 pub use cluster::ControlledCluster;
 pub use database::TestDatabase;
 pub use error::TestkitError;
+pub use prosektor_local_postgres::find_bin_dir as find_postgres_bin_dir;
 pub use server::{KEEP_ENV, PostgresServer};
-pub use sources::{CONTAINER_TAG, find_postgres_bin_dir};
+pub use sources::CONTAINER_TAG;
 pub use template::SCHEMA_ENV;

@@ -2,9 +2,10 @@
 //! `DATABASE_URL`; a throwaway cluster started with `pgtemp` from the installed PostgreSQL binaries;
 //! a `testcontainers` PostgreSQL container.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use pgtemp::{PgTempDB, PgTempDBBuilder};
+use prosektor_local_postgres::{find_bin_dir, running_as_root};
 use testcontainers::{ContainerAsync, ImageExt, runners::AsyncRunner};
 use testcontainers_modules::postgres::Postgres;
 
@@ -33,8 +34,10 @@ impl std::fmt::Debug for ServerGuard {
 
 /// Starts a throwaway cluster from the installed binaries; `keep` leaves its data directory behind.
 pub(crate) async fn start_local_cluster(keep: bool) -> Result<(String, ServerGuard), String> {
-    let bin_dir = find_postgres_bin_dir()
-        .ok_or_else(|| "no `initdb` on PATH or under /usr/lib/postgresql/*/bin".to_owned())?;
+    let bin_dir = find_bin_dir().ok_or_else(|| {
+        "no PostgreSQL binaries (`pg_config --bindir`, `initdb` and `pg_ctl` on PATH or under /usr/lib/postgresql/*/bin)"
+            .to_owned()
+    })?;
     if running_as_root() && !on_path("sudo") {
         return Err(
             "running as root, and pgtemp needs `sudo` to run PostgreSQL as the `postgres` user (apt-get install sudo)"
@@ -76,24 +79,6 @@ pub(crate) async fn start_container() -> Result<(String, ServerGuard), String> {
     Ok((url, ServerGuard::Container(Box::new(container))))
 }
 
-/// The directory holding `initdb`: from `PATH`, else the newest `/usr/lib/postgresql/<version>/bin`.
-pub fn find_postgres_bin_dir() -> Option<PathBuf> {
-    if let Some(dir) = find_on_path("initdb") {
-        return Some(dir);
-    }
-    let mut versions: Vec<(u32, PathBuf)> = std::fs::read_dir("/usr/lib/postgresql")
-        .ok()?
-        .filter_map(Result::ok)
-        .filter_map(|entry| {
-            let version = entry.file_name().to_str()?.parse().ok()?;
-            let bin = entry.path().join("bin");
-            bin.join("initdb").is_file().then_some((version, bin))
-        })
-        .collect();
-    versions.sort();
-    versions.pop().map(|(_, bin)| bin)
-}
-
 fn find_on_path(program: &str) -> Option<PathBuf> {
     let path = std::env::var_os("PATH")?;
     std::env::split_paths(&path).find(|dir| dir.join(program).is_file())
@@ -101,11 +86,4 @@ fn find_on_path(program: &str) -> Option<PathBuf> {
 
 fn on_path(program: &str) -> bool {
     find_on_path(program).is_some()
-}
-
-pub(crate) fn running_as_root() -> bool {
-    // The home of uid 0 is not a reliable signal; the owner of our own process directory is.
-    std::fs::metadata(Path::new("/proc/self"))
-        .map(|meta| std::os::unix::fs::MetadataExt::uid(&meta) == 0)
-        .unwrap_or(false)
 }

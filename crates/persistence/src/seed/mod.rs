@@ -17,6 +17,28 @@ pub enum Scale {
     Large,
 }
 
+impl std::fmt::Display for Scale {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl std::str::FromStr for Scale {
+    type Err = UnknownScale;
+
+    fn from_str(name: &str) -> Result<Self, Self::Err> {
+        Self::ALL
+            .into_iter()
+            .find(|scale| scale.name() == name)
+            .ok_or_else(|| UnknownScale(name.to_owned()))
+    }
+}
+
+/// A name that is no [`Scale`]'s.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown scale {0:?}: small, medium or large")]
+pub struct UnknownScale(pub String);
+
 /// The row counts of a scale.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Volumes {
@@ -33,6 +55,18 @@ pub struct Volumes {
 }
 
 impl Scale {
+    /// Every scale, smallest first.
+    pub const ALL: [Self; 3] = [Self::Small, Self::Medium, Self::Large];
+
+    /// The scale's name on command lines and in database names: `small`, `medium`, `large`.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Self::Small => "small",
+            Self::Medium => "medium",
+            Self::Large => "large",
+        }
+    }
+
     /// The row counts of this scale.
     pub const fn volumes(self) -> Volumes {
         let factor = match self {
@@ -201,6 +235,18 @@ mod tests {
         assert_eq!(fingerprint.len(), 8);
         assert!(fingerprint.chars().all(|c| c.is_ascii_hexdigit()));
         assert_eq!(fingerprint, super::fingerprint(), "stable");
+    }
+
+    #[test]
+    fn a_scale_is_read_by_its_name_and_nothing_else() {
+        for scale in Scale::ALL {
+            assert_eq!(scale.name().parse(), Ok(scale));
+            assert_eq!(scale.to_string(), scale.name());
+        }
+        assert_eq!(
+            "Medium".parse::<Scale>(),
+            Err(UnknownScale("Medium".to_owned()))
+        );
     }
 
     #[test]
