@@ -68,7 +68,7 @@ impl Held {
         let outcome = query(stmt).execute(connection(&mut slot)?).await;
         keep_if_sound(&mut slot, outcome)
             .map(ExecResult::from)
-            .map_err(|error| DbErr::Exec(RuntimeErr::SqlxError(Arc::new(error))))
+            .map_err(exec_error)
     }
 
     /// Runs `sql` as a simple query (no parameters, several statements allowed).
@@ -83,7 +83,7 @@ impl Held {
             .await;
         keep_if_sound(&mut slot, outcome)
             .map(ExecResult::from)
-            .map_err(|error| DbErr::Exec(RuntimeErr::SqlxError(Arc::new(error))))
+            .map_err(exec_error)
     }
 
     /// Runs `stmt` and returns its first row, if any.
@@ -147,6 +147,11 @@ fn keep_if_sound<T>(
 fn query(stmt: &Statement) -> sqlx::query::Query<'_, Postgres, SqlxValues> {
     let values = stmt.values.clone().unwrap_or(Values(Vec::new()));
     sqlx::query_with(sqlx::AssertSqlSafe(stmt.sql.as_str()), SqlxValues(values))
+}
+
+/// The error sea-orm gives for a failed execution, so that error translation reads one kind.
+fn exec_error(error: sqlx::Error) -> DbErr {
+    DbErr::Exec(RuntimeErr::SqlxError(Arc::new(error)))
 }
 
 /// The error sea-orm gives for a failed query, so that error translation reads one kind.

@@ -12,7 +12,7 @@ use prosektor_domain::{CompanyId, DateRange};
 use rust_decimal::Decimal;
 use sea_orm::{DatabaseConnection, FromQueryResult, Value};
 
-use super::shared::statement;
+use super::shared::{scope_argument, statement};
 use crate::error::map_db_err;
 use crate::unit_of_work::Db;
 
@@ -63,7 +63,7 @@ pub fn dashboard_arguments(
         as_of.into(),
         visitor_window.start().into(),
         visitor_window.end().into(),
-        scope.company().map(|company| company.as_uuid()).into(),
+        scope_argument(scope),
     ]
 }
 

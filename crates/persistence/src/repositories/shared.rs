@@ -27,6 +27,12 @@ pub(crate) fn statement(sql: &str, values: impl IntoIterator<Item = Value>) -> S
     Statement::from_sql_and_values(DbBackend::Postgres, sql, values)
 }
 
+/// The scope as a statement's argument: its company's id, or `NULL` for an admin's scope (the SQL
+/// reads it as `($n::uuid IS NULL OR company_id = $n)`).
+pub(crate) fn scope_argument(scope: TenantScope) -> Value {
+    scope.company().map(|company| company.as_uuid()).into()
+}
+
 /// Narrows `select` to the scope's company, read from the entity's own `company` column.
 pub(crate) fn scoped<E: EntityTrait>(
     select: Select<E>,

@@ -13,7 +13,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::pipeline::held_by;
-use super::shared::{stale_or_missing, statement};
+use super::shared::{scope_argument, stale_or_missing, statement};
 use crate::entities::mapping::found;
 use crate::entities::pipeline_runs::int_column;
 use crate::entities::{pipeline_run_pages, pipeline_runs};
@@ -56,8 +56,7 @@ impl PgSiteRepository {
         scope: TenantScope,
         more: impl IntoIterator<Item = Value>,
     ) -> RepositoryResult<SitePage> {
-        let company: Option<Uuid> = scope.company().map(|company| company.as_uuid());
-        let values = [id.into(), path.into(), company.into()]
+        let values = [id.into(), path.into(), scope_argument(scope)]
             .into_iter()
             .chain(more);
         let row = pipeline_run_pages::Entity::find()

@@ -14,7 +14,7 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use super::shared::statement;
+use super::shared::{scope_argument, statement};
 use crate::entities::daily_stats::{self, Column};
 use crate::entities::mapping::all_to_domain;
 use crate::error::{map_db_err, map_transaction_err};
@@ -52,7 +52,7 @@ pub fn stats_range_arguments(
         project_id.as_uuid().into(),
         range.start().into(),
         range.end().into(),
-        scope.company().map(|company| company.as_uuid()).into(),
+        scope_argument(scope),
     ]
 }
 
