@@ -7,7 +7,7 @@ SERVER = $(CARGO) run --quiet -p prosektor-server --
 
 CARGO_TARGET ?= $(or $(CARGO_TARGET_DIR),target)
 
-.PHONY: run test proof rolling-upgrade fuzz clients metrics-check bench bench-logs lint fmt fmt-check clippy domain-purity migrate migrate-contract migrate-down openapi doc build test-prereqs
+.PHONY: run test test-pooler proof rolling-upgrade fuzz clients metrics-check bench bench-logs lint fmt fmt-check clippy domain-purity migrate migrate-contract migrate-down openapi doc build test-prereqs
 
 ## Start the server (embedded PostgreSQL under ./.data unless DATABASE_URL is set).
 run:
@@ -20,6 +20,11 @@ test: test-prereqs
 	$(CARGO) nextest run --workspace --all-features --no-fail-fast
 	PROSEKTOR_TEST_SCHEMA=expanded $(CARGO) nextest run -p prosektor-persistence -p prosektor-tests --all-features --no-fail-fast
 	$(CARGO) test --workspace --all-features --doc
+
+## The end-to-end suite again with every server behind PgBouncer in transaction mode
+## (PROSEKTOR_DB_POOLING=transaction; needs DATABASE_URL's server, which PgBouncer fronts).
+test-pooler: test-prereqs
+	@scripts/test-pooler.sh
 
 ## The index proof: SPEC §6 volumes loaded, EXPLAIN of every access pattern in custom and generic
 ## plans (about two minutes; `make test` leaves it out).

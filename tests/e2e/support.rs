@@ -5,6 +5,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use crate::contract;
+use prosektor_persistence::Pooling;
 use prosektor_server::demo::{ADMIN_EMAIL, ADMIN_PASSWORD, CLIENT_EMAIL, CLIENT_PASSWORD};
 use prosektor_server::{Application, Config};
 use prosektor_testkit::TestDatabase;
@@ -75,6 +76,29 @@ impl Reply {
     }
 }
 
+/// A server's configuration for `database`: directly on it, or, when `PROSEKTOR_TEST_POOLER_URL`
+/// names a PgBouncer in transaction mode in front of `DATABASE_URL`'s server (`make
+/// test-pooler`), through that pooler for the databases on that server (a test's own cluster
+/// stays direct), with migrations and cancellation bypassing it as in production.
+fn config_for(database: &TestDatabase) -> Config {
+    let mut config = Config::for_database(database.url());
+    let pooler = std::env::var("PROSEKTOR_TEST_POOLER_URL").ok();
+    let shared = std::env::var("DATABASE_URL").ok();
+    let server_of = |url: &str| url.rsplit_once('/').map(|(server, _)| server.to_owned());
+    if let (Some(pooler), Some(shared)) = (pooler, shared)
+        && server_of(&shared) == server_of(database.url())
+    {
+        config.database_direct_url = Some(database.url().to_owned());
+        config.database_url = Some(format!(
+            "{}/{}",
+            pooler.trim_end_matches('/'),
+            database.name()
+        ));
+        config.db_pooling = Pooling::Transaction;
+    }
+    config
+}
+
 impl TestServer {
     /// Starts the server against a freshly migrated database with the demo data.
     pub async fn start() -> Self {
@@ -89,7 +113,7 @@ impl TestServer {
 
     /// As [`Self::start_with`], on `database` (one of a cluster the test controls, say).
     pub async fn start_on(database: TestDatabase, configure: impl FnOnce(&mut Config)) -> Self {
-        let mut config = Config::for_database(database.url());
+        let mut config = config_for(&database);
         config.demo_seed = Some(true);
         configure(&mut config);
         Self::serve(&config, Arc::new(database)).await
@@ -97,7 +121,7 @@ impl TestServer {
 
     /// A second server instance on this server's database (another process of the fleet).
     pub async fn beside(&self) -> Self {
-        let config = Config::for_database(self.database.url());
+        let config = config_for(&self.database);
         Self::serve(&config, Arc::clone(&self.database)).await
     }
 

@@ -91,6 +91,7 @@ pub async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
         statement_timeout: None,
         lazy: false,
         application_name: None,
+        ..PoolSettings::default()
     };
     prosektor_persistence::connect(url, &settings)
         .await

@@ -91,6 +91,7 @@ pub async fn run(plan: &LogPlan) -> anyhow::Result<String> {
         statement_timeout: None,
         lazy: false,
         application_name: Some("prosektor-bench-logs".into()),
+        ..PoolSettings::default()
     };
     let db = prosektor_persistence::connect(&url, &settings).await?;
     let repo = Arc::new(PgPipelineRunRepository::new(db.clone()));

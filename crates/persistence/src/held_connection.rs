@@ -17,16 +17,16 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use prosektor_application::{ConnectionScope, ScopedWork};
-use sea_orm::sea_query::Values;
 use sea_orm::sqlx::pool::PoolConnection;
 use sea_orm::sqlx::postgres::PgPool;
 use sea_orm::sqlx::{self, Executor, Postgres};
 use sea_orm::{ConnAcquireErr, DbErr, ExecResult, QueryResult, RuntimeErr, Statement};
-use sea_query_sqlx::SqlxValues;
 use tokio::sync::{Mutex, MutexGuard};
 
 use crate::error::breaks_connection;
+use crate::outgoing::Outgoing;
 use crate::pool_waiters::counted;
+use crate::pools::Protocol;
 
 tokio::task_local! {
     /// The connection slot of the scope this task runs in, if any.
@@ -44,7 +44,18 @@ pub(crate) fn held() -> Option<Arc<Held>> {
     HELD.try_with(Arc::clone).ok()
 }
 
-/// A scope's connection, taken at its first statement.
+/// Where a statement goes: a pool, and what stands between it and PostgreSQL.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Target<'p> {
+    /// The pool a connection is taken from.
+    pub(crate) pool: &'p PgPool,
+    /// How statements travel to it.
+    pub(crate) protocol: &'p Protocol,
+}
+
+/// A scope's connection, taken at its first statement. Outside a scope, a statement runs on a
+/// fresh `Held` of its own: it takes a connection and gives it back when it is done, as the
+/// pool would.
 #[derive(Debug, Default)]
 pub(crate) struct Held {
     connection: Mutex<Option<PoolConnection<Postgres>>>,
@@ -61,11 +72,12 @@ impl Held {
     /// Runs `stmt` and returns what it changed.
     pub(crate) async fn execute(
         &self,
-        pool: &PgPool,
+        target: Target<'_>,
         stmt: &Statement,
     ) -> Result<ExecResult, DbErr> {
-        let mut slot = self.taken(pool).await?;
-        let outcome = query(stmt).execute(connection(&mut slot)?).await;
+        let outgoing = Outgoing::of(stmt, target.protocol)?;
+        let mut slot = self.taken(target.pool).await?;
+        let outcome = connection(&mut slot)?.execute(outgoing).await;
         keep_if_sound(&mut slot, outcome)
             .map(ExecResult::from)
             .map_err(exec_error)
@@ -74,13 +86,12 @@ impl Held {
     /// Runs `sql` as a simple query (no parameters, several statements allowed).
     pub(crate) async fn execute_unprepared(
         &self,
-        pool: &PgPool,
+        target: Target<'_>,
         sql: &str,
     ) -> Result<ExecResult, DbErr> {
-        let mut slot = self.taken(pool).await?;
-        let outcome = connection(&mut slot)?
-            .execute(sqlx::AssertSqlSafe(sql.to_owned()))
-            .await;
+        let outgoing = Outgoing::unprepared(sql, target.protocol);
+        let mut slot = self.taken(target.pool).await?;
+        let outcome = connection(&mut slot)?.execute(outgoing).await;
         keep_if_sound(&mut slot, outcome)
             .map(ExecResult::from)
             .map_err(exec_error)
@@ -89,11 +100,12 @@ impl Held {
     /// Runs `stmt` and returns its first row, if any.
     pub(crate) async fn query_one(
         &self,
-        pool: &PgPool,
+        target: Target<'_>,
         stmt: &Statement,
     ) -> Result<Option<QueryResult>, DbErr> {
-        let mut slot = self.taken(pool).await?;
-        let outcome = query(stmt).fetch_optional(connection(&mut slot)?).await;
+        let outgoing = Outgoing::of(stmt, target.protocol)?;
+        let mut slot = self.taken(target.pool).await?;
+        let outcome = connection(&mut slot)?.fetch_optional(outgoing).await;
         keep_if_sound(&mut slot, outcome)
             .map(|row| row.map(QueryResult::from))
             .map_err(query_error)
@@ -102,11 +114,12 @@ impl Held {
     /// Runs `stmt` and returns its rows.
     pub(crate) async fn query_all(
         &self,
-        pool: &PgPool,
+        target: Target<'_>,
         stmt: &Statement,
     ) -> Result<Vec<QueryResult>, DbErr> {
-        let mut slot = self.taken(pool).await?;
-        let outcome = query(stmt).fetch_all(connection(&mut slot)?).await;
+        let outgoing = Outgoing::of(stmt, target.protocol)?;
+        let mut slot = self.taken(target.pool).await?;
+        let outcome = connection(&mut slot)?.fetch_all(outgoing).await;
         keep_if_sound(&mut slot, outcome)
             .map(|rows| rows.into_iter().map(QueryResult::from).collect())
             .map_err(query_error)
@@ -142,11 +155,6 @@ fn keep_if_sound<T>(
         slot.take();
     }
     outcome
-}
-
-fn query(stmt: &Statement) -> sqlx::query::Query<'_, Postgres, SqlxValues> {
-    let values = stmt.values.clone().unwrap_or(Values(Vec::new()));
-    sqlx::query_with(sqlx::AssertSqlSafe(stmt.sql.as_str()), SqlxValues(values))
 }
 
 /// The error sea-orm gives for a failed execution, so that error translation reads one kind.

@@ -5,9 +5,12 @@
 
 use std::time::Duration;
 
-use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, DbErr, Statement};
+use sea_orm::{ConnectionTrait, DbBackend, DbErr, Statement};
 
 use prosektor_migration::latest_migration;
+
+use crate::pools::DatabasePools;
+use crate::unit_of_work::Db;
 
 /// How often a live instance renews its registration.
 pub const HEARTBEAT_EVERY: Duration = Duration::from_secs(10);
@@ -38,37 +41,39 @@ impl InstanceKind {
 ///
 /// # Errors
 /// The driver's error.
-pub async fn register(db: &DatabaseConnection, id: &str, kind: InstanceKind) -> Result<(), DbErr> {
-    db.execute_raw(Statement::from_sql_and_values(
-        DbBackend::Postgres,
-        format!(
-            "WITH forgotten AS (DELETE FROM service_instances \
+pub async fn register(pools: &DatabasePools, id: &str, kind: InstanceKind) -> Result<(), DbErr> {
+    Db::new(pools.clone())
+        .execute_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            format!(
+                "WITH forgotten AS (DELETE FROM service_instances \
              WHERE heartbeat_at < now() - interval '{FORGOTTEN_AFTER}') \
              INSERT INTO service_instances (id, kind, version, knows_through) \
              VALUES ($1, $2, $3, $4) \
              ON CONFLICT (id) DO UPDATE SET heartbeat_at = now()"
-        ),
-        [
-            id.into(),
-            kind.as_str().into(),
-            env!("CARGO_PKG_VERSION").into(),
-            latest_migration().into(),
-        ],
-    ))
-    .await
-    .map(drop)
+            ),
+            [
+                id.into(),
+                kind.as_str().into(),
+                env!("CARGO_PKG_VERSION").into(),
+                latest_migration().into(),
+            ],
+        ))
+        .await
+        .map(drop)
 }
 
 /// Removes instance `id`: it stops now.
 ///
 /// # Errors
 /// The driver's error.
-pub async fn deregister(db: &DatabaseConnection, id: &str) -> Result<(), DbErr> {
-    db.execute_raw(Statement::from_sql_and_values(
-        DbBackend::Postgres,
-        "DELETE FROM service_instances WHERE id = $1",
-        [id.into()],
-    ))
-    .await
-    .map(drop)
+pub async fn deregister(pools: &DatabasePools, id: &str) -> Result<(), DbErr> {
+    Db::new(pools.clone())
+        .execute_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "DELETE FROM service_instances WHERE id = $1",
+            [id.into()],
+        ))
+        .await
+        .map(drop)
 }

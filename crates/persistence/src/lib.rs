@@ -19,9 +19,11 @@ mod explain;
 mod held_connection;
 pub mod instances;
 mod migrate;
+mod outgoing;
 pub mod password;
 mod pool;
 mod pool_waiters;
+mod pools;
 mod readiness;
 pub mod repositories;
 pub mod seed;
@@ -30,8 +32,9 @@ mod unit_of_work;
 pub use held_connection::PgConnectionScope;
 pub use migrate::migrate;
 pub use password::Argon2Hasher;
-pub use pool::{PoolSettings, cancel_statements, connect};
+pub use pool::{PoolSettings, Pooling, UnknownPooling, cancel_statements, connect};
 pub use pool_waiters::{connection_waiters, connections_handed_out};
+pub use pools::DatabasePools;
 pub use prosektor_migration::{
     BackfillSettings, Migrated, Rollout, RolloutError, latest_migration,
 };

@@ -10,7 +10,7 @@ use prosektor_migration::{
 use prosektor_progress::Progress;
 use sea_orm::ConnectionTrait;
 
-use crate::pool::{PoolSettings, connect};
+use crate::pool::{PoolSettings, Pooling, connect};
 
 /// Advisory lock key held while migrating ("prosektor" in ASCII, truncated).
 const MIGRATION_LOCK_KEY: i64 = 0x7072_6f73_656b_7472;
@@ -35,6 +35,7 @@ pub async fn migrate(
         statement_timeout: None,
         lazy: false,
         application_name: Some("prosektor-migrate".to_owned()),
+        pooling: Pooling::Direct,
     };
     let db = connect(url, &settings).await?;
     db.execute_unprepared(&format!("SELECT pg_advisory_lock({MIGRATION_LOCK_KEY})"))

@@ -18,6 +18,56 @@ const PING_WHEN_IDLE_FOR: Duration = Duration::from_millis(100);
 /// no request holds a transaction open while it waits for anything but the database.
 const IDLE_IN_TRANSACTION_TIMEOUT: Duration = Duration::from_secs(10);
 
+/// What stands between the pool and PostgreSQL.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Pooling {
+    /// Nothing: each connection is a PostgreSQL session of its own (prepared statements are
+    /// cached per connection; session settings travel as startup options).
+    #[default]
+    Direct,
+    /// A pooler in transaction mode (PgBouncer before 1.21): a server session is ours only for
+    /// one transaction. Statements outside a transaction travel in the simple protocol with
+    /// their parameters as typed literals (`crate::outgoing`); no statement is cached; no
+    /// startup option is sent: the timeouts are set with `SET LOCAL` in each statement's or
+    /// transaction's own transaction, so nothing stays on the pooler's server connections; and
+    /// the pooler must deallocate what a transaction prepared when it ends
+    /// (`server_reset_query = DEALLOCATE ALL`, `server_reset_query_always = 1`).
+    /// Migrations and [`cancel_statements`] need a session: give them a direct URL.
+    Transaction,
+}
+
+impl Pooling {
+    /// The name configuration uses: `direct` or `transaction`.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Self::Direct => "direct",
+            Self::Transaction => "transaction",
+        }
+    }
+}
+
+impl std::fmt::Display for Pooling {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl std::str::FromStr for Pooling {
+    type Err = UnknownPooling;
+
+    fn from_str(name: &str) -> Result<Self, Self::Err> {
+        [Self::Direct, Self::Transaction]
+            .into_iter()
+            .find(|pooling| pooling.name() == name)
+            .ok_or_else(|| UnknownPooling(name.to_owned()))
+    }
+}
+
+/// A name that is no [`Pooling`]'s.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown pooling {0:?}: direct or transaction")]
+pub struct UnknownPooling(pub String);
+
 /// How the pool is sized and how long it waits; the defaults suit one server on a small machine.
 #[derive(Debug, Clone)]
 pub struct PoolSettings {
@@ -33,6 +83,8 @@ pub struct PoolSettings {
     /// PostgreSQL's `application_name` of every connection: naming one process's connections
     /// lets it cancel its own statements at shutdown ([`cancel_statements`]).
     pub application_name: Option<String>,
+    /// What stands between the pool and PostgreSQL.
+    pub pooling: Pooling,
 }
 
 impl Default for PoolSettings {
@@ -43,7 +95,29 @@ impl Default for PoolSettings {
             statement_timeout: Some(Duration::from_secs(5)),
             lazy: false,
             application_name: None,
+            pooling: Pooling::Direct,
         }
+    }
+}
+
+impl PoolSettings {
+    /// The `SET LOCAL` statements that give one transaction this pool's session settings (for
+    /// [`Pooling::Transaction`], where no session is ours); empty when there is none to set.
+    pub(crate) fn local_settings(&self) -> String {
+        let mut settings = self
+            .statement_timeout
+            .map(|timeout| {
+                format!(
+                    "SET LOCAL statement_timeout = {}; ",
+                    timeout.as_millis().max(1)
+                )
+            })
+            .unwrap_or_default();
+        settings.push_str(&format!(
+            "SET LOCAL idle_in_transaction_session_timeout = {}; ",
+            IDLE_IN_TRANSACTION_TIMEOUT.as_millis()
+        ));
+        settings
     }
 }
 
@@ -82,15 +156,22 @@ pub async fn connect(url: &str, settings: &PoolSettings) -> Result<DatabaseConne
                 })
             })
         })
-        .map_sqlx_postgres_opts(|options| {
-            options.options([(
-                "idle_in_transaction_session_timeout",
-                IDLE_IN_TRANSACTION_TIMEOUT.as_millis().to_string(),
-            )])
-        })
         .sqlx_logging(false);
-    if let Some(timeout) = settings.statement_timeout {
-        options.statement_timeout(timeout);
+    match settings.pooling {
+        Pooling::Direct => {
+            options.map_sqlx_postgres_opts(|options| {
+                options.options([(
+                    "idle_in_transaction_session_timeout",
+                    IDLE_IN_TRANSACTION_TIMEOUT.as_millis().to_string(),
+                )])
+            });
+            if let Some(timeout) = settings.statement_timeout {
+                options.statement_timeout(timeout);
+            }
+        }
+        Pooling::Transaction => {
+            options.map_sqlx_postgres_opts(|options| options.statement_cache_capacity(0));
+        }
     }
     if let Some(name) = &settings.application_name {
         options.set_application_name(name);
@@ -116,6 +197,7 @@ pub async fn cancel_statements(
             statement_timeout: Some(bound),
             lazy: false,
             application_name: Some(format!("{application_name}-cancel")),
+            pooling: Pooling::Direct,
         };
         let db = connect(url, &settings).await?;
         let cancelled = db

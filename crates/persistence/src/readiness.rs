@@ -6,7 +6,7 @@ use async_trait::async_trait;
 use prosektor_application::{NotReady, ReadinessProbe};
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr};
 
-use crate::pool::{PoolSettings, connect};
+use crate::pool::{PoolSettings, Pooling, connect};
 
 /// Ready when PostgreSQL answers `SELECT 1` within [`PostgresReadiness::TIMEOUT`], on a connection
 /// of the probe's own: a request pool busy under a load spike never makes the instance unready.
@@ -19,18 +19,19 @@ impl PostgresReadiness {
     /// How long the probe waits for PostgreSQL.
     pub const TIMEOUT: Duration = Duration::from_secs(2);
 
-    /// A probe with its own connection to `url`, opened when first needed (and again after the
-    /// database broke it).
+    /// A probe with its own connection to `url` (through what `pooling` says stands between),
+    /// opened when first needed (and again after the database broke it).
     ///
     /// # Errors
     /// When `url` cannot be read as a PostgreSQL URL.
-    pub async fn connect(url: &str) -> Result<Self, DbErr> {
+    pub async fn connect(url: &str, pooling: Pooling) -> Result<Self, DbErr> {
         let settings = PoolSettings {
             max_connections: 1,
             acquire_timeout: Self::TIMEOUT,
             statement_timeout: Some(Self::TIMEOUT),
             lazy: true,
             application_name: None,
+            pooling,
         };
         Ok(Self {
             db: connect(url, &settings).await?,
@@ -66,7 +67,7 @@ mod tests {
         let database = prosektor_testkit::TestDatabase::migrated()
             .await
             .expect("test database");
-        let probe = PostgresReadiness::connect(database.url())
+        let probe = PostgresReadiness::connect(database.url(), Pooling::Direct)
             .await
             .expect("probe");
         assert_eq!(probe.check().await, Ok(()));
@@ -75,10 +76,12 @@ mod tests {
             .and_then(|listener| listener.local_addr())
             .expect("a free port")
             .port();
-        let probe =
-            PostgresReadiness::connect(&format!("postgres://postgres@127.0.0.1:{closed_port}/x"))
-                .await
-                .expect("probe");
+        let probe = PostgresReadiness::connect(
+            &format!("postgres://postgres@127.0.0.1:{closed_port}/x"),
+            Pooling::Direct,
+        )
+        .await
+        .expect("probe");
         let started = Instant::now();
         assert!(probe.check().await.is_err());
         assert!(started.elapsed() <= PostgresReadiness::TIMEOUT + Duration::from_millis(500));

@@ -18,8 +18,9 @@ use sea_orm::{
     TransactionTrait,
 };
 
-use crate::held_connection::held;
+use crate::held_connection::{Held, Target, held};
 use crate::pool_waiters::counted;
+use crate::pools::{DatabasePools, Protocol};
 
 tokio::task_local! {
     /// The transaction of the unit of work this task runs in, if any.
@@ -48,75 +49,81 @@ async fn counted_after_give_back<F: Future>(start: F) -> F::Output {
 /// The pool, or the current unit of work's transaction (see the module's documentation).
 #[derive(Debug, Clone)]
 pub(crate) struct Db {
-    pool: DatabaseConnection,
+    pools: DatabasePools,
 }
 
 impl Db {
-    /// A handle over `pool`.
-    pub(crate) const fn new(pool: DatabaseConnection) -> Self {
-        Self { pool }
+    /// A handle over `pools`.
+    pub(crate) fn new(pools: impl Into<DatabasePools>) -> Self {
+        Self {
+            pools: pools.into(),
+        }
     }
+
+    /// The primary's pool (transactions start there).
+    const fn pool(&self) -> &DatabaseConnection {
+        &self.pools.primary
+    }
+
+    /// Where a statement outside a unit of work goes.
+    fn target(&self) -> Target<'_> {
+        Target {
+            pool: self.pools.primary.get_postgres_connection_pool(),
+            protocol: &self.pools.protocol,
+        }
+    }
+
+    /// The transaction `begin` starts on the pool (after giving back the scope's held
+    /// connection), with the pool's settings set for it when no session is ours.
+    async fn begun(
+        &self,
+        begin: impl Future<Output = Result<DatabaseTransaction, DbErr>>,
+    ) -> Result<DatabaseTransaction, DbErr> {
+        let transaction = counted_after_give_back(begin).await?;
+        if let Protocol::Simple { local_settings } = &self.pools.protocol {
+            transaction.execute_unprepared(local_settings).await?;
+        }
+        Ok(transaction)
+    }
+}
+
+/// The held connection of the scope this task runs in, or, outside a scope, a slot of the
+/// statement's own (it takes a connection and gives it back when done).
+fn slot() -> Arc<Held> {
+    held().unwrap_or_default()
 }
 
 #[async_trait]
 impl ConnectionTrait for Db {
     fn get_database_backend(&self) -> DbBackend {
-        self.pool.get_database_backend()
+        self.pool().get_database_backend()
     }
 
     async fn execute_raw(&self, stmt: Statement) -> Result<ExecResult, DbErr> {
         match ambient() {
             Some(unit) => unit.execute_raw(stmt).await,
-            None => match held() {
-                Some(scope) => {
-                    scope
-                        .execute(self.pool.get_postgres_connection_pool(), &stmt)
-                        .await
-                }
-                None => counted(self.pool.execute_raw(stmt)).await,
-            },
+            None => slot().execute(self.target(), &stmt).await,
         }
     }
 
     async fn execute_unprepared(&self, sql: &str) -> Result<ExecResult, DbErr> {
         match ambient() {
             Some(unit) => unit.execute_unprepared(sql).await,
-            None => match held() {
-                Some(scope) => {
-                    scope
-                        .execute_unprepared(self.pool.get_postgres_connection_pool(), sql)
-                        .await
-                }
-                None => counted(self.pool.execute_unprepared(sql)).await,
-            },
+            None => slot().execute_unprepared(self.target(), sql).await,
         }
     }
 
     async fn query_one_raw(&self, stmt: Statement) -> Result<Option<QueryResult>, DbErr> {
         match ambient() {
             Some(unit) => unit.query_one_raw(stmt).await,
-            None => match held() {
-                Some(scope) => {
-                    scope
-                        .query_one(self.pool.get_postgres_connection_pool(), &stmt)
-                        .await
-                }
-                None => counted(self.pool.query_one_raw(stmt)).await,
-            },
+            None => slot().query_one(self.target(), &stmt).await,
         }
     }
 
     async fn query_all_raw(&self, stmt: Statement) -> Result<Vec<QueryResult>, DbErr> {
         match ambient() {
             Some(unit) => unit.query_all_raw(stmt).await,
-            None => match held() {
-                Some(scope) => {
-                    scope
-                        .query_all(self.pool.get_postgres_connection_pool(), &stmt)
-                        .await
-                }
-                None => counted(self.pool.query_all_raw(stmt)).await,
-            },
+            None => slot().query_all(self.target(), &stmt).await,
         }
     }
 }
@@ -128,7 +135,7 @@ impl TransactionTrait for Db {
     async fn begin(&self) -> Result<DatabaseTransaction, DbErr> {
         match ambient() {
             Some(unit) => unit.begin().await,
-            None => counted_after_give_back(self.pool.begin()).await,
+            None => self.begun(self.pool().begin()).await,
         }
     }
 
@@ -140,7 +147,7 @@ impl TransactionTrait for Db {
         match ambient() {
             Some(unit) => unit.begin_with_config(isolation_level, access_mode).await,
             None => {
-                counted_after_give_back(self.pool.begin_with_config(isolation_level, access_mode))
+                self.begun(self.pool().begin_with_config(isolation_level, access_mode))
                     .await
             }
         }
@@ -152,7 +159,7 @@ impl TransactionTrait for Db {
     ) -> Result<DatabaseTransaction, DbErr> {
         match ambient() {
             Some(unit) => unit.begin_with_options(options).await,
-            None => counted_after_give_back(self.pool.begin_with_options(options)).await,
+            None => self.begun(self.pool().begin_with_options(options)).await,
         }
     }
 
@@ -165,10 +172,7 @@ impl TransactionTrait for Db {
         T: Send,
         E: std::fmt::Display + std::fmt::Debug + Send,
     {
-        match ambient() {
-            Some(unit) => unit.transaction(callback).await,
-            None => counted_after_give_back(self.pool.transaction(callback)).await,
-        }
+        self.transaction_with_config(callback, None, None).await
     }
 
     async fn transaction_with_config<F, T, E>(
@@ -185,18 +189,25 @@ impl TransactionTrait for Db {
         T: Send,
         E: std::fmt::Display + std::fmt::Debug + Send,
     {
-        match ambient() {
-            Some(unit) => {
-                unit.transaction_with_config(callback, isolation_level, access_mode)
+        let transaction = self
+            .begin_with_config(isolation_level, access_mode)
+            .await
+            .map_err(TransactionError::Connection)?;
+        match callback(&transaction).await {
+            Ok(value) => {
+                transaction
+                    .commit()
                     .await
+                    .map_err(TransactionError::Connection)?;
+                Ok(value)
             }
-            None => {
-                counted_after_give_back(self.pool.transaction_with_config(
-                    callback,
-                    isolation_level,
-                    access_mode,
-                ))
-                .await
+            Err(error) => {
+                // Dropped, an uncommitted transaction rolls back; saying so ends it now.
+                transaction
+                    .rollback()
+                    .await
+                    .map_err(TransactionError::Connection)?;
+                Err(TransactionError::Transaction(error))
             }
         }
     }

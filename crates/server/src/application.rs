@@ -9,7 +9,7 @@ use poem::listener::{Acceptor, Listener, TcpAcceptor, TcpListener};
 use prosektor_api::{ApiContext, DOCS_PATH};
 use prosektor_application::services::Ports;
 use prosektor_persistence::instances::InstanceKind;
-use prosektor_persistence::{DatabaseConnection, PoolSettings, Rollout};
+use prosektor_persistence::{DatabasePools, PoolSettings, Pooling, Rollout};
 
 use crate::background::{Background, BackgroundSettings};
 use crate::config::Config;
@@ -43,7 +43,7 @@ impl Application {
     /// Any step that fails, with its context.
     pub async fn build(config: &Config) -> anyhow::Result<Self> {
         let database = open_database(config, Purpose::Serve).await?;
-        let ports = composition::ports(&database.pool)?;
+        let ports = composition::ports(&database.pools)?;
         let context = composition::api_context(config, &database.url, &ports).await?;
         if config.demo_seed.unwrap_or(database.embedded.is_some()) {
             demo::seed(&ports, &context.services)
@@ -102,7 +102,7 @@ impl Application {
         let metrics = poem::Server::new_with_acceptor(self.metrics_acceptor)
             .run_with_graceful_shutdown(
                 crate::metrics::endpoint(crate::metrics::State {
-                    pool: self.database.pool.clone(),
+                    pool: self.database.pools.primary().clone(),
                     runs: self.ports.runs.clone(),
                     clock: self.ports.clock.clone(),
                 }),
@@ -144,7 +144,7 @@ pub async fn run_workers_until(
     shutdown: impl Future<Output = ()> + Send,
 ) -> anyhow::Result<()> {
     let database = open_database(config, Purpose::Work).await?;
-    let ports = composition::ports(&database.pool)?;
+    let ports = composition::ports(&database.pools)?;
     let background = Background::spawn(&ports, background_settings(config), &database.instance);
     shutdown.await;
     background
@@ -192,10 +192,12 @@ impl Purpose {
 
 /// The database a process works on.
 pub(crate) struct OpenDatabase {
-    /// The pool of its requests and runs.
-    pub(crate) pool: DatabaseConnection,
+    /// The pools of its requests and runs.
+    pub(crate) pools: DatabasePools,
     /// Its URL (for connections of their own, such as the readiness probe's).
     pub(crate) url: String,
+    /// The URL that bypasses a pooler (migrations, cancelling statements).
+    pub(crate) direct_url: String,
     /// This process's name among the database's clients: its connections' `application_name`
     /// and its workers' name prefix (`prosektor-<pid>-<random>`).
     pub(crate) instance: String,
@@ -214,16 +216,20 @@ impl OpenDatabase {
     /// A failure to stop the embedded PostgreSQL.
     pub(crate) async fn shut_down(self) -> anyhow::Result<()> {
         if let Some(registration) = self.registration {
-            registration.end(&self.pool, &self.instance).await;
+            registration.end(&self.pools, &self.instance).await;
         }
-        match prosektor_persistence::cancel_statements(&self.url, &self.instance, CLEAN_UP_STEP)
-            .await
+        match prosektor_persistence::cancel_statements(
+            &self.direct_url,
+            &self.instance,
+            CLEAN_UP_STEP,
+        )
+        .await
         {
             Ok(0) => {}
             Ok(cancelled) => tracing::warn!(cancelled, "cancelled statements still running"),
             Err(error) => tracing::warn!(%error, "could not cancel the statements still running"),
         }
-        if tokio::time::timeout(CLEAN_UP_STEP, self.pool.close())
+        if tokio::time::timeout(CLEAN_UP_STEP, self.pools.primary().clone().close())
             .await
             .is_err()
         {
@@ -255,7 +261,11 @@ pub(crate) async fn open_database(
             (embedded.url(), Some(embedded))
         }
     };
-    prosektor_persistence::migrate(&database_url, Rollout::StartUp, config.backfills())
+    let direct_url = match (&config.database_direct_url, &embedded) {
+        (Some(url), None) => url.clone(),
+        _ => database_url.clone(),
+    };
+    prosektor_persistence::migrate(&direct_url, Rollout::StartUp, config.backfills())
         .await
         .context("applying migrations")?;
     let instance = format!(
@@ -263,6 +273,11 @@ pub(crate) async fn open_database(
         std::process::id(),
         &uuid::Uuid::new_v4().simple().to_string()[..8]
     );
+    // Bulk loading sets session options and runs long transactions: it bypasses a pooler.
+    let (pool_url, pooling) = match purpose {
+        Purpose::Serve | Purpose::Work => (&database_url, config.db_pooling),
+        Purpose::Load => (&direct_url, Pooling::Direct),
+    };
     let settings = PoolSettings {
         max_connections: config.db_max_connections,
         application_name: Some(instance.clone()),
@@ -272,18 +287,21 @@ pub(crate) async fn open_database(
             }
             Purpose::Load => None,
         },
+        pooling,
         ..PoolSettings::default()
     };
-    let pool = prosektor_persistence::connect(&database_url, &settings)
+    let pool = prosektor_persistence::connect(pool_url, &settings)
         .await
         .context("opening the database pool")?;
+    let pools = DatabasePools::new(pool, &settings);
     let registration = match purpose.instance_kind() {
-        Some(kind) => Some(Registration::start(&pool, &instance, kind).await?),
+        Some(kind) => Some(Registration::start(&pools, &instance, kind).await?),
         None => None,
     };
     Ok(OpenDatabase {
-        pool,
+        pools,
         url: database_url,
+        direct_url,
         instance,
         registration,
         embedded,
@@ -321,7 +339,7 @@ pub async fn openapi_json() -> anyhow::Result<String> {
     // The URL is never dialled: a lazy pool connects on first use, and generating the spec
     // uses none of the services.
     let pool = prosektor_persistence::connect("postgres://spec@127.0.0.1/spec", &settings).await?;
-    let ports = composition::ports(&pool)?;
+    let ports = composition::ports(&DatabasePools::from(pool))?;
     let context = composition::api_context(
         &Config::for_database("postgres://spec@127.0.0.1/spec"),
         "postgres://spec@127.0.0.1/spec",

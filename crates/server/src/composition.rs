@@ -13,7 +13,7 @@ use prosektor_application::ThrottleRule;
 use prosektor_application::services::{Limits, Ports, Services};
 use prosektor_application::{SystemClock, TemplateSiteGenerator, UuidV7Generator};
 use prosektor_persistence::{
-    Argon2Hasher, DatabaseConnection, PgActivityFeed, PgCompanyRepository, PgConnectionScope,
+    Argon2Hasher, DatabasePools, PgActivityFeed, PgCompanyRepository, PgConnectionScope,
     PgDailyStatsRepository, PgDashboardFigures, PgIdempotencyStore, PgInvoiceRepository,
     PgPipelineRunRepository, PgSiteRepository, PgThrottle, PgUserRepository,
     PgWebProjectRepository, PostgresReadiness,
@@ -21,25 +21,25 @@ use prosektor_persistence::{
 
 use crate::config::Config;
 
-/// Every port implemented on `pool` (and the system's clock, ids and argon2).
+/// Every port implemented on `pools` (and the system's clock, ids and argon2).
 ///
 /// # Errors
 /// When the argon2 parameters are refused.
-pub fn ports(pool: &DatabaseConnection) -> anyhow::Result<Ports> {
+pub fn ports(pools: &DatabasePools) -> anyhow::Result<Ports> {
     Ok(Ports {
-        users: Arc::new(PgUserRepository::new(pool.clone())),
-        companies: Arc::new(PgCompanyRepository::new(pool.clone())),
-        invoices: Arc::new(PgInvoiceRepository::new(pool.clone())),
-        projects: Arc::new(PgWebProjectRepository::new(pool.clone())),
-        stats: Arc::new(PgDailyStatsRepository::new(pool.clone())),
-        dashboards: Arc::new(PgDashboardFigures::new(pool.clone())),
-        activity: Arc::new(PgActivityFeed::new(pool.clone())),
-        runs: Arc::new(PgPipelineRunRepository::new(pool.clone())),
-        sites: Arc::new(PgSiteRepository::new(pool.clone())),
+        users: Arc::new(PgUserRepository::new(pools.clone())),
+        companies: Arc::new(PgCompanyRepository::new(pools.clone())),
+        invoices: Arc::new(PgInvoiceRepository::new(pools.clone())),
+        projects: Arc::new(PgWebProjectRepository::new(pools.clone())),
+        stats: Arc::new(PgDailyStatsRepository::new(pools.clone())),
+        dashboards: Arc::new(PgDashboardFigures::new(pools.clone())),
+        activity: Arc::new(PgActivityFeed::new(pools.clone())),
+        runs: Arc::new(PgPipelineRunRepository::new(pools.clone())),
+        sites: Arc::new(PgSiteRepository::new(pools.clone())),
         generator: Arc::new(TemplateSiteGenerator),
         hasher: Arc::new(Argon2Hasher::new().context("configuring argon2")?),
-        throttle: Arc::new(PgThrottle::new(pool.clone())),
-        idempotency: Arc::new(PgIdempotencyStore::new(pool.clone())),
+        throttle: Arc::new(PgThrottle::new(pools.clone())),
+        idempotency: Arc::new(PgIdempotencyStore::new(pools.clone())),
         clock: Arc::new(SystemClock),
         ids: Arc::new(UuidV7Generator),
     })
@@ -84,7 +84,7 @@ pub async fn api_context(
         services,
         clients: ClientAddresses::new(config.trusted_proxies.clone()),
         readiness: Arc::new(
-            PostgresReadiness::connect(database_url)
+            PostgresReadiness::connect(database_url, config.db_pooling)
                 .await
                 .context("the readiness probe's connection")?,
         ),

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 use ipnet::IpNet;
-use prosektor_persistence::BackfillSettings;
+use prosektor_persistence::{BackfillSettings, Pooling};
 
 use crate::telemetry::LogFormat;
 
@@ -16,6 +16,17 @@ pub struct Config {
     /// PostgreSQL URL. Unset: start the embedded PostgreSQL under the data directory.
     #[arg(long, env = "DATABASE_URL")]
     pub database_url: Option<String>,
+
+    /// PostgreSQL URL for what needs a session of its own and must bypass a transaction-mode
+    /// pooler: migrations (an advisory lock held across statements) and the cancelling of this
+    /// process's statements at shutdown. Unset: `DATABASE_URL`.
+    #[arg(long, env = "DATABASE_DIRECT_URL")]
+    pub database_direct_url: Option<String>,
+
+    /// What stands between the pool and PostgreSQL at `DATABASE_URL`: `direct` (nothing) or
+    /// `transaction` (PgBouncer in transaction mode; see docs/operations.md).
+    #[arg(long, env = "PROSEKTOR_DB_POOLING", default_value_t = Pooling::Direct)]
+    pub db_pooling: Pooling,
 
     /// Address to listen on (port 0 picks a free port).
     #[arg(long, env = "PROSEKTOR_LISTEN", default_value = "127.0.0.1:8080")]
@@ -129,6 +140,8 @@ impl Config {
     pub fn for_database(database_url: &str) -> Self {
         Self {
             database_url: Some(database_url.to_owned()),
+            database_direct_url: None,
+            db_pooling: Pooling::Direct,
             listen: SocketAddr::from(([127, 0, 0, 1], 0)),
             metrics_listen: SocketAddr::from(([127, 0, 0, 1], 0)),
             data_dir: PathBuf::from(".data"),
@@ -158,6 +171,11 @@ impl std::fmt::Debug for Config {
                 "database_url",
                 &self.database_url.as_deref().map(redact_password),
             )
+            .field(
+                "database_direct_url",
+                &self.database_direct_url.as_deref().map(redact_password),
+            )
+            .field("db_pooling", &self.db_pooling)
             .field("listen", &self.listen)
             .field("metrics_listen", &self.metrics_listen)
             .field("data_dir", &self.data_dir)

@@ -3,7 +3,7 @@
 //! removed at shutdown. A crash leaves the entry to expire.
 
 use anyhow::Context;
-use prosektor_persistence::DatabaseConnection;
+use prosektor_persistence::DatabasePools;
 use prosektor_persistence::instances::{self, HEARTBEAT_EVERY, InstanceKind};
 use tokio::task::JoinHandle;
 
@@ -22,7 +22,7 @@ impl Registration {
     /// When the first registration fails: a process that cannot register would be invisible to
     /// `migrate --contract`.
     pub(crate) async fn start(
-        pool: &DatabaseConnection,
+        pool: &DatabasePools,
         id: &str,
         kind: InstanceKind,
     ) -> anyhow::Result<Self> {
@@ -45,7 +45,7 @@ impl Registration {
 
     /// Stops renewing and removes instance `id` from the registry (bounded by `CLEAN_UP_STEP`;
     /// left to expire when the database does not answer).
-    pub(crate) async fn end(self, pool: &DatabaseConnection, id: &str) {
+    pub(crate) async fn end(self, pool: &DatabasePools, id: &str) {
         self.heartbeat.abort();
         match tokio::time::timeout(CLEAN_UP_STEP, instances::deregister(pool, id)).await {
             Ok(Ok(())) => {}

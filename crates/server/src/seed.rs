@@ -15,7 +15,7 @@ use crate::config::Config;
 /// When the database is unreachable, already seeded, or a statement fails.
 pub async fn run(config: &Config, scale: Scale) -> anyhow::Result<()> {
     let database = open_database(config, Purpose::Load).await?;
-    let pool = &database.pool;
+    let pool = database.pools.primary();
     let outcome = async {
         if seed::is_seeded(pool).await? {
             anyhow::bail!("this database already holds seeded data; seed an empty one");

@@ -6,12 +6,13 @@
 use async_trait::async_trait;
 use prosektor_application::{ActivityFeed, Page, PageRequest, RepositoryResult, TenantScope};
 use prosektor_domain::Activity;
-use sea_orm::{DatabaseConnection, EntityTrait, Select};
+use sea_orm::{EntityTrait, Select};
 
 use super::shared::{NewestFirst, scoped};
 use crate::entities::activity_events::{self, Column};
 use crate::entities::mapping::all_to_domain;
 use crate::error::map_db_err;
+use crate::pools::DatabasePools;
 use crate::unit_of_work::Db;
 
 /// The listing's name inside its cursors.
@@ -37,9 +38,9 @@ pub struct PgActivityFeed {
 }
 
 impl PgActivityFeed {
-    /// A feed read through the pool `db`.
-    pub const fn new(db: DatabaseConnection) -> Self {
-        Self { db: Db::new(db) }
+    /// A feed read through `pools`.
+    pub fn new(pools: impl Into<DatabasePools>) -> Self {
+        Self { db: Db::new(pools) }
     }
 }
 

@@ -13,8 +13,8 @@ use prosektor_application::{
 };
 use prosektor_domain::{Company, CompanyDetails, CompanyId, CompanyName, RowVersion};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, FromQueryResult,
-    QueryResult, QuerySelect, Select, Statement,
+    ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, FromQueryResult, QueryResult,
+    QuerySelect, Select, Statement,
 };
 
 use uuid::Uuid;
@@ -25,6 +25,7 @@ use crate::cursor::{Keyset, page};
 use crate::entities::mapping::{IntoDomain, all_to_domain, text};
 use crate::entities::{companies, company_details};
 use crate::error::map_db_err;
+use crate::pools::DatabasePools;
 use crate::unit_of_work::Db;
 
 /// The name of the `(name, id)` ordering, written into its cursors.
@@ -105,9 +106,9 @@ pub struct PgCompanyRepository {
 }
 
 impl PgCompanyRepository {
-    /// A repository over the server's pool.
-    pub fn new(db: DatabaseConnection) -> Self {
-        Self { db: Db::new(db) }
+    /// A repository over `pools`.
+    pub fn new(pools: impl Into<DatabasePools>) -> Self {
+        Self { db: Db::new(pools) }
     }
 }
 

@@ -10,10 +10,11 @@ use prosektor_application::{
 };
 use prosektor_domain::{CompanyId, DateRange};
 use rust_decimal::Decimal;
-use sea_orm::{DatabaseConnection, FromQueryResult, Value};
+use sea_orm::{FromQueryResult, Value};
 
 use super::shared::{scope_argument, statement};
 use crate::error::map_db_err;
+use crate::pools::DatabasePools;
 use crate::unit_of_work::Db;
 
 /// Access pattern 1: the figures of company `$1` (when `$5` is `NULL`, an admin's scope, or the
@@ -74,9 +75,9 @@ pub struct PgDashboardFigures {
 }
 
 impl PgDashboardFigures {
-    /// Figures read through the pool `db`.
-    pub const fn new(db: DatabaseConnection) -> Self {
-        Self { db: Db::new(db) }
+    /// Figures read through `pools`.
+    pub fn new(pools: impl Into<DatabasePools>) -> Self {
+        Self { db: Db::new(pools) }
     }
 }
 

@@ -14,11 +14,12 @@ use prosektor_application::{
     IdempotencyStore, Idempotent, IdempotentRequest, RepositoryError, RepositoryResult,
     StoredResponse, Work,
 };
-use sea_orm::{ConnectionTrait, DatabaseConnection, DatabaseTransaction, TransactionTrait};
+use sea_orm::{ConnectionTrait, DatabaseTransaction, TransactionTrait};
 
 use super::shared::{scalar, statement};
 use crate::error::map_db_err;
-use crate::unit_of_work;
+use crate::pools::DatabasePools;
+use crate::unit_of_work::{self, Db};
 
 /// Takes the key's lock for the transaction, if no one holds it.
 const LOCK_SQL: &str = "SELECT pg_try_advisory_xact_lock(hashtextextended($1 || ' ' || $2, 0))";
@@ -38,13 +39,13 @@ const PURGE_SQL: &str = "DELETE FROM idempotency_keys WHERE created_at < $1";
 /// [`IdempotencyStore`] on PostgreSQL.
 #[derive(Debug, Clone)]
 pub struct PgIdempotencyStore {
-    db: DatabaseConnection,
+    db: Db,
 }
 
 impl PgIdempotencyStore {
-    /// A store over the pool `db`.
-    pub const fn new(db: DatabaseConnection) -> Self {
-        Self { db }
+    /// A store over `pools`.
+    pub fn new(pools: impl Into<DatabasePools>) -> Self {
+        Self { db: Db::new(pools) }
     }
 }
 

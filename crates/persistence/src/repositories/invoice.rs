@@ -13,8 +13,8 @@ use prosektor_domain::{
     InvoiceStatus, RowVersion, TaxId, ValidationReason,
 };
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
-    FromQueryResult, QueryFilter, QueryTrait, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter,
+    QueryTrait, TransactionTrait,
 };
 
 use super::row_update::RowUpdate;
@@ -23,6 +23,7 @@ use crate::entities::invoice_counters;
 use crate::entities::invoices::{self, Column};
 use crate::entities::mapping::{IntoDomain, all_to_domain, optional};
 use crate::error::{map_db_err, map_transaction_err};
+use crate::pools::DatabasePools;
 use crate::unit_of_work::Db;
 
 /// The buyer of a new invoice: company `$1` as it is now (name and tax id, its details' address).
@@ -64,9 +65,9 @@ pub struct PgInvoiceRepository {
 }
 
 impl PgInvoiceRepository {
-    /// A repository using the pool `db`.
-    pub const fn new(db: DatabaseConnection) -> Self {
-        Self { db: Db::new(db) }
+    /// A repository over `pools`.
+    pub fn new(pools: impl Into<DatabasePools>) -> Self {
+        Self { db: Db::new(pools) }
     }
 }
 

@@ -16,14 +16,14 @@ use prosektor_application::{
 };
 use prosektor_domain::{LogLevel, LogLine, NewLogLine, PipelineRun, ProjectId, RunId, RunStatus};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    QuerySelect,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect,
 };
 
 use super::shared::{NewestFirst, save_if_status, scoped_through_project, statement};
 use crate::entities::mapping::{IntoDomain, all_to_domain};
 use crate::entities::pipeline_runs::{self, Column};
 use crate::error::map_db_err;
+use crate::pools::DatabasePools;
 use crate::unit_of_work::Db;
 
 /// Retention's batch: up to `$2` runs finished before `$1` (through `idx_pipeline_runs_finished`),
@@ -50,9 +50,9 @@ pub struct PgPipelineRunRepository {
 }
 
 impl PgPipelineRunRepository {
-    /// A repository using the pool `db`.
-    pub const fn new(db: DatabaseConnection) -> Self {
-        Self { db: Db::new(db) }
+    /// A repository over `pools`.
+    pub fn new(pools: impl Into<DatabasePools>) -> Self {
+        Self { db: Db::new(pools) }
     }
 
     /// When run `id` was created, if it exists and its project's company is visible in `scope`.

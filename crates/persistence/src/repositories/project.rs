@@ -9,8 +9,8 @@ use prosektor_application::{
 };
 use prosektor_domain::{CompanyId, ProjectId, ProjectStatus, RowVersion, WebProject};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
-    FromQueryResult, QueryFilter, QueryTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter,
+    QueryTrait,
 };
 use uuid::Uuid;
 
@@ -19,6 +19,7 @@ use super::shared::{NewestFirst, find_one, scoped, statement};
 use crate::entities::mapping::{all_to_domain, text};
 use crate::entities::web_projects::{self, Column};
 use crate::error::map_db_err;
+use crate::pools::DatabasePools;
 use crate::unit_of_work::Db;
 
 /// Access pattern 2, one page of company `$1`'s active projects, newest first, after the cursor
@@ -48,9 +49,9 @@ pub struct PgWebProjectRepository {
 }
 
 impl PgWebProjectRepository {
-    /// A repository using the pool `db`.
-    pub const fn new(db: DatabaseConnection) -> Self {
-        Self { db: Db::new(db) }
+    /// A repository over `pools`.
+    pub fn new(pools: impl Into<DatabasePools>) -> Self {
+        Self { db: Db::new(pools) }
     }
 }
 

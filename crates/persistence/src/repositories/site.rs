@@ -7,8 +7,7 @@ use prosektor_application::{
 };
 use prosektor_domain::{PipelineRun, ProjectId, RunId};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect,
-    TransactionTrait, Value,
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, TransactionTrait, Value,
 };
 use uuid::Uuid;
 
@@ -18,6 +17,7 @@ use crate::entities::mapping::found;
 use crate::entities::pipeline_runs::int_column;
 use crate::entities::{pipeline_run_pages, pipeline_runs};
 use crate::error::{map_db_err, map_transaction_err};
+use crate::pools::DatabasePools;
 use crate::unit_of_work::Db;
 
 /// Makes run `$1` the published site of project `$2`.
@@ -42,9 +42,9 @@ pub struct PgSiteRepository {
 }
 
 impl PgSiteRepository {
-    /// A repository using the pool `db`.
-    pub const fn new(db: DatabaseConnection) -> Self {
-        Self { db: Db::new(db) }
+    /// A repository over `pools`.
+    pub fn new(pools: impl Into<DatabasePools>) -> Self {
+        Self { db: Db::new(pools) }
     }
 
     /// The one page `sql` selects with `(id, path, scope's company)` and any `more` parameters.

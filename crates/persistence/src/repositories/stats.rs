@@ -9,15 +9,14 @@ use chrono::NaiveDate;
 use prosektor_application::{DailyStatsRepository, RepositoryError, RepositoryResult, TenantScope};
 use prosektor_domain::{DailyStats, DateRange, ProjectId, StatsId, StatsIncrement};
 use sea_orm::sea_query::OnConflict;
-use sea_orm::{
-    ConnectionTrait, DatabaseConnection, EntityTrait, FromQueryResult, TransactionTrait, Value,
-};
+use sea_orm::{ConnectionTrait, EntityTrait, FromQueryResult, TransactionTrait, Value};
 use uuid::Uuid;
 
 use super::shared::{scope_argument, statement};
 use crate::entities::daily_stats::{self, Column};
 use crate::entities::mapping::all_to_domain;
 use crate::error::{map_db_err, map_transaction_err};
+use crate::pools::DatabasePools;
 use crate::unit_of_work::Db;
 
 /// Adds one ingestion (`$4` visitors, `$5` page views, `$6` breakdown) to project `$2`'s day `$3`,
@@ -66,9 +65,9 @@ pub struct PgDailyStatsRepository {
 }
 
 impl PgDailyStatsRepository {
-    /// A repository using the pool `db`.
-    pub const fn new(db: DatabaseConnection) -> Self {
-        Self { db: Db::new(db) }
+    /// A repository over `pools`.
+    pub fn new(pools: impl Into<DatabasePools>) -> Self {
+        Self { db: Db::new(pools) }
     }
 }
 

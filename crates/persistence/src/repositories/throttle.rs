@@ -14,10 +14,11 @@ use chrono::{DateTime, Utc};
 use prosektor_application::{
     RepositoryResult, Throttle, ThrottleDecision, ThrottleKey, ThrottleRule,
 };
-use sea_orm::{ConnectionTrait, DatabaseConnection, FromQueryResult, Value};
+use sea_orm::{ConnectionTrait, FromQueryResult, Value};
 
 use super::shared::statement;
 use crate::error::map_db_err;
+use crate::pools::DatabasePools;
 use crate::unit_of_work::Db;
 
 /// Rows deleted per statement when purging expired counters.
@@ -34,9 +35,9 @@ pub struct PgThrottle {
 }
 
 impl PgThrottle {
-    /// A throttle over the pool `db`.
-    pub const fn new(db: DatabaseConnection) -> Self {
-        Self { db: Db::new(db) }
+    /// A throttle over `pools`.
+    pub fn new(pools: impl Into<DatabasePools>) -> Self {
+        Self { db: Db::new(pools) }
     }
 }
 

@@ -16,7 +16,7 @@ use prosektor_domain::{
 };
 use sea_orm::ActiveValue::NotSet;
 use sea_orm::sea_query::{BinOper, Expr, ExprTrait};
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, FromQueryResult, QueryFilter, Select};
+use sea_orm::{ColumnTrait, EntityTrait, FromQueryResult, QueryFilter, Select};
 
 use super::row_update::RowUpdate;
 use super::shared::{
@@ -25,6 +25,7 @@ use super::shared::{
 use crate::entities::mapping::{IntoDomain, all_to_domain, optional, text, to_domain};
 use crate::entities::{user_profiles, users};
 use crate::error::map_db_err;
+use crate::pools::DatabasePools;
 use crate::unit_of_work::Db;
 
 /// The newest-first listing, named in its cursors.
@@ -63,9 +64,9 @@ pub struct PgUserRepository {
 }
 
 impl PgUserRepository {
-    /// A repository over the server's pool.
-    pub fn new(db: DatabaseConnection) -> Self {
-        Self { db: Db::new(db) }
+    /// A repository over `pools`.
+    pub fn new(pools: impl Into<DatabasePools>) -> Self {
+        Self { db: Db::new(pools) }
     }
 }
 

@@ -1,0 +1,56 @@
+//! [`DatabasePools`]: what the repositories work on.
+
+use std::sync::Arc;
+
+use sea_orm::DatabaseConnection;
+
+use crate::pool::{PoolSettings, Pooling};
+
+/// The pool of the primary and how statements travel to it. Every repository is built over one;
+/// a plain pool converts into one with nothing between it and PostgreSQL (`Pooling::Direct`).
+#[derive(Debug, Clone)]
+pub struct DatabasePools {
+    pub(crate) primary: DatabaseConnection,
+    pub(crate) protocol: Protocol,
+}
+
+/// How statements travel to a pool (see `crate::outgoing`).
+#[derive(Debug, Clone)]
+pub(crate) enum Protocol {
+    /// Prepared and cached per connection; the session's settings were set when it opened.
+    Prepared,
+    /// One simple-protocol message per statement outside a transaction, parameters inlined,
+    /// every statement and transaction preceded by `local_settings` (`SET LOCAL ...`, which
+    /// ends with its transaction, so nothing stays on the pooler's server connection).
+    Simple {
+        /// The settings' statements, or empty.
+        local_settings: Arc<str>,
+    },
+}
+
+impl DatabasePools {
+    /// The pools over `primary`, opened with `settings`.
+    pub fn new(primary: DatabaseConnection, settings: &PoolSettings) -> Self {
+        let protocol = match settings.pooling {
+            Pooling::Direct => Protocol::Prepared,
+            Pooling::Transaction => Protocol::Simple {
+                local_settings: settings.local_settings().into(),
+            },
+        };
+        Self { primary, protocol }
+    }
+
+    /// The primary's pool.
+    pub const fn primary(&self) -> &DatabaseConnection {
+        &self.primary
+    }
+}
+
+impl From<DatabaseConnection> for DatabasePools {
+    fn from(primary: DatabaseConnection) -> Self {
+        Self {
+            primary,
+            protocol: Protocol::Prepared,
+        }
+    }
+}
