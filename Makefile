@@ -7,7 +7,7 @@ SERVER = $(CARGO) run --quiet -p prosektor-server --
 
 CARGO_TARGET ?= $(or $(CARGO_TARGET_DIR),target)
 
-.PHONY: run test test-pooler proof rolling-upgrade fuzz clients metrics-check bench bench-logs lint fmt fmt-check clippy domain-purity migrate migrate-contract migrate-down openapi doc build test-prereqs
+.PHONY: run test test-pooler cluster cluster-down cluster-test proof rolling-upgrade fuzz clients metrics-check bench bench-logs lint fmt fmt-check clippy domain-purity migrate migrate-contract migrate-down openapi doc build test-prereqs
 
 ## Start the server (embedded PostgreSQL under ./.data unless DATABASE_URL is set).
 run:
@@ -25,6 +25,18 @@ test: test-prereqs
 ## (PROSEKTOR_DB_POOLING=transaction; needs DATABASE_URL's server, which PgBouncer fronts).
 test-pooler: test-prereqs
 	@scripts/test-pooler.sh
+
+## A fleet on loopback (scripts/cluster.sh): a primary and its streaming replica, PgBouncer, two
+## API servers behind HAProxy on 127.0.0.1:55410, two worker processes. `make cluster-down` ends it.
+cluster:
+	@scripts/cluster.sh up
+
+cluster-down:
+	@scripts/cluster.sh down
+
+## The cluster suite (tests/e2e/cluster/) on a fleet brought up for it and torn down after.
+cluster-test: test-prereqs
+	@scripts/cluster-test.sh
 
 ## The index proof: SPEC §6 volumes loaded, EXPLAIN of every access pattern in custom and generic
 ## plans (about two minutes; `make test` leaves it out).

@@ -63,6 +63,7 @@ mod m20261201_000026_create_user_email_index;
 mod m20261201_000027_create_activity_events;
 mod m20261201_000028_add_run_log_time_bound;
 mod m20261201_000029_expand_run_log_partitions;
+mod m20261202_000030_add_user_wrote_at;
 
 pub use backfill::{
     BACKFILLS, Backfill, BackfillObserver, BackfillProgress, BackfillSettings, run_backfills,
@@ -111,6 +112,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000027_create_activity_events::Migration),
             Box::new(m20261201_000028_add_run_log_time_bound::Migration),
             Box::new(m20261201_000029_expand_run_log_partitions::Migration),
+            Box::new(m20261202_000030_add_user_wrote_at::Migration),
         ]
     }
 }

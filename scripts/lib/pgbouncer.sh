@@ -47,6 +47,8 @@ server_reset_query = DEALLOCATE ALL
 server_reset_query_always = 1
 ignore_startup_parameters = extra_float_digits
 server_check_delay = 1
+# A server that was down is tried again after a second, not fifteen (a replica back from a restart).
+server_login_retry = 1
 EOF
     echo '"postgres" ""' >"$dir/userlist.txt"
     if [ "$(id -u)" = 0 ]; then

@@ -7,7 +7,7 @@ use prosektor_server::demo::CLIENT_EMAIL;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-use crate::support::{Reply, TestServer};
+use crate::support::{Api, Reply, TestServer};
 
 /// The password every user created by these helpers gets.
 pub const PASSWORD: &str = "a long enough password";
@@ -37,7 +37,7 @@ pub fn id_of(value: &Value) -> String {
 }
 
 /// Starts a pipeline run of `project` as `token` and returns its id.
-pub async fn start_run(server: &TestServer, token: &str, project: &str) -> String {
+pub async fn start_run(server: &Api, token: &str, project: &str) -> String {
     let path = format!("/api/v1/projects/{project}/runs");
     let body = json!({"input": {"pages": 2}});
     let started = server
@@ -48,8 +48,8 @@ pub async fn start_run(server: &TestServer, token: &str, project: &str) -> Strin
 }
 
 /// Polls run `id` until it has finished; answers its last state.
-pub async fn wait_for_end(server: &TestServer, token: &str, id: &str) -> Value {
-    for _ in 0..150 {
+pub async fn wait_for_end(server: &Api, token: &str, id: &str) -> Value {
+    for _ in 0..300 {
         let reply = server
             .call(
                 Method::GET,

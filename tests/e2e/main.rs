@@ -1,8 +1,9 @@
 //! End-to-end suites: the real server, in-process on a free port, against its own freshly migrated
-//! PostgreSQL database, driven over HTTP.
+//! PostgreSQL database, driven over HTTP; and, opt-in, the loopback fleet of `make cluster-test`.
 
 mod activity;
 mod auth;
+mod cluster;
 mod companies;
 mod concurrent_edits;
 mod connections;

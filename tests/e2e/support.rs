@@ -18,9 +18,8 @@ use tokio::task::JoinHandle;
 /// A running server; dropping it stops the server, then drops its database (once no other server
 /// started [`beside`](TestServer::beside) it uses it).
 pub struct TestServer {
-    addr: SocketAddr,
+    api: Api,
     metrics_addr: SocketAddr,
-    client: reqwest::Client,
     stop: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<Result<(), String>>>,
     database: Arc<TestDatabase>,
@@ -47,6 +46,17 @@ impl Reply {
     /// Reads a response's status, content type and body, and checks them against what the
     /// document declares for `method path` ([`contract::check`]).
     async fn read(method: &Method, path: &str, response: reqwest::Response) -> Self {
+        Self::try_read(method, path, response)
+            .await
+            .expect("body is readable")
+    }
+
+    /// As [`Self::read`], answering a body cut off (the server died) as an error.
+    async fn try_read(
+        method: &Method,
+        path: &str,
+        response: reqwest::Response,
+    ) -> Result<Self, String> {
         let status = response.status();
         let header = |name| {
             response
@@ -62,17 +72,17 @@ impl Reply {
             "idempotent-replayed",
         ))
         .is_some_and(|value| value == "true");
-        let text = response.text().await.expect("body is readable");
+        let text = response.text().await.map_err(|error| error.to_string())?;
         contract::check(method, path, status, content_type.as_deref(), &text);
         let body = serde_json::from_str(&text).unwrap_or(Value::Null);
-        Self {
+        Ok(Self {
             status,
             content_type,
             retry_after,
             etag,
             replayed,
             body,
-        }
+        })
     }
 }
 
@@ -139,9 +149,8 @@ impl TestServer {
                 .map_err(|error| format!("{error:#}"))
         });
         Self {
-            addr,
+            api: Api::at(&format!("http://{addr}")),
             metrics_addr,
-            client: reqwest::Client::new(),
             stop: Some(stop),
             task: Some(task),
             database,
@@ -166,6 +175,7 @@ impl TestServer {
     /// What `GET /metrics` on the metrics listener answers (the exposition text).
     pub async fn metrics(&self) -> String {
         let response = self
+            .api
             .client
             .get(format!("http://{}/metrics", self.metrics_addr))
             .send()
@@ -175,9 +185,47 @@ impl TestServer {
         response.text().await.expect("the exposition")
     }
 
-    /// The absolute URL of `path` on this server.
+    /// Stops the server gracefully and reports how its task ended, handing back its database
+    /// (to read what the stop left behind; dropped, it is dropped too).
+    pub async fn stop(mut self) -> Result<Arc<TestDatabase>, String> {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(task) = self.task.take() {
+            task.await.map_err(|error| error.to_string())??;
+        }
+        Ok(Arc::clone(&self.database))
+    }
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}
+
+/// A small JSON client of one base URL: a server, or a balancer in front of several. Every reply
+/// it reads is checked against the contract ([`contract::check`]).
+#[derive(Debug, Clone)]
+pub struct Api {
+    base: String,
+    client: reqwest::Client,
+}
+
+impl Api {
+    /// A client of `base` (`http://host:port`).
+    pub fn at(base: &str) -> Self {
+        Self {
+            base: base.trim_end_matches('/').to_owned(),
+            client: reqwest::Client::new(),
+        }
+    }
+
+    /// The absolute URL of `path` here.
     pub fn url(&self, path: &str) -> String {
-        format!("http://{}{path}", self.addr)
+        format!("{}{path}", self.base)
     }
 
     /// `method path` on a new TCP connection of its own (no connection reuse), with an optional
@@ -214,6 +262,20 @@ impl TestServer {
         self.call_with(method, path, token, body, &[]).await
     }
 
+    /// As [`Self::call`], answering a connection failure or an unreadable reply as an error
+    /// instead of failing the test (for loads that outlive a server).
+    pub async fn try_call(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> Result<Reply, String> {
+        let request = self.request(&self.client, method.clone(), path, token, body, &[]);
+        let response = request.send().await.map_err(|error| error.to_string())?;
+        Reply::try_read(&method, path, response).await
+    }
+
     /// As [`Self::call`], with extra request headers.
     pub async fn call_with(
         &self,
@@ -238,7 +300,26 @@ impl TestServer {
         body: Option<Value>,
         headers: &[(&str, &str)],
     ) -> Reply {
-        let mut request = client.request(method.clone(), self.url(path));
+        let request = self.request(client, method.clone(), path, token, body, headers);
+        Reply::read(
+            &method,
+            path,
+            request.send().await.expect("request is answered"),
+        )
+        .await
+    }
+
+    /// `method path` through `client` with an optional bearer token, JSON body and extra headers.
+    fn request(
+        &self,
+        client: &reqwest::Client,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+        headers: &[(&str, &str)],
+    ) -> reqwest::RequestBuilder {
+        let mut request = client.request(method, self.url(path));
         if let Some(token) = token {
             request = request.bearer_auth(token);
         }
@@ -248,12 +329,7 @@ impl TestServer {
         if let Some(body) = body {
             request = request.json(&body);
         }
-        Reply::read(
-            &method,
-            path,
-            request.send().await.expect("request is answered"),
-        )
-        .await
+        request
     }
 
     /// Sends `method path` with a bearer token and `body` as it is, labelled JSON (for documents
@@ -304,25 +380,13 @@ impl TestServer {
     pub async fn client_token(&self) -> String {
         self.login(CLIENT_EMAIL, CLIENT_PASSWORD).await
     }
-
-    /// Stops the server gracefully and reports how its task ended, handing back its database
-    /// (to read what the stop left behind; dropped, it is dropped too).
-    pub async fn stop(mut self) -> Result<Arc<TestDatabase>, String> {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
-        if let Some(task) = self.task.take() {
-            task.await.map_err(|error| error.to_string())??;
-        }
-        Ok(Arc::clone(&self.database))
-    }
 }
 
-impl Drop for TestServer {
-    fn drop(&mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
+impl std::ops::Deref for TestServer {
+    type Target = Api;
+
+    fn deref(&self) -> &Api {
+        &self.api
     }
 }
 

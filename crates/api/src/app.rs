@@ -106,7 +106,7 @@ pub fn app(context: &ApiContext) -> impl Endpoint + 'static {
             async move { at_most_once(next, request, &idempotency).await }
         })
         .around(|next, request| crate::body_limit::limit_body(next, request, MAX_BODY_BYTES))
-        .with(crate::read_connection::ReadConnection(connections))
+        .with(crate::request_scope::RequestScope(connections))
         .catch_all_error(problem_from_poem)
         .around(move |next, request| {
             let routes = Arc::clone(&routes);

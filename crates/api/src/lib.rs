@@ -30,7 +30,7 @@ mod health;
 mod idempotency;
 pub mod observe;
 mod pagination;
-mod read_connection;
+mod request_scope;
 mod routes;
 mod spec;
 mod tags;

@@ -25,7 +25,7 @@ pub use ports::changes::{
 };
 pub use ports::clock::{Clock, SystemClock};
 pub use ports::company::{CompanyRepository, CompanySuggestion, SearchText};
-pub use ports::connection_scope::{ConnectionScope, ScopedWork};
+pub use ports::connection_scope::{ConnectionScope, Intent, ScopedWork};
 pub use ports::dashboard::{CompanyFigures, DashboardFigures, InvoiceSummary};
 pub use ports::error::{Conflict, RepositoryError, RepositoryResult};
 pub use ports::idempotency::{

@@ -76,6 +76,12 @@ fn severity(error: &DbErr) -> Severity {
     driver_severity(sqlx_error)
 }
 
+/// Whether `error`, met on a server, says the server cannot answer for now (it is gone, broken,
+/// or short of connections), rather than that the statement failed there.
+pub(crate) fn server_unavailable(error: &DbErr) -> bool {
+    severity(error) == Severity::Breaking || matches!(error, DbErr::ConnectionAcquire(_))
+}
+
 /// Whether a connection that answered `error` is broken: it must not be used again.
 pub(crate) fn breaks_connection(error: &sqlx::Error) -> bool {
     driver_severity(error) == Severity::Breaking

@@ -1,22 +1,23 @@
-//! One connection for a whole request ([`holding`]).
+//! [`Held`]: the connections a request keeps between its statements (`crate::request_scope`).
 //!
 //! On the pool, every statement takes a connection and gives it back, and sqlx pings a connection
 //! it is given back (an empty query: a second round trip per statement, which PostgreSQL answers
-//! like any other). Inside [`holding`], the first statement outside a transaction takes a
-//! connection and keeps it; the statements after it reuse it, and the ping is paid once, when the
-//! scope ends. A transaction started inside gives the held connection back first (it takes its
-//! own from the pool), so work in a scope never holds two connections, and a pool smaller than
-//! the number of requests cannot deadlock on requests that each hold one and wait for another.
+//! like any other). A request holding its connections takes one per pool (the primary's, a
+//! replica's) at its first statement there and keeps it; the statements after it reuse it, and
+//! the ping is paid once, when the request ends. A transaction started inside gives the held
+//! primary connection back first (it takes its own from the pool), so a request never holds two
+//! connections of one pool, and a pool smaller than the number of requests cannot deadlock on
+//! requests that each hold one and wait for another.
 //!
 //! A connection whose error shows a broken session (the server went away or terminated the
-//! backend, a restart, a session left read-only) is dropped rather than kept: the next statement
-//! takes a fresh one, as it would on the pool.
+//! backend, a restart, a session left read-only), or that did not answer within its target's
+//! bound, is dropped rather than kept: the next statement takes a fresh one, as it would on the
+//! pool.
 
 use std::future::Future;
 use std::sync::Arc;
+use std::time::Duration;
 
-use async_trait::async_trait;
-use prosektor_application::{ConnectionScope, ScopedWork};
 use sea_orm::sqlx::pool::PoolConnection;
 use sea_orm::sqlx::postgres::PgPool;
 use sea_orm::sqlx::{self, Executor, Postgres};
@@ -28,45 +29,45 @@ use crate::outgoing::Outgoing;
 use crate::pool_waiters::counted;
 use crate::pools::Protocol;
 
-tokio::task_local! {
-    /// The connection slot of the scope this task runs in, if any.
-    static HELD: Arc<Held>;
+/// Which pool a connection came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Role {
+    /// The primary: every write, and every read that must see the latest state.
+    Primary,
+    /// A read replica: reads that tolerate bounded staleness.
+    Replica,
 }
 
-/// Runs `work` so that its statements outside a transaction share one connection (see the
-/// module's documentation).
-pub(crate) async fn holding<F: Future>(work: F) -> F::Output {
-    HELD.scope(Arc::new(Held::default()), work).await
-}
-
-/// The current scope's connection slot, if the task runs in one.
-pub(crate) fn held() -> Option<Arc<Held>> {
-    HELD.try_with(Arc::clone).ok()
-}
-
-/// Where a statement goes: a pool, and what stands between it and PostgreSQL.
+/// Where a statement goes: a pool, how statements travel to it, and how long it may take.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Target<'p> {
     /// The pool a connection is taken from.
     pub(crate) pool: &'p PgPool,
     /// How statements travel to it.
     pub(crate) protocol: &'p Protocol,
+    /// Which pool it is.
+    pub(crate) role: Role,
+    /// The longest a statement may take before its connection is dropped and it fails (a
+    /// replica's, so that a frozen one sends its reads to the primary in time); `None` leaves
+    /// it to the statement timeout.
+    pub(crate) bound: Option<Duration>,
 }
 
-/// A scope's connection, taken at its first statement. Outside a scope, a statement runs on a
-/// fresh `Held` of its own: it takes a connection and gives it back when it is done, as the
-/// pool would.
+/// A request's connections, one per pool, each taken at its first statement there. Outside a
+/// request scope, a statement runs on a fresh `Held` of its own: it takes a connection and gives
+/// it back when it is done, as the pool would.
 #[derive(Debug, Default)]
 pub(crate) struct Held {
-    connection: Mutex<Option<PoolConnection<Postgres>>>,
+    primary: Mutex<Option<PoolConnection<Postgres>>>,
+    replica: Mutex<Option<PoolConnection<Postgres>>>,
 }
 
 type Slot<'a> = MutexGuard<'a, Option<PoolConnection<Postgres>>>;
 
 impl Held {
-    /// Gives the held connection back to the pool (before a transaction takes its own).
+    /// Gives the held primary connection back to the pool (before a transaction takes its own).
     pub(crate) async fn give_back(&self) {
-        self.connection.lock().await.take();
+        self.primary.lock().await.take();
     }
 
     /// Runs `stmt` and returns what it changed.
@@ -76,8 +77,8 @@ impl Held {
         stmt: &Statement,
     ) -> Result<ExecResult, DbErr> {
         let outgoing = Outgoing::of(stmt, target.protocol)?;
-        let mut slot = self.taken(target.pool).await?;
-        let outcome = connection(&mut slot)?.execute(outgoing).await;
+        let mut slot = self.taken(target).await?;
+        let outcome = bounded(target.bound, connection(&mut slot)?.execute(outgoing)).await;
         keep_if_sound(&mut slot, outcome)
             .map(ExecResult::from)
             .map_err(exec_error)
@@ -90,8 +91,8 @@ impl Held {
         sql: &str,
     ) -> Result<ExecResult, DbErr> {
         let outgoing = Outgoing::unprepared(sql, target.protocol);
-        let mut slot = self.taken(target.pool).await?;
-        let outcome = connection(&mut slot)?.execute(outgoing).await;
+        let mut slot = self.taken(target).await?;
+        let outcome = bounded(target.bound, connection(&mut slot)?.execute(outgoing)).await;
         keep_if_sound(&mut slot, outcome)
             .map(ExecResult::from)
             .map_err(exec_error)
@@ -104,8 +105,12 @@ impl Held {
         stmt: &Statement,
     ) -> Result<Option<QueryResult>, DbErr> {
         let outgoing = Outgoing::of(stmt, target.protocol)?;
-        let mut slot = self.taken(target.pool).await?;
-        let outcome = connection(&mut slot)?.fetch_optional(outgoing).await;
+        let mut slot = self.taken(target).await?;
+        let outcome = bounded(
+            target.bound,
+            connection(&mut slot)?.fetch_optional(outgoing),
+        )
+        .await;
         keep_if_sound(&mut slot, outcome)
             .map(|row| row.map(QueryResult::from))
             .map_err(query_error)
@@ -118,21 +123,49 @@ impl Held {
         stmt: &Statement,
     ) -> Result<Vec<QueryResult>, DbErr> {
         let outgoing = Outgoing::of(stmt, target.protocol)?;
-        let mut slot = self.taken(target.pool).await?;
-        let outcome = connection(&mut slot)?.fetch_all(outgoing).await;
+        let mut slot = self.taken(target).await?;
+        let outcome = bounded(target.bound, connection(&mut slot)?.fetch_all(outgoing)).await;
         keep_if_sound(&mut slot, outcome)
             .map(|rows| rows.into_iter().map(QueryResult::from).collect())
             .map_err(query_error)
     }
 
-    /// The slot, with a connection in it: the held one, or one taken from `pool` now (counted
-    /// as a waiter until the pool hands it over, like any statement on the pool).
-    async fn taken(&self, pool: &PgPool) -> Result<Slot<'_>, DbErr> {
-        let mut slot = self.connection.lock().await;
+    /// The target's slot, with a connection in it: the held one, or one taken from its pool now
+    /// (counted as a waiter until the pool hands it over, like any statement on the pool).
+    async fn taken(&self, target: Target<'_>) -> Result<Slot<'_>, DbErr> {
+        let mut slot = match target.role {
+            Role::Primary => self.primary.lock().await,
+            Role::Replica => self.replica.lock().await,
+        };
         if slot.is_none() {
-            *slot = Some(counted(pool.acquire()).await.map_err(acquire_error)?);
+            let acquire = counted(target.pool.acquire());
+            let connection = match target.bound {
+                Some(bound) => tokio::time::timeout(bound, acquire)
+                    .await
+                    .unwrap_or(Err(sqlx::Error::PoolTimedOut)),
+                None => acquire.await,
+            };
+            *slot = Some(connection.map_err(acquire_error)?);
         }
         Ok(slot)
+    }
+}
+
+/// `statement`, failing as a broken connection when it takes longer than `bound`.
+async fn bounded<T>(
+    bound: Option<Duration>,
+    statement: impl Future<Output = Result<T, sqlx::Error>>,
+) -> Result<T, sqlx::Error> {
+    match bound {
+        Some(bound) => tokio::time::timeout(bound, statement)
+            .await
+            .unwrap_or_else(|_| {
+                Err(sqlx::Error::Io(std::io::Error::new(
+                    std::io::ErrorKind::TimedOut,
+                    format!("no answer within {bound:?}"),
+                )))
+            }),
+        None => statement.await,
     }
 }
 
@@ -173,19 +206,5 @@ fn acquire_error(error: sqlx::Error) -> DbErr {
         sqlx::Error::PoolTimedOut => DbErr::ConnectionAcquire(ConnAcquireErr::Timeout),
         sqlx::Error::PoolClosed => DbErr::ConnectionAcquire(ConnAcquireErr::ConnectionClosed),
         other => DbErr::Conn(RuntimeErr::SqlxError(Arc::new(other))),
-    }
-}
-
-/// [`ConnectionScope`] on this crate's repositories: work run in it sends its statements over
-/// one connection, taken from the pool of the repository that sends the first one (see the
-/// module's documentation). The repositories a scope's work calls must therefore share one pool,
-/// as the server builds them.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct PgConnectionScope;
-
-#[async_trait]
-impl ConnectionScope for PgConnectionScope {
-    async fn run(&self, work: ScopedWork<'_>) {
-        holding(work).await;
     }
 }

@@ -25,11 +25,12 @@ mod pool;
 mod pool_waiters;
 mod pools;
 mod readiness;
+mod replica;
 pub mod repositories;
+mod request_scope;
 pub mod seed;
 mod unit_of_work;
 
-pub use held_connection::PgConnectionScope;
 pub use migrate::migrate;
 pub use password::Argon2Hasher;
 pub use pool::{PoolSettings, Pooling, UnknownPooling, cancel_statements, connect};
@@ -39,6 +40,7 @@ pub use prosektor_migration::{
     BackfillSettings, Migrated, Rollout, RolloutError, latest_migration,
 };
 pub use readiness::PostgresReadiness;
+pub use replica::{ReplicaSettings, SAMPLE_EVERY};
 pub use repositories::activity::PgActivityFeed;
 pub use repositories::company::PgCompanyRepository;
 pub use repositories::dashboard::PgDashboardFigures;
@@ -50,4 +52,5 @@ pub use repositories::site::PgSiteRepository;
 pub use repositories::stats::PgDailyStatsRepository;
 pub use repositories::throttle::PgThrottle;
 pub use repositories::user::PgUserRepository;
+pub use request_scope::PgConnectionScope;
 pub use sea_orm::{DatabaseConnection, DbErr};

@@ -5,13 +5,17 @@ use std::sync::Arc;
 use sea_orm::DatabaseConnection;
 
 use crate::pool::{PoolSettings, Pooling};
+use crate::replica::{Replica, ReplicaSettings};
 
-/// The pool of the primary and how statements travel to it. Every repository is built over one;
-/// a plain pool converts into one with nothing between it and PostgreSQL (`Pooling::Direct`).
+/// The pool of the primary, optionally a read replica's, and how statements travel to them.
+/// Every repository is built over one; a plain pool converts into one with nothing between it
+/// and PostgreSQL (`Pooling::Direct`) and no replica.
 #[derive(Debug, Clone)]
 pub struct DatabasePools {
     pub(crate) primary: DatabaseConnection,
     pub(crate) protocol: Protocol,
+    /// The read replica, if one is configured.
+    pub(crate) replica: Option<Replica>,
 }
 
 /// How statements travel to a pool (see `crate::outgoing`).
@@ -37,7 +41,30 @@ impl DatabasePools {
                 local_settings: settings.local_settings().into(),
             },
         };
-        Self { primary, protocol }
+        Self {
+            primary,
+            protocol,
+            replica: None,
+        }
+    }
+
+    /// These pools with `replica`, opened with `settings`, serving the reads that tolerate
+    /// staleness while it holds everything older than `replica_settings.max_lag`
+    /// (`crate::replica`). Starts sampling its freshness: call it inside a Tokio runtime.
+    #[must_use]
+    pub fn with_replica(
+        mut self,
+        replica: DatabaseConnection,
+        settings: &PoolSettings,
+        replica_settings: ReplicaSettings,
+    ) -> Self {
+        let protocol = Self::new(replica.clone(), settings).protocol;
+        let primary = (
+            self.primary.get_postgres_connection_pool().clone(),
+            self.protocol.clone(),
+        );
+        self.replica = Some(Replica::new(replica, protocol, replica_settings, primary));
+        self
     }
 
     /// The primary's pool.
@@ -51,6 +78,7 @@ impl From<DatabaseConnection> for DatabasePools {
         Self {
             primary,
             protocol: Protocol::Prepared,
+            replica: None,
         }
     }
 }

@@ -3,9 +3,10 @@
 //! one transaction, and a repository's own transaction becomes a savepoint of it. That is how an
 //! idempotent request stores its response in the same transaction as its effect
 //! (`crate::idempotency`): the effect and the record commit together, or neither does. Outside a
-//! unit of work but inside a held-connection scope (`crate::held_connection`), statements share
-//! the scope's one connection, and a transaction gives it back before it starts. On the pool,
-//! each call counts as a waiter until it has its connection (`crate::pool_waiters`).
+//! unit of work but inside a read request's scope (`crate::request_scope`), statements share the
+//! request's held connections, and a transaction gives the primary's back before it starts; the
+//! reads of a [`Db::stale_ok`] handle may go to the replica. On the pool, each call counts as a
+//! waiter until it has its connection (`crate::pool_waiters`).
 
 use std::future::Future;
 use std::pin::Pin;
@@ -18,9 +19,12 @@ use sea_orm::{
     TransactionTrait,
 };
 
-use crate::held_connection::{Held, Target, held};
+use crate::error::server_unavailable;
+use crate::held_connection::{Held, Role, Target};
 use crate::pool_waiters::counted;
 use crate::pools::{DatabasePools, Protocol};
+use crate::replica::{Replica, Verdict};
+use crate::request_scope;
 
 tokio::task_local! {
     /// The transaction of the unit of work this task runs in, if any.
@@ -40,8 +44,8 @@ fn ambient() -> Option<Arc<DatabaseTransaction>> {
 /// Runs `start`, a transaction's start on the pool, after the held connection of the scope the
 /// task runs in (if any) went back to the pool: a scope never holds two connections.
 async fn counted_after_give_back<F: Future>(start: F) -> F::Output {
-    if let Some(scope) = held() {
-        scope.give_back().await;
+    if let Some(held) = request_scope::current().and_then(|scope| scope.held()) {
+        held.give_back().await;
     }
     counted(start).await
 }
@@ -50,6 +54,8 @@ async fn counted_after_give_back<F: Future>(start: F) -> F::Output {
 #[derive(Debug, Clone)]
 pub(crate) struct Db {
     pools: DatabasePools,
+    /// Whether this handle's reads tolerate bounded staleness ([`Db::stale_ok`]).
+    stale_ok: bool,
 }
 
 impl Db {
@@ -57,7 +63,47 @@ impl Db {
     pub(crate) fn new(pools: impl Into<DatabasePools>) -> Self {
         Self {
             pools: pools.into(),
+            stale_ok: false,
         }
+    }
+
+    /// This handle for reads that tolerate bounded staleness (listings, searches, dashboards,
+    /// analytics): inside a read request, while the replica is fresh enough and holds the
+    /// caller's last write, they go to the replica (`crate::request_scope`).
+    pub(crate) fn stale_ok(&self) -> Self {
+        Self {
+            pools: self.pools.clone(),
+            stale_ok: true,
+        }
+    }
+
+    /// The replica this read may go to now, if any, counting where it went and why.
+    fn replica_for_read(&self) -> Option<&Replica> {
+        if !self.stale_ok {
+            return None;
+        }
+        let replica = self.pools.replica.as_ref()?;
+        let scope = request_scope::current().filter(|scope| scope.reads_only())?;
+        let verdict = replica.verdict(scope.caller_wrote_at());
+        let served_by = if verdict == Verdict::Fresh {
+            "replica"
+        } else {
+            "primary"
+        };
+        metrics::counter!("db_stale_reads_total", "served_by" => served_by, "reason" => verdict.as_str())
+            .increment(1);
+        (verdict == Verdict::Fresh).then_some(replica)
+    }
+
+    /// After a read on `replica` failed with `error`: a replica that cannot answer is taken out
+    /// until the sampler reaches it again; the read is retried on the primary either way.
+    fn fell_back(replica: &Replica, error: &DbErr) {
+        if server_unavailable(error) {
+            replica.mark_down();
+        }
+        tracing::warn!(%error, "a read on the replica failed: read from the primary");
+        metrics::counter!("db_stale_reads_total", "served_by" => "primary", "reason" => "failed")
+            .increment(1);
     }
 
     /// The primary's pool (transactions start there).
@@ -70,6 +116,8 @@ impl Db {
         Target {
             pool: self.pools.primary.get_postgres_connection_pool(),
             protocol: &self.pools.protocol,
+            role: Role::Primary,
+            bound: None,
         }
     }
 
@@ -87,10 +135,12 @@ impl Db {
     }
 }
 
-/// The held connection of the scope this task runs in, or, outside a scope, a slot of the
+/// The held connections of the read request this task serves, or else a slot of the
 /// statement's own (it takes a connection and gives it back when done).
 fn slot() -> Arc<Held> {
-    held().unwrap_or_default()
+    request_scope::current()
+        .and_then(|scope| scope.held())
+        .unwrap_or_default()
 }
 
 #[async_trait]
@@ -116,14 +166,32 @@ impl ConnectionTrait for Db {
     async fn query_one_raw(&self, stmt: Statement) -> Result<Option<QueryResult>, DbErr> {
         match ambient() {
             Some(unit) => unit.query_one_raw(stmt).await,
-            None => slot().query_one(self.target(), &stmt).await,
+            None => {
+                let held = slot();
+                if let Some(replica) = self.replica_for_read() {
+                    match held.query_one(replica.target(), &stmt).await {
+                        Ok(row) => return Ok(row),
+                        Err(error) => Self::fell_back(replica, &error),
+                    }
+                }
+                held.query_one(self.target(), &stmt).await
+            }
         }
     }
 
     async fn query_all_raw(&self, stmt: Statement) -> Result<Vec<QueryResult>, DbErr> {
         match ambient() {
             Some(unit) => unit.query_all_raw(stmt).await,
-            None => slot().query_all(self.target(), &stmt).await,
+            None => {
+                let held = slot();
+                if let Some(replica) = self.replica_for_read() {
+                    match held.query_all(replica.target(), &stmt).await {
+                        Ok(rows) => return Ok(rows),
+                        Err(error) => Self::fell_back(replica, &error),
+                    }
+                }
+                held.query_all(self.target(), &stmt).await
+            }
         }
     }
 }

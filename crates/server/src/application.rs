@@ -9,7 +9,7 @@ use poem::listener::{Acceptor, Listener, TcpAcceptor, TcpListener};
 use prosektor_api::{ApiContext, DOCS_PATH};
 use prosektor_application::services::Ports;
 use prosektor_persistence::instances::InstanceKind;
-use prosektor_persistence::{DatabasePools, PoolSettings, Pooling, Rollout};
+use prosektor_persistence::{DatabasePools, PoolSettings, Pooling, ReplicaSettings, Rollout};
 
 use crate::background::{Background, BackgroundSettings};
 use crate::config::Config;
@@ -44,7 +44,8 @@ impl Application {
     pub async fn build(config: &Config) -> anyhow::Result<Self> {
         let database = open_database(config, Purpose::Serve).await?;
         let ports = composition::ports(&database.pools)?;
-        let context = composition::api_context(config, &database.url, &ports).await?;
+        let context =
+            composition::api_context(config, &database.url, &database.pools, &ports).await?;
         if config.demo_seed.unwrap_or(database.embedded.is_some()) {
             demo::seed(&ports, &context.services)
                 .await
@@ -261,8 +262,8 @@ pub(crate) async fn open_database(
             (embedded.url(), Some(embedded))
         }
     };
-    let direct_url = match (&config.database_direct_url, &embedded) {
-        (Some(url), None) => url.clone(),
+    let direct_url = match (config.direct_url(), &embedded) {
+        (Some(url), None) => url.to_owned(),
         _ => database_url.clone(),
     };
     prosektor_persistence::migrate(&direct_url, Rollout::StartUp, config.backfills())
@@ -293,7 +294,25 @@ pub(crate) async fn open_database(
     let pool = prosektor_persistence::connect(pool_url, &settings)
         .await
         .context("opening the database pool")?;
-    let pools = DatabasePools::new(pool, &settings);
+    let mut pools = DatabasePools::new(pool, &settings);
+    if let (Some(read_url), Purpose::Serve | Purpose::Work) = (&config.database_read_url, purpose) {
+        // Opened lazily: a replica that is down at start-up only sends reads to the primary.
+        let replica_settings = PoolSettings {
+            lazy: true,
+            application_name: Some(format!("{instance}-reads")),
+            ..settings.clone()
+        };
+        let replica = prosektor_persistence::connect(read_url, &replica_settings)
+            .await
+            .context("opening the read replica's pool")?;
+        pools = pools.with_replica(
+            replica,
+            &replica_settings,
+            ReplicaSettings {
+                max_lag: Duration::from_millis(config.read_max_lag_ms),
+            },
+        );
+    }
     let registration = match purpose.instance_kind() {
         Some(kind) => Some(Registration::start(&pools, &instance, kind).await?),
         None => None,
@@ -339,10 +358,12 @@ pub async fn openapi_json() -> anyhow::Result<String> {
     // The URL is never dialled: a lazy pool connects on first use, and generating the spec
     // uses none of the services.
     let pool = prosektor_persistence::connect("postgres://spec@127.0.0.1/spec", &settings).await?;
-    let ports = composition::ports(&DatabasePools::from(pool))?;
+    let pools = DatabasePools::from(pool);
+    let ports = composition::ports(&pools)?;
     let context = composition::api_context(
         &Config::for_database("postgres://spec@127.0.0.1/spec"),
         "postgres://spec@127.0.0.1/spec",
+        &pools,
         &ports,
     )
     .await?;

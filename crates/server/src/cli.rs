@@ -89,7 +89,7 @@ async fn migrate(config: &Config, contract: bool) -> anyhow::Result<()> {
     } else {
         Rollout::Expand
     };
-    let migrated = match &config.database_url {
+    let migrated = match config.direct_url() {
         Some(url) => prosektor_persistence::migrate(url, rollout, config.backfills()).await,
         None => {
             let embedded =

@@ -45,14 +45,15 @@ pub fn ports(pools: &DatabasePools) -> anyhow::Result<Ports> {
     })
 }
 
-/// The API's context over `ports`, with a readiness probe on its own connection to
-/// `database_url`.
+/// The API's context over `ports` (built on `pools`), with a readiness probe on its own
+/// connection to `database_url`.
 ///
 /// # Errors
 /// When the configured token secret is too short or `database_url` cannot be read.
 pub async fn api_context(
     config: &Config,
     database_url: &str,
+    pools: &DatabasePools,
     ports: &Ports,
 ) -> anyhow::Result<ApiContext> {
     let defaults = Limits::default();
@@ -91,7 +92,7 @@ pub async fn api_context(
         clock: ports.clock.clone(),
         request_timeout: Duration::from_millis(config.request_timeout_ms),
         idempotency: ports.idempotency.clone(),
-        connections: Arc::new(PgConnectionScope),
+        connections: Arc::new(PgConnectionScope::new(pools.clone())),
     })
 }
 

@@ -23,8 +23,20 @@ pub struct Config {
     #[arg(long, env = "DATABASE_DIRECT_URL")]
     pub database_direct_url: Option<String>,
 
-    /// What stands between the pool and PostgreSQL at `DATABASE_URL`: `direct` (nothing) or
-    /// `transaction` (PgBouncer in transaction mode; see docs/operations.md).
+    /// PostgreSQL URL of a streaming read replica of `DATABASE_URL`'s database. Set: reads that
+    /// tolerate bounded staleness (listings, searches, dashboards, analytics) go to it while it
+    /// is fresh enough and holds the caller's last write; everything else to the primary.
+    #[arg(long, env = "DATABASE_READ_URL")]
+    pub database_read_url: Option<String>,
+
+    /// The most a read replica may lag, in milliseconds, for reads to go to it; past it (or
+    /// while it is down) they go to the primary.
+    #[arg(long, env = "PROSEKTOR_READ_MAX_LAG_MS", default_value_t = 1_000)]
+    pub read_max_lag_ms: u64,
+
+    /// What stands between the pools and PostgreSQL at `DATABASE_URL` (and
+    /// `DATABASE_READ_URL`): `direct` (nothing) or `transaction` (PgBouncer in transaction mode;
+    /// see docs/operations.md).
     #[arg(long, env = "PROSEKTOR_DB_POOLING", default_value_t = Pooling::Direct)]
     pub db_pooling: Pooling,
 
@@ -128,6 +140,13 @@ fn parse_network(text: &str) -> Result<IpNet, String> {
 }
 
 impl Config {
+    /// The URL that bypasses a pooler: `DATABASE_DIRECT_URL`, else `DATABASE_URL`.
+    pub fn direct_url(&self) -> Option<&str> {
+        self.database_direct_url
+            .as_deref()
+            .or(self.database_url.as_deref())
+    }
+
     /// How schema backfills pace themselves.
     pub const fn backfills(&self) -> BackfillSettings {
         BackfillSettings {
@@ -141,6 +160,8 @@ impl Config {
         Self {
             database_url: Some(database_url.to_owned()),
             database_direct_url: None,
+            database_read_url: None,
+            read_max_lag_ms: 1_000,
             db_pooling: Pooling::Direct,
             listen: SocketAddr::from(([127, 0, 0, 1], 0)),
             metrics_listen: SocketAddr::from(([127, 0, 0, 1], 0)),
@@ -175,6 +196,11 @@ impl std::fmt::Debug for Config {
                 "database_direct_url",
                 &self.database_direct_url.as_deref().map(redact_password),
             )
+            .field(
+                "database_read_url",
+                &self.database_read_url.as_deref().map(redact_password),
+            )
+            .field("read_max_lag_ms", &self.read_max_lag_ms)
             .field("db_pooling", &self.db_pooling)
             .field("listen", &self.listen)
             .field("metrics_listen", &self.metrics_listen)

@@ -26,6 +26,51 @@ impl ControlledCluster {
     /// # Errors
     /// [`TestkitError::Cluster`] naming the step that failed.
     pub async fn start() -> Result<Self, TestkitError> {
+        let cluster = Self::prepared().await?;
+        let data = cluster.data_arg();
+        cluster
+            .pg("initdb", &["-D", &data, "-U", "postgres", "-A", "trust"])
+            .await?;
+        cluster.start_again().await?;
+        Ok(cluster)
+    }
+
+    /// A streaming replica of this cluster (`pg_basebackup -R`, a hot standby replaying its
+    /// WAL as it comes), started on a port of its own and controlled as any cluster: stopped,
+    /// frozen, or its replay paused with `SELECT pg_wal_replay_pause()` to make it lag.
+    ///
+    /// # Errors
+    /// [`TestkitError::Cluster`] naming the step that failed.
+    pub async fn streaming_replica(&self) -> Result<Self, TestkitError> {
+        let replica = Self::prepared().await?;
+        let data = replica.data_arg();
+        let port = self.port.to_string();
+        replica
+            .pg(
+                "pg_basebackup",
+                &[
+                    "-h",
+                    "127.0.0.1",
+                    "-p",
+                    &port,
+                    "-U",
+                    "postgres",
+                    "-D",
+                    &data,
+                    "-R",
+                    "-X",
+                    "stream",
+                    "-c",
+                    "fast",
+                ],
+            )
+            .await?;
+        replica.start_again().await?;
+        Ok(replica)
+    }
+
+    /// A cluster value on a free port with its directory made, nothing in it yet.
+    async fn prepared() -> Result<Self, TestkitError> {
         let bin_dir = find_bin_dir().ok_or_else(|| {
             TestkitError::Cluster("no `initdb` on PATH or under /usr/lib/postgresql/*/bin".into())
         })?;
@@ -45,11 +90,6 @@ impl ControlledCluster {
         if cluster.as_postgres {
             run(Command::new("chown").args(["postgres:postgres", &cluster.root_arg()])).await?;
         }
-        let data = cluster.data_arg();
-        cluster
-            .pg("initdb", &["-D", &data, "-U", "postgres", "-A", "trust"])
-            .await?;
-        cluster.start_again().await?;
         Ok(cluster)
     }
 

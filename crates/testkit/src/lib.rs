@@ -10,7 +10,8 @@
 //!   binaries (`PATH` or `/usr/lib/postgresql/*/bin`); else a testcontainers PostgreSQL when Docker
 //!   is available; else [`TestkitError::NoServer`] naming what each answered.
 //! - [`ControlledCluster`] is a throwaway cluster of a test's own that the test stops, restarts,
-//!   freezes and thaws, for fault tests of a service whose database fails under it.
+//!   freezes and thaws, for fault tests of a service whose database fails under it; it also
+//!   gives streaming replicas of itself, for tests of reads routed to a replica.
 //! - Set `PROSEKTOR_TEST_SCHEMA=expanded` to have [`TestDatabase::migrated`] hold the expanded
 //!   schema instead (every contract migration pending, as while servers of the previous release
 //!   run), so that a suite proves the application works in both states.

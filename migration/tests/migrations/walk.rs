@@ -11,7 +11,7 @@ use sea_orm::DatabaseConnection;
 
 use crate::support::{exec, exec_err, has_column, row, scalar, tables};
 
-const HISTORY: [&str; 29] = [
+const HISTORY: [&str; 30] = [
     "m20261124_000001_create_search_support",
     "m20261124_000002_create_companies",
     "m20261124_000003_create_users",
@@ -41,6 +41,7 @@ const HISTORY: [&str; 29] = [
     "m20261201_000027_create_activity_events",
     "m20261201_000028_add_run_log_time_bound",
     "m20261201_000029_expand_run_log_partitions",
+    "m20261202_000030_add_user_wrote_at",
 ];
 
 const ALL_TABLES: [&str; 16] = [
@@ -600,7 +601,8 @@ async fn every_migration_reverses_and_the_history_replays() {
          INSERT INTO pipeline_run_logs_kept (run_id, seq, at, level, message)
              VALUES ('{RUN}', 3, now(), 'INFO', 'kept');"
     )).await;
-    Migrator::down(db, Some(1))
+    // The users' write marks (migration 30), then the run log partitions (29).
+    Migrator::down(db, Some(2))
         .await
         .expect("down run log partitions");
     let restored: String = scalar(

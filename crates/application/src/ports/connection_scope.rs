@@ -1,9 +1,11 @@
-//! [`ConnectionScope`]: a request's statements on one database connection.
+//! [`ConnectionScope`]: how one request's statements reach the database.
 //!
 //! Taking a pooled connection for each statement costs a round trip per statement more than the
 //! statement itself (the pool checks a connection it gets back); a request that reads three
-//! times pays it three times. A scope takes one connection at the request's first statement and
-//! gives it back when the request ends.
+//! times pays it three times. A read request's scope takes one connection at its first statement
+//! and gives it back when the request ends. Where a read replica serves reads that tolerate
+//! bounded staleness, the scope also keeps a caller's reads after their own writes: what a
+//! client changed, that client's next requests see, on any server.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -13,13 +15,26 @@ use async_trait::async_trait;
 /// Work run inside a scope, polled to completion once.
 pub type ScopedWork<'a> = Pin<Box<dyn Future<Output = ()> + Send + 'a>>;
 
-/// Runs work with its statements on one connection.
+/// What a request may do, which decides how its statements reach the database.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Intent {
+    /// Reads only (`GET`, `HEAD`): its statements outside a transaction share one connection
+    /// per database, and the reads that tolerate bounded staleness (listings, searches,
+    /// dashboards, analytics) may be served by a read replica, unless it has not yet replayed
+    /// the caller's last write. Work that waits inside for anything but the database keeps its
+    /// connection from other requests meanwhile.
+    Read,
+    /// May write: each statement or transaction takes its own connection (a login holds none
+    /// while it hashes a password), every statement goes to the primary, and the caller's write
+    /// is remembered so that their next reads see it.
+    Write,
+}
+
+/// Runs a request's work with its statements routed by its [`Intent`].
 #[async_trait]
 pub trait ConnectionScope: Send + Sync {
-    /// Runs `work` so that every statement it sends outside a transaction goes over one
-    /// connection, taken at its first statement and given back when `work` ends. A transaction
-    /// started inside gives that connection back first and takes its own, so `work` never holds
-    /// two. Meant for reads: work that waits inside the scope for anything but the database (a
-    /// password hash, another service) keeps its connection from other requests meanwhile.
-    async fn run(&self, work: ScopedWork<'_>);
+    /// Runs `work` as a request of `intent` (see [`Intent`]). A transaction started inside a
+    /// read scope gives the held connection back first and takes its own, so `work` never holds
+    /// two connections of one pool.
+    async fn run(&self, intent: Intent, work: ScopedWork<'_>);
 }

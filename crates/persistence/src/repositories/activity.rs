@@ -53,7 +53,7 @@ impl ActivityFeed for PgActivityFeed {
         page: &PageRequest,
     ) -> RepositoryResult<Page<Activity>> {
         let rows = feed_page(scope, page)?
-            .all(&self.db)
+            .all(&self.db.stale_ok())
             .await
             .map_err(map_db_err)?;
         Ok(NEWEST.page(all_to_domain(rows)?, page, |event| {

@@ -208,7 +208,7 @@ impl CompanyRepository for PgCompanyRepository {
         let rows = BY_NAME
             .apply(select, after)
             .limit(fetch_limit(request))
-            .all(&self.db)
+            .all(&self.db.stale_ok())
             .await
             .map_err(map_db_err)?;
         Ok(by_name_page(all_to_domain(rows)?, request))
@@ -240,6 +240,7 @@ impl CompanyRepository for PgCompanyRepository {
         );
         let rows = self
             .db
+            .stale_ok()
             .query_all_raw(statement)
             .await
             .map_err(map_db_err)?
@@ -266,7 +267,7 @@ impl CompanyRepository for PgCompanyRepository {
             [prefix.as_str().into(), i64::from(limit).into()],
         );
         let rows = SuggestionRow::find_by_statement(statement)
-            .all(&self.db)
+            .all(&self.db.stale_ok())
             .await
             .map_err(map_db_err)?;
         rows.into_iter()

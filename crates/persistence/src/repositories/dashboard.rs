@@ -93,7 +93,7 @@ impl DashboardFigures for PgDashboardFigures {
     ) -> RepositoryResult<CompanyFigures> {
         let arguments = dashboard_arguments(scope, company_id, as_of, visitor_window);
         let row = FiguresRow::find_by_statement(statement(DASHBOARD_SQL, arguments))
-            .one(&self.db)
+            .one(&self.db.stale_ok())
             .await
             .map_err(map_db_err)?
             .ok_or(RepositoryError::NotFound)?;

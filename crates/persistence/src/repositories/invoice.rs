@@ -145,7 +145,7 @@ impl InvoiceRepository for PgInvoiceRepository {
             });
         let rows = NEWEST
             .select(select, Column::CreatedAt, Column::Id, page)?
-            .all(&self.db)
+            .all(&self.db.stale_ok())
             .await
             .map_err(map_db_err)?;
         let invoices = all_to_domain(rows)?;

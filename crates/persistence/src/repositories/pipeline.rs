@@ -105,7 +105,7 @@ impl PipelineRunRepository for PgPipelineRunRepository {
         );
         let rows = NEWEST
             .select(select, Column::CreatedAt, Column::Id, page)?
-            .all(&self.db)
+            .all(&self.db.stale_ok())
             .await
             .map_err(map_db_err)?;
         let runs = all_to_domain(rows)?;

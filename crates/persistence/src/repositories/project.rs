@@ -90,7 +90,7 @@ impl WebProjectRepository for PgWebProjectRepository {
             });
         let rows = NEWEST
             .select(select, Column::CreatedAt, Column::Id, page)?
-            .all(&self.db)
+            .all(&self.db.stale_ok())
             .await
             .map_err(map_db_err)?;
         let projects = all_to_domain(rows)?;
@@ -113,7 +113,7 @@ impl WebProjectRepository for PgWebProjectRepository {
                 (i64::from(page.limit()) + 1).into(),
             ],
         ))
-        .all(&self.db)
+        .all(&self.db.stale_ok())
         .await
         .map_err(map_db_err)?;
         let projects = all_to_domain(rows)?;

@@ -144,6 +144,7 @@ impl DailyStatsRepository for PgDailyStatsRepository {
     ) -> RepositoryResult<Vec<DailyStats>> {
         let rows = self
             .db
+            .stale_ok()
             .query_all_raw(statement(
                 STATS_RANGE_SQL,
                 stats_range_arguments(scope, project_id, range),

@@ -6,6 +6,7 @@
 //! newest first, by `(created_at, id)` descending, with keyset pagination.
 
 use async_trait::async_trait;
+use chrono::{DateTime, Utc};
 use prosektor_application::{
     Page, PageRequest, ProfilePatch, RepositoryError, RepositoryResult, SessionRecord, TenantScope,
     UserFilter, UserRepository,
@@ -26,6 +27,7 @@ use crate::entities::mapping::{IntoDomain, all_to_domain, optional, text, to_dom
 use crate::entities::{user_profiles, users};
 use crate::error::map_db_err;
 use crate::pools::DatabasePools;
+use crate::request_scope;
 use crate::unit_of_work::Db;
 
 /// The newest-first listing, named in its cursors.
@@ -34,7 +36,7 @@ const NEWEST: NewestFirst = NewestFirst("users_newest");
 /// The check of every authenticated request (public for tools that replay the SQL): user `$1` if
 /// not deleted, with its company's status, in one read by primary key.
 pub const SESSION_SQL: &str = "SELECT u.id, u.email, u.password_hash, u.role, u.company_id, \
-     u.curr_session_version, u.created_at, u.deleted_at, c.status AS company_status \
+     u.curr_session_version, u.created_at, u.deleted_at, u.wrote_at, c.status AS company_status \
      FROM users u LEFT JOIN companies c ON c.id = u.company_id \
      WHERE u.id = $1 AND u.deleted_at IS NULL";
 
@@ -43,6 +45,8 @@ pub const SESSION_SQL: &str = "SELECT u.id, u.email, u.password_hash, u.role, u.
 struct SessionRow {
     #[sea_orm(nested)]
     user: users::Model,
+    /// When the user last wrote through the API (`crate::request_scope`).
+    wrote_at: Option<DateTime<Utc>>,
     company_status: Option<String>,
 }
 
@@ -103,12 +107,13 @@ impl UserRepository for PgUserRepository {
 
     #[tracing::instrument(skip_all)]
     async fn get_session(&self, id: UserId) -> RepositoryResult<SessionRecord> {
-        SessionRow::find_by_statement(statement(SESSION_SQL, [id.as_uuid().into()]))
+        let row = SessionRow::find_by_statement(statement(SESSION_SQL, [id.as_uuid().into()]))
             .one(&self.db)
             .await
             .map_err(map_db_err)?
-            .ok_or(RepositoryError::NotFound)?
-            .restore()
+            .ok_or(RepositoryError::NotFound)?;
+        request_scope::note_caller(row.user.id, row.wrote_at);
+        row.restore()
     }
 
     #[tracing::instrument(skip_all)]
@@ -210,7 +215,7 @@ impl UserRepository for PgUserRepository {
         }
         let rows = NEWEST
             .select(select, users::Column::CreatedAt, users::Column::Id, request)?
-            .all(&self.db)
+            .all(&self.db.stale_ok())
             .await
             .map_err(map_db_err)?;
         Ok(NEWEST.page(all_to_domain(rows)?, request, |user| {

@@ -5,7 +5,7 @@
 use std::sync::Mutex;
 use std::time::Duration;
 
-use prosektor_application::{ConnectionScope, RepositoryError, UserRepository};
+use prosektor_application::{ConnectionScope, Intent, RepositoryError, UserRepository};
 use prosektor_domain::UserId;
 use prosektor_persistence::{
     PgConnectionScope, PgUserRepository, PoolSettings, connections_handed_out,
@@ -28,14 +28,17 @@ async fn pool(db: &TestDatabase, max_connections: u32, name: &str) -> DatabaseCo
         .expect("a pool")
 }
 
-/// Runs `work` in a scope and returns what it returned.
-async fn scoped<T: Send>(work: impl Future<Output = T> + Send) -> T {
+/// Runs `work` in a read request's scope over `pool` and returns what it returned.
+async fn scoped<T: Send>(pool: &DatabaseConnection, work: impl Future<Output = T> + Send) -> T {
     let outcome = Mutex::new(None);
-    PgConnectionScope
-        .run(Box::pin(async {
-            let value = work.await;
-            *outcome.lock().unwrap() = Some(value);
-        }))
+    PgConnectionScope::new(pool.clone())
+        .run(
+            Intent::Read,
+            Box::pin(async {
+                let value = work.await;
+                *outcome.lock().unwrap() = Some(value);
+            }),
+        )
         .await;
     outcome
         .into_inner()
@@ -49,7 +52,7 @@ async fn statements_in_a_scope_take_one_connection_and_hold_it_to_the_end() {
     let pool = pool(&db, 4, "held-one").await;
     let users = PgUserRepository::new(pool.clone());
     let sqlx_pool = pool.get_postgres_connection_pool().clone();
-    let (taken, busy_inside) = scoped(async {
+    let (taken, busy_inside) = scoped(&pool, async {
         let before = connections_handed_out();
         for _ in 0..5 {
             let missing = users.get_session(UserId::new_v7()).await;
@@ -89,7 +92,7 @@ async fn a_transaction_in_a_scope_gives_the_held_connection_back_first() {
     let users = PgUserRepository::new(pool.clone());
     let company = company(&pool, "Kapsam OSGB").await;
     let (user, profile) = client(company, "kapsam@example.com");
-    let read_back = scoped(async {
+    let read_back = scoped(&pool, async {
         assert_eq!(
             users.get_session(user.id()).await.err(),
             Some(RepositoryError::NotFound)
@@ -107,7 +110,7 @@ async fn a_connection_that_broke_is_replaced_not_kept() {
     let db = database().await;
     let pool = pool(&db, 2, "held-broken").await;
     let users = PgUserRepository::new(pool.clone());
-    let (broken, after) = scoped(async {
+    let (broken, after) = scoped(&pool, async {
         assert_eq!(
             users.get_session(UserId::new_v7()).await.err(),
             Some(RepositoryError::NotFound)

@@ -13,6 +13,7 @@ mod pipeline_logs;
 mod pipeline_queue;
 mod pool_waiters;
 mod project;
+mod replica;
 mod site;
 mod stats;
 mod support;

@@ -1,0 +1,61 @@
+//! Every request runs in the [`ConnectionScope`], with the [`Intent`] its method says: a read
+//! (`GET`, `HEAD`) shares one database connection between its session check and its reads (and
+//! may read from a replica); any other method may write, takes a connection per statement or
+//! transaction (a login holds none while it hashes a password), and marks its caller's write so
+//! that their next reads see it.
+
+use std::sync::Arc;
+
+use poem::http::{Method, StatusCode};
+use poem::{Endpoint, Error, IntoResponse, Middleware, Request, Response, Result};
+use prosektor_application::{ConnectionScope, Intent};
+
+/// The middleware: wraps an endpoint in [`RequestScopeEndpoint`].
+#[derive(Clone)]
+pub(crate) struct RequestScope(pub(crate) Arc<dyn ConnectionScope>);
+
+impl<E: Endpoint> Middleware<E> for RequestScope {
+    type Output = RequestScopeEndpoint<E>;
+
+    fn transform(&self, inner: E) -> Self::Output {
+        RequestScopeEndpoint {
+            inner,
+            scope: Arc::clone(&self.0),
+        }
+    }
+}
+
+/// An endpoint whose requests run in the scope.
+pub(crate) struct RequestScopeEndpoint<E> {
+    inner: E,
+    scope: Arc<dyn ConnectionScope>,
+}
+
+impl<E: Endpoint> Endpoint for RequestScopeEndpoint<E> {
+    type Output = Response;
+
+    async fn call(&self, request: Request) -> Result<Response> {
+        let intent = if matches!(*request.method(), Method::GET | Method::HEAD) {
+            Intent::Read
+        } else {
+            Intent::Write
+        };
+        let mut answer = None;
+        let slot = &mut answer;
+        let inner = &self.inner;
+        self.scope
+            .run(
+                intent,
+                Box::pin(async move {
+                    *slot = Some(inner.call(request).await.map(IntoResponse::into_response));
+                }),
+            )
+            .await;
+        answer.unwrap_or_else(|| {
+            Err(Error::from_string(
+                "the connection scope did not run the request",
+                StatusCode::INTERNAL_SERVER_ERROR,
+            ))
+        })
+    }
+}
