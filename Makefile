@@ -7,7 +7,7 @@ SERVER = $(CARGO) run --quiet -p prosektor-server --
 
 CARGO_TARGET ?= $(or $(CARGO_TARGET_DIR),target)
 
-.PHONY: run test test-pooler cluster cluster-down cluster-test proof rolling-upgrade fuzz clients metrics-check bench bench-logs lint fmt fmt-check clippy domain-purity migrate migrate-contract migrate-down openapi doc build test-prereqs
+.PHONY: run test test-pooler cluster cluster-down cluster-test cluster-bench proof rolling-upgrade fuzz clients metrics-check bench bench-logs lint fmt fmt-check clippy domain-purity migrate migrate-contract migrate-down openapi doc build test-prereqs
 
 ## Start the server (embedded PostgreSQL under ./.data unless DATABASE_URL is set).
 run:
@@ -37,6 +37,11 @@ cluster-down:
 ## The cluster suite (tests/e2e/cluster/) on a fleet brought up for it and torn down after.
 cluster-test: test-prereqs
 	@scripts/cluster-test.sh
+
+## The benchmark's mix through the fleet (release build, medium scale seeded on first use): two
+## servers with reads on the replica, one server, two servers with every read on the primary.
+cluster-bench:
+	@scripts/cluster-bench.sh
 
 ## The index proof: SPEC §6 volumes loaded, EXPLAIN of every access pattern in custom and generic
 ## plans (about two minutes; `make test` leaves it out).

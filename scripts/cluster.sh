@@ -11,10 +11,14 @@
 # Usage: scripts/cluster.sh up | down | status | env
 #        scripts/cluster.sh stop-api N | kill-api N | start-api N | restart-api N
 #        scripts/cluster.sh stop-replica | start-replica | replica-sql SQL | primary-sql SQL
+#        scripts/cluster.sh servers 1|2 | replica-reads on|off
 # `up` builds the server (PROSEKTOR_CLUSTER_PROFILE=release for a release build) unless
 # PROSEKTOR_SERVER_BIN names one. Everything lives under PROSEKTOR_CLUSTER_DIR
 # (/tmp/prosektor-cluster); `down` removes it. `restart-api N` is a rolling restart's step: the
 # balancer drains the server, it stops gracefully, starts again and is enabled once ready.
+# `servers 1` takes server 2 out of the balancer (`2` puts it back); `replica-reads off` restarts
+# both servers, one after the other, without DATABASE_READ_URL (`on` with it). For benchmarks:
+# PROSEKTOR_CLUSTER_DEMO=false skips the demo data, PROSEKTOR_CLUSTER_JWT_SECRET sets the secret.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/pgbouncer.sh
@@ -26,7 +30,8 @@ bouncer_port=55403
 balancer_port=55410
 api_port() { echo $((55410 + $1)); }
 metrics_port() { echo $((55420 + $1)); }
-secret=prosektor-cluster-secret-not-for-production
+secret=${PROSEKTOR_CLUSTER_JWT_SECRET:-prosektor-cluster-secret-not-for-production}
+demo=${PROSEKTOR_CLUSTER_DEMO:-true}
 profile=${PROSEKTOR_CLUSTER_PROFILE:-debug}
 target_dir=${CARGO_TARGET_DIR:-target}
 server_bin=${PROSEKTOR_SERVER_BIN:-$target_dir/$profile/prosektor-server}
@@ -45,11 +50,13 @@ start_postgres() {
         >/dev/null
 }
 
-# The environment every process of the fleet shares.
+# The environment every process of the fleet shares (reads on the replica unless
+# `replica-reads off` left its mark).
 fleet_env() {
+    [ -e "$dir/no-replica-reads" ] ||
+        echo DATABASE_READ_URL="postgres://postgres@127.0.0.1:$bouncer_port/prosektor_replica"
     echo DATABASE_URL="postgres://postgres@127.0.0.1:$bouncer_port/prosektor" \
         DATABASE_DIRECT_URL="postgres://postgres@127.0.0.1:$primary_port/prosektor" \
-        DATABASE_READ_URL="postgres://postgres@127.0.0.1:$bouncer_port/prosektor_replica" \
         PROSEKTOR_DB_POOLING=transaction \
         PROSEKTOR_JWT_SECRET="$secret" \
         PROSEKTOR_TRUSTED_PROXIES=127.0.0.1 \
@@ -60,7 +67,7 @@ start_api() {
     local n="$1"
     env $(fleet_env) PROSEKTOR_LISTEN="127.0.0.1:$(api_port "$n")" \
         PROSEKTOR_METRICS_LISTEN="127.0.0.1:$(metrics_port "$n")" PROSEKTOR_WORKERS=0 \
-        PROSEKTOR_DEMO_SEED="$([ "$n" = 1 ] && echo true || echo false)" \
+        PROSEKTOR_DEMO_SEED="$([ "$n" = 1 ] && echo "$demo" || echo false)" \
         "$server_bin" serve >>"$dir/api$n.log" 2>&1 &
     echo $! >"$dir/api$n.pid"
     for _ in $(seq 1 300); do
@@ -218,12 +225,26 @@ case "${1:-}" in
     kill-api) stop_process "api$2" KILL ;;
     start-api) start_api "$2" ;;
     restart-api) restart_api "$2" ;;
+    servers)
+        case "$2" in
+            1) balancer "set server servers/api2 state maint" ;;
+            2) balancer "set server servers/api2 state ready" ;;
+        esac
+        ;;
+    replica-reads)
+        case "$2" in
+            off) touch "$dir/no-replica-reads" ;;
+            on) rm -f "$dir/no-replica-reads" ;;
+        esac
+        restart_api 1
+        restart_api 2
+        ;;
     stop-replica) pg pg_ctl stop -D "$dir/replica" -m fast -w >/dev/null ;;
     start-replica) start_postgres replica "$replica_port" ;;
     replica-sql) psql_at "$replica_port" prosektor "$2" ;;
     primary-sql) psql_at "$primary_port" prosektor "$2" ;;
     *)
-        sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'
+        sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'
         exit 2
         ;;
 esac

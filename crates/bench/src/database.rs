@@ -41,6 +41,21 @@ impl BenchDatabase {
         let name = format!("prosektor_bench_{}_{}", scale.name(), seed::fingerprint());
         let url = database_url(server_url, &name)?;
         create_if_missing(server_url, &name).await?;
+        Self::ready(url, scale).await
+    }
+
+    /// The database at `url` (which exists), migrated, seeded with `scale` unless it holds the
+    /// seed already, with the benchmark's accounts (a fleet's database, `prosektor-bench-fleet`).
+    ///
+    /// # Errors
+    /// When the server is unreachable or a statement fails.
+    pub async fn ready(url: String, scale: Scale) -> anyhow::Result<Self> {
+        let name = url
+            .rsplit('/')
+            .next()
+            .and_then(|last| last.split('?').next())
+            .unwrap_or_default()
+            .to_owned();
         prosektor_persistence::migrate(
             &url,
             prosektor_persistence::Rollout::Contract,

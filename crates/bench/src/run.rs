@@ -152,6 +152,36 @@ pub async fn run(plan: &Plan) -> anyhow::Result<Report> {
     Ok(report)
 }
 
+/// The mix through a running fleet behind `target` (`scripts/cluster-bench.sh`) whose primary
+/// holds `database_url`, seeded with `scale` on first use: a warm-up, then the mix at 8 and 32
+/// connections for `duration` each; the request files go to `out`. The fleet must sign tokens
+/// with the benchmark's secret (`prosektor-bench-secret-not-for-production`).
+///
+/// # Errors
+/// When the database or wrk fails.
+pub async fn fleet_mix(
+    target: &str,
+    database_url: &str,
+    scale: Scale,
+    duration: Duration,
+    out: &Path,
+) -> anyhow::Result<Vec<(u32, Figures)>> {
+    std::fs::create_dir_all(out).with_context(|| format!("creating {}", out.display()))?;
+    let wrk = Wrk::install(out)?;
+    let database = BenchDatabase::ready(database_url.to_owned(), scale).await?;
+    let workload = write_workload(&database, out).await?;
+    wrk.run(target, &workload.mix, HIGH, duration).await?;
+    let mut rows = Vec::new();
+    for connections in [8, HIGH] {
+        rows.push((
+            connections,
+            wrk.run(target, &workload.mix, connections, duration)
+                .await?,
+        ));
+    }
+    Ok(rows)
+}
+
 /// How many loads the scale at `index` of the plan runs: the main scale (0) every table, the others
 /// the growth column; each after a warm-up of every pattern.
 fn loads_at(index: usize) -> u64 {

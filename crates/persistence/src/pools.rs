@@ -1,6 +1,7 @@
 //! [`DatabasePools`]: what the repositories work on.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use sea_orm::DatabaseConnection;
 
@@ -70,6 +71,12 @@ impl DatabasePools {
     /// The primary's pool.
     pub const fn primary(&self) -> &DatabaseConnection {
         &self.primary
+    }
+
+    /// How far behind the primary the read replica is known to be: `None` without a replica,
+    /// while it is down, or before it has replayed any of the primary's samples.
+    pub fn replica_staleness(&self) -> Option<Duration> {
+        self.replica.as_ref()?.staleness()
     }
 }
 

@@ -143,6 +143,16 @@ impl Replica {
         }
     }
 
+    /// How far behind the primary the replica is known to be; `None` while it is down, or
+    /// before it has replayed any sample.
+    pub(crate) fn staleness(&self) -> Option<Duration> {
+        self.known
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .fresh_as_of
+            .map(|fresh| fresh.taken.elapsed())
+    }
+
     /// Forgets the replica's freshness after a read on it failed: reads go to the primary until
     /// the sampler reaches it again.
     pub(crate) fn mark_down(&self) {

@@ -74,6 +74,19 @@ impl Replicated {
         )
     }
 
+    /// Waits until `pools` know their replica to be fresh (its sampler has seen it replay the
+    /// primary), so that what a test pauses or freezes next is a replica reads go to.
+    async fn until_fresh(&self, pools: &DatabasePools) {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while pools
+            .replica_staleness()
+            .is_none_or(|staleness| staleness > Duration::from_millis(500))
+        {
+            assert!(Instant::now() < deadline, "the replica never became fresh");
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+
     /// Runs `sql` on the replica (to pause or resume its replay).
     async fn on_replica(&self, sql: &str) {
         exec(&self.replica_pool, sql).await;
@@ -160,6 +173,8 @@ async fn stale_reads_go_to_a_fresh_replica_and_to_the_primary_once_it_lags_past_
     let strict = cluster.pools(Duration::from_millis(300));
     company(&cluster.primary_pool, "Replika Bir OSGB").await;
     cluster.until_replayed("companies", 1).await;
+    cluster.until_fresh(&patient).await;
+    cluster.until_fresh(&strict).await;
 
     cluster.on_replica("SELECT pg_wal_replay_pause()").await;
     company(&cluster.primary_pool, "Replika Iki OSGB").await;
@@ -198,9 +213,8 @@ async fn a_caller_reads_their_own_write_while_the_replica_has_not_replayed_it() 
     users.create(&writer, &writer_profile).await.unwrap();
     users.create(&other, &other_profile).await.unwrap();
     cluster.until_replayed("users", 2).await;
+    cluster.until_fresh(&pools).await;
     cluster.on_replica("SELECT pg_wal_replay_pause()").await;
-    // A few samples, so that the replica's freshness is the moment it paused.
-    tokio::time::sleep(Duration::from_millis(400)).await;
 
     // The writer's request: the session check notes them, the write goes to the primary, and the
     // scope records when they wrote.
@@ -243,6 +257,7 @@ async fn a_stopped_or_frozen_replica_sends_reads_to_the_primary_within_the_bound
     let companies = PgCompanyRepository::new(pools.clone());
     company(&cluster.primary_pool, "Durgun OSGB").await;
     cluster.until_replayed("companies", 1).await;
+    cluster.until_fresh(&pools).await;
 
     cluster.replica.freeze().await.expect("freeze the replica");
     company(&cluster.primary_pool, "Durgun Iki OSGB").await;
