@@ -86,11 +86,21 @@ pub async fn create_company(
 }
 
 /// Creates a `CLIENT` of `company_id` (with [`PASSWORD`]) as `admin` and returns the account.
-pub async fn create_client(
-    server: &TestServer,
+pub async fn create_client(server: &Api, admin: &str, email: &str, company_id: &str) -> Value {
+    create_user(server, admin, email, "CLIENT", Some(company_id)).await
+}
+
+/// Creates an `ADMIN` (with [`PASSWORD`]) as `admin` and returns the account.
+pub async fn create_admin(server: &Api, admin: &str, email: &str) -> Value {
+    create_user(server, admin, email, "ADMIN", None).await
+}
+
+async fn create_user(
+    server: &Api,
     admin: &str,
     email: &str,
-    company_id: &str,
+    role: &str,
+    company_id: Option<&str>,
 ) -> Value {
     let reply = server
         .call(
@@ -100,7 +110,7 @@ pub async fn create_client(
             Some(json!({
                 "email": email,
                 "password": PASSWORD,
-                "role": "CLIENT",
+                "role": role,
                 "company_id": company_id,
             })),
         )

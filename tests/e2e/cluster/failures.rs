@@ -10,7 +10,7 @@ use serde_json::json;
 use tokio::task::JoinSet;
 
 use super::{Fleet, eventually, unique};
-use crate::fixtures::PASSWORD;
+use crate::fixtures::{PASSWORD, create_admin};
 use crate::support::Api;
 
 /// What a load of writes through the balancer saw: the companies acknowledged (`201`), and
@@ -148,15 +148,7 @@ async fn reads_stay_correct_while_the_replica_lags_or_is_stopped() {
     let admin = lb.admin_token().await;
     // A second admin who writes nothing: what the replica serves is theirs to read.
     let reader_email = format!("okur-{}@example.com", unique());
-    let created = lb
-        .call(
-            Method::POST,
-            "/api/v1/users",
-            Some(&admin),
-            Some(json!({"email": reader_email, "password": PASSWORD, "role": "ADMIN"})),
-        )
-        .await;
-    assert_eq!(created.status, StatusCode::CREATED, "{:?}", created.body);
+    create_admin(lb, &admin, &reader_email).await;
     let reader = lb.login(&reader_email, PASSWORD).await;
     let tag = unique();
     let search = format!("/api/v1/companies/search?q=Gecikme%20{tag}");

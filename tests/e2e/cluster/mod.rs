@@ -96,18 +96,24 @@ impl Fleet {
             .expect("a count")
     }
 
-    /// A fresh company created through the balancer as `admin`, with its id.
+    /// A fresh company created through the balancer as `admin`; its id.
     async fn company(&self, admin: &str, name: &str) -> String {
+        self.create(admin, "/api/v1/companies", json!({ "name": name }))
+            .await
+    }
+
+    /// What `POST path` with `body` created through the balancer as `admin`; its id.
+    async fn create(&self, admin: &str, path: &str, body: serde_json::Value) -> String {
         let reply = self
             .balancer
-            .call(
-                Method::POST,
-                "/api/v1/companies",
-                Some(admin),
-                Some(json!({ "name": name })),
-            )
+            .call(Method::POST, path, Some(admin), Some(body))
             .await;
-        assert_eq!(reply.status, StatusCode::CREATED, "{:?}", reply.body);
+        assert_eq!(
+            reply.status,
+            StatusCode::CREATED,
+            "{path}: {:?}",
+            reply.body
+        );
         reply.body["id"].as_str().expect("an id").to_owned()
     }
 }

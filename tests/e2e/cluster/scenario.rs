@@ -7,7 +7,7 @@ use reqwest::{Method, StatusCode};
 use serde_json::json;
 
 use super::{Fleet, eventually, unique};
-use crate::fixtures::{PASSWORD, start_run, wait_for_end};
+use crate::fixtures::{PASSWORD, create_client, start_run, wait_for_end};
 
 #[tokio::test]
 #[ignore = "needs the local cluster: make cluster-test"]
@@ -19,29 +19,13 @@ async fn the_business_scenario_runs_through_the_balancer() {
         .company(&admin, &format!("Filo OSGB {}", unique()))
         .await;
     let email = format!("filo-{}@example.com", unique());
-    let created = lb
-        .call(
-            Method::POST,
-            "/api/v1/users",
-            Some(&admin),
-            Some(json!({"email": email, "password": PASSWORD, "role": "CLIENT", "company_id": company})),
-        )
-        .await;
-    assert_eq!(created.status, StatusCode::CREATED, "{:?}", created.body);
+    create_client(&fleet.balancer, &admin, &email, &company).await;
     let client = lb.login(&email, PASSWORD).await;
 
     // An invoice issued and paid by the admin; the admin's next read sees it paid, whichever
     // server and database answers (the replica only once it has replayed the payment).
-    let invoice = lb
-        .call(
-            Method::POST,
-            "/api/v1/invoices",
-            Some(&admin),
-            Some(json!({"company_id": company, "subtotal": "1000.00", "tax_rate": "20"})),
-        )
-        .await;
-    assert_eq!(invoice.status, StatusCode::CREATED, "{:?}", invoice.body);
-    let id = invoice.body["id"].as_str().expect("an id").to_owned();
+    let draft = json!({"company_id": company, "subtotal": "1000.00", "tax_rate": "20"});
+    let id = fleet.create(&admin, "/api/v1/invoices", draft).await;
     for action in ["send", "pay"] {
         let acted = lb
             .call(
@@ -70,17 +54,14 @@ async fn the_business_scenario_runs_through_the_balancer() {
     )
     .await;
 
-    // A project's run, executed by a worker process, publishes a site served by the fleet.
-    let project = lb
-        .call(
-            Method::POST,
+    // A project's run, executed by a worker process.
+    let project = fleet
+        .create(
+            &admin,
             "/api/v1/projects",
-            Some(&admin),
-            Some(json!({"company_id": company, "name": "Kurumsal"})),
+            json!({"company_id": company, "name": "Kurumsal"}),
         )
         .await;
-    assert_eq!(project.status, StatusCode::CREATED, "{:?}", project.body);
-    let project = project.body["id"].as_str().expect("an id").to_owned();
     let run = start_run(&fleet.balancer, &client, &project).await;
     let finished = wait_for_end(&fleet.balancer, &client, &run).await;
     assert_eq!(finished["status"], "SUCCEEDED", "{finished:?}");
@@ -95,16 +76,7 @@ async fn the_login_limits_are_shared_by_both_servers() {
         .company(&admin, &format!("Kilit OSGB {}", unique()))
         .await;
     let email = format!("kilit-{}@example.com", unique());
-    let created = fleet
-        .balancer
-        .call(
-            Method::POST,
-            "/api/v1/users",
-            Some(&admin),
-            Some(json!({"email": email, "password": PASSWORD, "role": "CLIENT", "company_id": company})),
-        )
-        .await;
-    assert_eq!(created.status, StatusCode::CREATED, "{:?}", created.body);
+    create_client(&fleet.balancer, &admin, &email, &company).await;
     let wrong = json!({"email": email, "password": "wrong-password-wrong"});
     // Five failures, alternating between the servers directly.
     for attempt in 0..5 {
@@ -150,17 +122,8 @@ async fn runs_are_executed_exactly_once_across_both_worker_processes() {
     let mut runs = Vec::new();
     // One active run per project: twenty projects, all queued at once.
     for n in 0..20 {
-        let project = fleet
-            .balancer
-            .call(
-                Method::POST,
-                "/api/v1/projects",
-                Some(&admin),
-                Some(json!({"company_id": company, "name": format!("Site {n}")})),
-            )
-            .await;
-        assert_eq!(project.status, StatusCode::CREATED, "{:?}", project.body);
-        let project = project.body["id"].as_str().expect("an id").to_owned();
+        let site = json!({"company_id": company, "name": format!("Site {n}")});
+        let project = fleet.create(&admin, "/api/v1/projects", site).await;
         runs.push(start_run(&fleet.balancer, &admin, &project).await);
     }
     for run in &runs {
