@@ -1,8 +1,10 @@
 //! # prosektor-persistence
 //!
-//! The SeaORM adapter: opens the PostgreSQL pool, applies the migration history, and implements the
-//! application's ports (repositories, password hashing, readiness) on PostgreSQL, translating driver
-//! errors into domain meaning so that nothing of sea-orm leaks upward.
+//! The SeaORM adapter: opens the PostgreSQL pools (the primary's and optionally a read replica's,
+//! directly or through a transaction-mode pooler: [`DatabasePools`]), applies the migration
+//! history, and implements the application's ports (repositories, password hashing, readiness,
+//! the request scope) on PostgreSQL, translating driver errors into domain meaning so that nothing
+//! of sea-orm leaks upward.
 //!
 //! May depend on: `prosektor-domain`, `prosektor-application`, `prosektor-migration`, sea-orm,
 //! argon2. Never on an HTTP crate.
@@ -40,7 +42,7 @@ pub use prosektor_migration::{
     BackfillSettings, Migrated, Rollout, RolloutError, latest_migration,
 };
 pub use readiness::PostgresReadiness;
-pub use replica::{ReplicaSettings, SAMPLE_EVERY};
+pub use replica::ReplicaSettings;
 pub use repositories::activity::PgActivityFeed;
 pub use repositories::company::PgCompanyRepository;
 pub use repositories::dashboard::PgDashboardFigures;

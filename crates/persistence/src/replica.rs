@@ -1,13 +1,13 @@
 //! A streaming read replica, and how fresh it is.
 //!
-//! A sampler compares, every [`SAMPLE_EVERY`], the primary's WAL position with the position the
-//! replica has replayed. Each sample of the primary is a pair (its clock, its WAL write position):
-//! once the replica has replayed a sample's position, it holds everything committed before that
-//! sample's time. The newest such sample is the replica's *freshness*: its age is how stale the
-//! replica is (measured, not estimated from replay timestamps, so an idle primary does not make a
-//! healthy replica look stale), and its primary time decides whether a caller's own write is
-//! already there. A replica the sampler cannot reach, or that is no standby, has no freshness, and
-//! reads go to the primary until it has one again.
+//! A sampler compares, every 100 ms (`SAMPLE_EVERY`), the primary's WAL position with the
+//! position the replica has replayed. Each sample of the primary is a pair (its clock, its WAL
+//! write position): once the replica has replayed a sample's position, it holds everything
+//! committed before that sample's time. The newest such sample is the replica's *freshness*: its
+//! age is how stale the replica is (measured, not estimated from replay timestamps, so an idle
+//! primary does not make a healthy replica look stale), and its primary time decides whether a
+//! caller's own write is already there. A replica the sampler cannot reach, or that is no standby,
+//! has no freshness, and reads go to the primary until it has one again.
 
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
@@ -21,7 +21,7 @@ use crate::held_connection::{Held, Role, Target};
 use crate::pools::Protocol;
 
 /// How often the sampler compares the replica with the primary.
-pub const SAMPLE_EVERY: Duration = Duration::from_millis(100);
+const SAMPLE_EVERY: Duration = Duration::from_millis(100);
 
 /// The longest one sampling statement, or one read on the replica, may take before the replica
 /// counts as down (a frozen server answers nothing; its reads then go to the primary).
