@@ -28,7 +28,8 @@ pub struct ApiContext {
     pub request_timeout: Duration,
     /// Runs requests sent with an `Idempotency-Key` at most once.
     pub idempotency: Arc<dyn IdempotencyStore>,
-    /// Runs a read request's statements on one connection.
+    /// Routes each request's statements by its intent: a read's share a connection and may go to
+    /// a replica, a write's go to the primary (`prosektor_application::Intent`).
     pub connections: Arc<dyn ConnectionScope>,
 }
 
