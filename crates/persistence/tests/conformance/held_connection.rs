@@ -2,18 +2,15 @@
 //! the work ends; a transaction inside gives it back first (a scope never holds two); a
 //! connection that broke is not kept.
 
-use std::sync::Mutex;
 use std::time::Duration;
 
-use prosektor_application::{ConnectionScope, Intent, RepositoryError, UserRepository};
+use prosektor_application::{Intent, RepositoryError, UserRepository};
 use prosektor_domain::UserId;
-use prosektor_persistence::{
-    PgConnectionScope, PgUserRepository, PoolSettings, connections_handed_out,
-};
+use prosektor_persistence::{PgUserRepository, PoolSettings, connections_handed_out};
 use prosektor_testkit::TestDatabase;
 use sea_orm::DatabaseConnection;
 
-use crate::support::{client, company, database, exec};
+use crate::support::{client, company, database, exec, in_request};
 
 /// A pool of at most `max_connections` on `db`, named `name`, that waits half a second for one.
 async fn pool(db: &TestDatabase, max_connections: u32, name: &str) -> DatabaseConnection {
@@ -28,31 +25,13 @@ async fn pool(db: &TestDatabase, max_connections: u32, name: &str) -> DatabaseCo
         .expect("a pool")
 }
 
-/// Runs `work` in a read request's scope over `pool` and returns what it returned.
-async fn scoped<T: Send>(pool: &DatabaseConnection, work: impl Future<Output = T> + Send) -> T {
-    let outcome = Mutex::new(None);
-    PgConnectionScope::new(pool.clone())
-        .run(
-            Intent::Read,
-            Box::pin(async {
-                let value = work.await;
-                *outcome.lock().unwrap() = Some(value);
-            }),
-        )
-        .await;
-    outcome
-        .into_inner()
-        .unwrap()
-        .expect("the scope ran the work")
-}
-
 #[tokio::test]
 async fn statements_in_a_scope_take_one_connection_and_hold_it_to_the_end() {
     let db = database().await;
     let pool = pool(&db, 4, "held-one").await;
     let users = PgUserRepository::new(pool.clone());
     let sqlx_pool = pool.get_postgres_connection_pool().clone();
-    let (taken, busy_inside) = scoped(&pool, async {
+    let (taken, busy_inside) = in_request(pool.clone(), Intent::Read, async {
         let before = connections_handed_out();
         for _ in 0..5 {
             let missing = users.get_session(UserId::new_v7()).await;
@@ -92,7 +71,7 @@ async fn a_transaction_in_a_scope_gives_the_held_connection_back_first() {
     let users = PgUserRepository::new(pool.clone());
     let company = company(&pool, "Kapsam OSGB").await;
     let (user, profile) = client(company, "kapsam@example.com");
-    let read_back = scoped(&pool, async {
+    let read_back = in_request(pool.clone(), Intent::Read, async {
         assert_eq!(
             users.get_session(user.id()).await.err(),
             Some(RepositoryError::NotFound)
@@ -110,7 +89,7 @@ async fn a_connection_that_broke_is_replaced_not_kept() {
     let db = database().await;
     let pool = pool(&db, 2, "held-broken").await;
     let users = PgUserRepository::new(pool.clone());
-    let (broken, after) = scoped(&pool, async {
+    let (broken, after) = in_request(pool.clone(), Intent::Read, async {
         assert_eq!(
             users.get_session(UserId::new_v7()).await.err(),
             Some(RepositoryError::NotFound)

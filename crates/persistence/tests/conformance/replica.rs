@@ -3,21 +3,16 @@
 //! while it is fresh enough; to the primary when it lags past the bound, when it is stopped or
 //! frozen, outside a read request, and for a caller whose own write it has not replayed yet.
 
-use std::future::Future;
-use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use prosektor_application::{
-    CompanyRepository, ConnectionScope, Intent, PageRequest, SearchText, UserRepository,
-};
+use prosektor_application::{CompanyRepository, Intent, PageRequest, SearchText, UserRepository};
 use prosektor_persistence::{
-    DatabasePools, PgCompanyRepository, PgConnectionScope, PgUserRepository, PoolSettings,
-    ReplicaSettings,
+    DatabasePools, PgCompanyRepository, PgUserRepository, PoolSettings, ReplicaSettings,
 };
 use prosektor_testkit::{ControlledCluster, PostgresServer, TestDatabase};
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement};
 
-use crate::support::{client, company, exec};
+use crate::support::{client, company, exec, in_request};
 
 /// A primary with a migrated database, its streaming replica, and pools over both.
 struct Replicated {
@@ -118,25 +113,6 @@ impl Replicated {
     }
 }
 
-/// Runs `work` in a request scope of `intent` over `pools` and returns what it returned.
-async fn in_request<T: Send>(
-    pools: &DatabasePools,
-    intent: Intent,
-    work: impl Future<Output = T> + Send,
-) -> T {
-    let outcome = Mutex::new(None);
-    PgConnectionScope::new(pools.clone())
-        .run(
-            intent,
-            Box::pin(async {
-                let value = work.await;
-                *outcome.lock().unwrap() = Some(value);
-            }),
-        )
-        .await;
-    outcome.into_inner().unwrap().expect("the scope ran")
-}
-
 /// How many companies a search for `text` finds through `companies`.
 async fn found(companies: &PgCompanyRepository, text: &str) -> usize {
     companies
@@ -155,7 +131,7 @@ async fn until_found(pools: &DatabasePools, text: &str, expected: usize) {
     let companies = PgCompanyRepository::new(pools.clone());
     let deadline = Instant::now() + Duration::from_secs(10);
     loop {
-        if in_request(pools, Intent::Read, found(&companies, text)).await == expected {
+        if in_request(pools.clone(), Intent::Read, found(&companies, text)).await == expected {
             return;
         }
         assert!(
@@ -183,14 +159,22 @@ async fn stale_reads_go_to_a_fresh_replica_and_to_the_primary_once_it_lags_past_
     let patient_companies = PgCompanyRepository::new(patient.clone());
     let strict_companies = PgCompanyRepository::new(strict.clone());
     // Within its bound, the paused replica serves the read: the second company is not there.
-    let on_replica = in_request(&patient, Intent::Read, found(&patient_companies, "Replika"));
+    let on_replica = in_request(
+        patient.clone(),
+        Intent::Read,
+        found(&patient_companies, "Replika"),
+    );
     assert_eq!(on_replica.await, 1);
     // Past its bound, the same read goes to the primary.
-    let past_bound = in_request(&strict, Intent::Read, found(&strict_companies, "Replika"));
+    let past_bound = in_request(
+        strict.clone(),
+        Intent::Read,
+        found(&strict_companies, "Replika"),
+    );
     assert_eq!(past_bound.await, 2);
     // Outside a read request (a write's, or none at all), reads are the primary's.
     let in_write = in_request(
-        &patient,
+        patient.clone(),
         Intent::Write,
         found(&patient_companies, "Replika"),
     );
@@ -218,7 +202,7 @@ async fn a_caller_reads_their_own_write_while_the_replica_has_not_replayed_it() 
 
     // The writer's request: the session check notes them, the write goes to the primary, and the
     // scope records when they wrote.
-    in_request(&pools, Intent::Write, async {
+    in_request(pools.clone(), Intent::Write, async {
         users.get_session(writer.id()).await.unwrap();
         company(&cluster.primary_pool, "Kendi Yeni OSGB").await;
     })
@@ -226,7 +210,7 @@ async fn a_caller_reads_their_own_write_while_the_replica_has_not_replayed_it() 
 
     let reads_as = |user| {
         let (users, companies) = (&users, &companies);
-        in_request(&pools, Intent::Read, async move {
+        in_request(pools.clone(), Intent::Read, async move {
             users.get_session(user).await.unwrap();
             found(companies, "Kendi").await
         })
@@ -262,7 +246,7 @@ async fn a_stopped_or_frozen_replica_sends_reads_to_the_primary_within_the_bound
     cluster.replica.freeze().await.expect("freeze the replica");
     company(&cluster.primary_pool, "Durgun Iki OSGB").await;
     let started = Instant::now();
-    let frozen = in_request(&pools, Intent::Read, found(&companies, "Durgun")).await;
+    let frozen = in_request(pools.clone(), Intent::Read, found(&companies, "Durgun")).await;
     assert_eq!(frozen, 2, "answered by the primary");
     assert!(
         started.elapsed() < Duration::from_secs(3),
@@ -274,7 +258,7 @@ async fn a_stopped_or_frozen_replica_sends_reads_to_the_primary_within_the_bound
     cluster.replica.stop().await.expect("stop the replica");
     for _ in 0..3 {
         let started = Instant::now();
-        let stopped = in_request(&pools, Intent::Read, found(&companies, "Durgun")).await;
+        let stopped = in_request(pools.clone(), Intent::Read, found(&companies, "Durgun")).await;
         assert_eq!(stopped, 2);
         assert!(started.elapsed() < Duration::from_secs(2));
     }

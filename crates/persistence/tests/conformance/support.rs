@@ -113,3 +113,28 @@ pub async fn figures(
         .await
         .expect("the company's figures")
 }
+
+/// Runs `work` as a request of `intent` in a `PgConnectionScope` over `pools`, and returns what it
+/// returned.
+pub async fn in_request<T: Send>(
+    pools: impl Into<prosektor_persistence::DatabasePools>,
+    intent: prosektor_application::Intent,
+    work: impl std::future::Future<Output = T> + Send,
+) -> T {
+    use prosektor_application::ConnectionScope;
+
+    let outcome = std::sync::Mutex::new(None);
+    prosektor_persistence::PgConnectionScope::new(pools)
+        .run(
+            intent,
+            Box::pin(async {
+                let value = work.await;
+                *outcome.lock().unwrap() = Some(value);
+            }),
+        )
+        .await;
+    outcome
+        .into_inner()
+        .unwrap()
+        .expect("the scope ran the work")
+}
