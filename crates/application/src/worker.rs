@@ -9,7 +9,7 @@
 //! 3. `generate`: each planned page ([`SiteGenerator::generate_page`], a log line per page);
 //! 4. `assemble`: the pages validated as one site ([`GeneratedSite::assemble`]);
 //! 5. `publish`: the site stored as the run's artifact, published on its project, and the run
-//!    finished `SUCCEEDED`, all in one transaction ([`SiteRepository::publish_finished`]): a
+//!    finished `SUCCEEDED`, all in one transaction ([`PageRepository::publish_finished`]): a
 //!    project never points at a run that then fails.
 //!
 //! Delivery is at least once: a run whose worker died is recovered and executed again. Every
@@ -29,17 +29,19 @@ pub use housekeeping::{Housekeeper, PURGE_BATCH};
 
 use std::sync::{Arc, Mutex, PoisonError};
 
-use prosektor_domain::{LogBuffer, LogCap, LogLevel, NewLogLine, PipelineRun, RunStatus};
+use prosektor_domain::{
+    GeneratedSite, LogBuffer, LogCap, LogLevel, NewLogLine, PipelineRun, RunStatus,
+};
 use tracing::Instrument;
 
 use crate::ports::clock::Clock;
 use crate::ports::company::CompanyRepository;
 use crate::ports::error::{Conflict, RepositoryError, RepositoryResult};
+use crate::ports::pages::PageRepository;
 use crate::ports::pipeline::PipelineRunRepository;
 use crate::ports::project::WebProjectRepository;
 use crate::ports::scope::TenantScope;
-use crate::ports::site::{GeneratedSite, GeneratorError, SiteBrief, SiteGenerator};
-use crate::ports::site_store::SiteRepository;
+use crate::ports::site_generator::{GeneratorError, SiteBrief, SiteGenerator};
 use crate::services::Ports;
 
 /// Why a run's steps stopped before the end.
@@ -96,7 +98,7 @@ pub struct Worker {
     /// The lines of the held run's attempt not written yet (shared by clones of one name only).
     pending_log: Arc<Mutex<LogBuffer>>,
     runs: Arc<dyn PipelineRunRepository>,
-    sites: Arc<dyn SiteRepository>,
+    pages: Arc<dyn PageRepository>,
     companies: Arc<dyn CompanyRepository>,
     projects: Arc<dyn WebProjectRepository>,
     generator: Arc<dyn SiteGenerator>,
@@ -112,7 +114,7 @@ impl Worker {
             unrecorded: Arc::default(),
             pending_log: Arc::new(Mutex::new(LogBuffer::new(LogCap::DEFAULT))),
             runs: ports.runs.clone(),
-            sites: ports.sites.clone(),
+            pages: ports.pages.clone(),
             companies: ports.companies.clone(),
             projects: ports.projects.clone(),
             generator: ports.generator.clone(),
@@ -270,7 +272,7 @@ impl Worker {
             .succeed(self.clock.now())
             .map_err(RepositoryError::Corrupt)?;
         match self
-            .sites
+            .pages
             .publish_finished(&finished, &self.name, site)
             .await
         {

@@ -7,9 +7,10 @@ use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use prosektor_application::PasswordHasher;
+use prosektor_dataset::{self as seed, Scale, Volumes};
 use prosektor_domain::PlainPassword;
-use prosektor_persistence::seed::{self, Scale, Volumes};
-use prosektor_persistence::{Argon2Hasher, DatabaseConnection, PoolSettings};
+use prosektor_persistence::{DatabaseConnection, PoolSettings};
+use prosektor_security::Argon2Hasher;
 use sea_orm::{ConnectionTrait, DbBackend, Statement};
 
 /// The benchmark's administrator (admin-only patterns such as the company search).

@@ -4,8 +4,8 @@
 //! the same `u`, `c` and `p` from its own random `k`.
 
 use anyhow::Context;
+use prosektor_dataset::Volumes;
 use prosektor_persistence::DatabaseConnection;
-use prosektor_persistence::seed::Volumes;
 use sea_orm::{ConnectionTrait, DbBackend, Statement};
 use uuid::Uuid;
 
@@ -124,7 +124,7 @@ pub async fn admin_id(db: &DatabaseConnection) -> anyhow::Result<Uuid> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use prosektor_persistence::seed::Scale;
+    use prosektor_dataset::Scale;
 
     #[test]
     fn the_sample_has_distinct_users_inside_the_table() {

@@ -8,7 +8,7 @@ use std::time::Duration;
 use anyhow::Context;
 use clap::Parser;
 use prosektor_bench::cli::{ServerArg, run_to_exit};
-use prosektor_persistence::seed::Scale;
+use prosektor_dataset::Scale;
 
 /// Drives the release server with wrk and the same SQL with pgbench; writes a markdown report.
 #[derive(Debug, Parser)]

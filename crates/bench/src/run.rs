@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use anyhow::Context;
 use chrono::Utc;
-use prosektor_persistence::seed::Scale;
+use prosektor_dataset::Scale;
 use prosektor_progress::Progress;
 
 use crate::database::BenchDatabase;

@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use prosektor_application::services::VISITOR_WINDOW_DAYS;
 use prosektor_application::{PageRequest, TenantScope};
 use prosektor_domain::{CompanyId, DateRange, ProjectId, UserId};
-use prosektor_persistence::repositories::{activity, company, dashboard, project, stats, user};
+use prosektor_persistence::replay::{activity, company, dashboard, project, stats, user};
 use sea_orm::sea_query::{PostgresQueryBuilder, QueryBuilder};
 use sea_orm::{DbBackend, QuerySelect, QueryTrait, Statement, Value};
 use uuid::Uuid;
@@ -179,7 +179,7 @@ fn quoted_list(terms: &[Option<&str>]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use prosektor_persistence::seed::Scale;
+    use prosektor_dataset::Scale;
 
     fn today() -> NaiveDate {
         NaiveDate::from_ymd_opt(2026, 11, 25).expect("a date")

@@ -5,9 +5,9 @@
 use std::time::Duration;
 
 use chrono::{NaiveDate, Utc};
-use prosektor_api::auth::jwt::JwtCodec;
-use prosektor_application::ports::token::TokenCodec;
+use prosektor_application::TokenCodec;
 use prosektor_domain::{SessionVersion, UserId};
+use prosektor_security::JwtCodec;
 use uuid::Uuid;
 
 use crate::database::{ADMIN_EMAIL, LOGIN_USERS, PASSWORD};

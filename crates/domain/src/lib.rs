@@ -15,12 +15,15 @@
 //!   with check digits), [`DomainName`], and in [`money`] [`Money`] (`NUMERIC(12,2)`) and
 //!   [`TaxRate`] (KDV).
 //! - [`company`]: the tenant, [`Company`], its [`CompanyStatus`] machine and its one-to-one
-//!   [`CompanyDetails`].
+//!   [`CompanyDetails`] and the [`CompanySuggestion`] autocomplete offers.
+//! - [`search`]: [`SearchText`], what a search of companies or users looks for.
 //! - [`user`]: [`User`] (role, soft delete, and the [`SessionVersion`] that logs out every token),
 //!   and the one-to-one [`UserProfile`] with its [`Preferences`].
 //! - [`invoice`]: [`Invoice`], with [`InvoiceNo`] (`2024-001`), [`InvoiceAmounts`] (the total is
 //!   always `subtotal + tax`) and the `DRAFT -> SENT -> PAID` machine of [`InvoiceStatus`].
 //! - [`project`]: [`WebProject`], a website built for a company, and its [`ProjectStatus`].
+//! - [`site`]: the website a run generates: [`SitePlan`], [`SitePage`]s at [`PagePath`]s, and the
+//!   [`GeneratedSite`] that passed the rules every site keeps.
 //! - [`pipeline`]: [`PipelineRun`], an AI generation job with retries and heartbeats, and its
 //!   [`LogLine`]s.
 //! - [`stats`]: [`DailyStats`] with its [`Breakdown`] counters, [`DateRange`] and [`zero_fill`].
@@ -74,6 +77,8 @@ pub mod money;
 pub mod phone;
 pub mod pipeline;
 pub mod project;
+pub mod search;
+pub mod site;
 pub mod stats;
 pub mod tax_id;
 pub mod user;
@@ -81,8 +86,8 @@ pub mod version;
 
 pub use activity::{Activity, ActivityKind, ActivitySubject};
 pub use company::{
-    Address, City, ClientAccess, Company, CompanyDetails, CompanyName, CompanyStatus, DangerClass,
-    NaceCode,
+    Address, City, ClientAccess, Company, CompanyDetails, CompanyName, CompanyStatus,
+    CompanySuggestion, DangerClass, NaceCode,
 };
 pub use domain_name::DomainName;
 pub use email::Email;
@@ -96,6 +101,8 @@ pub use pipeline::{
     RunInput, RunStatus, retry_backoff,
 };
 pub use project::{ProjectName, ProjectStatus, WebProject};
+pub use search::SearchText;
+pub use site::{GeneratedSite, InvalidSite, PagePath, PlannedPage, SitePage, SitePlan};
 pub use stats::{
     Breakdown, BreakdownMap, DailyStats, DailyStatsParts, DateRange, DayPoint, StatsIncrement,
     zero_fill,

@@ -1,7 +1,7 @@
 //! The registry of running servers and workers (`service_instances`) that contract migrations
 //! consult: an instance registers with the newest migration its build knows, renews a heartbeat
 //! every [`HEARTBEAT_EVERY`], and removes itself when it stops; one whose heartbeat is older than
-//! [`EXPIRES_AFTER`] (it crashed) no longer counts.
+//! [`INSTANCE_EXPIRES_AFTER`](prosektor_migration::INSTANCE_EXPIRES_AFTER) (it crashed) no longer counts.
 
 use std::time::Duration;
 

@@ -2,12 +2,12 @@
 //!
 //! The SeaORM adapter: opens the PostgreSQL pools (the primary's and optionally a read replica's,
 //! directly or through a transaction-mode pooler: [`DatabasePools`]), applies the migration
-//! history, and implements the application's ports (repositories, password hashing, readiness,
-//! the request scope) on PostgreSQL, translating driver errors into domain meaning so that nothing
+//! history, and implements the application's ports (repositories, readiness, the request scope)
+//! on PostgreSQL, translating driver errors into domain meaning so that nothing
 //! of sea-orm leaks upward.
 //!
-//! May depend on: `prosektor-domain`, `prosektor-application`, `prosektor-migration`, sea-orm,
-//! argon2. Never on an HTTP crate.
+//! May depend on: `prosektor-domain`, `prosektor-application`, `prosektor-migration`, sea-orm.
+//! Never on an HTTP crate or another adapter.
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
@@ -22,19 +22,18 @@ mod held_connection;
 pub mod instances;
 mod migrate;
 mod outgoing;
-pub mod password;
 mod pool;
 mod pool_waiters;
 mod pools;
 mod readiness;
+#[cfg(feature = "replay")]
+pub mod replay;
 mod replica;
-pub mod repositories;
+mod repositories;
 mod request_scope;
-pub mod seed;
 mod unit_of_work;
 
 pub use migrate::migrate;
-pub use password::Argon2Hasher;
 pub use pool::{PoolSettings, Pooling, UnknownPooling, cancel_statements, connect};
 pub use pool_waiters::{connection_waiters, connections_handed_out};
 pub use pools::DatabasePools;
@@ -48,9 +47,9 @@ pub use repositories::company::PgCompanyRepository;
 pub use repositories::dashboard::PgDashboardFigures;
 pub use repositories::idempotency::PgIdempotencyStore;
 pub use repositories::invoice::PgInvoiceRepository;
+pub use repositories::pages::PgPageRepository;
 pub use repositories::pipeline::PgPipelineRunRepository;
 pub use repositories::project::PgWebProjectRepository;
-pub use repositories::site::PgSiteRepository;
 pub use repositories::stats::PgDailyStatsRepository;
 pub use repositories::throttle::PgThrottle;
 pub use repositories::user::PgUserRepository;

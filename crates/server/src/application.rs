@@ -9,7 +9,7 @@ use poem::listener::{Acceptor, Listener, TcpAcceptor, TcpListener};
 use prosektor_api::{ApiContext, DOCS_PATH};
 use prosektor_application::services::Ports;
 use prosektor_persistence::instances::InstanceKind;
-use prosektor_persistence::{DatabasePools, PoolSettings, Pooling, ReplicaSettings, Rollout};
+use prosektor_persistence::{DatabasePools, PoolSettings, ReplicaSettings, Rollout};
 
 use crate::background::{Background, BackgroundSettings};
 use crate::config::Config;
@@ -43,7 +43,7 @@ impl Application {
     /// Any step that fails, with its context.
     pub async fn build(config: &Config) -> anyhow::Result<Self> {
         let database = open_database(config, Purpose::Serve).await?;
-        let ports = composition::ports(&database.pools)?;
+        let ports = composition::ports(config, &database.pools)?;
         let context =
             composition::api_context(config, &database.url, &database.pools, &ports).await?;
         if config.demo_seed.unwrap_or(database.embedded.is_some()) {
@@ -80,7 +80,7 @@ impl Application {
     /// Serves, with the pipeline's background tasks (`PROSEKTOR_WORKERS` worker loops and
     /// housekeeping), until `shutdown` completes; then stops accepting and claiming at once, gives
     /// in-flight requests and running steps the grace period (together), and
-    /// [shuts down](OpenDatabase::shut_down) what remains.
+    /// shuts down what remains (leaves the registry, cancels statements, closes the pools).
     ///
     /// # Errors
     /// An I/O error of the listener, or a failure to stop the embedded PostgreSQL.
@@ -145,7 +145,7 @@ pub async fn run_workers_until(
     shutdown: impl Future<Output = ()> + Send,
 ) -> anyhow::Result<()> {
     let database = open_database(config, Purpose::Work).await?;
-    let ports = composition::ports(&database.pools)?;
+    let ports = composition::ports(config, &database.pools)?;
     let background = Background::spawn(&ports, background_settings(config), &database.instance);
     shutdown.await;
     background
@@ -177,16 +177,13 @@ pub(crate) enum Purpose {
     Serve,
     /// Pipeline runs only (`worker`): bounded as `Serve`; registered as a worker.
     Work,
-    /// Bulk loading (`seed`): statements may run for minutes; not registered (it ends).
-    Load,
 }
 
 impl Purpose {
-    const fn instance_kind(self) -> Option<InstanceKind> {
+    const fn instance_kind(self) -> InstanceKind {
         match self {
-            Self::Serve => Some(InstanceKind::Server),
-            Self::Work => Some(InstanceKind::Worker),
-            Self::Load => None,
+            Self::Serve => InstanceKind::Server,
+            Self::Work => InstanceKind::Worker,
         }
     }
 }
@@ -203,7 +200,7 @@ pub(crate) struct OpenDatabase {
     /// and its workers' name prefix (`prosektor-<pid>-<random>`).
     pub(crate) instance: String,
     /// Its entry in the registry of live instances, renewed until it shuts down.
-    registration: Option<Registration>,
+    registration: Registration,
     /// The embedded PostgreSQL, when this process started it.
     pub(crate) embedded: Option<EmbeddedPostgres>,
 }
@@ -216,9 +213,7 @@ impl OpenDatabase {
     /// # Errors
     /// A failure to stop the embedded PostgreSQL.
     pub(crate) async fn shut_down(self) -> anyhow::Result<()> {
-        if let Some(registration) = self.registration {
-            registration.end(&self.pools, &self.instance).await;
-        }
+        self.registration.end(&self.pools, &self.instance).await;
         match prosektor_persistence::cancel_statements(
             &self.direct_url,
             &self.instance,
@@ -274,28 +269,18 @@ pub(crate) async fn open_database(
         std::process::id(),
         &uuid::Uuid::new_v4().simple().to_string()[..8]
     );
-    // Bulk loading sets session options and runs long transactions: it bypasses a pooler.
-    let (pool_url, pooling) = match purpose {
-        Purpose::Serve | Purpose::Work => (&database_url, config.db_pooling),
-        Purpose::Load => (&direct_url, Pooling::Direct),
-    };
     let settings = PoolSettings {
         max_connections: config.db_max_connections,
         application_name: Some(instance.clone()),
-        statement_timeout: match purpose {
-            Purpose::Serve | Purpose::Work => {
-                Some(Duration::from_millis(config.statement_timeout_ms))
-            }
-            Purpose::Load => None,
-        },
-        pooling,
+        statement_timeout: Some(Duration::from_millis(config.statement_timeout_ms)),
+        pooling: config.db_pooling,
         ..PoolSettings::default()
     };
-    let pool = prosektor_persistence::connect(pool_url, &settings)
+    let pool = prosektor_persistence::connect(&database_url, &settings)
         .await
         .context("opening the database pool")?;
     let mut pools = DatabasePools::new(pool, &settings);
-    if let (Some(read_url), Purpose::Serve | Purpose::Work) = (&config.database_read_url, purpose) {
+    if let Some(read_url) = &config.database_read_url {
         // Opened lazily: a replica that is down at start-up only sends reads to the primary.
         let replica_settings = PoolSettings {
             lazy: true,
@@ -313,10 +298,7 @@ pub(crate) async fn open_database(
             },
         );
     }
-    let registration = match purpose.instance_kind() {
-        Some(kind) => Some(Registration::start(&pools, &instance, kind).await?),
-        None => None,
-    };
+    let registration = Registration::start(&pools, &instance, purpose.instance_kind()).await?;
     Ok(OpenDatabase {
         pools,
         url: database_url,
@@ -357,15 +339,11 @@ pub async fn openapi_json() -> anyhow::Result<String> {
     };
     // The URL is never dialled: a lazy pool connects on first use, and generating the spec
     // uses none of the services.
-    let pool = prosektor_persistence::connect("postgres://spec@127.0.0.1/spec", &settings).await?;
+    let url = "postgres://spec@127.0.0.1/spec";
+    let pool = prosektor_persistence::connect(url, &settings).await?;
     let pools = DatabasePools::from(pool);
-    let ports = composition::ports(&pools)?;
-    let context = composition::api_context(
-        &Config::for_database("postgres://spec@127.0.0.1/spec"),
-        "postgres://spec@127.0.0.1/spec",
-        &pools,
-        &ports,
-    )
-    .await?;
+    let config = Config::for_database(url);
+    let ports = composition::ports(&config, &pools)?;
+    let context = composition::api_context(&config, url, &pools, &ports).await?;
     Ok(prosektor_api::openapi_json(&context))
 }

@@ -100,7 +100,7 @@ impl Background {
 
     /// Stops the tasks and waits up to `grace` for them; those still running then are dropped.
     /// Then the runs this process's workers still hold (those dropped, or whose finish the
-    /// database refused) are handed back, within [`CLEAN_UP_STEP`].
+    /// database refused) are handed back, within the clean-up step (`CLEAN_UP_STEP`).
     pub async fn shutdown(mut self, grace: Duration) {
         self.stop.stop();
         let drained = tokio::time::timeout(grace, async {

@@ -1,4 +1,4 @@
-//! The command line: `serve` (the default), `worker`, `migrate [--contract]`, `openapi`, `seed`.
+//! The command line: `serve` (the default), `worker`, `migrate [--contract]`, `openapi`.
 
 use std::process::ExitCode;
 
@@ -34,13 +34,6 @@ enum Command {
     },
     /// Print the OpenAPI document the server serves.
     Openapi,
-    /// Fill an empty database with deterministic benchmark data and report the load time.
-    Seed {
-        /// How much data: small (about 1k companies), medium (10k, SPEC §6) or large (five
-        /// times medium).
-        #[arg(long, default_value = "small")]
-        scale: prosektor_persistence::seed::Scale,
-    },
 }
 
 /// Runs the command line; the exit code is 1 on any error (printed with its causes).
@@ -79,7 +72,6 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("{}", openapi_json().await?);
             Ok(())
         }
-        Command::Seed { scale } => crate::seed::run(&cli.config, scale).await,
     }
 }
 

@@ -1,5 +1,6 @@
-//! Wiring: the PostgreSQL adapters, the argon2 hasher, the JWT codec, the clock and the id
-//! generator, plugged into the ports of the use-case services and the HTTP API.
+//! Wiring: the PostgreSQL adapters, the security adapters (argon2 hasher, JWT codec), the template
+//! site generator, the clock and the id generator, plugged into the ports of the use-case services
+//! and the HTTP API.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -8,24 +9,33 @@ use anyhow::Context;
 use prosektor_api::ApiContext;
 use prosektor_api::auth::bearer::Authenticator;
 use prosektor_api::auth::client::ClientAddresses;
-use prosektor_api::auth::jwt::JwtCodec;
 use prosektor_application::ThrottleRule;
 use prosektor_application::services::{Limits, Ports, Services};
-use prosektor_application::{SystemClock, TemplateSiteGenerator, UuidV7Generator};
+use prosektor_application::{SystemClock, UuidV7Generator};
 use prosektor_persistence::{
-    Argon2Hasher, DatabasePools, PgActivityFeed, PgCompanyRepository, PgConnectionScope,
-    PgDailyStatsRepository, PgDashboardFigures, PgIdempotencyStore, PgInvoiceRepository,
-    PgPipelineRunRepository, PgSiteRepository, PgThrottle, PgUserRepository,
-    PgWebProjectRepository, PostgresReadiness,
+    DatabasePools, PgActivityFeed, PgCompanyRepository, PgConnectionScope, PgDailyStatsRepository,
+    PgDashboardFigures, PgIdempotencyStore, PgInvoiceRepository, PgPageRepository,
+    PgPipelineRunRepository, PgThrottle, PgUserRepository, PgWebProjectRepository,
+    PostgresReadiness,
 };
+
+use prosektor_security::{Argon2Hasher, JwtCodec};
+use prosektor_site_generator::TemplateSiteGenerator;
 
 use crate::config::Config;
 
-/// Every port implemented on `pools` (and the system's clock, ids and argon2).
+/// Every port implemented on `pools` (and the system's clock and ids, argon2, the tokens signed
+/// with the configured secret, the template generator).
 ///
 /// # Errors
-/// When the argon2 parameters are refused.
-pub fn ports(pools: &DatabasePools) -> anyhow::Result<Ports> {
+/// When the argon2 parameters or the token secret are refused.
+pub fn ports(config: &Config, pools: &DatabasePools) -> anyhow::Result<Ports> {
+    let secret = config
+        .jwt_secret
+        .as_ref()
+        .map_or_else(random_secret, |secret| secret.as_bytes().to_vec());
+    let tokens = JwtCodec::new(&secret, Duration::from_secs(config.token_ttl_secs))
+        .context("PROSEKTOR_JWT_SECRET")?;
     Ok(Ports {
         users: Arc::new(PgUserRepository::new(pools.clone())),
         companies: Arc::new(PgCompanyRepository::new(pools.clone())),
@@ -35,9 +45,10 @@ pub fn ports(pools: &DatabasePools) -> anyhow::Result<Ports> {
         dashboards: Arc::new(PgDashboardFigures::new(pools.clone())),
         activity: Arc::new(PgActivityFeed::new(pools.clone())),
         runs: Arc::new(PgPipelineRunRepository::new(pools.clone())),
-        sites: Arc::new(PgSiteRepository::new(pools.clone())),
+        pages: Arc::new(PgPageRepository::new(pools.clone())),
         generator: Arc::new(TemplateSiteGenerator),
         hasher: Arc::new(Argon2Hasher::new().context("configuring argon2")?),
+        tokens: Arc::new(tokens),
         throttle: Arc::new(PgThrottle::new(pools.clone())),
         idempotency: Arc::new(PgIdempotencyStore::new(pools.clone())),
         clock: Arc::new(SystemClock),
@@ -49,7 +60,7 @@ pub fn ports(pools: &DatabasePools) -> anyhow::Result<Ports> {
 /// connection to `database_url`.
 ///
 /// # Errors
-/// When the configured token secret is too short or `database_url` cannot be read.
+/// When `database_url` cannot be read.
 pub async fn api_context(
     config: &Config,
     database_url: &str,
@@ -65,23 +76,13 @@ pub async fn api_context(
         ..defaults
     };
     let services = Services::with_limits(ports, limits);
-    let secret = match &config.jwt_secret {
-        Some(secret) => secret.as_bytes().to_vec(),
-        None => {
-            tracing::warn!(
-                "PROSEKTOR_JWT_SECRET is not set: using a random secret, so tokens end with this process"
-            );
-            random_secret()
-        }
-    };
-    let codec = JwtCodec::new(&secret, Duration::from_secs(config.token_ttl_secs))
-        .context("PROSEKTOR_JWT_SECRET")?;
+    if config.jwt_secret.is_none() {
+        tracing::warn!(
+            "PROSEKTOR_JWT_SECRET is not set: using a random secret, so tokens end with this process"
+        );
+    }
     Ok(ApiContext {
-        authenticator: Authenticator::new(
-            Arc::new(codec),
-            services.auth.clone(),
-            ports.clock.clone(),
-        ),
+        authenticator: Authenticator::new(services.auth.clone()),
         services,
         clients: ClientAddresses::new(config.trusted_proxies.clone()),
         readiness: Arc::new(

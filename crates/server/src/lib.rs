@@ -19,7 +19,6 @@ pub mod demo;
 pub mod embedded_postgres;
 mod metrics;
 mod registration;
-pub mod seed;
 pub mod telemetry;
 
 pub use application::Application;

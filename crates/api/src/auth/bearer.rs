@@ -1,14 +1,11 @@
-//! The bearer security scheme and [`Authenticator`], which turns a token into the acting user:
-//! the token must verify, and its user must exist, not be deleted, and still have the session
-//! version the token carries (so logout-everywhere, password and role changes and deletion take
-//! effect on the next request).
-
-use std::sync::Arc;
+//! The bearer security scheme and [`Authenticator`], which turns a token into the acting user
+//! through [`AuthService`]: the token must verify, and its user must exist, not be deleted, and
+//! still have the session version the token carries (so logout-everywhere, password and role
+//! changes and deletion take effect on the next request).
 
 use poem_openapi::SecurityScheme;
 use poem_openapi::auth::{ApiKey, Bearer};
-use prosektor_application::Clock;
-use prosektor_application::ports::token::{TokenClaims, TokenCodec};
+use prosektor_application::TokenClaims;
 use prosektor_application::services::{Actor, AuthService, ServiceError, Session};
 
 use crate::error::{ApiError, ApiResult};
@@ -24,28 +21,16 @@ pub struct BearerAuth(pub Bearer);
 #[oai(ty = "api_key", key_name = "X-Ingest-Key", key_in = "header")]
 pub struct IngestKeyAuth(pub ApiKey);
 
-/// Checks bearer tokens against the token codec and the user row.
-#[derive(Clone)]
+/// Checks bearer tokens and the user row behind them, answering in HTTP terms.
+#[derive(Debug, Clone)]
 pub struct Authenticator {
-    tokens: Arc<dyn TokenCodec>,
     auth: AuthService,
-    clock: Arc<dyn Clock>,
-}
-
-impl std::fmt::Debug for Authenticator {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Authenticator").finish_non_exhaustive()
-    }
 }
 
 impl Authenticator {
-    /// An authenticator verifying with `tokens` and `auth` at the `clock`'s time.
-    pub fn new(tokens: Arc<dyn TokenCodec>, auth: AuthService, clock: Arc<dyn Clock>) -> Self {
-        Self {
-            tokens,
-            auth,
-            clock,
-        }
+    /// An authenticator asking `auth`.
+    pub const fn new(auth: AuthService) -> Self {
+        Self { auth }
     }
 
     /// The acting user of a request.
@@ -83,14 +68,13 @@ impl Authenticator {
     /// # Errors
     /// `401` for a bad or expired token.
     pub fn claims(&self, bearer: &BearerAuth) -> ApiResult<TokenClaims> {
-        self.tokens
-            .verify(&bearer.0.token, self.clock.now())
+        self.auth
+            .verify_token(&bearer.0.token)
             .map_err(|_| ApiError::unauthenticated())
     }
 
     /// A new token for the user's current session version.
     pub fn issue(&self, user: &prosektor_domain::User) -> String {
-        self.tokens
-            .issue(user.id(), user.session_version(), self.clock.now())
+        self.auth.issue_token(user)
     }
 }

@@ -1,7 +1,6 @@
 //! Authentication: the bearer scheme and the [`bearer::Authenticator`] that checks each request's
-//! token against the user row, the HS256 [`jwt::JwtCodec`], and [`client::ClientAddresses`], which
-//! tells the address a request comes from (for the limits on failed logins).
+//! token against the user row, and [`client::ClientAddresses`], which tells the address a request
+//! comes from (for the limits on failed logins).
 
 pub mod bearer;
 pub mod client;
-pub mod jwt;

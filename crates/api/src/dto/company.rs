@@ -4,10 +4,11 @@
 use chrono::{DateTime, Utc};
 use poem_openapi::Object;
 use poem_openapi::types::MaybeUndefined;
+use prosektor_application::DetailsChanges;
 use prosektor_application::services::{CompanyUpdate, NewCompany};
-use prosektor_application::{CompanySuggestion, DetailsChanges};
 use prosektor_domain::{
-    Address, City, Company, CompanyDetails, CompanyName, Email, NaceCode, Phone, TaxId,
+    Address, City, Company, CompanyDetails, CompanyName, CompanySuggestion, Email, NaceCode, Phone,
+    TaxId,
 };
 use uuid::Uuid;
 

@@ -5,9 +5,9 @@
 use poem_openapi::OpenApi;
 use poem_openapi::param::{Header, Path, Query};
 use poem_openapi::payload::Json;
+use prosektor_application::DetailsChanges;
 use prosektor_application::services::Actor;
-use prosektor_application::{DetailsChanges, SearchText};
-use prosektor_domain::{CompanyId, RowVersion};
+use prosektor_domain::{CompanyId, RowVersion, SearchText};
 use uuid::Uuid;
 
 use crate::auth::bearer::BearerAuth;

@@ -4,8 +4,8 @@
 use poem_openapi::param::{Path, Query};
 use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, OpenApi};
-use prosektor_application::{SearchText, UserFilter};
-use prosektor_domain::{CompanyId, UserId};
+use prosektor_application::UserFilter;
+use prosektor_domain::{CompanyId, SearchText, UserId};
 use uuid::Uuid;
 
 use crate::auth::bearer::BearerAuth;

@@ -18,7 +18,7 @@ pub struct FieldError {
 /// An RFC 9457 problem document with ProSektor's stable machine `code`.
 #[derive(Debug, Clone, PartialEq, Eq, Object)]
 pub struct Problem {
-    /// A URI naming the problem type: [`PROBLEM_TYPE_BASE`] followed by `code`.
+    /// A URI naming the problem type: `https://prosektor.example/problems/` followed by `code`.
     #[oai(rename = "type")]
     pub problem_type: String,
     /// A short, human-readable summary of the problem type.

@@ -4,11 +4,11 @@ use async_trait::async_trait;
 use prosektor_domain::Activity;
 
 use super::error::RepositoryResult;
-use super::page::{Page, PageRequest};
+use super::paging::{Page, PageRequest};
 use super::scope::TenantScope;
 
 /// Reads the business events the storage recorded as they happened (see
-/// [`Activity`](prosektor_domain::Activity) for which ones).
+/// [`Activity`] for which ones).
 #[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
 #[async_trait]
 pub trait ActivityFeed: Send + Sync {

@@ -6,7 +6,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use prosektor_domain::{CompanyId, Invoice, InvoiceAmounts, InvoiceId, InvoiceStatus, RowVersion};
 
 use super::error::RepositoryResult;
-use super::page::{Page, PageRequest};
+use super::paging::{Page, PageRequest};
 use super::scope::TenantScope;
 
 /// A draft to store; its number is assigned by the repository.

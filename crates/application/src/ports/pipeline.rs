@@ -17,7 +17,7 @@ use chrono::{DateTime, Utc};
 use prosektor_domain::{LogLevel, LogLine, NewLogLine, PipelineRun, ProjectId, RunId, RunStatus};
 
 use super::error::RepositoryResult;
-use super::page::{Page, PageRequest};
+use super::paging::{Page, PageRequest};
 use super::scope::TenantScope;
 
 /// The run queue's backlog.

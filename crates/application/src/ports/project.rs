@@ -7,7 +7,7 @@ use prosektor_domain::{CompanyId, ProjectId, ProjectStatus, RowVersion, WebProje
 
 use super::changes::{ProjectChanges, Transition};
 use super::error::RepositoryResult;
-use super::page::{Page, PageRequest};
+use super::paging::{Page, PageRequest};
 use super::scope::TenantScope;
 
 /// Stores web projects.

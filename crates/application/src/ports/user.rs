@@ -2,13 +2,13 @@
 
 use async_trait::async_trait;
 use prosektor_domain::{
-    CompanyId, CompanyStatus, Email, RowVersion, SessionVersion, User, UserId, UserProfile,
+    CompanyId, CompanyStatus, Email, RowVersion, SearchText, SessionVersion, User, UserId,
+    UserProfile,
 };
 
 use super::changes::ProfilePatch;
-use super::company::SearchText;
 use super::error::RepositoryResult;
-use super::page::{Page, PageRequest};
+use super::paging::{Page, PageRequest};
 use super::scope::TenantScope;
 
 /// Which users a listing returns.

@@ -8,7 +8,7 @@ use prosektor_domain::{Activity, CompanyId};
 use super::actor::Actor;
 use super::error::ServiceResult;
 use crate::ports::activity::ActivityFeed;
-use crate::ports::page::{Page, PageRequest};
+use crate::ports::paging::{Page, PageRequest};
 use crate::ports::scope::TenantScope;
 
 /// The activity feed.

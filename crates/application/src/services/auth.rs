@@ -1,8 +1,7 @@
-//! [`AuthService`]: logging in, turning a token's claims back into an [`Actor`], and the
-//! session-invalidating self-service actions (log out everywhere, change password).
-//!
-//! Tokens themselves (JWT encoding, expiry) are the API's business; this service only decides
-//! whether a user id and session version still stand for a live session.
+//! [`AuthService`]: logging in, issuing and verifying bearer tokens (through the [`TokenCodec`]
+//! port, whose adapter owns the format and the signing), turning a token's claims back into an
+//! [`Actor`], and the session-invalidating self-service actions (log out everywhere, change
+//! password).
 
 use std::net::IpAddr;
 use std::sync::Arc;
@@ -17,6 +16,7 @@ use crate::ports::clock::Clock;
 use crate::ports::error::RepositoryError;
 use crate::ports::password::PasswordHasher;
 use crate::ports::throttle::{Throttle, ThrottleKey, ThrottleRule};
+use crate::ports::token::{TokenClaims, TokenCodec};
 use crate::ports::user::UserRepository;
 
 /// An authenticated request's user and the actor it acts as.
@@ -33,6 +33,7 @@ pub struct Session {
 pub struct AuthService {
     users: Arc<dyn UserRepository>,
     hasher: Arc<dyn PasswordHasher>,
+    tokens: Arc<dyn TokenCodec>,
     throttle: Arc<dyn Throttle>,
     clock: Arc<dyn Clock>,
     limits: Limits,
@@ -43,6 +44,7 @@ impl AuthService {
     pub fn new(
         users: Arc<dyn UserRepository>,
         hasher: Arc<dyn PasswordHasher>,
+        tokens: Arc<dyn TokenCodec>,
         throttle: Arc<dyn Throttle>,
         clock: Arc<dyn Clock>,
         limits: Limits,
@@ -50,6 +52,7 @@ impl AuthService {
         Self {
             users,
             hasher,
+            tokens,
             throttle,
             clock,
             limits,
@@ -103,6 +106,24 @@ impl AuthService {
             return Err(ServiceError::CompanyClosed);
         }
         Ok(session.user)
+    }
+
+    /// A bearer token for `user`'s current session version, valid from now for the codec's
+    /// lifetime.
+    pub fn issue_token(&self, user: &User) -> String {
+        self.tokens
+            .issue(user.id(), user.session_version(), self.clock.now())
+    }
+
+    /// What `token` claims, if it is well formed, correctly signed and not expired now. The
+    /// claims are not checked against the user row: [`Self::authenticate`] does that.
+    ///
+    /// # Errors
+    /// [`ServiceError::Unauthenticated`] for any other token.
+    pub fn verify_token(&self, token: &str) -> ServiceResult<TokenClaims> {
+        self.tokens
+            .verify(token, self.clock.now())
+            .map_err(|_| ServiceError::Unauthenticated)
     }
 
     /// The session a token stands for, if it is still live: the user exists, is not deleted,

@@ -3,7 +3,8 @@
 use std::sync::Arc;
 
 use prosektor_domain::{
-    Company, CompanyDetails, CompanyId, CompanyName, CompanyStatus, RowVersion, TaxId,
+    Company, CompanyDetails, CompanyId, CompanyName, CompanyStatus, CompanySuggestion, RowVersion,
+    SearchText, TaxId,
 };
 
 use super::actor::Actor;
@@ -11,9 +12,9 @@ use super::check_version;
 use super::error::ServiceResult;
 use crate::ports::changes::{CompanyChanges, DetailsChanges, Transition};
 use crate::ports::clock::Clock;
-use crate::ports::company::{CompanyRepository, CompanySuggestion, SearchText};
+use crate::ports::company::CompanyRepository;
 use crate::ports::ids::IdGenerator;
-use crate::ports::page::{Page, PageRequest};
+use crate::ports::paging::{Page, PageRequest};
 
 /// A company to create.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -13,7 +13,7 @@ use super::error::ServiceResult;
 use crate::ports::clock::Clock;
 use crate::ports::ids::IdGenerator;
 use crate::ports::invoice::{InvoiceFilter, InvoiceRepository, NewInvoice};
-use crate::ports::page::{Page, PageRequest};
+use crate::ports::paging::{Page, PageRequest};
 
 /// How an invoice's tax is given.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -52,13 +52,14 @@ use crate::ports::dashboard::DashboardFigures;
 use crate::ports::idempotency::IdempotencyStore;
 use crate::ports::ids::IdGenerator;
 use crate::ports::invoice::InvoiceRepository;
+use crate::ports::pages::PageRepository;
 use crate::ports::password::PasswordHasher;
 use crate::ports::pipeline::PipelineRunRepository;
 use crate::ports::project::WebProjectRepository;
-use crate::ports::site::SiteGenerator;
-use crate::ports::site_store::SiteRepository;
+use crate::ports::site_generator::SiteGenerator;
 use crate::ports::stats::DailyStatsRepository;
 use crate::ports::throttle::Throttle;
+use crate::ports::token::TokenCodec;
 use crate::ports::user::UserRepository;
 
 /// Refuses a change decided on a resource read at `read` when the caller expected another version
@@ -95,12 +96,14 @@ pub struct Ports {
     pub activity: Arc<dyn ActivityFeed>,
     /// Pipeline runs, their queue and logs.
     pub runs: Arc<dyn PipelineRunRepository>,
-    /// Generated and published sites.
-    pub sites: Arc<dyn SiteRepository>,
+    /// The pages runs generated and the sites projects publish.
+    pub pages: Arc<dyn PageRepository>,
     /// What the pipeline workers generate sites with.
     pub generator: Arc<dyn SiteGenerator>,
     /// Password hashing.
     pub hasher: Arc<dyn PasswordHasher>,
+    /// Bearer tokens: issued at login, verified on every request.
+    pub tokens: Arc<dyn TokenCodec>,
     /// Attempt counters shared by every instance (login failures, ingestion).
     pub throttle: Arc<dyn Throttle>,
     /// Stored responses of requests sent with an idempotency key (the API's and the
@@ -152,9 +155,10 @@ impl Services {
             dashboards,
             activity,
             runs,
-            sites,
+            pages,
             generator: _,
             hasher,
+            tokens,
             throttle,
             idempotency: _,
             clock,
@@ -164,6 +168,7 @@ impl Services {
             auth: AuthService::new(
                 users.clone(),
                 hasher.clone(),
+                tokens.clone(),
                 throttle.clone(),
                 clock.clone(),
                 limits,
@@ -185,7 +190,7 @@ impl Services {
             ),
             runs: RunService::new(
                 runs.clone(),
-                sites.clone(),
+                pages.clone(),
                 projects.clone(),
                 clock.clone(),
                 ids.clone(),

@@ -15,7 +15,7 @@ use crate::ports::changes::{ProjectChanges, Transition};
 use crate::ports::clock::Clock;
 use crate::ports::company::CompanyRepository;
 use crate::ports::ids::IdGenerator;
-use crate::ports::page::{Page, PageRequest};
+use crate::ports::paging::{Page, PageRequest};
 use crate::ports::project::WebProjectRepository;
 
 /// Web projects.

@@ -8,18 +8,17 @@
 
 use std::sync::Arc;
 
-use prosektor_domain::{LogLine, PipelineRun, ProjectId, RunId, RunInput, RunStatus};
+use prosektor_domain::{LogLine, PipelineRun, ProjectId, RunId, RunInput, RunStatus, SitePage};
 
 use super::actor::Actor;
 use super::error::{ServiceError, ServiceResult};
 use crate::ports::clock::Clock;
 use crate::ports::error::{Conflict, RepositoryError};
 use crate::ports::ids::IdGenerator;
-use crate::ports::page::{Page, PageRequest};
+use crate::ports::pages::PageRepository;
+use crate::ports::paging::{Page, PageRequest};
 use crate::ports::pipeline::PipelineRunRepository;
 use crate::ports::project::WebProjectRepository;
-use crate::ports::site::SitePage;
-use crate::ports::site_store::SiteRepository;
 
 /// Attempts a started run may make before it fails for good.
 pub const RUN_MAX_ATTEMPTS: u32 = 3;
@@ -30,7 +29,7 @@ pub const MAX_LOG_LINES: u32 = 500;
 #[derive(Clone)]
 pub struct RunService {
     runs: Arc<dyn PipelineRunRepository>,
-    sites: Arc<dyn SiteRepository>,
+    pages: Arc<dyn PageRepository>,
     projects: Arc<dyn WebProjectRepository>,
     clock: Arc<dyn Clock>,
     ids: Arc<dyn IdGenerator>,
@@ -40,14 +39,14 @@ impl RunService {
     /// A service over these ports.
     pub fn new(
         runs: Arc<dyn PipelineRunRepository>,
-        sites: Arc<dyn SiteRepository>,
+        pages: Arc<dyn PageRepository>,
         projects: Arc<dyn WebProjectRepository>,
         clock: Arc<dyn Clock>,
         ids: Arc<dyn IdGenerator>,
     ) -> Self {
         Self {
             runs,
-            sites,
+            pages,
             projects,
             clock,
             ids,
@@ -161,7 +160,7 @@ impl RunService {
         path: &str,
     ) -> ServiceResult<SitePage> {
         Ok(self
-            .sites
+            .pages
             .published_page(actor.scope(), project_id, path)
             .await?)
     }
@@ -177,7 +176,7 @@ impl RunService {
         project_id: ProjectId,
         path: &str,
     ) -> ServiceResult<SitePage> {
-        Ok(self.sites.live_page(project_id, path).await?)
+        Ok(self.pages.live_page(project_id, path).await?)
     }
 
     /// The page at `path` of the site run `id` generated.
@@ -185,7 +184,7 @@ impl RunService {
     /// # Errors
     /// `NotFound` (no such run or page, or another tenant's); `Internal`.
     pub async fn run_page(&self, actor: &Actor, id: RunId, path: &str) -> ServiceResult<SitePage> {
-        Ok(self.sites.run_page(actor.scope(), id, path).await?)
+        Ok(self.pages.run_page(actor.scope(), id, path).await?)
     }
 
     /// Checks that the project exists within the actor's tenancy.

@@ -11,7 +11,7 @@ use super::actor::Actor;
 use super::error::{ServiceError, ServiceResult};
 use crate::ports::clock::Clock;
 use crate::ports::ids::IdGenerator;
-use crate::ports::page::Page;
+use crate::ports::paging::Page;
 
 /// The company of the client actors.
 pub(crate) fn own_company() -> CompanyId {

@@ -12,7 +12,7 @@ use crate::ports::changes::ProfilePatch;
 use crate::ports::clock::Clock;
 use crate::ports::company::CompanyRepository;
 use crate::ports::ids::IdGenerator;
-use crate::ports::page::{Page, PageRequest};
+use crate::ports::paging::{Page, PageRequest};
 use crate::ports::password::PasswordHasher;
 use crate::ports::scope::TenantScope;
 use crate::ports::user::{UserFilter, UserRepository};

@@ -1,25 +1,61 @@
-//! Unit tests of [`Worker`]'s decisions, over mocks and the real template generator: the steps
-//! and their log lines, stopping when the run is lost, failing or retrying on errors.
+//! Unit tests of [`Worker`]'s decisions, over mocks and a stub generator: the steps and their
+//! log lines, stopping when the run is lost, failing or retrying on errors.
 
 use std::sync::{Arc, Mutex};
 
 use chrono::Duration;
+use prosektor_domain::site::REQUIRED_PAGES;
 use prosektor_domain::{
-    Company, CompanyDetails, CompanyId, CompanyName, LogLine, ProjectId, ProjectName, RunId,
-    RunInput, RunStatus, WebProject,
+    Company, CompanyDetails, CompanyId, CompanyName, LogLine, PagePath, PlannedPage, ProjectId,
+    ProjectName, RunId, RunInput, RunStatus, SitePage, SitePlan, WebProject,
 };
 
 use super::*;
-use crate::TemplateSiteGenerator;
 use crate::mocks::{
     MockActivityFeed, MockCompanyRepository, MockDailyStatsRepository, MockDashboardFigures,
-    MockIdempotencyStore, MockInvoiceRepository, MockPasswordHasher, MockPipelineRunRepository,
-    MockSiteGenerator, MockSiteRepository, MockThrottle, MockUserRepository,
+    MockIdempotencyStore, MockInvoiceRepository, MockPageRepository, MockPasswordHasher,
+    MockPipelineRunRepository, MockSiteGenerator, MockThrottle, MockTokenCodec, MockUserRepository,
     MockWebProjectRepository,
 };
 use crate::services::test_support::{clock, ids, now};
 
 const STALE: RepositoryError = RepositoryError::Conflict(Conflict::StaleState);
+
+/// A generator that plans the required pages and writes each as a one-line document naming the
+/// brief's company.
+struct StubGenerator;
+
+#[async_trait::async_trait]
+impl SiteGenerator for StubGenerator {
+    fn name(&self) -> &str {
+        "stub"
+    }
+
+    async fn plan(&self, _: &SiteBrief) -> Result<SitePlan, GeneratorError> {
+        let pages = REQUIRED_PAGES
+            .iter()
+            .map(|path| PlannedPage {
+                path: PagePath::parse(path).expect("a required page's path"),
+                title: (*path).to_owned(),
+                purpose: "a test page".to_owned(),
+            })
+            .collect();
+        Ok(SitePlan::new(pages)?)
+    }
+
+    async fn generate_page(
+        &self,
+        brief: &SiteBrief,
+        page: &PlannedPage,
+    ) -> Result<SitePage, GeneratorError> {
+        let body = format!(
+            "<!DOCTYPE html><title>{}</title><p>{}</p>",
+            page.title,
+            brief.company_name.as_str()
+        );
+        Ok(SitePage::new(page.path.clone(), page.title.clone(), body))
+    }
+}
 
 /// The rows a run works on: a company with details and its project.
 struct World {
@@ -128,7 +164,7 @@ fn reads(world: &World) -> (MockCompanyRepository, MockWebProjectRepository) {
 
 fn worker(
     runs: MockPipelineRunRepository,
-    sites: MockSiteRepository,
+    pages: MockPageRepository,
     world: &World,
     generator: Arc<dyn SiteGenerator>,
 ) -> Worker {
@@ -142,9 +178,10 @@ fn worker(
         dashboards: Arc::new(MockDashboardFigures::new()),
         activity: Arc::new(MockActivityFeed::new()),
         runs: Arc::new(runs),
-        sites: Arc::new(sites),
+        pages: Arc::new(pages),
         generator,
         hasher: Arc::new(MockPasswordHasher::new()),
+        tokens: Arc::new(MockTokenCodec::new()),
         throttle: Arc::new(MockThrottle::new()),
         idempotency: Arc::new(MockIdempotencyStore::new()),
         clock: clock(),
@@ -164,9 +201,9 @@ async fn nothing_runnable_is_false() {
     let world = world();
     let worker = worker(
         runs,
-        MockSiteRepository::new(),
+        MockPageRepository::new(),
         &world,
-        Arc::new(TemplateSiteGenerator),
+        Arc::new(StubGenerator),
     );
     assert_eq!(worker.run_once().await, Ok(false));
     assert_eq!(worker.name(), "w1");
@@ -179,9 +216,9 @@ async fn a_run_goes_through_every_step_and_is_published_and_finished_at_once() {
     let log = Arc::new(Mutex::new(Vec::new()));
     // The run is finished by the publish itself, never by a separate save.
     let runs = runs(&run, &log, usize::MAX, 0, |_| true);
-    let mut sites = MockSiteRepository::new();
+    let mut pages = MockPageRepository::new();
     let id = run.id();
-    sites
+    pages
         .expect_publish_finished()
         .times(1)
         .withf(move |run, worker, site| {
@@ -195,7 +232,7 @@ async fn a_run_goes_through_every_step_and_is_published_and_finished_at_once() {
                     .is_some_and(|page| page.body().contains("Anadolu OSGB"))
         })
         .returning(|_, _, _| Ok(()));
-    let worker = worker(runs, sites, &world, Arc::new(TemplateSiteGenerator));
+    let worker = worker(runs, pages, &world, Arc::new(StubGenerator));
     assert_eq!(worker.run_once().await, Ok(true));
     let lines = lines(&log);
     assert_eq!(lines[0], "INFO [1/5] gather: attempt 1 of 3");
@@ -205,9 +242,9 @@ async fn a_run_goes_through_every_step_and_is_published_and_finished_at_once() {
     );
     assert_eq!(
         lines[2],
-        "INFO [2/5] plan: 4 pages by generator template: index.html, hizmetler.html, hakkimizda.html, iletisim.html"
+        "INFO [2/5] plan: 4 pages by generator stub: index.html, hizmetler.html, hakkimizda.html, iletisim.html"
     );
-    for (line, path) in lines[3..7].iter().zip(crate::ports::site::REQUIRED_PAGES) {
+    for (line, path) in lines[3..7].iter().zip(REQUIRED_PAGES) {
         assert!(
             line.starts_with(&format!("INFO [3/5] generate: {path} (")),
             "{line}"
@@ -231,9 +268,9 @@ async fn a_run_lost_at_a_heartbeat_stops_without_publishing_or_finishing() {
     let log = Arc::new(Mutex::new(Vec::new()));
     // The second heartbeat (after the plan) finds the run cancelled.
     let runs = runs(&run, &log, 1, 0, |_| true);
-    let mut sites = MockSiteRepository::new();
-    sites.expect_publish_finished().never();
-    let worker = worker(runs, sites, &world, Arc::new(TemplateSiteGenerator));
+    let mut pages = MockPageRepository::new();
+    pages.expect_publish_finished().never();
+    let worker = worker(runs, pages, &world, Arc::new(StubGenerator));
     assert_eq!(worker.run_once().await, Ok(true));
     assert_eq!(lines(&log).len(), 3, "gather (2 lines) and plan, then stop");
 }
@@ -244,12 +281,12 @@ async fn a_lost_publish_finishes_nothing() {
     let run = claimed(world.project.id());
     let log = Arc::new(Mutex::new(Vec::new()));
     let runs = runs(&run, &log, usize::MAX, 0, |_| true);
-    let mut sites = MockSiteRepository::new();
-    sites
+    let mut pages = MockPageRepository::new();
+    pages
         .expect_publish_finished()
         .times(1)
         .returning(|_, _, _| Err(STALE));
-    let worker = worker(runs, sites, &world, Arc::new(TemplateSiteGenerator));
+    let worker = worker(runs, pages, &world, Arc::new(StubGenerator));
     assert_eq!(worker.run_once().await, Ok(true));
     assert!(!lines(&log).iter().any(|line| line.starts_with("ERROR")));
 }
@@ -268,7 +305,7 @@ async fn a_transient_generator_error_requeues_with_backoff() {
     generator
         .expect_plan()
         .returning(|_| Err(GeneratorError::Unavailable("model timeout".to_owned())));
-    let worker = worker(runs, MockSiteRepository::new(), &world, Arc::new(generator));
+    let worker = worker(runs, MockPageRepository::new(), &world, Arc::new(generator));
     assert_eq!(worker.run_once().await, Ok(true));
     assert_eq!(
         lines(&log).last().map(String::as_str),
@@ -290,7 +327,7 @@ async fn a_deterministic_generator_error_fails_at_once() {
     generator
         .expect_plan()
         .returning(|_| Err(GeneratorError::InvalidBrief("no".to_owned())));
-    let worker = worker(runs, MockSiteRepository::new(), &world, Arc::new(generator));
+    let worker = worker(runs, MockPageRepository::new(), &world, Arc::new(generator));
     assert_eq!(worker.run_once().await, Ok(true));
 }
 
@@ -302,11 +339,11 @@ async fn a_storage_error_while_publishing_fails_or_retries() {
     let runs = runs(&run, &log, usize::MAX, 1, |run| {
         run.status() == RunStatus::Queued
     });
-    let mut sites = MockSiteRepository::new();
-    sites
+    let mut pages = MockPageRepository::new();
+    pages
         .expect_publish_finished()
         .returning(|_, _, _| Err(RepositoryError::Unavailable("db down".to_owned())));
-    let worker = worker(runs, sites, &world, Arc::new(TemplateSiteGenerator));
+    let worker = worker(runs, pages, &world, Arc::new(StubGenerator));
     assert_eq!(worker.run_once().await, Ok(true));
     assert_eq!(
         lines(&log).last().map(String::as_str),
@@ -348,7 +385,7 @@ async fn a_failure_storage_refused_is_recorded_as_soon_as_it_answers_before_any_
     generator
         .expect_plan()
         .returning(|_| Err(GeneratorError::Unavailable("model timeout".to_owned())));
-    let worker = worker(runs, MockSiteRepository::new(), &world, Arc::new(generator));
+    let worker = worker(runs, MockPageRepository::new(), &world, Arc::new(generator));
 
     assert_eq!(
         worker.run_once().await,
@@ -394,13 +431,13 @@ async fn each_step_writes_its_lines_in_one_batch_before_its_heartbeat() {
         beats.lock().unwrap().push("beat".to_owned());
         Ok(())
     });
-    let mut sites = MockSiteRepository::new();
+    let mut pages = MockPageRepository::new();
     let published = calls.clone();
-    sites.expect_publish_finished().returning(move |_, _, _| {
+    pages.expect_publish_finished().returning(move |_, _, _| {
         published.lock().unwrap().push("publish".to_owned());
         Ok(())
     });
-    let worker = worker(runs, sites, &world, Arc::new(TemplateSiteGenerator));
+    let worker = worker(runs, pages, &world, Arc::new(StubGenerator));
     assert_eq!(worker.run_once().await, Ok(true));
     let mut expected = vec!["2 lines", "beat", "1 lines", "beat"];
     expected.extend(["1 lines", "beat"].repeat(4));
@@ -436,9 +473,9 @@ async fn lines_storage_refused_are_written_with_the_next_batch() {
         .returning(|_, _| Ok(()));
     let worker = worker(
         runs,
-        MockSiteRepository::new(),
+        MockPageRepository::new(),
         &world,
-        Arc::new(TemplateSiteGenerator),
+        Arc::new(StubGenerator),
     );
     assert_eq!(worker.run_once().await, Ok(true));
     assert_eq!(

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use clap::Parser;
 use prosektor_bench::cli::run_to_exit;
-use prosektor_persistence::seed::Scale;
+use prosektor_dataset::Scale;
 
 /// Drives a running fleet with the benchmark's mix and prints one line per concurrency.
 #[derive(Debug, Parser)]

@@ -5,11 +5,13 @@ mod danger_class;
 mod details;
 mod nace;
 mod status;
+mod suggestion;
 
 pub use danger_class::DangerClass;
 pub use details::{Address, City, CompanyDetails};
 pub use nace::NaceCode;
 pub use status::{ClientAccess, CompanyStatus};
+pub use suggestion::CompanySuggestion;
 
 use chrono::{DateTime, Utc};
 

@@ -2,8 +2,8 @@
 //! to and from [`SitePage`].
 
 use super::mapping::IntoDomain;
-use prosektor_application::{PagePath, SitePage};
 use prosektor_domain::{DomainError, DomainResult, RunId, ValidationReason};
+use prosektor_domain::{PagePath, SitePage};
 use sea_orm::ActiveValue::Set;
 use sea_orm::entity::prelude::*;
 

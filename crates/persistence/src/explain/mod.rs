@@ -1,4 +1,4 @@
-//! The index proof of SPEC §6: on realistic volumes (`seed::Scale::Medium`: 10k companies, 50k users, 1M
+//! The index proof of SPEC §6: on realistic volumes (`prosektor_dataset::Scale::Medium`: 10k companies, 50k users, 1M
 //! invoices, 30k projects, 3.65M daily_stats rows), the SQL each repository sends for the design
 //! document's five access patterns, and for the queries its Index Strategy promises beside them
 //! (autocomplete, the recent-activity feed of every company and of one, a lookup by email that
@@ -163,7 +163,7 @@ async fn every_access_pattern_uses_its_index_at_realistic_volumes() {
         .await
         .expect("test database");
     let db = database.connection();
-    crate::seed::load(db, crate::seed::Scale::Medium, &mut |_| {})
+    prosektor_dataset::load(db, prosektor_dataset::Scale::Medium, &mut |_| {})
         .await
         .expect("load the volumes");
 

@@ -8,10 +8,12 @@
 
 use async_trait::async_trait;
 use prosektor_application::{
-    CompanyChanges, CompanyRepository, CompanySuggestion, Cursor, DetailsChanges, Page,
-    PageRequest, RepositoryError, RepositoryResult, SearchText, TenantScope, Transition,
+    CompanyChanges, CompanyRepository, Cursor, DetailsChanges, Page, PageRequest, RepositoryError,
+    RepositoryResult, TenantScope, Transition,
 };
-use prosektor_domain::{Company, CompanyDetails, CompanyId, CompanyName, RowVersion};
+use prosektor_domain::{
+    Company, CompanyDetails, CompanyId, CompanyName, CompanySuggestion, RowVersion, SearchText,
+};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, FromQueryResult, QueryResult,
     QuerySelect, Select, Statement,

@@ -19,7 +19,7 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect,
 };
 
-use super::shared::{NewestFirst, save_if_status, scoped_through_project, statement};
+use super::shared::{NewestFirst, save_if, scoped_through_project, statement};
 use crate::entities::mapping::{IntoDomain, all_to_domain};
 use crate::entities::pipeline_runs::{self, Column};
 use crate::error::map_db_err;
@@ -114,11 +114,11 @@ impl PipelineRunRepository for PgPipelineRunRepository {
 
     #[tracing::instrument(skip_all)]
     async fn save(&self, run: &PipelineRun, expected: RunStatus) -> RepositoryResult<()> {
-        save_if_status(
+        save_if(
             &self.db,
             pipeline_runs::changes(run),
             (Column::Id, run.id().as_uuid()),
-            (Column::Status, expected.as_str()),
+            Column::Status.eq(expected.as_str()),
         )
         .await
     }

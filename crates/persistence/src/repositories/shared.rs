@@ -8,7 +8,7 @@ use prosektor_application::{
     Conflict, Page, PageRequest, RepositoryError, RepositoryResult, TenantScope,
 };
 use prosektor_domain::RowVersion;
-use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
+use sea_orm::sea_query::{Expr, ExprTrait, IntoCondition, OnConflict};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityName, EntityTrait,
     IdenStatic, Iterable, Order, PrimaryKeyToColumn, PrimaryKeyTrait, QueryFilter, QueryOrder,
@@ -120,18 +120,18 @@ impl NewestFirst {
     }
 }
 
-/// Saves `changes` to row `id` if its `status` column still holds `expected`, in one conditional
-/// `UPDATE ... WHERE id = $id AND status = $expected`: of two concurrent transitions from the same
-/// status exactly one changes the row.
+/// Saves `changes` to row `id` if it still meets `expected` (its status, its session version), in
+/// one conditional `UPDATE ... WHERE id = $id AND <expected>`: of two concurrent changes from the
+/// same state exactly one changes the row.
 ///
 /// # Errors
-/// `Conflict(StaleState)` when the row exists in another status; `NotFound` when it does not;
+/// `Conflict(StaleState)` when the row exists in another state; `NotFound` when it does not;
 /// driver errors through [`map_db_err`] (so a unique violation is its conflict).
-pub(crate) async fn save_if_status<A, C>(
+pub(crate) async fn save_if<A, C>(
     db: &C,
     changes: A,
     (id_column, id): (<A::Entity as EntityTrait>::Column, Uuid),
-    (status_column, expected): (<A::Entity as EntityTrait>::Column, &str),
+    expected: impl IntoCondition,
 ) -> RepositoryResult<()>
 where
     A: ActiveModelTrait,
@@ -141,7 +141,7 @@ where
     let update = A::Entity::update_many()
         .set(changes)
         .filter(id_column.eq(id))
-        .filter(status_column.eq(expected));
+        .filter(expected);
     conditional_update(db, update, id).await
 }
 

@@ -20,9 +20,7 @@ use sea_orm::sea_query::{BinOper, Expr, ExprTrait};
 use sea_orm::{ColumnTrait, EntityTrait, FromQueryResult, QueryFilter, Select};
 
 use super::row_update::RowUpdate;
-use super::shared::{
-    NewestFirst, conditional_update, escape_like, find_one, insert_both, scoped, statement,
-};
+use super::shared::{NewestFirst, escape_like, find_one, insert_both, save_if, scoped, statement};
 use crate::entities::mapping::{IntoDomain, all_to_domain, optional, text, to_domain};
 use crate::entities::{user_profiles, users};
 use crate::error::map_db_err;
@@ -125,11 +123,13 @@ impl UserRepository for PgUserRepository {
             created_at: NotSet,
             ..users::ActiveModel::from(user)
         };
-        let update = users::Entity::update_many()
-            .set(changes)
-            .filter(users::Column::Id.eq(id))
-            .filter(users::Column::CurrSessionVersion.eq(expected.get()));
-        conditional_update(&self.db, update, id).await
+        save_if(
+            &self.db,
+            changes,
+            (users::Column::Id, id),
+            users::Column::CurrSessionVersion.eq(expected.get()),
+        )
+        .await
     }
 
     #[tracing::instrument(skip_all)]

@@ -5,7 +5,8 @@
 
 use std::time::{Duration, Instant};
 
-use prosektor_application::{CompanyRepository, Intent, PageRequest, SearchText, UserRepository};
+use prosektor_application::{CompanyRepository, Intent, PageRequest, UserRepository};
+use prosektor_domain::SearchText;
 use prosektor_persistence::{
     DatabasePools, PgCompanyRepository, PgUserRepository, PoolSettings, ReplicaSettings,
 };

@@ -7,17 +7,17 @@ mod lifecycle;
 use std::sync::Arc;
 
 use prosektor_application::services::{Actor, Ports, Services};
-use prosektor_application::{
-    Housekeeper, SiteGenerator, SystemClock, TemplateSiteGenerator, UuidV7Generator, Worker,
-};
+use prosektor_application::{Housekeeper, SiteGenerator, SystemClock, UuidV7Generator, Worker};
 use prosektor_domain::{
     CompanyId, Email, PipelineRun, ProjectId, RunId, RunInput, RunStatus, User, UserId,
 };
 use prosektor_persistence::{
-    Argon2Hasher, PgActivityFeed, PgCompanyRepository, PgDailyStatsRepository, PgDashboardFigures,
-    PgIdempotencyStore, PgInvoiceRepository, PgPipelineRunRepository, PgSiteRepository, PgThrottle,
+    PgActivityFeed, PgCompanyRepository, PgDailyStatsRepository, PgDashboardFigures,
+    PgIdempotencyStore, PgInvoiceRepository, PgPageRepository, PgPipelineRunRepository, PgThrottle,
     PgUserRepository, PgWebProjectRepository,
 };
+use prosektor_security::{Argon2Hasher, JwtCodec};
+use prosektor_site_generator::TemplateSiteGenerator;
 use sea_orm::DatabaseConnection;
 
 use crate::support::{company, exec, now, password_hash, project, scalar};
@@ -33,9 +33,12 @@ fn ports(db: &DatabaseConnection, generator: Arc<dyn SiteGenerator>) -> Ports {
         dashboards: Arc::new(PgDashboardFigures::new(db.clone())),
         activity: Arc::new(PgActivityFeed::new(db.clone())),
         runs: Arc::new(PgPipelineRunRepository::new(db.clone())),
-        sites: Arc::new(PgSiteRepository::new(db.clone())),
+        pages: Arc::new(PgPageRepository::new(db.clone())),
         generator,
         hasher: Arc::new(Argon2Hasher::new().expect("argon2")),
+        tokens: Arc::new(
+            JwtCodec::new(&[7; 32], std::time::Duration::from_secs(60)).expect("a long secret"),
+        ),
         throttle: Arc::new(PgThrottle::new(db.clone())),
         idempotency: Arc::new(PgIdempotencyStore::new(db.clone())),
         clock: Arc::new(SystemClock),

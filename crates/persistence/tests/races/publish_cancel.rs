@@ -2,12 +2,12 @@
 //! each run ends either `SUCCEEDED` and published, or `CANCELLED` and not published. Never a
 //! project pointing at a run that did not succeed, never a succeeded run without its site.
 
-use prosektor_application::ports::site::REQUIRED_PAGES;
-use prosektor_application::{
-    GeneratedSite, PagePath, PipelineRunRepository, SitePage, SiteRepository,
+use prosektor_application::{PageRepository, PipelineRunRepository};
+use prosektor_domain::site::REQUIRED_PAGES;
+use prosektor_domain::{
+    GeneratedSite, PagePath, PipelineRun, RunId, RunInput, RunStatus, SitePage,
 };
-use prosektor_domain::{PipelineRun, RunId, RunInput, RunStatus};
-use prosektor_persistence::{PgPipelineRunRepository, PgSiteRepository};
+use prosektor_persistence::{PgPageRepository, PgPipelineRunRepository};
 
 use crate::support::{company, database, now, project, scalar, wide_pool};
 
@@ -30,7 +30,7 @@ async fn a_run_is_either_published_and_succeeded_or_cancelled_and_unpublished() 
     let acme = company(db.connection(), "Acme OSGB").await;
     let pool = wide_pool(&db).await;
     let runs = PgPipelineRunRepository::new(pool.clone());
-    let sites = PgSiteRepository::new(pool.clone());
+    let pages = PgPageRepository::new(pool.clone());
     let mut running = Vec::new();
     for _ in 0..RUNS {
         let site = project(db.connection(), acme).await;
@@ -43,7 +43,7 @@ async fn a_run_is_either_published_and_succeeded_or_cancelled_and_unpublished() 
     let races: Vec<_> = running
         .iter()
         .map(|run| {
-            let (runs, sites) = (runs.clone(), sites.clone());
+            let (runs, pages) = (runs.clone(), pages.clone());
             let mut succeeded = run.clone();
             succeeded.succeed(now()).unwrap();
             let mut cancelled = run.clone();
@@ -51,7 +51,7 @@ async fn a_run_is_either_published_and_succeeded_or_cancelled_and_unpublished() 
             tokio::spawn(async move {
                 let site = site();
                 let (published, cancel) = tokio::join!(
-                    sites.publish_finished(&succeeded, "w", &site),
+                    pages.publish_finished(&succeeded, "w", &site),
                     runs.save(&cancelled, RunStatus::Running),
                 );
                 (published.is_ok(), cancel.is_ok())

@@ -11,12 +11,13 @@ use prosektor_domain::{
 };
 
 use super::*;
-use crate::mocks::{MockPasswordHasher, MockThrottle, MockUserRepository};
+use crate::mocks::{MockPasswordHasher, MockThrottle, MockTokenCodec, MockUserRepository};
 use crate::ports::password::HasherError;
 use crate::ports::scope::TenantScope;
 use crate::ports::throttle::ThrottleDecision;
+use crate::ports::token::{InvalidToken, TokenClaims};
 use crate::ports::user::SessionRecord;
-use crate::services::test_support::{admin_user, client_user, clock, hash, own_company};
+use crate::services::test_support::{admin_user, client_user, clock, hash, now, own_company};
 
 const PASSWORD: &str = "correct horse battery";
 
@@ -37,6 +38,7 @@ fn with_throttle(
     AuthService::new(
         Arc::new(users),
         Arc::new(hasher),
+        Arc::new(MockTokenCodec::new()),
         Arc::new(throttle),
         clock(),
         Limits::default(),
@@ -562,5 +564,56 @@ async fn a_limited_password_check_is_refused_without_verifying() {
         Err(ServiceError::TooManyAttempts {
             retry_after_secs: 30
         })
+    );
+}
+
+#[test]
+fn tokens_are_issued_for_the_current_session_at_the_clock_s_time() {
+    let user = with_version(client_user(own_company()), 4);
+    let mut tokens = MockTokenCodec::new();
+    tokens
+        .expect_issue()
+        .with(eq(user.id()), eq(version(4)), eq(now()))
+        .return_const("signed".to_owned());
+    let service = AuthService::new(
+        Arc::new(MockUserRepository::new()),
+        Arc::new(MockPasswordHasher::new()),
+        Arc::new(tokens),
+        Arc::new(allowing()),
+        clock(),
+        Limits::default(),
+    );
+    assert_eq!(service.issue_token(&user), "signed");
+}
+
+#[test]
+fn a_token_verifies_at_the_clock_s_time_and_any_refusal_is_unauthenticated() {
+    let user = client_user(own_company());
+    let claims = TokenClaims {
+        user_id: user.id(),
+        session_version: version(1),
+        expires_at: now(),
+    };
+    let mut tokens = MockTokenCodec::new();
+    tokens
+        .expect_verify()
+        .withf(|token, at| token == "good" && *at == now())
+        .return_const(Ok(claims));
+    tokens
+        .expect_verify()
+        .withf(|token, _| token != "good")
+        .return_const(Err(InvalidToken));
+    let service = AuthService::new(
+        Arc::new(MockUserRepository::new()),
+        Arc::new(MockPasswordHasher::new()),
+        Arc::new(tokens),
+        Arc::new(allowing()),
+        clock(),
+        Limits::default(),
+    );
+    assert_eq!(service.verify_token("good"), Ok(claims));
+    assert_eq!(
+        service.verify_token("forged"),
+        Err(ServiceError::Unauthenticated)
     );
 }

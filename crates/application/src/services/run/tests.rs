@@ -4,13 +4,12 @@
 use std::sync::Arc;
 
 use mockall::predicate::eq;
-use prosektor_domain::{CompanyId, DomainError, ProjectName, RunStatus, WebProject};
+use prosektor_domain::{CompanyId, DomainError, PagePath, ProjectName, RunStatus, WebProject};
 
 use super::*;
-use crate::mocks::{MockPipelineRunRepository, MockSiteRepository, MockWebProjectRepository};
+use crate::mocks::{MockPageRepository, MockPipelineRunRepository, MockWebProjectRepository};
 use crate::ports::error::{Conflict, RepositoryError};
 use crate::ports::scope::TenantScope;
-use crate::ports::site::PagePath;
 use crate::services::error::ServiceError;
 use crate::services::test_support::{
     NEW_ID, admin, client, clock, ids, now, other_company, own_company,
@@ -37,12 +36,12 @@ fn projects(stored: &WebProject) -> MockWebProjectRepository {
 
 fn service(
     runs: MockPipelineRunRepository,
-    sites: MockSiteRepository,
+    pages: MockPageRepository,
     projects: MockWebProjectRepository,
 ) -> RunService {
     RunService::new(
         Arc::new(runs),
-        Arc::new(sites),
+        Arc::new(pages),
         Arc::new(projects),
         clock(),
         ids(),
@@ -62,7 +61,7 @@ async fn start_queues_a_run_of_a_visible_project() {
     let own = project(own_company());
     let mut runs = MockPipelineRunRepository::new();
     runs.expect_enqueue().times(2).returning(|_| Ok(()));
-    let service = service(runs, MockSiteRepository::new(), projects(&own));
+    let service = service(runs, MockPageRepository::new(), projects(&own));
     for actor in [admin(), client()] {
         let run = service.start(&actor, own.id(), input()).await.unwrap();
         assert_eq!(run.id().as_uuid(), NEW_ID);
@@ -81,7 +80,7 @@ async fn start_queues_a_run_of_a_visible_project() {
 async fn start_refuses_another_tenants_project_before_enqueueing() {
     let theirs = project(other_company());
     let runs = MockPipelineRunRepository::new(); // no enqueue expected
-    let service = service(runs, MockSiteRepository::new(), projects(&theirs));
+    let service = service(runs, MockPageRepository::new(), projects(&theirs));
     assert_eq!(
         service.start(&client(), theirs.id(), input()).await,
         Err(ServiceError::NotFound)
@@ -100,7 +99,7 @@ async fn a_second_start_while_one_is_active_is_a_conflict() {
     let mut runs = MockPipelineRunRepository::new();
     runs.expect_enqueue()
         .returning(|_| Err(RepositoryError::Conflict(Conflict::ActiveRunExists)));
-    let service = service(runs, MockSiteRepository::new(), projects(&own));
+    let service = service(runs, MockPageRepository::new(), projects(&own));
     assert_eq!(
         service.start(&client(), own.id(), input()).await,
         Err(ServiceError::Conflict(Conflict::ActiveRunExists))
@@ -125,7 +124,7 @@ async fn cancel_saves_on_condition_of_the_status_read() {
         .returning(|_, _| Ok(()));
     let service = service(
         runs,
-        MockSiteRepository::new(),
+        MockPageRepository::new(),
         MockWebProjectRepository::new(),
     );
     let cancelled = service.cancel(&client(), stored.id()).await.unwrap();
@@ -142,7 +141,7 @@ async fn a_finished_run_cannot_be_cancelled() {
     runs.expect_save().never();
     let service = service(
         runs,
-        MockSiteRepository::new(),
+        MockPageRepository::new(),
         MockWebProjectRepository::new(),
     );
     assert_eq!(
@@ -167,7 +166,7 @@ async fn log_pages_are_clamped() {
     }
     let service = service(
         runs,
-        MockSiteRepository::new(),
+        MockPageRepository::new(),
         MockWebProjectRepository::new(),
     );
     let admin = admin();
@@ -185,9 +184,9 @@ async fn site_pages_are_read_in_the_actors_scope() {
         "Ana Sayfa".to_owned(),
         "<!DOCTYPE html>".to_owned(),
     );
-    let mut sites = MockSiteRepository::new();
+    let mut pages = MockPageRepository::new();
     let published = page.clone();
-    sites
+    pages
         .expect_published_page()
         .with(
             eq(TenantScope::Company(own_company())),
@@ -195,7 +194,7 @@ async fn site_pages_are_read_in_the_actors_scope() {
             eq("index.html"),
         )
         .returning(move |_, _, _| Ok(published.clone()));
-    sites
+    pages
         .expect_run_page()
         .with(
             eq(TenantScope::Company(own_company())),
@@ -205,7 +204,7 @@ async fn site_pages_are_read_in_the_actors_scope() {
         .returning(|_, _, _| Err(RepositoryError::NotFound));
     let service = service(
         MockPipelineRunRepository::new(),
-        sites,
+        pages,
         MockWebProjectRepository::new(),
     );
     assert_eq!(

@@ -19,7 +19,7 @@ use super::append_line;
 use crate::entities::mapping::{IntoDomain, all_to_domain};
 use crate::entities::pipeline_runs::{self, Column, changes, claimed_by, int_column};
 use crate::error::{map_db_err, map_transaction_err};
-use crate::repositories::shared::{conditional_update, save_if_status, statement};
+use crate::repositories::shared::{conditional_update, save_if, statement};
 use crate::unit_of_work::Db;
 
 /// The most unreadable rows one claim fails before it gives up for this poll.
@@ -181,11 +181,11 @@ async fn fail_running(
                 let attempt = run.attempt();
                 run.fail_or_retry(reason, now)
                     .map_err(RepositoryError::Corrupt)?;
-                save_if_status(
+                save_if(
                     txn,
                     changes(&run),
                     (Column::Id, run.id().as_uuid()),
-                    (Column::Status, running),
+                    Column::Status.eq(running),
                 )
                 .await?;
                 let next = if run.status() == RunStatus::Queued {
@@ -222,11 +222,11 @@ async fn save_queued(
     changes: pipeline_runs::ActiveModel,
     id: RunId,
 ) -> RepositoryResult<()> {
-    save_if_status(
+    save_if(
         txn,
         changes,
         (Column::Id, id.as_uuid()),
-        (Column::Status, RunStatus::Queued.as_str()),
+        Column::Status.eq(RunStatus::Queued.as_str()),
     )
     .await
 }

@@ -2,7 +2,8 @@
 //! Turkish-letter-insensitive, wildcards literal, prefix matches first, paginated across that
 //! boundary; and `autocomplete`, by prefix.
 
-use prosektor_application::{CompanyRepository, PageRequest, SearchText};
+use prosektor_application::{CompanyRepository, PageRequest};
+use prosektor_domain::SearchText;
 use prosektor_persistence::PgCompanyRepository;
 use prosektor_testkit::TestDatabase;
 

@@ -3,9 +3,9 @@
 
 use chrono::{DateTime, Duration, Utc};
 use prosektor_application::{
-    Cursor, Page, PageRequest, RepositoryError, SearchText, TenantScope, UserFilter, UserRepository,
+    Cursor, Page, PageRequest, RepositoryError, TenantScope, UserFilter, UserRepository,
 };
-use prosektor_domain::{CompanyId, Email, User, UserId, UserProfile};
+use prosektor_domain::{CompanyId, Email, SearchText, User, UserId, UserProfile};
 use prosektor_persistence::PgUserRepository;
 
 use crate::support;

@@ -5,9 +5,8 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use prosektor_application::services::Services;
-use prosektor_application::{
-    Conflict, GeneratorError, PlannedPage, RepositoryError, SiteBrief, SitePage, SitePlan,
-};
+use prosektor_application::{Conflict, GeneratorError, RepositoryError, SiteBrief};
+use prosektor_domain::{PlannedPage, SitePage, SitePlan};
 use tokio::sync::Notify;
 
 use super::*;

@@ -1,28 +1,24 @@
 //! [`SiteGenerator`]: turns a company's and project's data ([`SiteBrief`]) into a small static
 //! website, in two phases, so that a pipeline worker can log a line per step and any generator —
-//! the built-in deterministic one ([`TemplateSiteGenerator`](crate::TemplateSiteGenerator)) or a
+//! the built-in deterministic one (`prosektor-site-generator`'s `TemplateSiteGenerator`) or a
 //! language-model-backed one added later — fits the same shape:
 //!
 //! 1. [`plan`](SiteGenerator::plan) the site map ([`SitePlan`], which always holds the four
-//!    required pages of [`REQUIRED_PAGES`]);
+//!    required pages of
+//!    [`REQUIRED_PAGES`](prosektor_domain::site::REQUIRED_PAGES));
 //! 2. [`generate_page`](SiteGenerator::generate_page) once per [`PlannedPage`];
-//! 3. the worker assembles the [`SitePage`]s with [`GeneratedSite::assemble`], which validates
+//! 3. the worker assembles the [`SitePage`]s with
+//!    [`GeneratedSite::assemble`](prosektor_domain::GeneratedSite::assemble), which validates
 //!    the whole site whatever produced it.
 //!
 //! Generators return HTML the worker stores and the API serves as is: they are responsible for
 //! escaping every value of the brief they put into markup.
 
-mod output;
-
-pub use output::{
-    GeneratedSite, HTML_CONTENT_TYPE, InvalidSite, MAX_PAGE_BYTES, MAX_PAGES, PagePath,
-    PlannedPage, REQUIRED_PAGES, SitePage, SitePlan,
-};
-
 use async_trait::async_trait;
 use prosektor_domain::{
-    Address, City, Company, CompanyDetails, CompanyName, DangerClass, DomainName, Email, NaceCode,
-    Phone, ProjectName, WebProject,
+    Address, City, Company, CompanyDetails, CompanyName, DangerClass, DomainName, Email,
+    InvalidSite, NaceCode, PagePath, Phone, PlannedPage, ProjectName, SitePage, SitePlan,
+    WebProject,
 };
 
 /// Everything a generator may use about the site to build: the company, its details and the

@@ -2,7 +2,7 @@
 //! (no scripts, nothing loaded from elsewhere), a small inline stylesheet, the navigation between
 //! the four pages and a footer.
 
-use crate::ports::site::SiteBrief;
+use prosektor_application::SiteBrief;
 
 use super::Page;
 use super::html::Html;

@@ -1,20 +1,26 @@
-//! The built-in [`SiteGenerator`]: [`TemplateSiteGenerator`], which
-//! renders a small Turkish OSGB website from fixed templates. Pure Rust, no IO, no clock, no
+//! # prosektor-site-generator
+//!
+//! The built-in adapter of the application's [`SiteGenerator`] port: [`TemplateSiteGenerator`],
+//! which renders a small Turkish OSGB website from fixed templates. Pure Rust, no IO, no clock, no
 //! randomness: the same brief always gives byte-identical pages.
+//!
+//! May depend on: `prosektor-domain`, `prosektor-application` (the port it implements) and plain
+//! Rust crates. Never on another adapter; only the server's composition root names it.
 //!
 //! - `html`: the escaping builder every template writes through.
 //! - `layout`: the one page layout (document head, navigation, footer) around every body.
 //! - `pages`: the four page bodies and the legal figures per danger class.
+
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
 
 mod html;
 mod layout;
 mod pages;
 
 use async_trait::async_trait;
-
-use crate::ports::site::{
-    GeneratorError, PagePath, PlannedPage, SiteBrief, SiteGenerator, SitePage, SitePlan,
-};
+use prosektor_application::{GeneratorError, SiteBrief, SiteGenerator};
+use prosektor_domain::{PagePath, PlannedPage, SitePage, SitePlan};
 
 /// The pages this generator knows, in navigation order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -2,7 +2,7 @@
 
 use prosektor_application::PasswordHasher;
 use prosektor_domain::{PasswordHash, PlainPassword};
-use prosektor_persistence::Argon2Hasher;
+use prosektor_security::Argon2Hasher;
 
 /// The parameters every hash must carry (OWASP: 19 MiB, 2 passes, 1 lane).
 const OWASP: &str = "$argon2id$v=19$m=19456,t=2,p=1$";

@@ -1,6 +1,6 @@
-//! What a [`SiteGenerator`](super::SiteGenerator) plans and produces: [`PagePath`]s, the
-//! [`SitePlan`], [`SitePage`]s and the validated [`GeneratedSite`], with the rules every site
-//! must keep whichever generator made it.
+//! The website a pipeline run generates for a project: [`PagePath`]s, the [`SitePlan`] a
+//! generator makes, the [`SitePage`]s it produces and the validated [`GeneratedSite`], with the
+//! rules every site must keep whichever generator made it (a template, a language model).
 
 use std::collections::HashSet;
 use std::fmt;

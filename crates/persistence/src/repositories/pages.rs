@@ -1,11 +1,9 @@
-//! [`PgSiteRepository`]: the sites runs generated (`pipeline_run_pages`) and each project's
-//! published one (`web_projects.published_run_id`) on PostgreSQL.
+//! [`PgPageRepository`]: the pages runs generated (`pipeline_run_pages`) and the site each
+//! project publishes (`web_projects.published_run_id`) on PostgreSQL.
 
 use async_trait::async_trait;
-use prosektor_application::{
-    GeneratedSite, RepositoryError, RepositoryResult, SitePage, SiteRepository, TenantScope,
-};
-use prosektor_domain::{PipelineRun, ProjectId, RunId};
+use prosektor_application::{PageRepository, RepositoryError, RepositoryResult, TenantScope};
+use prosektor_domain::{GeneratedSite, PipelineRun, ProjectId, RunId, SitePage};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, TransactionTrait, Value,
 };
@@ -35,13 +33,13 @@ const PUBLISHED_PAGE_SQL: &str = "SELECT g.run_id, g.path, g.title, g.body FROM 
      WHERE p.id = $1 AND g.path = $2 AND ($3::uuid IS NULL OR p.company_id = $3) \
        AND (NOT $4::boolean OR p.status = 'LIVE')";
 
-/// [`SiteRepository`] on PostgreSQL.
+/// [`PageRepository`] on PostgreSQL.
 #[derive(Debug, Clone)]
-pub struct PgSiteRepository {
+pub struct PgPageRepository {
     db: Db,
 }
 
-impl PgSiteRepository {
+impl PgPageRepository {
     /// A repository over `pools`.
     pub fn new(pools: impl Into<DatabasePools>) -> Self {
         Self { db: Db::new(pools) }
@@ -69,7 +67,7 @@ impl PgSiteRepository {
 }
 
 #[async_trait]
-impl SiteRepository for PgSiteRepository {
+impl PageRepository for PgPageRepository {
     #[tracing::instrument(skip_all)]
     async fn publish_finished(
         &self,

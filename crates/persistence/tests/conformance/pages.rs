@@ -1,14 +1,15 @@
-//! `PgSiteRepository` (a run's pages, a project's published site, tenancy) and retention
+//! `PgPageRepository` (a run's pages, a project's published site, tenancy) and retention
 //! (`PgPipelineRunRepository::purge_finished`).
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
-use prosektor_application::ports::site::REQUIRED_PAGES;
 use prosektor_application::{
-    Conflict, GeneratedSite, PagePath, PipelineRunRepository, RepositoryError, RepositoryResult,
-    SitePage, SiteRepository, TenantScope,
+    Conflict, PageRepository, PipelineRunRepository, RepositoryError, RepositoryResult, TenantScope,
 };
-use prosektor_domain::{CompanyId, PipelineRun, ProjectId, RunId, RunInput};
-use prosektor_persistence::{PgPipelineRunRepository, PgSiteRepository};
+use prosektor_domain::site::REQUIRED_PAGES;
+use prosektor_domain::{
+    CompanyId, GeneratedSite, PagePath, PipelineRun, ProjectId, RunId, RunInput, SitePage,
+};
+use prosektor_persistence::{PgPageRepository, PgPipelineRunRepository};
 use prosektor_testkit::TestDatabase;
 use sea_orm::DatabaseConnection;
 
@@ -36,7 +37,7 @@ fn site(tag: &str) -> GeneratedSite {
 struct Fixture {
     db: TestDatabase,
     runs: PgPipelineRunRepository,
-    sites: PgSiteRepository,
+    pages: PgPageRepository,
     company: CompanyId,
     project: ProjectId,
 }
@@ -47,7 +48,7 @@ async fn fixture() -> Fixture {
     let project = project(db.connection(), company).await;
     Fixture {
         runs: PgPipelineRunRepository::new(db.connection().clone()),
-        sites: PgSiteRepository::new(db.connection().clone()),
+        pages: PgPageRepository::new(db.connection().clone()),
         db,
         company,
         project,
@@ -71,7 +72,7 @@ impl Fixture {
     async fn publish(&self, run: &PipelineRun, worker: &str, tag: &str) -> RepositoryResult<()> {
         let mut finished = run.clone();
         finished.succeed(run.started_at().unwrap()).unwrap();
-        self.sites
+        self.pages
             .publish_finished(&finished, worker, &site(tag))
             .await
     }
@@ -129,7 +130,7 @@ async fn publishing_stores_the_pages_and_the_projects_site_and_finishes_the_run_
     );
 
     let page = f
-        .sites
+        .pages
         .run_page(TenantScope::All, run.id(), "hakkimizda.html")
         .await
         .unwrap();
@@ -143,7 +144,7 @@ async fn publishing_stores_the_pages_and_the_projects_site_and_finishes_the_run_
     );
     let own = TenantScope::Company(f.company);
     let published = f
-        .sites
+        .pages
         .published_page(own, f.project, "index.html")
         .await
         .unwrap();
@@ -165,7 +166,7 @@ async fn pages_are_scoped_and_missing_ones_are_not_found() {
     let run = f.running("w1", at(1)).await;
     let other = TenantScope::Company(company(f.conn(), "Other OSGB").await);
     assert_eq!(
-        f.sites
+        f.pages
             .published_page(TenantScope::All, f.project, "index.html")
             .await,
         Err(RepositoryError::NotFound),
@@ -173,13 +174,13 @@ async fn pages_are_scoped_and_missing_ones_are_not_found() {
     );
     f.publish(&run, "w1", "s").await.unwrap();
     let own = TenantScope::Company(f.company);
-    assert!(f.sites.run_page(own, run.id(), "index.html").await.is_ok());
+    assert!(f.pages.run_page(own, run.id(), "index.html").await.is_ok());
     for result in [
-        f.sites.run_page(other, run.id(), "index.html").await,
-        f.sites.published_page(other, f.project, "index.html").await,
-        f.sites.run_page(own, run.id(), "sss.html").await,
-        f.sites.published_page(own, f.project, "../etc.html").await,
-        f.sites.run_page(own, RunId::new_v7(), "index.html").await,
+        f.pages.run_page(other, run.id(), "index.html").await,
+        f.pages.published_page(other, f.project, "index.html").await,
+        f.pages.run_page(own, run.id(), "sss.html").await,
+        f.pages.published_page(own, f.project, "../etc.html").await,
+        f.pages.run_page(own, RunId::new_v7(), "index.html").await,
     ] {
         assert_eq!(result, Err(RepositoryError::NotFound));
     }
@@ -277,10 +278,10 @@ async fn only_a_live_project_serves_its_published_site_to_anyone() {
             ),
         )
         .await;
-        let page = f.sites.live_page(f.project, "index.html").await;
+        let page = f.pages.live_page(f.project, "index.html").await;
         assert_eq!(page.is_ok(), served, "{status}: {page:?}");
         assert!(
-            f.sites
+            f.pages
                 .published_page(TenantScope::Company(f.company), f.project, "index.html")
                 .await
                 .is_ok(),

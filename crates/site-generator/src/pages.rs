@@ -4,7 +4,7 @@
 
 use prosektor_domain::DangerClass;
 
-use crate::ports::site::SiteBrief;
+use prosektor_application::SiteBrief;
 
 use super::html::{Html, mailto_href, tel_href};
 

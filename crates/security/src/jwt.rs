@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, TimeZone, Utc};
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
-use prosektor_application::ports::token::{InvalidToken, TokenClaims, TokenCodec};
+use prosektor_application::{InvalidToken, TokenClaims, TokenCodec};
 use prosektor_domain::{SessionVersion, UserId};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;

@@ -3,7 +3,8 @@ use prosektor_domain::{
 };
 
 use super::*;
-use crate::ports::site::{GeneratedSite, REQUIRED_PAGES};
+use prosektor_domain::GeneratedSite;
+use prosektor_domain::site::REQUIRED_PAGES;
 
 fn brief() -> SiteBrief {
     SiteBrief {

@@ -1,4 +1,4 @@
-//! [`SiteRepository`]: the sites runs generated (their artifacts) and the one each project
+//! [`PageRepository`]: the pages runs generated (their artifacts) and the site each project
 //! publishes.
 //!
 //! A separate port from [`PipelineRunRepository`](super::pipeline::PipelineRunRepository): the
@@ -6,16 +6,15 @@
 //! idempotent (it replaces the run's pages), so a run delivered twice stores one site.
 
 use async_trait::async_trait;
-use prosektor_domain::{PipelineRun, ProjectId, RunId};
+use prosektor_domain::{GeneratedSite, PipelineRun, ProjectId, RunId, SitePage};
 
 use super::error::RepositoryResult;
 use super::scope::TenantScope;
-use super::site::{GeneratedSite, SitePage};
 
 /// Stores generated sites and serves their pages.
 #[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
 #[async_trait]
-pub trait SiteRepository: Send + Sync {
+pub trait PageRepository: Send + Sync {
     /// In one transaction, if `worker` still holds `run`'s attempt (`RUNNING`, its worker):
     /// replaces the run's pages with `site`'s, makes the run its project's published site, and
     /// saves `run` as it finished (`SUCCEEDED`). So a project never points at a run that did not
