@@ -1,8 +1,8 @@
 //! What an operator sees: request ids in the response, the problem document and every log line of
 //! the request (never a secret), and `/metrics` counters that move by exactly the workload.
 
+use prosektor_testkit::CapturedOutput;
 use std::collections::BTreeMap;
-use std::sync::{Arc, Mutex};
 
 use prosektor_server::demo::ADMIN_PASSWORD;
 use prosektor_server::telemetry::{LogFormat, dispatch};
@@ -13,27 +13,9 @@ use crate::fixtures::{assert_problem, start_run};
 use crate::support::{TestServer, send_checked};
 use crate::tenants::demo_tenant;
 
-/// Log output, captured.
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl std::io::Write for Captured {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0
-            .lock()
-            .expect("not poisoned")
-            .extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
 #[tokio::test]
 async fn a_request_id_is_in_the_response_its_problem_and_every_log_line_never_a_secret() {
-    let captured = Captured::default();
+    let captured = CapturedOutput::default();
     let writer = captured.clone();
     let _logging =
         tracing::dispatcher::set_default(&dispatch(LogFormat::Json, false, move || writer.clone()));
@@ -63,7 +45,7 @@ async fn a_request_id_is_in_the_response_its_problem_and_every_log_line_never_a_
     let id = refused.body["request_id"].as_str().expect("an id");
     assert!(uuid::Uuid::parse_str(id).is_ok(), "a generated id: {id}");
 
-    let logs = String::from_utf8(captured.0.lock().expect("not poisoned").clone()).expect("UTF-8");
+    let logs = captured.text();
     let lines: Vec<Value> = logs
         .lines()
         .map(|line| serde_json::from_str(line).expect("one JSON object per line"))

@@ -95,6 +95,8 @@ pub fn app(context: &ApiContext) -> impl Endpoint + 'static {
         .nest(SPEC_PATH, spec)
         .nest(DOCS_PATH, docs)
         .nest("/", service)
+        // The bearer schemes' checks find the authenticator here (`auth::bearer`).
+        .data(context.authenticator.clone())
         .around(move |next, request| {
             let routes = Arc::clone(&named);
             async move { name_path_parameters(next, request, &routes).await }

@@ -4,12 +4,11 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use prosektor_application::services::{Actor, Services, Session};
+use prosektor_application::services::Services;
 use prosektor_application::{Clock, ConnectionScope, IdempotencyStore, ReadinessProbe};
 
-use crate::auth::bearer::{Authenticator, BearerAuth};
+use crate::auth::bearer::Authenticator;
 use crate::auth::client::ClientAddresses;
-use crate::error::ApiResult;
 
 /// Shared state of the endpoints (cheap to clone: everything is behind `Arc`s).
 #[derive(Clone)]
@@ -36,23 +35,5 @@ pub struct ApiContext {
 impl std::fmt::Debug for ApiContext {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ApiContext").finish_non_exhaustive()
-    }
-}
-
-impl ApiContext {
-    /// The acting user of a request (see [`Authenticator::actor`]).
-    ///
-    /// # Errors
-    /// `401` for a bad token or outdated session.
-    pub async fn actor(&self, bearer: &BearerAuth) -> ApiResult<Actor> {
-        self.authenticator.actor(bearer).await
-    }
-
-    /// The session of a request: its user and actor (see [`Authenticator::session`]).
-    ///
-    /// # Errors
-    /// `401` for a bad token or outdated session.
-    pub async fn session(&self, bearer: &BearerAuth) -> ApiResult<Session> {
-        self.authenticator.session(bearer).await
     }
 }

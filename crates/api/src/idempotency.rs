@@ -12,7 +12,6 @@ use poem::http::{HeaderName, HeaderValue, StatusCode};
 use poem::web::headers::HeaderMapExt;
 use poem::web::headers::authorization::{Authorization, Bearer as BearerHeader};
 use poem::{Body, Endpoint, IntoResponse, Request, Response, Result};
-use poem_openapi::auth::Bearer;
 use poem_openapi::payload::Json;
 use prosektor_application::services::ServiceError;
 use prosektor_application::{
@@ -20,7 +19,7 @@ use prosektor_application::{
 };
 use prosektor_domain::UserId;
 
-use crate::auth::bearer::{Authenticator, BearerAuth};
+use crate::auth::bearer::Authenticator;
 use crate::error::{ApiError, Problem, problem_from_poem};
 use crate::routes::Routes;
 
@@ -160,10 +159,7 @@ fn sender(request: &Request, authenticator: &Authenticator) -> Option<Sender> {
     let Authorization(bearer) = request
         .headers()
         .typed_get::<Authorization<BearerHeader>>()?;
-    let token = BearerAuth(Bearer {
-        token: bearer.token().to_owned(),
-    });
-    let claims = authenticator.claims(&token).ok()?;
+    let claims = authenticator.claims(bearer.token()).ok()?;
     Some(Sender::User(claims.user_id))
 }
 

@@ -4,12 +4,13 @@
 //! while the resource is still at version 7, else it answers `412 precondition_failed` and
 //! changes nothing. Without `If-Match`, the last writer wins per field, never per row.
 
-use poem_openapi::ApiResponse;
+use poem::{Request, RequestBody};
 use poem_openapi::payload::Json;
+use poem_openapi::registry::{MetaParamIn, MetaSchema, MetaSchemaRef};
 use poem_openapi::types::ToJSON;
+use poem_openapi::{ApiExtractor, ApiExtractorType, ApiResponse, ExtractParamOptions};
 use prosektor_domain::RowVersion;
 
-use crate::dto::text::TextParam;
 use crate::error::{ApiError, ApiResult};
 
 /// A representation that carries its resource's version.
@@ -65,13 +66,62 @@ impl<T: ToJSON + Send + Sync + Versioned> TaggedCreated<T> {
     }
 }
 
+/// The `If-Match` request header of a write to a versioned resource, read as the version it asks
+/// for (see [`expected_version`]); an operation declares it as `#[oai(name = "If-Match")] if_match:
+/// IfMatch`, and the document describes it once, in its schema.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IfMatch(pub Option<RowVersion>);
+
+/// What the document says of every `If-Match` parameter.
+const IF_MATCH_DESCRIPTION: &str = "Apply only while the resource is still at this version (its \
+    `ETag`, e.g. `\"7\"`); `412 precondition_failed` otherwise. Without it, the last writer wins \
+    per field.";
+
+impl<'a> ApiExtractor<'a> for IfMatch {
+    const TYPES: &'static [ApiExtractorType] = &[ApiExtractorType::Parameter];
+
+    type ParamType = ();
+    type ParamRawType = ();
+
+    fn param_in() -> Option<MetaParamIn> {
+        Some(MetaParamIn::Header)
+    }
+
+    fn param_schema_ref() -> Option<MetaSchemaRef> {
+        Some(MetaSchemaRef::Inline(Box::new(MetaSchema {
+            description: Some(IF_MATCH_DESCRIPTION),
+            ..MetaSchema::new("string")
+        })))
+    }
+
+    async fn from_request(
+        request: &'a Request,
+        _body: &mut RequestBody,
+        param_opts: ExtractParamOptions<Self::ParamType>,
+    ) -> poem::Result<Self> {
+        let header = match request.headers().get(param_opts.name) {
+            None => None,
+            Some(value) => Some(value.to_str().map_err(|_| refused_if_match())?),
+        };
+        Ok(Self(expected_version(header)?))
+    }
+}
+
+/// The answer to an `If-Match` that is neither `*` nor the `ETag` of a version.
+fn refused_if_match() -> ApiError {
+    ApiError::bad_request(
+        "bad_request",
+        "If-Match must be * or the ETag of the resource, such as \"7\"",
+    )
+}
+
 /// The version an `If-Match` header asks for: `None` without the header or for `*` (any version);
 /// the version of the first strong tag otherwise (one tag is what a client that read the resource
 /// sends).
 ///
 /// # Errors
 /// `400` for a header that is not `*` or a list of entity tags of versions.
-pub fn expected_version(header: Option<&TextParam>) -> ApiResult<Option<RowVersion>> {
+pub fn expected_version(header: Option<&str>) -> ApiResult<Option<RowVersion>> {
     let Some(header) = header else {
         return Ok(None);
     };
@@ -79,12 +129,6 @@ pub fn expected_version(header: Option<&TextParam>) -> ApiResult<Option<RowVersi
     if header == "*" {
         return Ok(None);
     }
-    let invalid = || {
-        ApiError::bad_request(
-            "bad_request",
-            "If-Match must be * or the ETag of the resource, such as \"7\"",
-        )
-    };
     let versions = header
         .split(',')
         .map(|tag| {
@@ -93,12 +137,12 @@ pub fn expected_version(header: Option<&TextParam>) -> ApiResult<Option<RowVersi
             quoted
                 .and_then(|number| number.parse::<i64>().ok())
                 .and_then(|number| RowVersion::new(number).ok())
-                .ok_or_else(invalid)
+                .ok_or_else(refused_if_match)
         })
         .collect::<ApiResult<Vec<_>>>()?;
     match versions.as_slice() {
         [version] => Ok(Some(*version)),
-        _ => Err(invalid()),
+        _ => Err(refused_if_match()),
     }
 }
 
@@ -107,7 +151,7 @@ mod tests {
     use super::*;
 
     fn parse(header: &str) -> ApiResult<Option<i64>> {
-        expected_version(Some(&TextParam(header.to_owned()))).map(|v| v.map(RowVersion::get))
+        expected_version(Some(header)).map(|v| v.map(RowVersion::get))
     }
 
     #[test]

@@ -51,6 +51,19 @@ pub fn running_as_root() -> bool {
         .is_ok_and(|meta| std::os::unix::fs::MetadataExt::uid(&meta) == 0)
 }
 
+/// A command running `program` of the installation at `bin_dir`, as the `postgres` user (through
+/// `runuser`) when `as_postgres`, as this process's user otherwise.
+pub fn command(bin_dir: &Path, program: &str, as_postgres: bool) -> Command {
+    let program = bin_dir.join(program);
+    if as_postgres {
+        let mut command = Command::new("runuser");
+        command.args(["-u", "postgres", "--"]).arg(program);
+        command
+    } else {
+        Command::new(program)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -164,30 +164,13 @@ fn human(duration: Duration) -> String {
 
 #[cfg(test)]
 mod tests {
-    use std::sync::{Arc, Mutex};
+    use prosektor_testkit::CapturedOutput;
 
     use super::*;
 
-    #[derive(Clone, Default)]
-    struct Captured(Arc<Mutex<Vec<u8>>>);
-
-    impl Write for Captured {
-        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-            self.0
-                .lock()
-                .expect("not poisoned")
-                .extend_from_slice(bytes);
-            Ok(bytes.len())
-        }
-
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
-
     #[test]
     fn plain_lines_say_what_is_done_how_much_and_what_remains() {
-        let captured = Captured::default();
+        let captured = CapturedOutput::default();
         let mut progress = Progress::to_lines("seeding", 1_000, Box::new(captured.clone()));
         progress.doing("writing companies");
         progress.advance(250);
@@ -195,7 +178,7 @@ mod tests {
         progress.advance(250);
         assert!(progress.remaining().is_some());
         progress.finish();
-        let text = String::from_utf8(captured.0.lock().expect("not poisoned").clone()).unwrap();
+        let text = captured.text();
         let lines: Vec<&str> = text.lines().collect();
         assert_eq!(lines[0], "seeding: writing companies (0% done, estimating)");
         assert!(

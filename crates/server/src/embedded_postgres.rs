@@ -194,16 +194,12 @@ impl EmbeddedPostgres {
 
     /// Runs a PostgreSQL binary, as the `postgres` user when we are root.
     async fn pg(&self, program: &str, args: &[&str]) -> Result<Output, EmbeddedPostgresError> {
-        let program = self.bin_dir.join(program);
-        let mut command = if self.run_as_postgres {
-            let mut command = Command::new("runuser");
-            command.args(["-u", "postgres", "--"]).arg(program);
-            command
-        } else {
-            Command::new(program)
-        };
-        command.args(args);
-        run(&mut command).await
+        let mut command = Command::from(prosektor_local_postgres::command(
+            &self.bin_dir,
+            program,
+            self.run_as_postgres,
+        ));
+        run(command.args(args)).await
     }
 
     fn data_dir_arg(&self) -> String {

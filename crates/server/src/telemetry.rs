@@ -108,30 +108,12 @@ where
 
 #[cfg(test)]
 mod tests {
-    use std::sync::{Arc, Mutex};
+    use prosektor_testkit::CapturedOutput;
 
     use super::*;
 
-    /// Everything written, for reading back.
-    #[derive(Clone, Default)]
-    struct Captured(Arc<Mutex<Vec<u8>>>);
-
-    impl std::io::Write for Captured {
-        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-            self.0
-                .lock()
-                .expect("not poisoned")
-                .extend_from_slice(bytes);
-            Ok(bytes.len())
-        }
-
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
-
     fn log_one_line(format: LogFormat, colour: bool) -> String {
-        let captured = Captured::default();
+        let captured = CapturedOutput::default();
         let writer = captured.clone();
         let dispatch = dispatch(format, colour, move || writer.clone());
         tracing::dispatcher::with_default(&dispatch, || {
@@ -139,8 +121,7 @@ mod tests {
             let _entered = span.enter();
             tracing::warn!(status = 503, "database unavailable");
         });
-        let bytes = captured.0.lock().expect("not poisoned").clone();
-        String::from_utf8(bytes).expect("UTF-8 logs")
+        captured.text()
     }
 
     #[test]

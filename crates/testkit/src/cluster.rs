@@ -170,14 +170,11 @@ impl ControlledCluster {
     }
 
     async fn pg(&self, program: &str, args: &[&str]) -> Result<(), TestkitError> {
-        let program = self.bin_dir.join(program);
-        let mut command = if self.as_postgres {
-            let mut command = Command::new("runuser");
-            command.args(["-u", "postgres", "--"]).arg(program);
-            command
-        } else {
-            Command::new(program)
-        };
+        let mut command = Command::from(prosektor_local_postgres::command(
+            &self.bin_dir,
+            program,
+            self.as_postgres,
+        ));
         run(command.args(args)).await
     }
 

@@ -12,6 +12,8 @@
 //! - [`ControlledCluster`] is a throwaway cluster of a test's own that the test stops, restarts,
 //!   freezes and thaws, for fault tests of a service whose database fails under it; it also
 //!   gives streaming replicas of itself, for tests of reads routed to a replica.
+//! - [`CapturedOutput`] keeps what a writer was given, for tests that read logs or printed
+//!   progress back.
 //! - Set `PROSEKTOR_TEST_SCHEMA=expanded` to have [`TestDatabase::migrated`] hold the expanded
 //!   schema instead (every contract migration pending, as while servers of the previous release
 //!   run), so that a suite proves the application works in both states.
@@ -58,6 +60,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+mod captured;
 mod cluster;
 mod database;
 mod error;
@@ -65,6 +68,7 @@ mod server;
 mod sources;
 mod template;
 
+pub use captured::CapturedOutput;
 pub use cluster::ControlledCluster;
 pub use database::TestDatabase;
 pub use error::TestkitError;

@@ -1,8 +1,15 @@
-//! The bearer security scheme and [`Authenticator`], which turns a token into the acting user
+//! The bearer security schemes and [`Authenticator`], which turns a token into the acting user
 //! through [`AuthService`]: the token must verify, and its user must exist, not be deleted, and
 //! still have the session version the token carries (so logout-everywhere, password and role
 //! changes and deletion take effect on the next request).
+//!
+//! The schemes do the checking themselves (poem-openapi's `checker`), so that an operation
+//! receives an authenticated [`Session`] and never a bare token: an operation that takes
+//! [`BearerAuth`] cannot run for a caller whose session is over. They find the [`Authenticator`]
+//! in the request's data, where [`crate::app`] puts it.
 
+use poem::Request;
+use poem::http::StatusCode;
 use poem_openapi::SecurityScheme;
 use poem_openapi::auth::{ApiKey, Bearer};
 use prosektor_application::TokenClaims;
@@ -12,14 +19,60 @@ use crate::error::{ApiError, ApiResult};
 
 /// `Authorization: Bearer <token>`, a token from `POST /api/v1/auth/login`.
 #[derive(Debug, SecurityScheme)]
-#[oai(ty = "bearer", bearer_format = "JWT")]
-pub struct BearerAuth(pub Bearer);
+#[oai(ty = "bearer", bearer_format = "JWT", checker = "live_session")]
+pub struct BearerAuth(pub Session);
+
+impl BearerAuth {
+    /// Who is acting.
+    pub fn actor(self) -> Actor {
+        self.0.actor
+    }
+}
+
+// The same scheme as `BearerAuth` (one entry of the document, hence one description), but checked
+// only for its signature and expiry: for ending sessions, which must also succeed for a token an
+// earlier logout already ended.
+/// `Authorization: Bearer <token>`, a token from `POST /api/v1/auth/login`.
+#[derive(Debug, SecurityScheme)]
+#[oai(
+    rename = "BearerAuth",
+    ty = "bearer",
+    bearer_format = "JWT",
+    checker = "verified_claims"
+)]
+pub struct BearerClaims(pub TokenClaims);
 
 /// `X-Ingest-Key: <key>`, a project's ingestion key (from `rotateProjectIngestKey`), accepted only
 /// by the ingestion endpoint.
 #[derive(Debug, SecurityScheme)]
 #[oai(ty = "api_key", key_name = "X-Ingest-Key", key_in = "header")]
 pub struct IngestKeyAuth(pub ApiKey);
+
+/// [`BearerAuth`]'s check: the token's live session.
+async fn live_session(request: &Request, bearer: Bearer) -> poem::Result<Session> {
+    let authenticator = authenticator(request)?;
+    authenticator
+        .session(&bearer.token)
+        .await
+        .map_err(Into::into)
+}
+
+/// [`BearerClaims`]'s check: the token's verified claims.
+async fn verified_claims(request: &Request, bearer: Bearer) -> poem::Result<TokenClaims> {
+    authenticator(request)?
+        .claims(&bearer.token)
+        .map_err(Into::into)
+}
+
+/// The authenticator [`crate::app`] put into the request's data.
+fn authenticator(request: &Request) -> poem::Result<&Authenticator> {
+    request.data::<Authenticator>().ok_or_else(|| {
+        poem::Error::from_string(
+            "the authenticator is missing from the request's data",
+            StatusCode::INTERNAL_SERVER_ERROR,
+        )
+    })
+}
 
 /// Checks bearer tokens and the user row behind them, answering in HTTP terms.
 #[derive(Debug, Clone)]
@@ -33,22 +86,14 @@ impl Authenticator {
         Self { auth }
     }
 
-    /// The acting user of a request.
-    ///
-    /// # Errors
-    /// As [`Self::session`].
-    pub async fn actor(&self, bearer: &BearerAuth) -> ApiResult<Actor> {
-        self.session(bearer).await.map(|session| session.actor)
-    }
-
-    /// The session of a request: the user as read to check it (so that an endpoint about the
+    /// The session of `token`: the user as read to check it (so that an endpoint about the
     /// caller need not read it again) and the actor it acts as.
     ///
     /// # Errors
     /// `401` for a bad or expired token, or a deleted user or outdated session; `403
     /// company_closed` for a client of a churned company; `500` when the user cannot be read.
-    pub async fn session(&self, bearer: &BearerAuth) -> ApiResult<Session> {
-        let claims = self.claims(bearer)?;
+    pub async fn session(&self, token: &str) -> ApiResult<Session> {
+        let claims = self.claims(token)?;
         // The request's span (and so its access log line) names the caller from here on.
         tracing::Span::current().record("user_id", tracing::field::display(claims.user_id));
         self.auth
@@ -62,14 +107,14 @@ impl Authenticator {
             })
     }
 
-    /// The claims of a request's token, verified (signature and expiry) but not checked against
-    /// the user row.
+    /// The claims of `token`, verified (signature and expiry) but not checked against the user
+    /// row.
     ///
     /// # Errors
     /// `401` for a bad or expired token.
-    pub fn claims(&self, bearer: &BearerAuth) -> ApiResult<TokenClaims> {
+    pub fn claims(&self, token: &str) -> ApiResult<TokenClaims> {
         self.auth
-            .verify_token(&bearer.0.token)
+            .verify_token(token)
             .map_err(|_| ApiError::unauthenticated())
     }
 

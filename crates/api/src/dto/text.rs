@@ -127,7 +127,7 @@ fn no_nul(text: &str) -> Result<(), String> {
 }
 
 /// Refuses every control character.
-fn no_control(text: &str) -> Result<(), String> {
+pub(crate) fn no_control(text: &str) -> Result<(), String> {
     if text.chars().any(char::is_control) {
         Err("control characters are not allowed".into())
     } else {

@@ -11,9 +11,8 @@ use crate::auth::bearer::BearerAuth;
 use crate::context::ApiContext;
 use crate::dto::activity::ActivityDto;
 use crate::dto::page::PageDto;
-use crate::dto::text::TextParam;
 use crate::error::ApiResult;
-use crate::pagination::page_request;
+use crate::pagination::{PageCursor, PageLimit, page_request};
 use crate::tags::ApiTags;
 
 /// The activity feed's endpoint.
@@ -38,15 +37,12 @@ impl ActivityApi {
     async fn list(
         &self,
         auth: BearerAuth,
-        /// Page size, 1 to 100 (default 20).
-        #[oai(validator(minimum(value = "1"), maximum(value = "100")))]
-        limit: Query<Option<u32>>,
-        /// The `next_cursor` of the previous page.
-        cursor: Query<Option<TextParam>>,
+        limit: Query<Option<PageLimit>>,
+        cursor: Query<Option<PageCursor>>,
         /// Only this company's events (a client's feed is its own company's in any case).
         company_id: Query<Option<Uuid>>,
     ) -> ApiResult<Json<PageDto<ActivityDto>>> {
-        let actor = self.context.actor(&auth).await?;
+        let actor = auth.actor();
         let page = page_request(limit.0, cursor.0)?;
         let events = self
             .context

@@ -3,17 +3,16 @@
 
 use poem::http::HeaderMap;
 use poem::web::RemoteAddr;
-use poem_openapi::param::Header;
 use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, Object, OpenApi};
 
-use crate::auth::bearer::BearerAuth;
+use crate::auth::bearer::{BearerAuth, BearerClaims};
 use crate::context::ApiContext;
-use crate::dto::text::{Text, TextParam};
+use crate::dto::text::Text;
 use crate::dto::user::{AccountDto, ProfileDto, ProfilePatchDto, UserDto};
 use crate::error::ApiResult;
 use crate::tags::ApiTags;
-use crate::versioning::{Tagged, expected_version};
+use crate::versioning::{IfMatch, Tagged};
 
 /// Authentication and self-service endpoints.
 #[derive(Debug)]
@@ -110,8 +109,8 @@ impl AuthApi {
         method = "post",
         operation_id = "logoutEverywhere"
     )]
-    async fn logout_everywhere(&self, auth: BearerAuth) -> ApiResult<LoggedOut> {
-        let claims = self.context.authenticator.claims(&auth)?;
+    async fn logout_everywhere(&self, auth: BearerClaims) -> ApiResult<LoggedOut> {
+        let claims = auth.0;
         self.context
             .services
             .auth
@@ -134,7 +133,7 @@ impl AuthApi {
         remote: &RemoteAddr,
         headers: &HeaderMap,
     ) -> ApiResult<Json<TokenResponse>> {
-        let actor = self.context.actor(&auth).await?;
+        let actor = auth.actor();
         let client = self.context.clients.resolve(remote, headers);
         let user = self
             .context
@@ -149,7 +148,7 @@ impl AuthApi {
     #[oai(path = "/me", method = "get", operation_id = "getMe")]
     async fn me(&self, auth: BearerAuth) -> ApiResult<Tagged<AccountDto>> {
         // The user read to check the token is the account's user: no second read.
-        let session = self.context.session(&auth).await?;
+        let session = auth.0;
         let account = self.context.services.users.me(session.user).await?;
         Ok(Tagged::new((&account).into()))
     }
@@ -161,20 +160,16 @@ impl AuthApi {
     async fn update_me(
         &self,
         auth: BearerAuth,
-        /// Apply only while the resource is still at this version (its `ETag`, e.g. `"7"`);
-        /// `412 precondition_failed` otherwise. Without it, the last writer wins per field.
-        #[oai(name = "If-Match")]
-        if_match: Header<Option<TextParam>>,
+        #[oai(name = "If-Match")] if_match: IfMatch,
         body: Json<ProfilePatchDto>,
     ) -> ApiResult<Tagged<ProfileDto>> {
-        let actor = self.context.actor(&auth).await?;
-        let if_match = expected_version(if_match.0.as_ref())?;
+        let actor = auth.actor();
         let patch = body.0.into_patch()?;
         let profile = self
             .context
             .services
             .users
-            .update_me(&actor, patch, if_match)
+            .update_me(&actor, patch, if_match.0)
             .await?;
         Ok(Tagged::new((&profile).into()))
     }

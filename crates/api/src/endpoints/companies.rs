@@ -3,7 +3,7 @@
 //! and may update its contact details and read its dashboard.
 
 use poem_openapi::OpenApi;
-use poem_openapi::param::{Header, Path, Query};
+use poem_openapi::param::{Path, Query};
 use poem_openapi::payload::Json;
 use prosektor_application::DetailsChanges;
 use prosektor_application::services::Actor;
@@ -21,9 +21,9 @@ use crate::dto::dashboard::DashboardDto;
 use crate::dto::page::PageDto;
 use crate::dto::text::TextParam;
 use crate::error::ApiResult;
-use crate::pagination::page_request;
+use crate::pagination::{PageCursor, PageLimit, page_request};
 use crate::tags::ApiTags;
-use crate::versioning::{Tagged, TaggedCreated, expected_version};
+use crate::versioning::{IfMatch, Tagged, TaggedCreated};
 
 /// Company endpoints.
 #[derive(Debug)]
@@ -65,7 +65,7 @@ impl CompaniesApi {
         auth: BearerAuth,
         body: Json<CreateCompanyDto>,
     ) -> ApiResult<TaggedCreated<CompanyDto>> {
-        let actor = self.context.actor(&auth).await?;
+        let actor = auth.actor();
         let new = body.0.into_new_company()?;
         let company = self.context.services.companies.create(&actor, new).await?;
         Ok(TaggedCreated::new((&company).into()))
@@ -76,13 +76,10 @@ impl CompaniesApi {
     async fn list_companies(
         &self,
         auth: BearerAuth,
-        /// Page size, 1 to 100 (default 20).
-        #[oai(validator(minimum(value = "1"), maximum(value = "100")))]
-        limit: Query<Option<u32>>,
-        /// The `next_cursor` of the previous page.
-        cursor: Query<Option<TextParam>>,
+        limit: Query<Option<PageLimit>>,
+        cursor: Query<Option<PageCursor>>,
     ) -> ApiResult<Json<PageDto<CompanyDto>>> {
-        let actor = self.context.actor(&auth).await?;
+        let actor = auth.actor();
         let page = page_request(limit.0, cursor.0)?;
         let companies = self.context.services.companies.list(&actor, &page).await?;
         Ok(Json(PageDto::from_page(companies, |company| {
@@ -102,13 +99,10 @@ impl CompaniesApi {
         auth: BearerAuth,
         /// The text to look for, 1 to 100 characters after trimming.
         q: Query<TextParam>,
-        /// Page size, 1 to 100 (default 20).
-        #[oai(validator(minimum(value = "1"), maximum(value = "100")))]
-        limit: Query<Option<u32>>,
-        /// The `next_cursor` of the previous page.
-        cursor: Query<Option<TextParam>>,
+        limit: Query<Option<PageLimit>>,
+        cursor: Query<Option<PageCursor>>,
     ) -> ApiResult<Json<PageDto<CompanyDto>>> {
-        let actor = self.context.actor(&auth).await?;
+        let actor = auth.actor();
         let text = field("q", SearchText::parse(&q.0))?;
         let page = page_request(limit.0, cursor.0)?;
         let companies = self
@@ -138,7 +132,7 @@ impl CompaniesApi {
         #[oai(validator(minimum(value = "1"), maximum(value = "50")))]
         limit: Query<Option<u32>>,
     ) -> ApiResult<Json<CompanySuggestionsDto>> {
-        let actor = self.context.actor(&auth).await?;
+        let actor = auth.actor();
         let prefix = field("prefix", SearchText::parse(&prefix.0))?;
         let suggestions = self
             .context
@@ -152,7 +146,7 @@ impl CompaniesApi {
     /// A company.
     #[oai(path = "/companies/:id", method = "get", operation_id = "getCompany")]
     async fn get_company(&self, auth: BearerAuth, id: Path<Uuid>) -> ApiResult<Tagged<CompanyDto>> {
-        let actor = self.context.actor(&auth).await?;
+        let actor = auth.actor();
         let company = self
             .context
             .services
@@ -173,20 +167,16 @@ impl CompaniesApi {
         &self,
         auth: BearerAuth,
         id: Path<Uuid>,
-        /// Apply only while the resource is still at this version (its `ETag`, e.g. `"7"`);
-        /// `412 precondition_failed` otherwise. Without it, the last writer wins per field.
-        #[oai(name = "If-Match")]
-        if_match: Header<Option<TextParam>>,
+        #[oai(name = "If-Match")] if_match: IfMatch,
         body: Json<CompanyPatchDto>,
     ) -> ApiResult<Tagged<CompanyDto>> {
-        let actor = self.context.actor(&auth).await?;
-        let if_match = expected_version(if_match.0.as_ref())?;
+        let actor = auth.actor();
         let update = body.0.into_update()?;
         let company = self
             .context
             .services
             .companies
-            .update(&actor, CompanyId::from_uuid(id.0), update, if_match)
+            .update(&actor, CompanyId::from_uuid(id.0), update, if_match.0)
             .await?;
         Ok(Tagged::new((&company).into()))
     }
@@ -202,7 +192,7 @@ impl CompaniesApi {
         auth: BearerAuth,
         id: Path<Uuid>,
     ) -> ApiResult<Tagged<CompanyDetailsDto>> {
-        let actor = self.context.actor(&auth).await?;
+        let actor = auth.actor();
         let details = self
             .context
             .services
@@ -224,16 +214,12 @@ impl CompaniesApi {
         &self,
         auth: BearerAuth,
         id: Path<Uuid>,
-        /// Apply only while the resource is still at this version (its `ETag`, e.g. `"7"`);
-        /// `412 precondition_failed` otherwise. Without it, the last writer wins per field.
-        #[oai(name = "If-Match")]
-        if_match: Header<Option<TextParam>>,
+        #[oai(name = "If-Match")] if_match: IfMatch,
         body: Json<DetailsPatchDto>,
     ) -> ApiResult<Tagged<CompanyDetailsDto>> {
-        let actor = self.context.actor(&auth).await?;
-        let if_match = expected_version(if_match.0.as_ref())?;
+        let actor = auth.actor();
         let changes = body.0.into_changes()?;
-        self.update_details(&actor, id.0, changes, if_match).await
+        self.update_details(&actor, id.0, changes, if_match.0).await
     }
 
     /// Replace a company's contact details: address, city, contact email and phone (admin, or a
@@ -247,16 +233,12 @@ impl CompaniesApi {
         &self,
         auth: BearerAuth,
         id: Path<Uuid>,
-        /// Apply only while the resource is still at this version (its `ETag`, e.g. `"7"`);
-        /// `412 precondition_failed` otherwise. Without it, the last writer wins per field.
-        #[oai(name = "If-Match")]
-        if_match: Header<Option<TextParam>>,
+        #[oai(name = "If-Match")] if_match: IfMatch,
         body: Json<ContactDetailsDto>,
     ) -> ApiResult<Tagged<CompanyDetailsDto>> {
-        let actor = self.context.actor(&auth).await?;
-        let if_match = expected_version(if_match.0.as_ref())?;
+        let actor = auth.actor();
         let changes = body.0.into_changes()?;
-        self.update_details(&actor, id.0, changes, if_match).await
+        self.update_details(&actor, id.0, changes, if_match.0).await
     }
 
     /// Replace a company's classification: danger class and NACE code (admin). Answers the whole
@@ -270,16 +252,12 @@ impl CompaniesApi {
         &self,
         auth: BearerAuth,
         id: Path<Uuid>,
-        /// Apply only while the resource is still at this version (its `ETag`, e.g. `"7"`);
-        /// `412 precondition_failed` otherwise. Without it, the last writer wins per field.
-        #[oai(name = "If-Match")]
-        if_match: Header<Option<TextParam>>,
+        #[oai(name = "If-Match")] if_match: IfMatch,
         body: Json<ClassificationDto>,
     ) -> ApiResult<Tagged<CompanyDetailsDto>> {
-        let actor = self.context.actor(&auth).await?;
-        let if_match = expected_version(if_match.0.as_ref())?;
+        let actor = auth.actor();
         let changes = body.0.into_changes()?;
-        self.update_details(&actor, id.0, changes, if_match).await
+        self.update_details(&actor, id.0, changes, if_match.0).await
     }
 
     /// A company's dashboard as of today: paid total, unpaid count and sum, overdue count,
@@ -290,7 +268,7 @@ impl CompaniesApi {
         operation_id = "getCompanyDashboard"
     )]
     async fn dashboard(&self, auth: BearerAuth, id: Path<Uuid>) -> ApiResult<Json<DashboardDto>> {
-        let actor = self.context.actor(&auth).await?;
+        let actor = auth.actor();
         let dashboard = self
             .context
             .services

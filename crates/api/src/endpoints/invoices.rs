@@ -2,10 +2,11 @@
 //! reads its own. Of two racing transitions exactly one wins; the other answers `409`.
 
 use poem_openapi::OpenApi;
-use poem_openapi::param::{Header, Path, Query};
+use poem_openapi::param::{Path, Query};
 use poem_openapi::payload::Json;
 use prosektor_application::InvoiceFilter;
-use prosektor_domain::{CompanyId, InvoiceId};
+use prosektor_application::services::Actor;
+use prosektor_domain::{CompanyId, InvoiceId, RowVersion};
 use uuid::Uuid;
 
 use crate::auth::bearer::BearerAuth;
@@ -14,11 +15,10 @@ use crate::dto::date::ApiDate;
 use crate::dto::enums::InvoiceStatusDto;
 use crate::dto::invoice::{InvoiceDraftDto, InvoiceDto, NewInvoiceDto};
 use crate::dto::page::PageDto;
-use crate::dto::text::TextParam;
 use crate::error::ApiResult;
-use crate::pagination::page_request;
+use crate::pagination::{PageCursor, PageLimit, page_request};
 use crate::tags::ApiTags;
-use crate::versioning::{Tagged, TaggedCreated, expected_version};
+use crate::versioning::{IfMatch, Tagged, TaggedCreated};
 
 /// The status changes of an invoice; their endpoints differ only in which one they ask for.
 #[derive(Debug, Clone, Copy)]
@@ -51,7 +51,7 @@ impl InvoicesApi {
         auth: BearerAuth,
         body: Json<NewInvoiceDto>,
     ) -> ApiResult<TaggedCreated<InvoiceDto>> {
-        let actor = self.context.actor(&auth).await?;
+        let actor = auth.actor();
         let (company_id, draft) = body.0.into_parts()?;
         let invoice = self
             .context
@@ -65,7 +65,7 @@ impl InvoicesApi {
     /// An invoice (clients: of their own company only).
     #[oai(path = "/invoices/:id", method = "get", operation_id = "getInvoice")]
     async fn get(&self, auth: BearerAuth, id: Path<Uuid>) -> ApiResult<Tagged<InvoiceDto>> {
-        let actor = self.context.actor(&auth).await?;
+        let actor = auth.actor();
         let invoice = self
             .context
             .services
@@ -82,11 +82,8 @@ impl InvoicesApi {
     async fn list(
         &self,
         auth: BearerAuth,
-        /// Page size, 1 to 100 (default 20).
-        #[oai(validator(minimum(value = "1"), maximum(value = "100")))]
-        limit: Query<Option<u32>>,
-        /// The `next_cursor` of the previous page.
-        cursor: Query<Option<TextParam>>,
+        limit: Query<Option<PageLimit>>,
+        cursor: Query<Option<PageCursor>>,
         /// Only this company's invoices.
         company_id: Query<Option<Uuid>>,
         /// Only invoices in this status.
@@ -100,7 +97,7 @@ impl InvoicesApi {
         /// Only invoices issued (sent) on or before this day.
         issued_to: Query<Option<ApiDate>>,
     ) -> ApiResult<Json<PageDto<InvoiceDto>>> {
-        let actor = self.context.actor(&auth).await?;
+        let actor = auth.actor();
         let page = page_request(limit.0, cursor.0)?;
         let filter = InvoiceFilter {
             company_id: company_id.0.map(CompanyId::from_uuid),
@@ -131,20 +128,16 @@ impl InvoicesApi {
         &self,
         auth: BearerAuth,
         id: Path<Uuid>,
-        /// Apply only while the resource is still at this version (its `ETag`, e.g. `"7"`);
-        /// `412 precondition_failed` otherwise. Without it, the last writer wins per field.
-        #[oai(name = "If-Match")]
-        if_match: Header<Option<TextParam>>,
+        #[oai(name = "If-Match")] if_match: IfMatch,
         body: Json<InvoiceDraftDto>,
     ) -> ApiResult<Tagged<InvoiceDto>> {
-        let actor = self.context.actor(&auth).await?;
-        let if_match = expected_version(if_match.0.as_ref())?;
+        let actor = auth.actor();
         let draft = body.0.into_draft()?;
         let invoice = self
             .context
             .services
             .invoices
-            .edit_draft(&actor, InvoiceId::from_uuid(id.0), draft, if_match)
+            .edit_draft(&actor, InvoiceId::from_uuid(id.0), draft, if_match.0)
             .await?;
         Ok(Tagged::new((&invoice).into()))
     }
@@ -159,12 +152,9 @@ impl InvoicesApi {
         &self,
         auth: BearerAuth,
         id: Path<Uuid>,
-        /// Apply only while the resource is still at this version (its `ETag`, e.g. `"7"`);
-        /// `412 precondition_failed` otherwise. Without it, the last writer wins per field.
-        #[oai(name = "If-Match")]
-        if_match: Header<Option<TextParam>>,
+        #[oai(name = "If-Match")] if_match: IfMatch,
     ) -> ApiResult<Tagged<InvoiceDto>> {
-        self.change_status(&auth, id.0, &if_match, StatusChange::Send)
+        self.change_status(&auth.actor(), id.0, if_match.0, StatusChange::Send)
             .await
     }
 
@@ -179,12 +169,9 @@ impl InvoicesApi {
         &self,
         auth: BearerAuth,
         id: Path<Uuid>,
-        /// Apply only while the resource is still at this version (its `ETag`, e.g. `"7"`);
-        /// `412 precondition_failed` otherwise. Without it, the last writer wins per field.
-        #[oai(name = "If-Match")]
-        if_match: Header<Option<TextParam>>,
+        #[oai(name = "If-Match")] if_match: IfMatch,
     ) -> ApiResult<Tagged<InvoiceDto>> {
-        self.change_status(&auth, id.0, &if_match, StatusChange::Pay)
+        self.change_status(&auth.actor(), id.0, if_match.0, StatusChange::Pay)
             .await
     }
 
@@ -198,12 +185,9 @@ impl InvoicesApi {
         &self,
         auth: BearerAuth,
         id: Path<Uuid>,
-        /// Apply only while the resource is still at this version (its `ETag`, e.g. `"7"`);
-        /// `412 precondition_failed` otherwise. Without it, the last writer wins per field.
-        #[oai(name = "If-Match")]
-        if_match: Header<Option<TextParam>>,
+        #[oai(name = "If-Match")] if_match: IfMatch,
     ) -> ApiResult<Tagged<InvoiceDto>> {
-        self.change_status(&auth, id.0, &if_match, StatusChange::Void)
+        self.change_status(&auth.actor(), id.0, if_match.0, StatusChange::Void)
             .await
     }
 }
@@ -212,18 +196,16 @@ impl InvoicesApi {
     /// Applies `change` to invoice `id` for the caller, at the `If-Match` version when given.
     async fn change_status(
         &self,
-        auth: &BearerAuth,
+        actor: &Actor,
         id: Uuid,
-        if_match: &Header<Option<TextParam>>,
+        if_match: Option<RowVersion>,
         change: StatusChange,
     ) -> ApiResult<Tagged<InvoiceDto>> {
-        let actor = self.context.actor(auth).await?;
-        let if_match = expected_version(if_match.0.as_ref())?;
         let (id, invoices) = (InvoiceId::from_uuid(id), &self.context.services.invoices);
         let invoice = match change {
-            StatusChange::Send => invoices.send(&actor, id, if_match).await,
-            StatusChange::Pay => invoices.pay(&actor, id, if_match).await,
-            StatusChange::Void => invoices.void(&actor, id, if_match).await,
+            StatusChange::Send => invoices.send(actor, id, if_match).await,
+            StatusChange::Pay => invoices.pay(actor, id, if_match).await,
+            StatusChange::Void => invoices.void(actor, id, if_match).await,
         }?;
         Ok(Tagged::new((&invoice).into()))
     }

@@ -2,7 +2,7 @@
 //! company's websites; publishing, pausing and archiving (status changes) are for admins.
 
 use poem_openapi::OpenApi;
-use poem_openapi::param::{Header, Path, Query};
+use poem_openapi::param::{Path, Query};
 use poem_openapi::payload::Json;
 use prosektor_domain::{CompanyId, ProjectId};
 use uuid::Uuid;
@@ -14,11 +14,10 @@ use crate::dto::page::PageDto;
 use crate::dto::project::{
     IngestKeyDto, NewProjectDto, ProjectDto, ProjectPatchDto, ProjectStatusChangeDto,
 };
-use crate::dto::text::TextParam;
 use crate::error::ApiResult;
-use crate::pagination::page_request;
+use crate::pagination::{PageCursor, PageLimit, page_request};
 use crate::tags::ApiTags;
-use crate::versioning::{Tagged, TaggedCreated, expected_version};
+use crate::versioning::{IfMatch, Tagged, TaggedCreated};
 
 /// Web project endpoints.
 #[derive(Debug)]
@@ -42,7 +41,7 @@ impl ProjectsApi {
         auth: BearerAuth,
         body: Json<NewProjectDto>,
     ) -> ApiResult<TaggedCreated<ProjectDto>> {
-        let actor = self.context.actor(&auth).await?;
+        let actor = auth.actor();
         let (name, domain) = body.parse()?;
         let company_id = CompanyId::from_uuid(body.company_id);
         let project = self
@@ -57,7 +56,7 @@ impl ProjectsApi {
     /// A web project (clients: of their own company only).
     #[oai(path = "/projects/:id", method = "get", operation_id = "getProject")]
     async fn get(&self, auth: BearerAuth, id: Path<Uuid>) -> ApiResult<Tagged<ProjectDto>> {
-        let actor = self.context.actor(&auth).await?;
+        let actor = auth.actor();
         let project = self
             .context
             .services
@@ -72,15 +71,12 @@ impl ProjectsApi {
     async fn list(
         &self,
         auth: BearerAuth,
-        /// Page size, 1 to 100 (default 20).
-        #[oai(validator(minimum(value = "1"), maximum(value = "100")))]
-        limit: Query<Option<u32>>,
-        /// The `next_cursor` of the previous page.
-        cursor: Query<Option<TextParam>>,
+        limit: Query<Option<PageLimit>>,
+        cursor: Query<Option<PageCursor>>,
         /// Only this company's projects.
         company_id: Query<Option<Uuid>>,
     ) -> ApiResult<Json<PageDto<ProjectDto>>> {
-        let actor = self.context.actor(&auth).await?;
+        let actor = auth.actor();
         let page = page_request(limit.0, cursor.0)?;
         let company_id = company_id.0.map(CompanyId::from_uuid);
         let projects = self
@@ -105,13 +101,10 @@ impl ProjectsApi {
         &self,
         auth: BearerAuth,
         company_id: Path<Uuid>,
-        /// Page size, 1 to 100 (default 20).
-        #[oai(validator(minimum(value = "1"), maximum(value = "100")))]
-        limit: Query<Option<u32>>,
-        /// The `next_cursor` of the previous page.
-        cursor: Query<Option<TextParam>>,
+        limit: Query<Option<PageLimit>>,
+        cursor: Query<Option<PageCursor>>,
     ) -> ApiResult<Json<PageDto<ProjectDto>>> {
-        let actor = self.context.actor(&auth).await?;
+        let actor = auth.actor();
         let page = page_request(limit.0, cursor.0)?;
         let projects = self
             .context
@@ -135,20 +128,16 @@ impl ProjectsApi {
         &self,
         auth: BearerAuth,
         id: Path<Uuid>,
-        /// Apply only while the resource is still at this version (its `ETag`, e.g. `"7"`);
-        /// `412 precondition_failed` otherwise. Without it, the last writer wins per field.
-        #[oai(name = "If-Match")]
-        if_match: Header<Option<TextParam>>,
+        #[oai(name = "If-Match")] if_match: IfMatch,
         body: Json<ProjectPatchDto>,
     ) -> ApiResult<Tagged<ProjectDto>> {
-        let actor = self.context.actor(&auth).await?;
-        let if_match = expected_version(if_match.0.as_ref())?;
+        let actor = auth.actor();
         let changes = body.0.into_patch()?;
         let project = self
             .context
             .services
             .projects
-            .update(&actor, ProjectId::from_uuid(id.0), changes, if_match)
+            .update(&actor, ProjectId::from_uuid(id.0), changes, if_match.0)
             .await?;
         Ok(Tagged::new((&project).into()))
     }
@@ -164,14 +153,10 @@ impl ProjectsApi {
         &self,
         auth: BearerAuth,
         id: Path<Uuid>,
-        /// Apply only while the resource is still at this version (its `ETag`, e.g. `"7"`);
-        /// `412 precondition_failed` otherwise. Without it, the last writer wins per field.
-        #[oai(name = "If-Match")]
-        if_match: Header<Option<TextParam>>,
+        #[oai(name = "If-Match")] if_match: IfMatch,
         body: Json<ProjectStatusChangeDto>,
     ) -> ApiResult<Tagged<ProjectDto>> {
-        let actor = self.context.actor(&auth).await?;
-        let if_match = expected_version(if_match.0.as_ref())?;
+        let actor = auth.actor();
         let project = self
             .context
             .services
@@ -180,7 +165,7 @@ impl ProjectsApi {
                 &actor,
                 ProjectId::from_uuid(id.0),
                 body.status.into(),
-                if_match,
+                if_match.0,
             )
             .await?;
         Ok(Tagged::new((&project).into()))
@@ -199,7 +184,7 @@ impl ProjectsApi {
         auth: BearerAuth,
         id: Path<Uuid>,
     ) -> ApiResult<Created<IngestKeyDto>> {
-        let actor = self.context.actor(&auth).await?;
+        let actor = auth.actor();
         let key = self
             .context
             .services

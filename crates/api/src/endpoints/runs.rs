@@ -16,7 +16,7 @@ use crate::dto::page::PageDto;
 use crate::dto::run::{LogLineDto, LogPageDto, RunDto, StartRunDto};
 use crate::dto::text::TextParam;
 use crate::error::{ApiError, ApiResult};
-use crate::pagination::page_request;
+use crate::pagination::{PageCursor, PageLimit, page_request};
 use crate::tags::ApiTags;
 
 /// Pipeline run endpoints.
@@ -56,7 +56,7 @@ impl RunsApi {
         id: Path<Uuid>,
         body: Json<StartRunDto>,
     ) -> ApiResult<Created<RunDto>> {
-        let actor = self.context.actor(&auth).await?;
+        let actor = auth.actor();
         let input = serde_json::to_string(&body.0.input.unwrap_or_default())
             .map_err(|error| ApiError::bad_request("bad_request", error.to_string()))?;
         let input = field("input", RunInput::parse(&input))?;
@@ -75,13 +75,10 @@ impl RunsApi {
         &self,
         auth: BearerAuth,
         id: Path<Uuid>,
-        /// Page size, 1 to 100 (default 20).
-        #[oai(validator(minimum(value = "1"), maximum(value = "100")))]
-        limit: Query<Option<u32>>,
-        /// The `next_cursor` of the previous page.
-        cursor: Query<Option<TextParam>>,
+        limit: Query<Option<PageLimit>>,
+        cursor: Query<Option<PageCursor>>,
     ) -> ApiResult<Json<PageDto<RunDto>>> {
-        let actor = self.context.actor(&auth).await?;
+        let actor = auth.actor();
         let page = page_request(limit.0, cursor.0)?;
         let runs = self
             .context
@@ -95,7 +92,7 @@ impl RunsApi {
     /// A run.
     #[oai(path = "/runs/:id", method = "get", operation_id = "getRun")]
     async fn get(&self, auth: BearerAuth, id: Path<Uuid>) -> ApiResult<Json<RunDto>> {
-        let actor = self.context.actor(&auth).await?;
+        let actor = auth.actor();
         let run = self
             .context
             .services
@@ -108,7 +105,7 @@ impl RunsApi {
     /// Cancel a queued or running run; a running one stops at its next step.
     #[oai(path = "/runs/:id/cancel", method = "post", operation_id = "cancelRun")]
     async fn cancel(&self, auth: BearerAuth, id: Path<Uuid>) -> ApiResult<Json<RunDto>> {
-        let actor = self.context.actor(&auth).await?;
+        let actor = auth.actor();
         let run = self
             .context
             .services
@@ -132,7 +129,7 @@ impl RunsApi {
         #[oai(validator(minimum(value = "1"), maximum(value = "500")))]
         limit: Query<Option<u32>>,
     ) -> ApiResult<Json<LogPageDto>> {
-        let actor = self.context.actor(&auth).await?;
+        let actor = auth.actor();
         let after = after_seq.0.unwrap_or(0);
         let lines = self
             .context
@@ -165,7 +162,7 @@ impl RunsApi {
         id: Path<Uuid>,
         page: Path<TextParam>,
     ) -> ApiResult<SitePageResponse> {
-        let actor = self.context.actor(&auth).await?;
+        let actor = auth.actor();
         let page = self
             .context
             .services
@@ -208,7 +205,7 @@ impl RunsApi {
         id: Path<Uuid>,
         page: Path<TextParam>,
     ) -> ApiResult<SitePageResponse> {
-        let actor = self.context.actor(&auth).await?;
+        let actor = auth.actor();
         let page = self
             .context
             .services

@@ -66,7 +66,7 @@ impl StatsApi {
         id: Path<Uuid>,
         body: Json<StatsDayDto>,
     ) -> ApiResult<NoContent> {
-        let actor = self.context.actor(&auth).await?;
+        let actor = auth.actor();
         let increment = body.increment()?;
         self.context
             .services
@@ -94,7 +94,7 @@ impl StatsApi {
         id: Path<Uuid>,
         body: Json<StatsImportDto>,
     ) -> ApiResult<Json<StatsImported>> {
-        let actor = self.context.actor(&auth).await?;
+        let actor = auth.actor();
         let project_id = ProjectId::from_uuid(id.0);
         let days = body
             .days
@@ -128,7 +128,7 @@ impl StatsApi {
         /// List every day of the range, zero-filled (default `false`: only recorded days).
         fill: Query<Option<bool>>,
     ) -> ApiResult<Json<StatsSeriesDto>> {
-        let actor = self.context.actor(&auth).await?;
+        let actor = auth.actor();
         let range = field("to", DateRange::new(from.0.get(), to.0.get()))?;
         let series = self
             .context

@@ -16,7 +16,7 @@ use crate::dto::text::TextParam;
 use crate::dto::user::{AccountDto, UserDto};
 use crate::dto::user_admin::{ChangeRoleDto, CreateUserDto};
 use crate::error::ApiResult;
-use crate::pagination::page_request;
+use crate::pagination::{PageCursor, PageLimit, page_request};
 use crate::tags::ApiTags;
 
 /// User administration endpoints.
@@ -50,7 +50,7 @@ impl UsersApi {
         auth: BearerAuth,
         body: Json<CreateUserDto>,
     ) -> ApiResult<UserCreated> {
-        let actor = self.context.actor(&auth).await?;
+        let actor = auth.actor();
         let new = body.0.into_new_user()?;
         let account = self.context.services.users.create_user(&actor, new).await?;
         Ok(UserCreated::Created(Json((&account).into())))
@@ -61,11 +61,8 @@ impl UsersApi {
     async fn list_users(
         &self,
         auth: BearerAuth,
-        /// Page size, 1 to 100 (default 20).
-        #[oai(validator(minimum(value = "1"), maximum(value = "100")))]
-        limit: Query<Option<u32>>,
-        /// The `next_cursor` of the previous page.
-        cursor: Query<Option<TextParam>>,
+        limit: Query<Option<PageLimit>>,
+        cursor: Query<Option<PageCursor>>,
         /// Only users of this company.
         company_id: Query<Option<Uuid>>,
         /// Include soft-deleted users (default `false`).
@@ -73,7 +70,7 @@ impl UsersApi {
         /// Only users whose email contains this text (case-insensitive).
         q: Query<Option<TextParam>>,
     ) -> ApiResult<Json<PageDto<UserDto>>> {
-        let actor = self.context.actor(&auth).await?;
+        let actor = auth.actor();
         let page = page_request(limit.0, cursor.0)?;
         let filter = UserFilter {
             company_id: company_id.0.map(CompanyId::from_uuid),
@@ -92,7 +89,7 @@ impl UsersApi {
     /// A user that is not deleted, with their profile (admin).
     #[oai(path = "/users/:id", method = "get", operation_id = "getUser")]
     async fn get_user(&self, auth: BearerAuth, id: Path<Uuid>) -> ApiResult<Json<AccountDto>> {
-        let actor = self.context.actor(&auth).await?;
+        let actor = auth.actor();
         let account = self
             .context
             .services
@@ -114,7 +111,7 @@ impl UsersApi {
         id: Path<Uuid>,
         body: Json<ChangeRoleDto>,
     ) -> ApiResult<Json<UserDto>> {
-        let actor = self.context.actor(&auth).await?;
+        let actor = auth.actor();
         let user = self
             .context
             .services
@@ -133,7 +130,7 @@ impl UsersApi {
     /// until restored. Answers the user with `deleted_at` set.
     #[oai(path = "/users/:id", method = "delete", operation_id = "deleteUser")]
     async fn delete_user(&self, auth: BearerAuth, id: Path<Uuid>) -> ApiResult<Json<UserDto>> {
-        let actor = self.context.actor(&auth).await?;
+        let actor = auth.actor();
         let user = self
             .context
             .services
@@ -151,7 +148,7 @@ impl UsersApi {
         operation_id = "restoreUser"
     )]
     async fn restore_user(&self, auth: BearerAuth, id: Path<Uuid>) -> ApiResult<Json<UserDto>> {
-        let actor = self.context.actor(&auth).await?;
+        let actor = auth.actor();
         let user = self
             .context
             .services
