@@ -3,7 +3,7 @@
 
 use prosektor_server::demo::{CLIENT_EMAIL, CLIENT_PASSWORD};
 use reqwest::{Method, StatusCode};
-use serde_json::json;
+use serde_json::{Value, json};
 
 use crate::support::{TestServer, send_checked};
 
@@ -122,6 +122,56 @@ async fn bad_tokens_and_wrong_credentials_answer_401_problems() {
         assert_eq!(reply.status, StatusCode::UNAUTHORIZED, "{email}");
         assert_eq!(reply.body["code"], "invalid_credentials", "{email}");
     }
+}
+
+/// Every operation of the document that takes a bearer token checks it before it reads anything
+/// else of the request: a forged token with a path parameter that does not parse, a query out of
+/// range and a body that is not JSON answers `401`, never a `400` that would tell an
+/// unauthenticated caller how the operation reads its input.
+#[tokio::test]
+async fn every_bearer_operation_checks_the_token_before_the_input() {
+    let server = TestServer::start().await;
+    let document: Value =
+        serde_json::from_str(include_str!("../../docs/openapi.json")).expect("the document");
+    let forged = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl";
+    let mut checked = 0;
+    for (template, item) in document["paths"].as_object().expect("paths") {
+        for (method, operation) in item.as_object().expect("a path item") {
+            let bearer = operation["security"]
+                .as_array()
+                .is_some_and(|schemes| schemes.iter().any(|s| s.get("BearerAuth").is_some()));
+            let Ok(method) = method.to_uppercase().parse::<Method>() else {
+                continue;
+            };
+            if !bearer {
+                continue;
+            }
+            let path = template
+                .split('/')
+                .map(|segment| {
+                    if segment.starts_with('{') {
+                        "not-a-uuid"
+                    } else {
+                        segment
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join("/");
+            let reply = server
+                .call_raw(method.clone(), &format!("{path}?limit=0"), forged, "{")
+                .await;
+            assert_eq!(
+                (reply.status, reply.body["code"].as_str()),
+                (StatusCode::UNAUTHORIZED, Some("unauthenticated")),
+                "{method} {template}"
+            );
+            checked += 1;
+        }
+    }
+    assert!(
+        checked > 30,
+        "only {checked} operations take a bearer token"
+    );
 }
 
 #[tokio::test]
