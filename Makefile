@@ -25,7 +25,7 @@ test: test-prereqs
 ## The adapter and end-to-end suites again on the expanded schema (every contract migration
 ## pending, as while servers of the previous release run).
 test-expanded: test-prereqs
-	PROSEKTOR_TEST_SCHEMA=expanded $(CARGO) nextest run -p prosektor-persistence -p prosektor-tests --all-features --no-fail-fast
+	PROSEKTOR_TEST_SCHEMA=expanded $(CARGO) nextest run --workspace --all-features --no-fail-fast -E 'package(prosektor-persistence) | package(prosektor-tests)'
 
 ## The end-to-end suite again with every server behind PgBouncer in transaction mode
 ## (PROSEKTOR_DB_POOLING=transaction; needs DATABASE_URL's server, which PgBouncer fronts).
@@ -53,7 +53,7 @@ cluster-bench:
 ## plans, and the small dataset read back through the repositories (about four minutes; `make test`
 ## leaves them out).
 proof: test-prereqs
-	$(CARGO) nextest run -p prosektor-persistence -p prosektor-dataset --run-ignored only -E 'test(every_access_pattern_uses_its_index) | test(the_small_scale_loads_every_table_deterministically)'
+	$(CARGO) nextest run --workspace --all-features --run-ignored only -E 'test(every_access_pattern_uses_its_index) | test(the_small_scale_loads_every_table_deterministically)'
 
 ## Evolution 3 (the invoice's buyer) rolled out under concurrent writes over the medium scale's
 ## 1M invoices: rows backfilled per second, the longest write, failed writes (`make test` runs it

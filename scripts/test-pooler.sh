@@ -27,4 +27,4 @@ trap 'stop_pgbouncer "$dir"; rm -rf "$dir"' EXIT
 start_pgbouncer "$dir" "$pooler_port" "* = host=$host port=$port"
 
 PROSEKTOR_TEST_POOLER_URL="postgres://postgres@127.0.0.1:$pooler_port" \
-    cargo nextest run -p prosektor-tests --all-features --no-fail-fast "$@"
+    cargo nextest run --workspace --all-features --no-fail-fast -E 'package(prosektor-tests)' "$@"

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use prosektor_application::PasswordHasher;
-use prosektor_dataset::{self as seed, Scale, Volumes};
+use prosektor_dataset::{self as dataset, Scale, Volumes};
 use prosektor_domain::PlainPassword;
 use prosektor_persistence::{DatabaseConnection, PoolSettings};
 use prosektor_security::Argon2Hasher;
@@ -39,7 +39,11 @@ impl BenchDatabase {
     /// When the server is unreachable or a statement fails.
     pub async fn prepare(server_url: &str, scale: Scale) -> anyhow::Result<Self> {
         // Named by the seed's fingerprint: data of an older seed is never reused.
-        let name = format!("prosektor_bench_{}_{}", scale.name(), seed::fingerprint());
+        let name = format!(
+            "prosektor_bench_{}_{}",
+            scale.name(),
+            dataset::fingerprint()
+        );
         let url = database_url(server_url, &name)?;
         create_if_missing(server_url, &name).await?;
         Self::ready(url, scale).await
@@ -65,12 +69,12 @@ impl BenchDatabase {
         .await
         .with_context(|| format!("migrating {name}"))?;
         let db = connect(&url).await?;
-        let seeded_in = if seed::is_seeded(&db).await? {
+        let seeded_in = if dataset::is_seeded(&db).await? {
             None
         } else {
             let started = Instant::now();
             let job = format!("seeding {name} (once; later runs reuse it)");
-            seed::load_showing_progress(&db, scale, &job)
+            dataset::load_showing_progress(&db, scale, &job)
                 .await
                 .context("seeding")?;
             Some(started.elapsed())

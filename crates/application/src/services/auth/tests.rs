@@ -45,6 +45,18 @@ fn with_throttle(
     )
 }
 
+/// A service whose only port in use is `tokens`.
+fn with_tokens(tokens: MockTokenCodec) -> AuthService {
+    AuthService::new(
+        Arc::new(MockUserRepository::new()),
+        Arc::new(MockPasswordHasher::new()),
+        Arc::new(tokens),
+        Arc::new(allowing()),
+        clock(),
+        Limits::default(),
+    )
+}
+
 /// A throttle that allows every attempt and takes back whatever it is given.
 fn allowing() -> MockThrottle {
     let mut throttle = MockThrottle::new();
@@ -575,14 +587,7 @@ fn tokens_are_issued_for_the_current_session_at_the_clock_s_time() {
         .expect_issue()
         .with(eq(user.id()), eq(version(4)), eq(now()))
         .return_const("signed".to_owned());
-    let service = AuthService::new(
-        Arc::new(MockUserRepository::new()),
-        Arc::new(MockPasswordHasher::new()),
-        Arc::new(tokens),
-        Arc::new(allowing()),
-        clock(),
-        Limits::default(),
-    );
+    let service = with_tokens(tokens);
     assert_eq!(service.issue_token(&user), "signed");
 }
 
@@ -603,14 +608,7 @@ fn a_token_verifies_at_the_clock_s_time_and_any_refusal_is_unauthenticated() {
         .expect_verify()
         .withf(|token, _| token != "good")
         .return_const(Err(InvalidToken));
-    let service = AuthService::new(
-        Arc::new(MockUserRepository::new()),
-        Arc::new(MockPasswordHasher::new()),
-        Arc::new(tokens),
-        Arc::new(allowing()),
-        clock(),
-        Limits::default(),
-    );
+    let service = with_tokens(tokens);
     assert_eq!(service.verify_token("good"), Ok(claims));
     assert_eq!(
         service.verify_token("forged"),
