@@ -2,7 +2,8 @@
 //! company, its details, a project, an invoice, one's profile) is answered with its `version` and
 //! the same number as a strong `ETag` (`"7"`); a write sent with `If-Match: "7"` applies only
 //! while the resource is still at version 7, else it answers `412 precondition_failed` and
-//! changes nothing. Without `If-Match`, the last writer wins per field, never per row.
+//! changes nothing. Without `If-Match`, the last writer wins per field, never per row. Operations
+//! read the header through [`IfMatch`].
 
 use poem::{Request, RequestBody};
 use poem_openapi::payload::Json;
