@@ -95,8 +95,9 @@ pub fn app(context: &ApiContext) -> impl Endpoint + 'static {
         .nest(SPEC_PATH, spec)
         .nest(DOCS_PATH, docs)
         .nest("/", service)
-        // The bearer schemes' checks find the authenticator here (`auth::bearer`).
-        .data(context.authenticator.clone())
+        // The bearer schemes' checks find the authenticator here (`auth::bearer`): one shared
+        // copy, so a request adds a reference, not a clone of every service it holds.
+        .data(Arc::new(context.authenticator.clone()))
         .around(move |next, request| {
             let routes = Arc::clone(&named);
             async move { name_path_parameters(next, request, &routes).await }

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use prosektor_application::PasswordHasher;
-use prosektor_dataset::{self as dataset, Scale, Volumes};
+use prosektor_dataset::{Scale, Volumes};
 use prosektor_domain::PlainPassword;
 use prosektor_persistence::{DatabaseConnection, PoolSettings};
 use prosektor_security::Argon2Hasher;
@@ -42,7 +42,7 @@ impl BenchDatabase {
         let name = format!(
             "prosektor_bench_{}_{}",
             scale.name(),
-            dataset::fingerprint()
+            prosektor_dataset::fingerprint()
         );
         let url = database_url(server_url, &name)?;
         create_if_missing(server_url, &name).await?;
@@ -69,12 +69,12 @@ impl BenchDatabase {
         .await
         .with_context(|| format!("migrating {name}"))?;
         let db = connect(&url).await?;
-        let seeded_in = if dataset::is_seeded(&db).await? {
+        let seeded_in = if prosektor_dataset::is_seeded(&db).await? {
             None
         } else {
             let started = Instant::now();
             let job = format!("seeding {name} (once; later runs reuse it)");
-            dataset::load_showing_progress(&db, scale, &job)
+            prosektor_dataset::load_showing_progress(&db, scale, &job)
                 .await
                 .context("seeding")?;
             Some(started.elapsed())

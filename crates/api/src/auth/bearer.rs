@@ -8,6 +8,8 @@
 //! [`BearerAuth`] cannot run for a caller whose session is over. They find the [`Authenticator`]
 //! in the request's data, where [`crate::app`] puts it.
 
+use std::sync::Arc;
+
 use poem::Request;
 use poem::http::StatusCode;
 use poem_openapi::SecurityScheme;
@@ -66,12 +68,15 @@ async fn verified_claims(request: &Request, bearer: Bearer) -> poem::Result<Toke
 
 /// The authenticator [`crate::app`] put into the request's data.
 fn authenticator(request: &Request) -> poem::Result<&Authenticator> {
-    request.data::<Authenticator>().ok_or_else(|| {
-        poem::Error::from_string(
-            "the authenticator is missing from the request's data",
-            StatusCode::INTERNAL_SERVER_ERROR,
-        )
-    })
+    request
+        .data::<Arc<Authenticator>>()
+        .map(Arc::as_ref)
+        .ok_or_else(|| {
+            poem::Error::from_string(
+                "the authenticator is missing from the request's data",
+                StatusCode::INTERNAL_SERVER_ERROR,
+            )
+        })
 }
 
 /// Checks bearer tokens and the user row behind them, answering in HTTP terms.
