@@ -7,7 +7,12 @@ SERVER = $(CARGO) run --quiet -p prosektor-server --
 
 CARGO_TARGET ?= $(or $(CARGO_TARGET_DIR),target)
 
-.PHONY: run test-all test test-expanded crate-map crate-map-check test-pooler cluster cluster-down cluster-test cluster-bench proof rolling-upgrade fuzz clients metrics-check bench bench-logs lint fmt fmt-check clippy domain-purity migrate migrate-contract migrate-down openapi doc build test-prereqs
+# The server `make test` and `make test-expanded` create their databases on: the suites' own
+# in-memory cluster (scripts/test-postgres.sh, started on first use and left running), unless
+# TEST_DATABASE_URL names another (`make test TEST_DATABASE_URL=$$DATABASE_URL`).
+TEST_DATABASE_URL ?= $(shell scripts/test-postgres.sh url)
+
+.PHONY: run test-all test test-expanded test-postgres-down crate-map crate-map-check test-pooler cluster cluster-down cluster-test cluster-bench proof rolling-upgrade fuzz clients metrics-check bench bench-logs lint fmt fmt-check clippy domain-purity migrate migrate-contract migrate-down openapi doc build test-prereqs
 
 ## Start the server (embedded PostgreSQL under ./.data unless DATABASE_URL is set).
 run:
@@ -17,15 +22,15 @@ run:
 test-all: test test-expanded proof
 
 ## The everyday suite: unit, property, migration, adapter and end-to-end tests, then doctests
-## (1.5 to 2 minutes on a warm build here).
+## (about 50 s on a warm build here).
 test: test-prereqs
-	$(CARGO) nextest run --workspace --all-features --no-fail-fast
+	DATABASE_URL=$(TEST_DATABASE_URL) $(CARGO) nextest run --workspace --all-features --no-fail-fast
 	$(CARGO) test --workspace --all-features --doc
 
 ## The adapter and end-to-end suites again on the expanded schema (every contract migration
 ## pending, as while servers of the previous release run).
 test-expanded: test-prereqs
-	PROSEKTOR_TEST_SCHEMA=expanded $(CARGO) nextest run --workspace --all-features --no-fail-fast -E 'package(prosektor-persistence) | package(prosektor-tests)'
+	DATABASE_URL=$(TEST_DATABASE_URL) PROSEKTOR_TEST_SCHEMA=expanded $(CARGO) nextest run --workspace --all-features --no-fail-fast -E 'package(prosektor-persistence) | package(prosektor-tests)'
 
 ## The end-to-end suite again with every server behind PgBouncer in transaction mode
 ## (PROSEKTOR_DB_POOLING=transaction; needs DATABASE_URL's server, which PgBouncer fronts).
@@ -48,6 +53,10 @@ cluster-test: test-prereqs
 ## servers with reads on the replica, one server, two servers with every read on the primary.
 cluster-bench:
 	@scripts/cluster-bench.sh
+
+## Stop the suites' in-memory PostgreSQL (the next `make test` starts it again).
+test-postgres-down:
+	@scripts/test-postgres.sh stop
 
 ## The index proof: SPEC §6 volumes loaded, EXPLAIN of every access pattern in custom and generic
 ## plans, and the small dataset read back through the repositories (about four minutes; `make test`

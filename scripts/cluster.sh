@@ -11,14 +11,17 @@
 # Usage: scripts/cluster.sh up | down | status | env
 #        scripts/cluster.sh stop-api N | kill-api N | start-api N | restart-api N
 #        scripts/cluster.sh stop-replica | start-replica | replica-sql SQL | primary-sql SQL
-#        scripts/cluster.sh servers 1|2 | replica-reads on|off
+#        scripts/cluster.sh servers 1|2 | replica-reads on|off | heal
 # `up` builds the server (PROSEKTOR_CLUSTER_PROFILE=release for a release build) unless
 # PROSEKTOR_SERVER_BIN names one. Everything lives under PROSEKTOR_CLUSTER_DIR
 # (/tmp/prosektor-cluster); `down` removes it. `restart-api N` is a rolling restart's step: the
 # balancer drains the server, it stops gracefully, starts again and is enabled once ready.
 # `servers 1` takes server 2 out of the balancer (`2` puts it back); `replica-reads off` restarts
 # both servers, one after the other, without DATABASE_READ_URL (`on` with it). For benchmarks:
-# PROSEKTOR_CLUSTER_DEMO=false skips the demo data, PROSEKTOR_CLUSTER_JWT_SECRET sets the secret.
+# `heal` undoes whatever an interrupted test left behind (a server stopped or out of the balancer,
+# the replica stopped or paused, replica reads off), so that every test starts on a whole fleet.
+# For benchmarks: PROSEKTOR_CLUSTER_DEMO=false skips the demo data, PROSEKTOR_CLUSTER_JWT_SECRET
+# sets the secret.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/pgbouncer.sh
@@ -204,8 +207,29 @@ restart_api() {
     sleep 1
 }
 
+heal() {
+    local restarted=false
+    if [ -e "$dir/no-replica-reads" ]; then
+        rm -f "$dir/no-replica-reads"
+        for n in 1 2; do stop_process "api$n" TERM; done
+    fi
+    for n in 1 2; do
+        if ! curl -sf "http://127.0.0.1:$(api_port "$n")/readyz" >/dev/null; then
+            stop_process "api$n" KILL
+            start_api "$n"
+            restarted=true
+        fi
+        balancer "set server servers/api$n state ready"
+    done
+    pg pg_ctl status -D "$dir/replica" >/dev/null 2>&1 || start_postgres replica "$replica_port"
+    psql_at "$replica_port" prosektor "SELECT pg_wal_replay_resume()" >/dev/null
+    # The balancer checks every 500 ms and needs one good check to send traffic again.
+    if [ "$restarted" = true ]; then sleep 1; fi
+}
+
 case "${1:-}" in
     up) up ;;
+    heal) heal ;;
     down) down ;;
     status)
         for n in 1 2; do
@@ -244,7 +268,7 @@ case "${1:-}" in
     replica-sql) psql_at "$replica_port" prosektor "$2" ;;
     primary-sql) psql_at "$primary_port" prosektor "$2" ;;
     *)
-        sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'
+        sed -n '2,26p' "$0" | sed 's/^# \{0,1\}//'
         exit 2
         ;;
 esac

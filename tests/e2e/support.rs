@@ -51,13 +51,21 @@ impl Reply {
             .expect("body is readable")
     }
 
-    /// As [`Self::read`], answering a body cut off (the server died) as an error.
+    /// As [`Self::read`], answering as an error what shows the server died on the way: a body
+    /// cut off, or a balancer's `502`/`504` for the request it had passed on (our servers never
+    /// send either, so the document does not declare them).
     async fn try_read(
         method: &Method,
         path: &str,
         response: reqwest::Response,
     ) -> Result<Self, String> {
         let status = response.status();
+        if matches!(
+            status,
+            StatusCode::BAD_GATEWAY | StatusCode::GATEWAY_TIMEOUT
+        ) {
+            return Err(format!("{method} {path}: the balancer answered {status}"));
+        }
         let header = |name| {
             response
                 .headers()
@@ -109,15 +117,47 @@ fn config_for(database: &TestDatabase) -> Config {
     config
 }
 
+/// The version of the template holding the demo data: this test binary's identity (its size and
+/// modification time), so that a rebuild, whatever it changed (the demo, the services writing
+/// it, the schema), seeds the template afresh.
+fn demo_version() -> String {
+    let binary = std::env::current_exe()
+        .and_then(std::fs::metadata)
+        .expect("the test binary is readable");
+    format!(
+        "{} bytes, modified {:?}",
+        binary.len(),
+        binary.modified().ok()
+    )
+}
+
+/// Seeds the demo data into the database at `url` the way a server does at start-up (then stops
+/// it), so that the servers of the tests start from a copy and skip its password hashing.
+async fn seed_demo(url: String) -> Result<(), String> {
+    let mut config = Config::for_database(&url);
+    config.demo_seed = Some(true);
+    config.workers = 0;
+    let application = Application::build(&config)
+        .await
+        .map_err(|error| format!("{error:#}"))?;
+    application
+        .run_until(async {})
+        .await
+        .map_err(|error| format!("{error:#}"))
+}
+
 impl TestServer {
-    /// Starts the server against a freshly migrated database with the demo data.
+    /// Starts the server against a freshly migrated database with the demo data (copied from a
+    /// template seeded once per build).
     pub async fn start() -> Self {
         Self::start_with(|_| {}).await
     }
 
     /// As [`Self::start`], with the configuration changed by `configure` first.
     pub async fn start_with(configure: impl FnOnce(&mut Config)) -> Self {
-        let database = TestDatabase::migrated().await.expect("test database");
+        let database = TestDatabase::prepared("demo", &demo_version(), seed_demo)
+            .await
+            .expect("test database");
         Self::start_on(database, configure).await
     }
 

@@ -36,6 +36,12 @@ impl Argon2Hasher {
     /// Degree of parallelism (OWASP: 1).
     pub const LANES: u32 = 1;
 
+    /// The hash an unknown email's login is verified against, so that it costs what a known one
+    /// does: these very parameters over 32 random bytes that were thrown away once hashed, so
+    /// that no typed password matches it. A constant rather than a hash computed at start-up,
+    /// which would cost every server start (and every test server) one hash for nothing.
+    pub const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$0iEdcmZ+bomOPG16r1QvrQ$XLMNs43KxTLPwd7sahJMNi1bBIPxfR6TH8n75rSxIaU";
+
     /// A hasher running at most [`Self::default_concurrency`] hashes at once (see
     /// [`Self::with_concurrency`]).
     ///
@@ -51,18 +57,15 @@ impl Argon2Hasher {
         std::thread::available_parallelism().map_or(1, |cores| (cores.get() / 2).max(1))
     }
 
-    /// A hasher running at most `concurrency` hashes at once (at least one), with its dummy hash
-    /// computed from a random password. Computing that hash takes one hash's time on the calling
-    /// thread: build the hasher once, at start-up.
+    /// A hasher running at most `concurrency` hashes at once (at least one).
     ///
     /// # Errors
-    /// [`HasherError`] when the parameters are refused or the system's random generator fails.
+    /// [`HasherError`] when the parameters are refused.
     pub fn with_concurrency(concurrency: usize) -> Result<Self, HasherError> {
         let params = Params::new(Self::MEMORY_KIB, Self::PASSES, Self::LANES, None)
             .map_err(|error| HasherError(error.to_string()))?;
-        let random_password =
-            password_hash::try_generate_salt().map_err(|error| HasherError(error.to_string()))?;
-        let dummy = hash_with(&params, &random_password)?;
+        let dummy = PasswordHash::parse(Self::DUMMY_HASH)
+            .map_err(|error| HasherError(error.to_string()))?;
         Ok(Self {
             params,
             dummy,

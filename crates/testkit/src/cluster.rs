@@ -9,8 +9,8 @@ use tokio::process::Command;
 use crate::error::TestkitError;
 use prosektor_local_postgres::{find_bin_dir, running_as_root};
 
-/// A cluster of its own on a free loopback port, under a fresh directory in the system's temporary
-/// directory (reachable by the `postgres` user when the test runs as root, PostgreSQL's commands
+/// A cluster of its own on a free loopback port, under a fresh directory in memory (`/dev/shm`)
+/// or else in the system's temporary directory (reachable by the `postgres` user when the test runs as root, PostgreSQL's commands
 /// then running as that user). Dropped, it stops at once and its directory is removed.
 #[derive(Debug)]
 pub struct ControlledCluster {
@@ -29,7 +29,10 @@ impl ControlledCluster {
         let cluster = Self::prepared().await?;
         let data = cluster.data_arg();
         cluster
-            .pg("initdb", &["-D", &data, "-U", "postgres", "-A", "trust"])
+            .pg(
+                "initdb",
+                &["-D", &data, "-U", "postgres", "-A", "trust", "--no-sync"],
+            )
             .await?;
         cluster.start_again().await?;
         Ok(cluster)
@@ -79,7 +82,7 @@ impl ControlledCluster {
             .duration_since(UNIX_EPOCH)
             .map(|elapsed| elapsed.as_nanos())
             .unwrap_or_default();
-        let root = std::env::temp_dir().join(format!("prosektor-cluster-{port}-{stamp}"));
+        let root = scratch_dir().join(format!("prosektor-cluster-{port}-{stamp}"));
         let cluster = Self {
             bin_dir,
             root,
@@ -234,6 +237,21 @@ async fn run(command: &mut Command) -> Result<(), TestkitError> {
             String::from_utf8_lossy(&output.stdout),
             String::from_utf8_lossy(&output.stderr)
         )))
+    }
+}
+
+/// Where clusters keep their data: in memory (`/dev/shm`) where the machine has it, since a
+/// cluster's thousand files cost a disk filesystem far more to create and remove; else the
+/// system's temporary directory.
+fn scratch_dir() -> PathBuf {
+    let memory = std::path::Path::new("/dev/shm");
+    let writable = memory
+        .metadata()
+        .is_ok_and(|meta| meta.is_dir() && !meta.permissions().readonly());
+    if writable {
+        memory.to_path_buf()
+    } else {
+        std::env::temp_dir()
     }
 }
 

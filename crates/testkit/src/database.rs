@@ -41,6 +41,23 @@ impl TestDatabase {
         PostgresServer::shared().await?.migrated_database().await
     }
 
+    /// A migrated database holding `fixtures`, on the process-wide server
+    /// ([`PostgresServer::prepared_database`]).
+    ///
+    /// # Errors
+    /// As [`PostgresServer::prepared_database`]; [`TestkitError::NoServer`] when no source gives
+    /// a server.
+    pub async fn prepared(
+        fixtures: &str,
+        version: &str,
+        prepare: impl AsyncFnOnce(String) -> Result<(), String>,
+    ) -> Result<Self, TestkitError> {
+        PostgresServer::shared()
+            .await?
+            .prepared_database(fixtures, version, prepare)
+            .await
+    }
+
     /// An empty database (no migrations applied) on the process-wide server.
     ///
     /// # Errors

@@ -9,6 +9,8 @@
 //!   databases); else a throwaway cluster started with `pgtemp` from the installed PostgreSQL
 //!   binaries (`PATH` or `/usr/lib/postgresql/*/bin`); else a testcontainers PostgreSQL when Docker
 //!   is available; else [`TestkitError::NoServer`] naming what each answered.
+//! - [`TestDatabase::prepared`] does the same for fixtures every test of a suite starts from:
+//!   they are written once into a migrated copy, which becomes a template of its own.
 //! - [`ControlledCluster`] is a throwaway cluster of a test's own that the test stops, restarts,
 //!   freezes and thaws, for fault tests of a service whose database fails under it; it also
 //!   gives streaming replicas of itself, for tests of reads routed to a replica.

@@ -92,8 +92,46 @@ impl PostgresServer {
     pub async fn migrated_database(self: &Arc<Self>) -> Result<TestDatabase, TestkitError> {
         let state = template::SchemaState::requested()?;
         let admin = self.admin_connection().await?;
-        let template = template::ensure_template(&admin, self, state).await?;
-        let database = self.create_database(&admin, Some(&template)).await;
+        let template = template::ensure_template(&admin, self, state).await;
+        self.copy_of(admin, template).await
+    }
+
+    /// As [`Self::migrated_database`], with `fixtures` (what every test of a suite starts from)
+    /// already there: `prepare` runs once, given the URL of a migrated database that then becomes
+    /// the template of every database asked for with the same `fixtures` and `version`. `fixtures`
+    /// names them (1 to 12 lowercase letters or digits); `version` must change whenever what
+    /// `prepare` writes does (the test binary's identity is a safe one, so that every build
+    /// prepares afresh), and a template of an earlier version is replaced.
+    ///
+    /// # Errors
+    /// As [`Self::migrated_database`]; [`TestkitError::Setting`] for an invalid `fixtures`, when
+    /// `prepare` fails (naming its reason), or when a template of another version is still in
+    /// use and cannot be replaced.
+    pub async fn prepared_database(
+        self: &Arc<Self>,
+        fixtures: &str,
+        version: &str,
+        prepare: impl AsyncFnOnce(String) -> Result<(), String>,
+    ) -> Result<TestDatabase, TestkitError> {
+        let state = template::SchemaState::requested()?;
+        let admin = self.admin_connection().await?;
+        let template =
+            template::ensure_prepared_template(&admin, self, state, fixtures, version, prepare)
+                .await;
+        self.copy_of(admin, template).await
+    }
+
+    /// A new database copied from `template` (once it was found or built) through `admin`, with
+    /// today's log partitions ready.
+    async fn copy_of(
+        self: &Arc<Self>,
+        admin: DatabaseConnection,
+        template: Result<String, TestkitError>,
+    ) -> Result<TestDatabase, TestkitError> {
+        let database = match template {
+            Ok(template) => self.create_database(&admin, Some(&template)).await,
+            Err(error) => Err(error),
+        };
         admin.close().await?;
         let database = database?;
         // The template may be days old: make today's log partitions (and the week's) ready.

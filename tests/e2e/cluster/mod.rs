@@ -26,8 +26,10 @@ struct Fleet {
 }
 
 impl Fleet {
-    /// The fleet `scripts/cluster.sh env` describes.
+    /// The fleet `scripts/cluster.sh env` describes, made whole first (`heal`) whatever an
+    /// earlier test that failed half-way left stopped.
     async fn running() -> Self {
+        script(&["heal"]).await;
         let described = script(&["env"]).await;
         let value = |name: &str| {
             described
