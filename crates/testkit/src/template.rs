@@ -1,5 +1,7 @@
 //! The migrated template database: built once per schema version and server, then copied by
-//! `CREATE DATABASE ... TEMPLATE`, which takes milliseconds where migrating takes a second.
+//! `CREATE DATABASE ... TEMPLATE`, which takes milliseconds where migrating takes a second. A
+//! prepared template is a copy of it with a suite's fixtures written once (named after them,
+//! its version kept as the database's comment).
 //!
 //! Test processes run in parallel (nextest runs one per test), so building is serialised with a
 //! PostgreSQL advisory lock, and a template only gets its final name once it is complete.
@@ -237,7 +239,7 @@ async fn finish_building(
 ) -> Result<(), TestkitError> {
     admin
         .execute_unprepared(&format!(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{building}'"
+            "SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity WHERE datname = '{building}'"
         ))
         .await?;
     admin
