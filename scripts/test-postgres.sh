@@ -33,6 +33,7 @@ start() {
         echo "test-postgres: no PostgreSQL binaries (initdb) found" >&2
         return 1
     fi
+    running && return 0
     # One starter at a time (make may run several targets, each asking for the URL).
     exec 9>"${TMPDIR:-/tmp}/prosektor-test-postgres.lock"
     flock 9
@@ -42,10 +43,11 @@ start() {
     mkdir -p "$dir"
     [ "$(id -u)" = 0 ] && chown postgres "$dir"
     pg initdb -D "$dir/data" -U postgres -A trust --no-sync >/dev/null
+    # The server must not inherit the lock's descriptor: it would hold the lock for its lifetime.
     pg pg_ctl start -D "$dir/data" -l "$dir/log" -w -o \
         "-p $port -c listen_addresses=127.0.0.1 -c unix_socket_directories=$dir \
          -c max_connections=200 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
-        >/dev/null
+        >/dev/null 9>&-
 }
 
 case "${1:-}" in
