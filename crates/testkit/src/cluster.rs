@@ -10,8 +10,9 @@ use crate::error::TestkitError;
 use prosektor_local_postgres::{find_bin_dir, running_as_root};
 
 /// A cluster of its own on a free loopback port, under a fresh directory in memory (`/dev/shm`)
-/// or else in the system's temporary directory (reachable by the `postgres` user when the test runs as root, PostgreSQL's commands
-/// then running as that user). Dropped, it stops at once and its directory is removed.
+/// or else in the system's temporary directory (reachable by the `postgres` user when the test
+/// runs as root, PostgreSQL's commands then running as that user). Dropped, it stops at once and
+/// its directory is removed.
 #[derive(Debug)]
 pub struct ControlledCluster {
     bin_dir: PathBuf,

@@ -2,7 +2,7 @@
 
 use std::sync::{Arc, Weak};
 
-use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection};
+use sea_orm::{ConnectOptions, Database, DatabaseConnection};
 use tokio::sync::Mutex;
 use url::Url;
 
@@ -156,12 +156,7 @@ impl PostgresServer {
         template: Option<&str>,
     ) -> Result<TestDatabase, TestkitError> {
         let name = format!("prosektor_test_{}", uuid::Uuid::new_v4().simple());
-        let template_clause = template
-            .map(|t| format!(" TEMPLATE \"{t}\""))
-            .unwrap_or_default();
-        admin
-            .execute_unprepared(&format!("CREATE DATABASE \"{name}\"{template_clause}"))
-            .await?;
+        template::create_database(admin, &name, template).await?;
         let url = self.database_url(&name);
         let connection = connect(&url, 16).await?;
         Ok(TestDatabase::new(self.clone(), name, url, connection))

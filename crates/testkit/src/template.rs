@@ -222,13 +222,23 @@ async fn start_building(
             "DROP DATABASE IF EXISTS \"{building}\" WITH (FORCE)"
         ))
         .await?;
-    let template = from
-        .map(|from| format!(" TEMPLATE \"{from}\""))
+    create_database(admin, &building, from).await?;
+    Ok(building)
+}
+
+/// Creates database `name`, empty or as a copy of `template`.
+pub(crate) async fn create_database(
+    admin: &DatabaseConnection,
+    name: &str,
+    template: Option<&str>,
+) -> Result<(), TestkitError> {
+    let template_clause = template
+        .map(|template| format!(" TEMPLATE \"{template}\""))
         .unwrap_or_default();
     admin
-        .execute_unprepared(&format!("CREATE DATABASE \"{building}\"{template}"))
+        .execute_unprepared(&format!("CREATE DATABASE \"{name}\"{template_clause}"))
         .await?;
-    Ok(building)
+    Ok(())
 }
 
 /// Gives the finished template its name, once no session (a pool closing late) is left in it.
