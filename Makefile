@@ -38,7 +38,7 @@ test-pooler: test-prereqs
 	@scripts/test-pooler.sh
 
 ## A fleet on loopback (scripts/cluster.sh): a primary and its streaming replica, PgBouncer, two
-## API servers behind HAProxy on 127.0.0.1:55410, two worker processes. `make cluster-down` ends it.
+## API servers behind HAProxy on 127.0.0.1:15410, two worker processes. `make cluster-down` ends it.
 cluster:
 	@scripts/cluster.sh up
 

@@ -2,11 +2,14 @@
 # A ProSektor fleet on loopback, from the installed PostgreSQL binaries and Debian's PgBouncer and
 # HAProxy (docs/architecture.md, "Scaling out"):
 #
-#   HAProxy :55410 --> API server 1 :55411, API server 2 :55412 (no workers of their own)
+#   HAProxy :15410 --> API server 1 :15411, API server 2 :15412 (no workers of their own)
 #   worker 1, worker 2 (two pipeline loops each)
-#   all of them --> PgBouncer :55403 (transaction mode) --> primary :55401 (database prosektor)
-#                                                       --> streaming replica :55402 (reads)
+#   all of them --> PgBouncer :15403 (transaction mode) --> primary :15401 (database prosektor)
+#                                                       --> streaming replica :15402 (reads)
 #   migrations and shutdown cancellation --> primary directly
+#
+# The ports sit below Linux's ephemeral range (32768-60999): a port in it can be taken at any
+# moment as the local end of an outgoing connection, and a server bound there fails to start.
 #
 # Usage: scripts/cluster.sh up | down | status | env
 #        scripts/cluster.sh stop-api N | kill-api N | start-api N | restart-api N
@@ -27,12 +30,12 @@ cd "$(dirname "$0")/.."
 source scripts/lib/pgbouncer.sh
 
 dir=${PROSEKTOR_CLUSTER_DIR:-/tmp/prosektor-cluster}
-primary_port=55401
-replica_port=55402
-bouncer_port=55403
-balancer_port=55410
-api_port() { echo $((55410 + $1)); }
-metrics_port() { echo $((55420 + $1)); }
+primary_port=15401
+replica_port=15402
+bouncer_port=15403
+balancer_port=15410
+api_port() { echo $((15410 + $1)); }
+metrics_port() { echo $((15420 + $1)); }
 secret=${PROSEKTOR_CLUSTER_JWT_SECRET:-prosektor-cluster-secret-not-for-production}
 demo=${PROSEKTOR_CLUSTER_DEMO:-true}
 profile=${PROSEKTOR_CLUSTER_PROFILE:-debug}
@@ -72,12 +75,16 @@ start_api() {
         PROSEKTOR_METRICS_LISTEN="127.0.0.1:$(metrics_port "$n")" PROSEKTOR_WORKERS=0 \
         PROSEKTOR_DEMO_SEED="$([ "$n" = 1 ] && echo "$demo" || echo false)" \
         "$server_bin" serve >>"$dir/api$n.log" 2>&1 &
-    echo $! >"$dir/api$n.pid"
+    local pid=$!
+    echo "$pid" >"$dir/api$n.pid"
     for _ in $(seq 1 300); do
         curl -sf "http://127.0.0.1:$(api_port "$n")/readyz" >/dev/null && return 0
+        kill -0 "$pid" 2>/dev/null || break
         sleep 0.1
     done
-    echo "API server $n did not become ready; its log is $dir/api$n.log" >&2
+    # The fleet's directory goes with `down`: the log's end is printed while it is still there.
+    echo "API server $n did not become ready; the end of its log ($dir/api$n.log):" >&2
+    tail -n 20 "$dir/api$n.log" >&2
     return 1
 }
 

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # The suites' own PostgreSQL: a throwaway cluster from the installed binaries, its data directory
-# in memory (tmpfs, /dev/shm) and durability off, on 127.0.0.1:55499. Every test creates and drops
-# a database of its own (hundreds per run); on a disk filesystem creating and unlinking their files
-# costs the kernel more CPU than PostgreSQL spends on the tests' queries. The data is disposable by
-# design: nothing here survives a reboot, and nothing needs to.
+# in memory (tmpfs, /dev/shm) and durability off, on 127.0.0.1:15499 (below the ephemeral port
+# range, as scripts/cluster.sh explains). Every test creates and drops a database of its own
+# (hundreds per run); on a disk filesystem creating and unlinking their files costs the kernel
+# more CPU than PostgreSQL spends on the tests' queries. The data is disposable by design: nothing
+# here survives a reboot, and nothing needs to.
 #
 # Usage: scripts/test-postgres.sh url    start the cluster unless it runs; print its URL
 #        scripts/test-postgres.sh stop   stop it and remove its directory
@@ -11,7 +12,7 @@
 # /tmp where there is no /dev/shm); PROSEKTOR_TEST_PG_PORT the port.
 set -euo pipefail
 
-port=${PROSEKTOR_TEST_PG_PORT:-55499}
+port=${PROSEKTOR_TEST_PG_PORT:-15499}
 default_root=/dev/shm
 [ -d "$default_root" ] && [ -w "$default_root" ] || default_root=${TMPDIR:-/tmp}
 dir=${PROSEKTOR_TEST_PG_DIR:-$default_root/prosektor-test-postgres}

@@ -19,7 +19,7 @@ start_test_server() {
     else
         data_dir=$(mktemp -d "/tmp/prosektor-$name.XXXXXX")
         chmod 755 "$data_dir"
-        export PROSEKTOR_DATA_DIR="$data_dir" PROSEKTOR_EMBEDDED_PG_PORT=$((port + 36000))
+        export PROSEKTOR_DATA_DIR="$data_dir" PROSEKTOR_EMBEDDED_PG_PORT=$((port + 1000))
     fi
     "$target/debug/prosektor-server" serve >"$log" 2>&1 &
     server=$!
