@@ -1,6 +1,7 @@
-//! A read request takes one pooled connection however many statements it sends (the session
-//! check, then its reads); a write keeps taking one per statement or transaction. Counted by
-//! `db_pool_checkouts_total`, which moves once per connection the pool hands out.
+//! A read request takes one connection however many statements it sends (the session check, then
+//! its reads); a write keeps taking one per statement or transaction. Counted by
+//! `db_pool_checkouts_total` (connections the pool hands out) plus `db_pool_reuses_total`
+//! (connections taken again from the shelf of those just given back, without the pool's check).
 
 use reqwest::{Method, StatusCode};
 use serde_json::json;
@@ -8,29 +9,34 @@ use serde_json::json;
 use crate::support::TestServer;
 use crate::tenants::demo_tenant;
 
-/// Checkouts a scrape reports.
-async fn checkouts(server: &TestServer) -> f64 {
+/// Connections taken, as a scrape reports them: checkouts and reuses.
+async fn connections_taken(server: &TestServer) -> f64 {
     let exposition = server.metrics().await;
-    exposition
-        .lines()
-        .find_map(|line| line.strip_prefix("db_pool_checkouts_total "))
-        .expect("the checkout counter")
-        .parse()
-        .expect("a number")
+    ["db_pool_checkouts_total ", "db_pool_reuses_total "]
+        .iter()
+        .map(|counter| {
+            exposition
+                .lines()
+                .find_map(|line| line.strip_prefix(counter))
+                .expect("the counter")
+                .parse::<f64>()
+                .expect("a number")
+        })
+        .sum()
 }
 
-/// Checkouts `request` causes: the counter's move across it, less its move across a scrape alone
-/// (a scrape reads the run queue after it reports the counter, so each move includes that read).
+/// Connections `request` takes: the counters' move across it, less their move across a scrape alone
+/// (a scrape reads the run queue after it reports the counters, so each move includes that read).
 /// The server's own background work (its heartbeat, housekeeping) can only add to a move, so the
 /// fewest of a few tries is the true one, for each of the two moves.
-async fn checkouts_of(server: &TestServer, request: impl AsyncFn()) -> f64 {
+async fn connections_taken_by(server: &TestServer, request: impl AsyncFn()) -> f64 {
     let mut scrape_alone = f64::MAX;
     let mut with_request = f64::MAX;
     for _ in 0..5 {
-        let first = checkouts(server).await;
-        let second = checkouts(server).await;
+        let first = connections_taken(server).await;
+        let second = connections_taken(server).await;
         request().await;
-        let third = checkouts(server).await;
+        let third = connections_taken(server).await;
         scrape_alone = scrape_alone.min(second - first);
         with_request = with_request.min(third - second);
     }
@@ -54,7 +60,7 @@ async fn a_read_request_takes_one_connection_whatever_it_reads() {
         ),
     ];
     for path in reads {
-        let taken = checkouts_of(&server, async || {
+        let taken = connections_taken_by(&server, async || {
             let read = server.call(Method::GET, &path, Some(&admin), None).await;
             assert_eq!(read.status, StatusCode::OK, "{path}: {:?}", read.body);
         })
@@ -63,7 +69,7 @@ async fn a_read_request_takes_one_connection_whatever_it_reads() {
     }
 
     // A write outside the scope: its session check, then its transaction.
-    let taken = checkouts_of(&server, async || {
+    let taken = connections_taken_by(&server, async || {
         let created = server
             .call(
                 Method::POST,

@@ -1,13 +1,12 @@
 //! [`Held`]: the connections a request keeps between its statements (`crate::request_scope`).
 //!
-//! On the pool, every statement takes a connection and gives it back, and sqlx pings a connection
-//! it is given back (an empty query: a second round trip per statement, which PostgreSQL answers
-//! like any other). A request holding its connections takes one per pool (the primary's, a
-//! replica's) at its first statement there and keeps it; the statements after it reuse it, and
-//! the ping is paid once, when the request ends. A transaction started inside gives the held
-//! primary connection back first (it takes its own from the pool), so a request never holds two
-//! connections of one pool, and a pool smaller than the number of requests cannot deadlock on
-//! requests that each hold one and wait for another.
+//! A request holding its connections takes one per pool (the primary's, a replica's) at its first
+//! statement there and keeps it; the statements after it reuse it. When the request ends, its
+//! connections go to their pool's shelf (`crate::warm`), where the next request finds them, rather
+//! than back to the pool, which would check each with a round trip. A transaction started inside
+//! gives the held primary connection back to the pool first (it takes its own from the pool), so a
+//! request never holds two connections of one pool, and a pool smaller than the number of
+//! requests cannot deadlock on requests that each hold one and wait for another.
 //!
 //! A connection whose error shows a broken session (the server went away or terminated the
 //! backend, a restart, a session left read-only), or that did not answer within its target's
@@ -28,6 +27,7 @@ use crate::error::breaks_connection;
 use crate::outgoing::Outgoing;
 use crate::pool_waiters::counted;
 use crate::pools::Protocol;
+use crate::warm::{WarmConnections, acquire_from};
 
 /// Which pool a connection came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -51,6 +51,9 @@ pub(crate) struct Target<'p> {
     /// replica's, so that a frozen one sends its reads to the primary in time); `None` leaves
     /// it to the statement timeout.
     pub(crate) bound: Option<Duration>,
+    /// The pool's shelf of connections given back without a check (`crate::warm`); `None`: they
+    /// go back to the pool.
+    pub(crate) warm: Option<&'p Arc<WarmConnections>>,
 }
 
 /// A request's connections, one per pool, each taken at its first statement there. Outside a
@@ -58,16 +61,41 @@ pub(crate) struct Target<'p> {
 /// it back when it is done, as the pool would.
 #[derive(Debug, Default)]
 pub(crate) struct Held {
-    primary: Mutex<Option<PoolConnection<Postgres>>>,
-    replica: Mutex<Option<PoolConnection<Postgres>>>,
+    primary: Mutex<Option<Lease>>,
+    replica: Mutex<Option<Lease>>,
 }
 
-type Slot<'a> = MutexGuard<'a, Option<PoolConnection<Postgres>>>;
+type Slot<'a> = MutexGuard<'a, Option<Lease>>;
+
+/// A held connection; dropped, it goes to its pool's shelf (or the pool, without one).
+#[derive(Debug)]
+struct Lease {
+    connection: Option<PoolConnection<Postgres>>,
+    warm: Option<Arc<WarmConnections>>,
+}
+
+impl Lease {
+    /// Gives the connection to its pool, which checks it: before a transaction takes one from
+    /// the pool, or when an error showed the connection broken (the pool then discards it).
+    fn back_to_pool(mut self) {
+        self.warm = None;
+    }
+}
+
+impl Drop for Lease {
+    fn drop(&mut self) {
+        if let (Some(connection), Some(warm)) = (self.connection.take(), &self.warm) {
+            warm.put(connection);
+        }
+    }
+}
 
 impl Held {
     /// Gives the held primary connection back to the pool (before a transaction takes its own).
     pub(crate) async fn give_back(&self) {
-        self.primary.lock().await.take();
+        if let Some(lease) = self.primary.lock().await.take() {
+            lease.back_to_pool();
+        }
     }
 
     /// Runs `stmt` and returns what it changed.
@@ -130,22 +158,40 @@ impl Held {
             .map_err(query_error)
     }
 
-    /// The target's slot, with a connection in it: the held one, or one taken from its pool now
-    /// (counted as a waiter until the pool hands it over, like any statement on the pool).
+    /// The target's slot, with a connection in it: the held one, one from the pool's shelf, or
+    /// one taken from its pool now (counted as a waiter until it has one, like any statement on
+    /// the pool).
     async fn taken(&self, target: Target<'_>) -> Result<Slot<'_>, DbErr> {
         let mut slot = match target.role {
             Role::Primary => self.primary.lock().await,
             Role::Replica => self.replica.lock().await,
         };
         if slot.is_none() {
-            let acquire = counted(target.pool.acquire());
-            let connection = match target.bound {
-                Some(bound) => tokio::time::timeout(bound, acquire)
-                    .await
-                    .unwrap_or(Err(sqlx::Error::PoolTimedOut)),
-                None => acquire.await,
+            let shelved = target.warm.and_then(|warm| warm.take());
+            let connection = match shelved {
+                Some(connection) => connection,
+                None => {
+                    let acquire = counted(async {
+                        // Counted first, then the shelf again: a connection shelved meanwhile
+                        // is either found here or given back to the pool (`crate::warm`).
+                        match target.warm.and_then(|warm| warm.take()) {
+                            Some(connection) => Ok(connection),
+                            None => acquire_from(target.pool).await,
+                        }
+                    });
+                    match target.bound {
+                        Some(bound) => tokio::time::timeout(bound, acquire)
+                            .await
+                            .unwrap_or(Err(sqlx::Error::PoolTimedOut)),
+                        None => acquire.await,
+                    }
+                    .map_err(acquire_error)?
+                }
             };
-            *slot = Some(connection.map_err(acquire_error)?);
+            *slot = Some(Lease {
+                connection: Some(connection),
+                warm: target.warm.cloned(),
+            });
         }
         Ok(slot)
     }
@@ -171,7 +217,8 @@ async fn bounded<T>(
 
 /// The connection in a slot [`Held::taken`] filled.
 fn connection<'s>(slot: &'s mut Slot<'_>) -> Result<&'s mut sqlx::PgConnection, DbErr> {
-    slot.as_deref_mut()
+    slot.as_mut()
+        .and_then(|lease| lease.connection.as_deref_mut())
         .ok_or(DbErr::ConnectionAcquire(ConnAcquireErr::ConnectionClosed))
 }
 
@@ -184,8 +231,9 @@ fn keep_if_sound<T>(
 ) -> Result<T, sqlx::Error> {
     if let Err(error) = &outcome
         && breaks_connection(error)
+        && let Some(lease) = slot.take()
     {
-        slot.take();
+        lease.back_to_pool();
     }
     outcome
 }

@@ -32,6 +32,7 @@ mod replica;
 mod repositories;
 mod request_scope;
 mod unit_of_work;
+mod warm;
 
 pub use migrate::migrate;
 pub use pool::{PoolSettings, Pooling, UnknownPooling, cancel_statements, connect};
@@ -55,3 +56,4 @@ pub use repositories::throttle::PgThrottle;
 pub use repositories::user::PgUserRepository;
 pub use request_scope::PgConnectionScope;
 pub use sea_orm::{DatabaseConnection, DbErr};
+pub use warm::connections_reused;

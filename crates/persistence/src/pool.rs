@@ -12,7 +12,7 @@ use crate::pool_waiters::handed_over;
 /// A pooled connection idle at least this long is pinged before it is handed out, so that one
 /// the server dropped while it was idle (a restart, which always takes longer than this) is
 /// replaced, not used. Under load connections are never idle this long and pay nothing.
-const PING_WHEN_IDLE_FOR: Duration = Duration::from_millis(100);
+pub(crate) const PING_WHEN_IDLE_FOR: Duration = Duration::from_millis(100);
 
 /// A session idle inside a transaction this long is ended by PostgreSQL (its locks released):
 /// no request holds a transaction open while it waits for anything but the database.

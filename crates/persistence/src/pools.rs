@@ -3,10 +3,11 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use sea_orm::DatabaseConnection;
+use sea_orm::{DatabaseConnection, DbErr};
 
 use crate::pool::{PoolSettings, Pooling};
 use crate::replica::{Replica, ReplicaSettings};
+use crate::warm::WarmConnections;
 
 /// The pool of the primary, optionally a read replica's, and how statements travel to them.
 /// Every repository is built over one; a plain pool converts into one with nothing between it
@@ -15,6 +16,8 @@ use crate::replica::{Replica, ReplicaSettings};
 pub struct DatabasePools {
     pub(crate) primary: DatabaseConnection,
     pub(crate) protocol: Protocol,
+    /// The primary's connections given back without a check (`crate::warm`).
+    pub(crate) warm: Arc<WarmConnections>,
     /// The read replica, if one is configured.
     pub(crate) replica: Option<Replica>,
 }
@@ -45,6 +48,7 @@ impl DatabasePools {
         Self {
             primary,
             protocol,
+            warm: WarmConnections::new(),
             replica: None,
         }
     }
@@ -73,6 +77,26 @@ impl DatabasePools {
         &self.primary
     }
 
+    /// The primary pool's connections on its shelf (`crate::warm`): checked out as far as the
+    /// pool knows, but in no one's use.
+    pub fn shelved_connections(&self) -> usize {
+        self.warm.len()
+    }
+
+    /// Gives the shelved connections back and closes the pools, waiting until the connections
+    /// in use come back.
+    ///
+    /// # Errors
+    /// The driver's, when closing a pool fails.
+    pub async fn close(&self) -> Result<(), DbErr> {
+        self.warm.release_all();
+        if let Some(replica) = &self.replica {
+            replica.warm.release_all();
+            replica.pool.clone().close().await?;
+        }
+        self.primary.clone().close().await
+    }
+
     /// How far behind the primary the read replica is known to be: `None` without a replica,
     /// while it is down, or before it has replayed any of the primary's samples.
     pub fn replica_staleness(&self) -> Option<Duration> {
@@ -85,6 +109,7 @@ impl From<DatabaseConnection> for DatabasePools {
         Self {
             primary,
             protocol: Protocol::Prepared,
+            warm: WarmConnections::new(),
             replica: None,
         }
     }

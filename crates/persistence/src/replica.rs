@@ -19,6 +19,7 @@ use sea_orm::{DatabaseConnection, DbBackend, DbErr, Statement};
 
 use crate::held_connection::{Held, Role, Target};
 use crate::pools::Protocol;
+use crate::warm::WarmConnections;
 
 /// How often the sampler compares the replica with the primary.
 const SAMPLE_EVERY: Duration = Duration::from_millis(100);
@@ -67,6 +68,8 @@ struct Known {
 pub(crate) struct Replica {
     pub(crate) pool: DatabaseConnection,
     pub(crate) protocol: Protocol,
+    /// The replica's connections given back without a check (`crate::warm`).
+    pub(crate) warm: Arc<WarmConnections>,
     settings: ReplicaSettings,
     known: Arc<Mutex<Known>>,
     _sampler: Arc<Sampler>,
@@ -118,6 +121,7 @@ impl Replica {
         Self {
             pool,
             protocol,
+            warm: WarmConnections::new(),
             settings,
             known,
             _sampler: Arc::new(Sampler(task)),
@@ -169,6 +173,7 @@ impl Replica {
             protocol: &self.protocol,
             role: Role::Replica,
             bound: Some(REPLICA_BOUND),
+            warm: Some(&self.warm),
         }
     }
 }
@@ -256,6 +261,7 @@ async fn sampled(
         protocol,
         role,
         bound: Some(REPLICA_BOUND),
+        warm: None,
     };
     Held::default()
         .query_one(target, &Statement::from_string(DbBackend::Postgres, sql))

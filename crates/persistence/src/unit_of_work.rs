@@ -13,6 +13,7 @@ use std::pin::Pin;
 use std::sync::Arc;
 
 use async_trait::async_trait;
+use sea_orm::sqlx::postgres::PgPool;
 use sea_orm::{
     AccessMode, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr,
     ExecResult, IsolationLevel, QueryResult, Statement, TransactionError, TransactionOptions,
@@ -25,6 +26,7 @@ use crate::pool_waiters::counted;
 use crate::pools::{DatabasePools, Protocol};
 use crate::replica::{Replica, Verdict};
 use crate::request_scope;
+use crate::warm::{exhausted, release_everywhere};
 
 tokio::task_local! {
     /// The transaction of the unit of work this task runs in, if any.
@@ -43,11 +45,18 @@ fn ambient() -> Option<Arc<DatabaseTransaction>> {
 
 /// Runs `start`, a transaction's start on the pool, after the held connection of the scope the
 /// task runs in (if any) went back to the pool: a scope never holds two connections.
-async fn counted_after_give_back<F: Future>(start: F) -> F::Output {
+async fn counted_after_give_back<F: Future>(pool: &PgPool, start: F) -> F::Output {
     if let Some(held) = request_scope::current().and_then(|scope| scope.held()) {
         held.give_back().await;
     }
-    counted(start).await
+    counted(async {
+        // The transaction takes its connection from the pool itself, never from a shelf.
+        if exhausted(pool) {
+            release_everywhere();
+        }
+        start.await
+    })
+    .await
 }
 
 /// The pool, or the current unit of work's transaction (see the module's documentation).
@@ -118,6 +127,7 @@ impl Db {
             protocol: &self.pools.protocol,
             role: Role::Primary,
             bound: None,
+            warm: Some(&self.pools.warm),
         }
     }
 
@@ -127,7 +137,8 @@ impl Db {
         &self,
         begin: impl Future<Output = Result<DatabaseTransaction, DbErr>>,
     ) -> Result<DatabaseTransaction, DbErr> {
-        let transaction = counted_after_give_back(begin).await?;
+        let transaction =
+            counted_after_give_back(self.pool().get_postgres_connection_pool(), begin).await?;
         if let Protocol::Simple { local_settings } = &self.pools.protocol {
             transaction.execute_unprepared(local_settings).await?;
         }

@@ -103,7 +103,7 @@ impl Application {
         let metrics = poem::Server::new_with_acceptor(self.metrics_acceptor)
             .run_with_graceful_shutdown(
                 crate::metrics::endpoint(crate::metrics::State {
-                    pool: self.database.pools.primary().clone(),
+                    pools: self.database.pools.clone(),
                     runs: self.ports.runs.clone(),
                     clock: self.ports.clock.clone(),
                 }),
@@ -225,7 +225,7 @@ impl OpenDatabase {
             Ok(cancelled) => tracing::warn!(cancelled, "cancelled statements still running"),
             Err(error) => tracing::warn!(%error, "could not cancel the statements still running"),
         }
-        if tokio::time::timeout(CLEAN_UP_STEP, self.pools.primary().clone().close())
+        if tokio::time::timeout(CLEAN_UP_STEP, self.pools.close())
             .await
             .is_err()
         {

@@ -8,7 +8,7 @@ use std::sync::{Arc, OnceLock};
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
 use poem::{EndpointExt, IntoResponse, Route, get, handler, web::Data};
 use prosektor_application::{Clock, PipelineRunRepository};
-use prosektor_persistence::DatabaseConnection;
+use prosektor_persistence::DatabasePools;
 
 /// Histogram buckets of every `_seconds` metric: 1 ms to 10 s.
 const SECONDS_BUCKETS: [f64; 13] = [
@@ -47,7 +47,7 @@ fn describe() {
     describe_gauge!("http_requests_in_flight", "Requests being served.");
     describe_gauge!(
         "db_pool_connections",
-        "Open connections of the request pool, idle or busy (read at each scrape)."
+        "Open connections of the request pool: idle (in the pool), shelved (just given back, kept for the next caller) or busy (read at each scrape)."
     );
     describe_gauge!(
         "db_pool_waiters",
@@ -55,7 +55,11 @@ fn describe() {
     );
     describe_counter!(
         "db_pool_checkouts_total",
-        "Connections the process's pools handed out: one per statement or transaction, one per read request (read at each scrape)."
+        "Connections the process's pools handed out (each checked by a round trip when it goes back to the pool; read at each scrape)."
+    );
+    describe_counter!(
+        "db_pool_reuses_total",
+        "Connections taken again, unchecked, just after their last holder ended; with the checkouts, one per statement or transaction, one per read request (read at each scrape)."
     );
     describe_gauge!(
         "db_pool_max_connections",
@@ -117,8 +121,8 @@ pub(crate) fn install() {
 /// What a scrape reads besides the recorded metrics.
 #[derive(Clone)]
 pub(crate) struct State {
-    /// The request pool.
-    pub(crate) pool: DatabaseConnection,
+    /// The request pools.
+    pub(crate) pools: DatabasePools,
     /// The run queue.
     pub(crate) runs: Arc<dyn PipelineRunRepository>,
     /// The time, for the age of the oldest queued run.
@@ -132,7 +136,7 @@ pub(crate) fn endpoint(state: State) -> impl poem::Endpoint {
 
 #[handler]
 async fn scrape(Data(state): Data<&State>) -> impl IntoResponse {
-    record_pool_and_build(&state.pool);
+    record_pool_and_build(&state.pools);
     record_queue(state).await;
     recorder()
         .render()
@@ -158,17 +162,20 @@ async fn record_queue(state: &State) {
 }
 
 /// The gauges read at each scrape: the pool's connections and waiters, and the build.
-fn record_pool_and_build(pool: &DatabaseConnection) {
-    let connections = pool.get_postgres_connection_pool();
+fn record_pool_and_build(pools: &DatabasePools) {
+    let connections = pools.primary().get_postgres_connection_pool();
     let open = f64::from(connections.size());
     let idle = u32::try_from(connections.num_idle()).map_or(f64::MAX, f64::from);
+    let shelved = u32::try_from(pools.shelved_connections()).map_or(f64::MAX, f64::from);
     metrics::gauge!("db_pool_connections", "state" => "idle").set(idle);
-    metrics::gauge!("db_pool_connections", "state" => "busy").set((open - idle).max(0.0));
+    metrics::gauge!("db_pool_connections", "state" => "shelved").set(shelved);
+    metrics::gauge!("db_pool_connections", "state" => "busy").set((open - idle - shelved).max(0.0));
     metrics::gauge!("db_pool_waiters").set(
         u32::try_from(prosektor_persistence::connection_waiters()).map_or(f64::MAX, f64::from),
     );
     metrics::counter!("db_pool_checkouts_total")
         .absolute(prosektor_persistence::connections_handed_out());
+    metrics::counter!("db_pool_reuses_total").absolute(prosektor_persistence::connections_reused());
     metrics::gauge!("db_pool_max_connections")
         .set(f64::from(connections.options().get_max_connections()));
     let schema = prosektor_persistence::latest_migration();

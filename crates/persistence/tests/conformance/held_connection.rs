@@ -1,6 +1,8 @@
 //! `PgConnectionScope`: the statements of work run in a scope share one connection, held until
 //! the work ends; a transaction inside gives it back first (a scope never holds two); a
-//! connection that broke is not kept.
+//! connection that broke is not kept. When a holder ends, its connection waits on the pool's
+//! shelf for the next statement, without the pool's check: never while someone else needs it,
+//! never after it idled long enough to need the check, never past the pools' closing.
 
 use std::time::Duration;
 
@@ -48,19 +50,151 @@ async fn statements_in_a_scope_take_one_connection_and_hold_it_to_the_end() {
         busy_inside, 1,
         "the scope holds its connection between statements"
     );
-    tokio::time::sleep(Duration::from_millis(50)).await;
+}
+
+#[tokio::test]
+async fn the_next_request_takes_the_shelved_connection_without_a_checkout() {
+    let db = database().await;
+    let pool = pool(&db, 4, "shelf-next").await;
+    let users = PgUserRepository::new(pool.clone());
+    let sqlx_pool = pool.get_postgres_connection_pool().clone();
+    let read = || async {
+        in_request(pool.clone(), Intent::Read, async {
+            users.get_session(UserId::new_v7()).await.err()
+        })
+        .await
+    };
+    assert_eq!(read().await, Some(RepositoryError::NotFound));
     assert_eq!(
         sqlx_pool.num_idle(),
-        sqlx_pool.size() as usize,
-        "given back when the work ends"
+        0,
+        "on the shelf, not back in the pool (which would check it with a round trip)"
     );
-
-    // Outside a scope, each statement takes its own.
     let before = connections_handed_out();
     for _ in 0..5 {
+        assert_eq!(read().await, Some(RepositoryError::NotFound));
+        // Statements outside a scope shelve theirs too.
         let _ = users.get_session(UserId::new_v7()).await;
     }
-    assert_eq!(connections_handed_out() - before, 5);
+    assert_eq!(connections_handed_out() - before, 0, "no checkout at all");
+    assert_eq!(sqlx_pool.size(), 1, "one connection served them all");
+}
+
+#[tokio::test]
+async fn a_connection_shelved_longer_than_the_idle_check_goes_back_to_the_pool_first() {
+    let db = database().await;
+    let pool = pool(&db, 4, "shelf-idle").await;
+    let users = PgUserRepository::new(pool.clone());
+    let _ = users.get_session(UserId::new_v7()).await;
+    tokio::time::sleep(Duration::from_millis(150)).await;
+    let before = connections_handed_out();
+    assert_eq!(
+        users.get_session(UserId::new_v7()).await.err(),
+        Some(RepositoryError::NotFound)
+    );
+    assert_eq!(
+        connections_handed_out() - before,
+        1,
+        "taken from the pool, which checks a connection idle that long"
+    );
+}
+
+#[tokio::test]
+async fn a_shelved_connection_the_server_ended_is_not_used_once_it_idled() {
+    let db = database().await;
+    let pool = pool(&db, 2, "shelf-ended").await;
+    let users = PgUserRepository::new(pool.clone());
+    let _ = users.get_session(UserId::new_v7()).await;
+    exec(
+        db.connection(),
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'shelf-ended'",
+    )
+    .await;
+    tokio::time::sleep(Duration::from_millis(150)).await;
+    assert_eq!(
+        users.get_session(UserId::new_v7()).await.err(),
+        Some(RepositoryError::NotFound),
+        "served on a connection the pool checked"
+    );
+}
+
+#[tokio::test]
+async fn a_pool_of_one_serves_every_shelf_and_transaction_over_it() {
+    let db = database().await;
+    // One connection, half a second to get it: a shelf keeping it would fail the others.
+    let pool = pool(&db, 1, "shelf-one").await;
+    // Two repositories built from the pool: each has a shelf of its own.
+    let users = PgUserRepository::new(pool.clone());
+    let others = PgUserRepository::new(pool.clone());
+    let company = company(&pool, "Raf OSGB").await;
+    let _ = users.get_session(UserId::new_v7()).await;
+    assert_eq!(
+        others.get_session(UserId::new_v7()).await.err(),
+        Some(RepositoryError::NotFound),
+        "the other shelf's connection was given back for this one"
+    );
+    let (user, profile) = client(company, "raf@example.com");
+    users
+        .create(&user, &profile)
+        .await
+        .expect("a transaction gets the connection the shelf held");
+    assert_eq!(
+        others.get_session(user.id()).await.expect("read").user,
+        user
+    );
+}
+
+#[tokio::test]
+async fn concurrent_callers_on_a_small_pool_with_several_shelves_never_starve() {
+    let db = database().await;
+    let pool = pool(&db, 2, "shelf-race").await;
+    let repositories: Vec<PgUserRepository> = (0..3)
+        .map(|_| PgUserRepository::new(pool.clone()))
+        .collect();
+    let company = company(&pool, "Yarış OSGB").await;
+    let callers = (0..8).map(|caller| {
+        let users = repositories[caller % 3].clone();
+        let pool = pool.clone();
+        tokio::spawn(async move {
+            let mut failures = Vec::new();
+            for round in 0..40 {
+                let outcome = if round % 10 == caller % 10 {
+                    let (user, profile) =
+                        client(company, &format!("r{caller}-{round}@example.com"));
+                    users.create(&user, &profile).await.err()
+                } else if round % 2 == 0 {
+                    in_request(pool.clone(), Intent::Read, async {
+                        users.get_session(UserId::new_v7()).await.err()
+                    })
+                    .await
+                    .filter(|error| *error != RepositoryError::NotFound)
+                } else {
+                    users
+                        .get_session(UserId::new_v7())
+                        .await
+                        .err()
+                        .filter(|error| *error != RepositoryError::NotFound)
+                };
+                failures.extend(outcome);
+            }
+            failures
+        })
+    });
+    for caller in futures::future::join_all(callers).await {
+        assert_eq!(caller.expect("caller"), vec![]);
+    }
+}
+
+#[tokio::test]
+async fn closing_the_pools_gives_the_shelved_connections_back_first() {
+    let db = database().await;
+    let pools = prosektor_persistence::DatabasePools::from(pool(&db, 2, "shelf-close").await);
+    let users = PgUserRepository::new(pools.clone());
+    let _ = users.get_session(UserId::new_v7()).await;
+    tokio::time::timeout(Duration::from_secs(2), pools.close())
+        .await
+        .expect("closed without waiting for the shelved connection")
+        .expect("closed");
 }
 
 #[tokio::test]
