@@ -27,7 +27,7 @@ use crate::error::breaks_connection;
 use crate::outgoing::Outgoing;
 use crate::pool_waiters::counted;
 use crate::pools::Protocol;
-use crate::warm::WarmConnections;
+use crate::warm::{WarmConnections, acquire_from};
 
 /// Which pool a connection came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -158,27 +158,36 @@ impl Held {
             .map_err(query_error)
     }
 
-    /// The target's slot, with a connection in it: the held one, or one from the pool's shelf or
-    /// the pool itself (counted as a waiter until it has one, like any statement on the pool).
+    /// The target's slot, with a connection in it: the held one, one from the pool's shelf, or
+    /// one taken from its pool now (counted as a waiter until it has one, like any statement on
+    /// the pool).
     async fn taken(&self, target: Target<'_>) -> Result<Slot<'_>, DbErr> {
         let mut slot = match target.role {
             Role::Primary => self.primary.lock().await,
             Role::Replica => self.replica.lock().await,
         };
         if slot.is_none() {
-            let acquire = async {
-                match target.warm {
-                    Some(warm) => warm.acquire(target.pool).await,
-                    None => counted(target.pool.acquire()).await,
+            let shelved = target.warm.and_then(|warm| warm.take());
+            let connection = match shelved {
+                Some(connection) => connection,
+                None => {
+                    let acquire = counted(async {
+                        // Counted first, then the shelf again: a connection shelved meanwhile
+                        // is either found here or given back to the pool (`crate::warm`).
+                        match target.warm.and_then(|warm| warm.take()) {
+                            Some(connection) => Ok(connection),
+                            None => acquire_from(target.pool).await,
+                        }
+                    });
+                    match target.bound {
+                        Some(bound) => tokio::time::timeout(bound, acquire)
+                            .await
+                            .unwrap_or(Err(sqlx::Error::PoolTimedOut)),
+                        None => acquire.await,
+                    }
+                    .map_err(acquire_error)?
                 }
             };
-            let connection = match target.bound {
-                Some(bound) => tokio::time::timeout(bound, acquire)
-                    .await
-                    .unwrap_or(Err(sqlx::Error::PoolTimedOut)),
-                None => acquire.await,
-            }
-            .map_err(acquire_error)?;
             *slot = Some(Lease {
                 connection: Some(connection),
                 warm: target.warm.cloned(),

@@ -5,14 +5,10 @@
 //! a `Sync` and waits for PostgreSQL's answer, unconditionally), and under steady load the next
 //! request takes the same connection a moment later. Connections are therefore shelved here when
 //! their holder ends (`crate::held_connection`), and the next statement takes the most recently
-//! shelved one before it asks the pool: no round trip on either side. A caller of the shelf that
-//! finds it empty waits for both the pool and the shelf, and a connection shelved while such
-//! callers wait is handed to the first of them (so under a load that keeps every connection busy,
-//! connections still pass from one request to the next without the check). To the pool a shelved
+//! shelved one before it asks the pool: no round trip on either side. To the pool a shelved
 //! connection is still checked out, so the shelf gives its connections back whenever someone else
 //! may need them:
-//! - a connection shelved while a caller that waits for the pool alone (a transaction, a caller of
-//!   another shelf) waits goes back to the pool at once;
+//! - a connection shelved while a caller of this process waits for a pool goes back at once;
 //! - a caller that finds its shelf empty and the pool exhausted first empties every shelf of the
 //!   process (several shelves can share one pool: a test builds repositories over one pool, each
 //!   with a shelf of its own), and so does a transaction about to start, which takes its
@@ -25,18 +21,17 @@
 //! [`PING_WHEN_IDLE_FOR`]: crate::pool
 //! [`DatabasePools::close`]: crate::DatabasePools::close
 
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, LazyLock, Mutex, MutexGuard, PoisonError, Weak};
 use std::time::Instant;
 
 use sea_orm::sqlx::Postgres;
 use sea_orm::sqlx::pool::PoolConnection;
 use sea_orm::sqlx::postgres::PgPool;
-use tokio::sync::Notify;
 
 use crate::connection_health::opened_before_last_break;
 use crate::pool::PING_WHEN_IDLE_FOR;
-use crate::pool_waiters::{connection_waiters, counted};
+use crate::pool_waiters::connection_waiters;
 
 /// Every shelf of this process, so that a caller about to wait for a pool can empty them all.
 static SHELVES: LazyLock<Mutex<Vec<Weak<WarmConnections>>>> = LazyLock::new(Mutex::default);
@@ -57,10 +52,6 @@ pub fn connections_reused() -> u64 {
 #[derive(Debug, Default)]
 pub(crate) struct WarmConnections {
     shelf: Mutex<Vec<Shelved>>,
-    /// Callers of this shelf waiting for a connection (from it or from the pool).
-    waiting: AtomicUsize,
-    /// Wakes one of them per connection shelved while they wait.
-    shelved: Notify,
 }
 
 #[derive(Debug)]
@@ -95,59 +86,18 @@ impl WarmConnections {
         None
     }
 
-    /// Shelves `connection` for the first caller of this shelf waiting for one; it goes back to
-    /// the pool at once if a caller that waits for the pool alone is waiting.
+    /// Shelves `connection`; it goes back to the pool at once if a caller waits for one.
     pub(crate) fn put(&self, connection: PoolConnection<Postgres>) {
         lock(&self.shelf).push(Shelved {
             connection,
             since: Instant::now(),
         });
-        // A caller counts itself as waiting before it looks at the shelf (`acquire`): either it
-        // finds this connection there, or it is counted by now and is woken or served below.
-        let ours = self.waiting.load(Ordering::SeqCst);
-        if connection_waiters().saturating_sub(ours) > 0 {
+        // A caller counts itself as waiting before it looks at its shelf (`taken_from`): either
+        // it finds this connection there, or it is counted by now and gets one back.
+        if connection_waiters() > 0 {
             let released = lock(&self.shelf).pop();
             drop(released);
-        } else if ours > 0 {
-            self.shelved.notify_one();
         }
-    }
-
-    /// A connection for a statement: a shelved one, or else the first of one shelved while it
-    /// waits and one from `pool` (after emptying every shelf of the process when the pool has
-    /// none to spare). Counted as a waiter meanwhile (`crate::pool_waiters`).
-    pub(crate) async fn acquire(
-        &self,
-        pool: &PgPool,
-    ) -> Result<PoolConnection<Postgres>, sea_orm::sqlx::Error> {
-        // Callers already waiting come first.
-        if self.waiting.load(Ordering::SeqCst) == 0
-            && let Some(connection) = self.take()
-        {
-            return Ok(connection);
-        }
-        counted(async {
-            let _waiting = Waiting::on(self);
-            if exhausted(pool) && lock(&self.shelf).is_empty() {
-                release_everywhere();
-            }
-            let from_pool = pool.acquire();
-            tokio::pin!(from_pool);
-            loop {
-                // Listening before looking: a connection shelved after the look wakes this caller.
-                let shelved = self.shelved.notified();
-                tokio::pin!(shelved);
-                shelved.as_mut().enable();
-                if let Some(connection) = self.take() {
-                    return Ok(connection);
-                }
-                tokio::select! {
-                    () = &mut shelved => {}
-                    connection = &mut from_pool => return connection,
-                }
-            }
-        })
-        .await
     }
 
     /// How many connections are on the shelf.
@@ -175,20 +125,15 @@ impl Drop for WarmConnections {
     }
 }
 
-/// A caller counted in [`WarmConnections::waiting`] while it lives.
-struct Waiting<'w>(&'w WarmConnections);
-
-impl<'w> Waiting<'w> {
-    fn on(warm: &'w WarmConnections) -> Self {
-        warm.waiting.fetch_add(1, Ordering::SeqCst);
-        Self(warm)
+/// A connection for a caller that found its shelf empty: from `pool`, after emptying every shelf
+/// of the process when the pool has none to spare.
+pub(crate) async fn acquire_from(
+    pool: &PgPool,
+) -> Result<PoolConnection<Postgres>, sea_orm::sqlx::Error> {
+    if exhausted(pool) {
+        release_everywhere();
     }
-}
-
-impl Drop for Waiting<'_> {
-    fn drop(&mut self) {
-        self.0.waiting.fetch_sub(1, Ordering::SeqCst);
-    }
+    pool.acquire().await
 }
 
 /// Whether `pool` has no idle connection and may open no other.

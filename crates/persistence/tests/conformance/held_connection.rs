@@ -186,37 +186,6 @@ async fn concurrent_callers_on_a_small_pool_with_several_shelves_never_starve() 
 }
 
 #[tokio::test]
-async fn callers_waiting_for_a_busy_pool_are_handed_shelved_connections_without_a_checkout() {
-    let db = database().await;
-    let pools = prosektor_persistence::DatabasePools::from(pool(&db, 2, "shelf-handoff").await);
-    let users = PgUserRepository::new(pools.clone());
-    let before = connections_handed_out();
-    // Eight requests at a time on two connections: most of them wait for one.
-    let requests = (0..8).map(|_| {
-        let (users, pools) = (users.clone(), pools.clone());
-        tokio::spawn(async move {
-            for _ in 0..20 {
-                let read = in_request(pools.clone(), Intent::Read, async {
-                    let read = users.get_session(UserId::new_v7()).await;
-                    tokio::time::sleep(Duration::from_millis(2)).await;
-                    read
-                })
-                .await;
-                assert_eq!(read.err(), Some(RepositoryError::NotFound));
-            }
-        })
-    });
-    for request in futures::future::join_all(requests).await {
-        request.expect("request");
-    }
-    let checkouts = connections_handed_out() - before;
-    assert!(
-        checkouts <= 4,
-        "160 requests passed two connections on, {checkouts} of them through the pool"
-    );
-}
-
-#[tokio::test]
 async fn closing_the_pools_gives_the_shelved_connections_back_first() {
     let db = database().await;
     let pools = prosektor_persistence::DatabasePools::from(pool(&db, 2, "shelf-close").await);
