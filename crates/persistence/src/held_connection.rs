@@ -25,9 +25,8 @@ use tokio::sync::{Mutex, MutexGuard};
 
 use crate::error::breaks_connection;
 use crate::outgoing::Outgoing;
-use crate::pool_waiters::counted;
 use crate::pools::Protocol;
-use crate::warm::{WarmConnections, acquire_from};
+use crate::warm::{self, WarmConnections};
 
 /// Which pool a connection came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -167,27 +166,14 @@ impl Held {
             Role::Replica => self.replica.lock().await,
         };
         if slot.is_none() {
-            let shelved = target.warm.and_then(|warm| warm.take());
-            let connection = match shelved {
-                Some(connection) => connection,
-                None => {
-                    let acquire = counted(async {
-                        // Counted first, then the shelf again: a connection shelved meanwhile
-                        // is either found here or given back to the pool (`crate::warm`).
-                        match target.warm.and_then(|warm| warm.take()) {
-                            Some(connection) => Ok(connection),
-                            None => acquire_from(target.pool).await,
-                        }
-                    });
-                    match target.bound {
-                        Some(bound) => tokio::time::timeout(bound, acquire)
-                            .await
-                            .unwrap_or(Err(sqlx::Error::PoolTimedOut)),
-                        None => acquire.await,
-                    }
-                    .map_err(acquire_error)?
-                }
-            };
+            let acquire = warm::acquire(target.warm.map(Arc::as_ref), target.pool);
+            let connection = match target.bound {
+                Some(bound) => tokio::time::timeout(bound, acquire)
+                    .await
+                    .unwrap_or(Err(sqlx::Error::PoolTimedOut)),
+                None => acquire.await,
+            }
+            .map_err(acquire_error)?;
             *slot = Some(Lease {
                 connection: Some(connection),
                 warm: target.warm.cloned(),

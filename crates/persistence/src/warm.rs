@@ -31,7 +31,7 @@ use sea_orm::sqlx::postgres::PgPool;
 
 use crate::connection_health::opened_before_last_break;
 use crate::pool::PING_WHEN_IDLE_FOR;
-use crate::pool_waiters::connection_waiters;
+use crate::pool_waiters::{connection_waiters, counted};
 
 /// Every shelf of this process, so that a caller about to wait for a pool can empty them all.
 static SHELVES: LazyLock<Mutex<Vec<Weak<WarmConnections>>>> = LazyLock::new(Mutex::default);
@@ -92,8 +92,8 @@ impl WarmConnections {
             connection,
             since: Instant::now(),
         });
-        // A caller counts itself as waiting before it looks at its shelf (`taken_from`): either
-        // it finds this connection there, or it is counted by now and gets one back.
+        // A caller counts itself as waiting before it looks at its shelf again (`acquire`):
+        // either it finds this connection there, or it is counted by now and gets one back.
         if connection_waiters() > 0 {
             let released = lock(&self.shelf).pop();
             drop(released);
@@ -125,15 +125,28 @@ impl Drop for WarmConnections {
     }
 }
 
-/// A connection for a caller that found its shelf empty: from `pool`, after emptying every shelf
-/// of the process when the pool has none to spare.
-pub(crate) async fn acquire_from(
+/// A connection for a statement: the most recently shelved one on `warm`, or else one from
+/// `pool` (after emptying every shelf of the process when the pool has none to spare), counted as
+/// a waiter until it has one (`crate::pool_waiters`).
+pub(crate) async fn acquire(
+    warm: Option<&WarmConnections>,
     pool: &PgPool,
 ) -> Result<PoolConnection<Postgres>, sea_orm::sqlx::Error> {
-    if exhausted(pool) {
-        release_everywhere();
+    if let Some(connection) = warm.and_then(WarmConnections::take) {
+        return Ok(connection);
     }
-    pool.acquire().await
+    counted(async {
+        // Counted first, then the shelf again: a connection shelved meanwhile is either found
+        // here or given back to the pool by `put`.
+        if let Some(connection) = warm.and_then(WarmConnections::take) {
+            return Ok(connection);
+        }
+        if exhausted(pool) {
+            release_everywhere();
+        }
+        pool.acquire().await
+    })
+    .await
 }
 
 /// Whether `pool` has no idle connection and may open no other.
