@@ -88,16 +88,16 @@ impl WarmConnections {
 
     /// Shelves `connection`; it goes back to the pool at once if a caller waits for one.
     pub(crate) fn put(&self, connection: PoolConnection<Postgres>) {
-        lock(&self.shelf).push(Shelved {
+        let mut shelf = lock(&self.shelf);
+        shelf.push(Shelved {
             connection,
             since: Instant::now(),
         });
         // A caller counts itself as waiting before it looks at its shelf again (`acquire`):
         // either it finds this connection there, or it is counted by now and gets one back.
-        if connection_waiters() > 0 {
-            let released = lock(&self.shelf).pop();
-            drop(released);
-        }
+        let released = (connection_waiters() > 0).then(|| shelf.pop()).flatten();
+        drop(shelf);
+        drop(released);
     }
 
     /// How many connections are on the shelf.
