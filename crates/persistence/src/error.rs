@@ -12,7 +12,7 @@ use prosektor_application::{Conflict, RepositoryError};
 use prosektor_domain::{Breakdown, DomainError, ValidationReason};
 use sea_orm::{DbErr, RuntimeErr, TransactionError, sqlx};
 
-use crate::connection_health::note_broken;
+use crate::connection_health::{note_broken, note_read_only};
 
 /// Which unique constraint means which conflict.
 const UNIQUE_CONFLICTS: [(&str, Conflict); 4] = [
@@ -45,9 +45,12 @@ const FOREIGN_KEY_VIOLATION: &str = "23503";
 /// SQLSTATE of a number out of its type's range (a counter sum past `INT`).
 const NUMERIC_OUT_OF_RANGE: &str = "22003";
 
+/// SQLSTATE of a write refused because the transaction is read-only.
+const READ_ONLY_TRANSACTION: &str = "25006";
+
 /// SQLSTATEs (or classes, by their first two characters) after which the session is unusable:
 /// connection exceptions, the server shutting down or starting, a session left read-only.
-const BREAKING_STATES: [&str; 5] = ["08", "57P01", "57P02", "57P03", "25006"];
+const BREAKING_STATES: [&str; 5] = ["08", "57P01", "57P02", "57P03", READ_ONLY_TRANSACTION];
 /// SQLSTATEs (or classes) that a later retry may not meet, on a sound connection: a statement or
 /// lock timeout or a cancel, insufficient resources (too many connections), a serialization failure or deadlock,
 /// a system I/O error.
@@ -136,7 +139,12 @@ pub(crate) fn map_db_err(error: DbErr) -> RepositoryError {
     }
     let severity = severity(&error);
     if severity == Severity::Breaking {
-        note_broken();
+        let code = database_error(&error).and_then(|database| database.code());
+        if code.as_deref() == Some(READ_ONLY_TRANSACTION) {
+            note_read_only();
+        } else {
+            note_broken();
+        }
     }
     if severity == Severity::Lasting {
         RepositoryError::Failed(error.to_string())

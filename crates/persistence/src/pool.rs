@@ -2,11 +2,12 @@
 
 use std::time::Duration;
 
+use sea_orm::sqlx::{self, PgConnection};
 use sea_orm::{
     ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr, Statement,
 };
 
-use crate::connection_health::opened_before_last_break;
+use crate::connection_health::{distrusted, note_writable, read_only_suspected};
 use crate::pool_waiters::handed_over;
 
 /// A pooled connection idle at least this long is pinged before it is handed out, so that one
@@ -17,6 +18,10 @@ pub(crate) const PING_WHEN_IDLE_FOR: Duration = Duration::from_millis(100);
 /// A session idle inside a transaction this long is ended by PostgreSQL (its locks released):
 /// no request holds a transaction open while it waits for anything but the database.
 const IDLE_IN_TRANSACTION_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Whether a new session's transactions are read-only (`on` on a standby, or while
+/// `default_transaction_read_only` is set for the database).
+const READ_ONLY_SQL: &str = "SELECT pg_catalog.current_setting('transaction_read_only')";
 
 /// What stands between the pool and PostgreSQL.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -121,6 +126,14 @@ impl PoolSettings {
     }
 }
 
+/// Whether the new session `connection` may write (its transactions are not read-only).
+async fn may_write(connection: &mut PgConnection) -> Result<bool, sqlx::Error> {
+    let read_only: String = sqlx::query_scalar(READ_ONLY_SQL)
+        .fetch_one(connection)
+        .await?;
+    Ok(read_only == "off")
+}
+
 /// Opens a pool to `url`.
 ///
 /// # Errors
@@ -140,17 +153,21 @@ pub async fn connect(url: &str, settings: &PoolSettings) -> Result<DatabaseConne
         // backend, a read-only session) is discarded, not tried.
         .map_sqlx_postgres_before_acquire(|_connection, metadata| {
             Box::pin(async move {
-                let usable = !opened_before_last_break(metadata.age);
+                let usable = !distrusted(metadata.age);
                 if usable {
                     handed_over();
                 }
                 Ok(usable)
             })
         })
-        // A connection opened for a caller is handed over as soon as it is ready.
+        // A connection opened for a caller is handed over as soon as it is ready; while a
+        // read-only spell is suspected, it first asks whether it may write (`connection_health`).
         .map_sqlx_postgres_pool_opts(|options| {
-            options.after_connect(|_connection, _metadata| {
-                Box::pin(async {
+            options.after_connect(|connection, _metadata| {
+                Box::pin(async move {
+                    if read_only_suspected() && may_write(connection).await? {
+                        note_writable();
+                    }
                     handed_over();
                     Ok(())
                 })

@@ -29,7 +29,7 @@ use sea_orm::sqlx::Postgres;
 use sea_orm::sqlx::pool::PoolConnection;
 use sea_orm::sqlx::postgres::PgPool;
 
-use crate::connection_health::opened_before_last_break;
+use crate::connection_health::distrusted;
 use crate::pool::PING_WHEN_IDLE_FOR;
 use crate::pool_waiters::{connection_waiters, counted};
 
@@ -76,7 +76,7 @@ impl WarmConnections {
         let mut shelf = lock(&self.shelf);
         let top = shelf.pop()?;
         let idle = top.since.elapsed();
-        if idle < PING_WHEN_IDLE_FOR && !opened_before_last_break(idle) {
+        if idle < PING_WHEN_IDLE_FOR && !distrusted(idle) {
             REUSED.fetch_add(1, Ordering::Relaxed);
             return Some(top.connection);
         }

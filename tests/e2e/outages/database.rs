@@ -114,6 +114,11 @@ async fn after_a_read_only_spell_writes_succeed_at_once() {
         .pop()
         .expect("the write probe");
     assert_problem(&write, 503, "unavailable");
+    // Sessions opened during the spell are read-only too, and stay so after it: reads at once
+    // make the pool open some after the last refused write.
+    let reads =
+        join_all((0..8).map(|_| server.call(Method::GET, "/api/v1/me", Some(&admin), None))).await;
+    assert!(reads.iter().all(|reply| reply.status.is_success()));
 
     operator
         .execute_unprepared(&format!(
