@@ -9,7 +9,8 @@
 //!
 //! May depend on: `prosektor-domain` and plain Rust crates. Never on sea-orm, poem or any other
 //! adapter: adapters depend on this crate, not the other way round. With the `mocks` feature every
-//! port also has a mockall mock in the `mocks` module for unit tests of services (ours and embedders').
+//! port the services use has a mockall mock in the `mocks` module for unit tests of services (ours
+//! and embedders'); `ConnectionScope`, which only the API's middleware uses, has none.
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
@@ -52,7 +53,8 @@ pub use services::{
 };
 pub use worker::{Housekeeper, Worker};
 
-/// mockall mocks of every port (feature `mocks`; always built for this crate's own tests).
+/// mockall mocks of every port the services use (feature `mocks`; always built for this crate's own
+/// tests).
 #[cfg(any(test, feature = "mocks"))]
 pub mod mocks {
     pub use crate::ports::activity::MockActivityFeed;

@@ -107,8 +107,8 @@ pub struct Config {
     #[arg(long, env = "PROSEKTOR_WORKERS", default_value_t = 2)]
     pub workers: usize,
 
-    /// Days finished pipeline runs (with their logs and pages) are kept; a project's published
-    /// run is kept regardless.
+    /// Days finished pipeline runs (with their pages) and their log lines are kept; a project's
+    /// published run is kept regardless.
     #[arg(long, env = "PROSEKTOR_RUN_RETENTION_DAYS", default_value_t = 30)]
     pub run_retention_days: u32,
 
