@@ -22,6 +22,9 @@ use crate::pools::Protocol;
 pub(crate) struct Outgoing {
     sql: String,
     arguments: Option<PgArguments>,
+    /// Whether the connection caches the prepared statement for its next execution. Decided
+    /// when the statement is built: sqlx takes the arguments before it asks.
+    persistent: bool,
 }
 
 impl Outgoing {
@@ -35,10 +38,12 @@ impl Outgoing {
             Protocol::Prepared => Self {
                 sql: stmt.sql.clone(),
                 arguments: Some(SqlxValues(values).into_arguments()),
+                persistent: true,
             },
             Protocol::Simple { local_settings } => Self {
                 sql: format!("{local_settings}{}", inlined(&stmt.sql, &values.0)?),
                 arguments: None,
+                persistent: false,
             },
         })
     }
@@ -52,6 +57,7 @@ impl Outgoing {
         Self {
             sql,
             arguments: None,
+            persistent: false,
         }
     }
 }
@@ -70,7 +76,7 @@ impl Execute<'_, Postgres> for Outgoing {
     }
 
     fn persistent(&self) -> bool {
-        self.arguments.is_some()
+        self.persistent
     }
 }
 
@@ -237,6 +243,37 @@ mod tests {
             assert_eq!(read, text);
             assert_eq!(amount.to_string(), "-123.45");
         }
+    }
+
+    #[tokio::test]
+    async fn a_repeated_statement_is_prepared_once_per_connection() {
+        let database = prosektor_testkit::TestDatabase::migrated()
+            .await
+            .expect("test database");
+        let pool = database.connection().get_postgres_connection_pool();
+        let mut connection = pool.acquire().await.expect("a connection");
+        for n in 0..3 {
+            let stmt = Statement::from_sql_and_values(
+                sea_orm::DbBackend::Postgres,
+                "SELECT $1::int4 + 1 AS next",
+                [n.into()],
+            );
+            let outgoing = Outgoing::of(&stmt, &Protocol::Prepared).expect("prepared");
+            let row = sqlx::Executor::fetch_one(&mut *connection, outgoing)
+                .await
+                .expect("the statement runs");
+            assert_eq!(sqlx::Row::get::<i32, _>(&row, "next"), n + 1);
+        }
+        // A statement sqlx caches is a named prepared statement of the session; one it does not
+        // is parsed and planned again at every execution, and is not listed.
+        let prepared: i64 = sqlx::query_scalar(
+            "SELECT count(*) FROM pg_catalog.pg_prepared_statements \
+             WHERE statement LIKE 'SELECT $1::int4 + 1%'",
+        )
+        .fetch_one(&mut *connection)
+        .await
+        .expect("the session's prepared statements");
+        assert_eq!(prepared, 1);
     }
 
     #[test]
