@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use sea_orm::sqlx::{self, PgConnection};
+use sea_orm::sqlx::{self, PgConnection, Row};
 use sea_orm::{
     ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr, Statement,
 };
@@ -126,11 +126,11 @@ impl PoolSettings {
     }
 }
 
-/// Whether the new session `connection` may write (its transactions are not read-only).
+/// Whether the new session `connection` may write (its transactions are not read-only). Asked
+/// in the simple protocol, one message, which a transaction-mode pooler also carries.
 async fn may_write(connection: &mut PgConnection) -> Result<bool, sqlx::Error> {
-    let read_only: String = sqlx::query_scalar(READ_ONLY_SQL)
-        .fetch_one(connection)
-        .await?;
+    let row = sqlx::raw_sql(READ_ONLY_SQL).fetch_one(connection).await?;
+    let read_only: String = row.try_get(0)?;
     Ok(read_only == "off")
 }
 
@@ -150,7 +150,8 @@ pub async fn connect(url: &str, settings: &PoolSettings) -> Result<DatabaseConne
         // catches those the server dropped meanwhile.
         .test_before_acquire_if_idle_for(PING_WHEN_IDLE_FOR)
         // A connection opened before the database last broke one (a restart, a terminated
-        // backend, a read-only session) is discarded, not tried.
+        // backend, a read-only session), or any while a read-only spell is suspected, is
+        // discarded, not tried.
         .map_sqlx_postgres_before_acquire(|_connection, metadata| {
             Box::pin(async move {
                 let usable = !distrusted(metadata.age);
