@@ -42,6 +42,9 @@ impl Application {
     /// # Errors
     /// Any step that fails, with its context.
     pub async fn build(config: &Config) -> anyhow::Result<Self> {
+        // First: the repository timings keep the histogram each method's first call finds
+        // (`crate::telemetry`), and the demo data's calls must find the server's recorder.
+        crate::metrics::install();
         let database = open_database(config, Purpose::Serve).await?;
         let ports = composition::ports(config, &database.pools)?;
         let context =
@@ -51,7 +54,6 @@ impl Application {
                 .await
                 .context("seeding the demo data")?;
         }
-        crate::metrics::install();
         let (acceptor, local_addr) = bind(config.listen).await?;
         let (metrics_acceptor, metrics_addr) = bind(config.metrics_listen).await?;
         Ok(Self {

@@ -3,12 +3,16 @@
 //! coloured only on a terminal that does not ask for `NO_COLOR`, or one JSON object per line
 //! (`PROSEKTOR_LOG_FORMAT=json`) with the event's fields and its spans'.
 
+use std::collections::HashMap;
 use std::io::IsTerminal;
+use std::sync::{PoisonError, RwLock, RwLockReadGuard};
 use std::time::Instant;
 
 use clap::ValueEnum;
+use metrics::Histogram;
+use tracing::callsite::Identifier;
 use tracing::span::{Attributes, Id};
-use tracing::{Dispatch, Level, Subscriber};
+use tracing::{Dispatch, Level, Metadata, Subscriber};
 use tracing_subscriber::EnvFilter;
 use tracing_subscriber::filter::Targets;
 use tracing_subscriber::fmt::{self, MakeWriter};
@@ -46,8 +50,8 @@ where
 {
     let filter =
         EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(DEFAULT_FILTER));
-    let timings =
-        RepositoryTimings.with_filter(Targets::new().with_target(REPOSITORIES, Level::INFO));
+    let timings = RepositoryTimings::default()
+        .with_filter(Targets::new().with_target(REPOSITORIES, Level::INFO));
     let registry = tracing_subscriber::registry().with(timings);
     match format {
         LogFormat::Text => {
@@ -69,13 +73,44 @@ where
 /// Where the repository methods' spans come from.
 const REPOSITORIES: &str = "prosektor_persistence::repositories";
 
-/// When a span began.
-struct Began(Instant);
+/// When a span began, and the histogram its method's time goes into.
+struct Began(Instant, Histogram);
 
 /// Records how long each repository method's span lived (its statements, the waits for a
 /// connection included) in `db_operation_duration_seconds{operation}`, `operation` being the
 /// repository and the method (`company.get`): a bounded label.
-struct RepositoryTimings;
+#[derive(Default)]
+struct RepositoryTimings {
+    /// Each method's histogram, by its span's callsite: named and registered once per method,
+    /// not at every call.
+    histograms: RwLock<HashMap<Identifier, Histogram>>,
+}
+
+impl RepositoryTimings {
+    /// The histogram of the method `metadata` describes.
+    fn histogram(&self, metadata: &'static Metadata<'static>) -> Histogram {
+        let callsite = metadata.callsite();
+        if let Some(known) = self.read().get(&callsite) {
+            return known.clone();
+        }
+        let repository = metadata.target().rsplit("::").next().unwrap_or_default();
+        let operation = format!("{repository}.{}", metadata.name());
+        let histogram =
+            metrics::histogram!("db_operation_duration_seconds", "operation" => operation);
+        self.histograms
+            .write()
+            .unwrap_or_else(PoisonError::into_inner)
+            .entry(callsite)
+            .or_insert(histogram)
+            .clone()
+    }
+
+    fn read(&self) -> RwLockReadGuard<'_, HashMap<Identifier, Histogram>> {
+        self.histograms
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+}
 
 impl<S> Layer<S> for RepositoryTimings
 where
@@ -83,7 +118,9 @@ where
 {
     fn on_new_span(&self, _attributes: &Attributes<'_>, id: &Id, context: Context<'_, S>) {
         if let Some(span) = context.span(id) {
-            span.extensions_mut().insert(Began(Instant::now()));
+            let histogram = self.histogram(span.metadata());
+            span.extensions_mut()
+                .insert(Began(Instant::now(), histogram));
         }
     }
 
@@ -91,18 +128,9 @@ where
         let Some(span) = context.span(&id) else {
             return;
         };
-        let Some(Began(began)) = span.extensions_mut().remove::<Began>() else {
-            return;
-        };
-        let repository = span
-            .metadata()
-            .target()
-            .rsplit("::")
-            .next()
-            .unwrap_or_default();
-        let operation = format!("{repository}.{}", span.name());
-        metrics::histogram!("db_operation_duration_seconds", "operation" => operation)
-            .record(began.elapsed().as_secs_f64());
+        if let Some(Began(began, histogram)) = span.extensions_mut().remove::<Began>() {
+            histogram.record(began.elapsed().as_secs_f64());
+        }
     }
 }
 

@@ -64,7 +64,9 @@ impl From<NaiveDate> for ApiDate {
 
 impl fmt::Display for ApiDate {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.0.format("%Y-%m-%d"))
+        // chrono's own `Display` of a date is `YYYY-MM-DD` for every year the API accepts, and
+        // unlike `format` it does not parse a pattern at each call.
+        fmt::Display::fmt(&self.0, f)
     }
 }
 

@@ -119,12 +119,14 @@ impl StatsSeriesDto {
         let (filled, days) = match series {
             StatsSeries::Days(days) => (
                 false,
-                days.iter()
+                // Each day is taken apart rather than copied: its breakdown moves into the answer.
+                days.into_iter()
+                    .map(DailyStatsParts::from)
                     .map(|day| StatsPointDto {
-                        date: day.date().into(),
-                        visitors: day.visitors().into(),
-                        page_views: day.page_views().into(),
-                        breakdown: Some(day.breakdown().as_map().clone()),
+                        date: day.date.into(),
+                        visitors: day.visitors.into(),
+                        page_views: day.page_views.into(),
+                        breakdown: Some(day.breakdown.into()),
                     })
                     .collect(),
             ),

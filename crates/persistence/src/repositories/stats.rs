@@ -9,11 +9,11 @@ use chrono::NaiveDate;
 use prosektor_application::{DailyStatsRepository, RepositoryError, RepositoryResult, TenantScope};
 use prosektor_domain::{DailyStats, DateRange, ProjectId, StatsId, StatsIncrement};
 use sea_orm::sea_query::OnConflict;
-use sea_orm::{ConnectionTrait, EntityTrait, FromQueryResult, TransactionTrait, Value};
+use sea_orm::{ConnectionTrait, EntityTrait, TransactionTrait, Value};
 use uuid::Uuid;
 
 use super::shared::{scope_argument, statement};
-use crate::entities::daily_stats::{self, Column};
+use crate::entities::daily_stats::{self, Column, StoredDay};
 use crate::entities::mapping::all_to_domain;
 use crate::error::{map_db_err, map_transaction_err};
 use crate::pools::DatabasePools;
@@ -35,7 +35,8 @@ const INGEST_SQL: &str = "INSERT INTO daily_stats \
 /// project is in the scope (`$4` `NULL` for an admin's, else the company's): the project by its
 /// key, then its days from `daily_stats_project_date_key (project_id, date)`, in one round trip.
 /// No row when the project is missing or outside the scope; one row of `NULL`s when it has no
-/// day in the range.
+/// day in the range. The day's columns come in the table's order: they are read by position
+/// ([`StoredDay::by_position`]).
 pub const STATS_RANGE_SQL: &str = "SELECT s.id, s.project_id, s.date, s.visitors, \
      s.page_views, s.meta_breakdown FROM web_projects p \
      LEFT JOIN daily_stats s ON s.project_id = p.id AND s.date BETWEEN $2 AND $3 \
@@ -157,9 +158,8 @@ impl DailyStatsRepository for PgDailyStatsRepository {
         let mut days = Vec::with_capacity(rows.len());
         for row in &rows {
             // The project's one row without a day has a NULL id.
-            let day: Option<Uuid> = row.try_get("", "id").map_err(map_db_err)?;
-            if day.is_some() {
-                days.push(daily_stats::Model::from_query_result(row, "").map_err(map_db_err)?);
+            if let Some(day) = StoredDay::by_position(row)? {
+                days.push(day);
             }
         }
         all_to_domain(days)
