@@ -36,7 +36,7 @@ const INGEST_SQL: &str = "INSERT INTO daily_stats \
 /// key, then its days from `daily_stats_project_date_key (project_id, date)`, in one round trip.
 /// No row when the project is missing or outside the scope; one row of `NULL`s when it has no
 /// day in the range. The day's columns come in the table's order: they are read by position
-/// ([`StoredDay::by_position`]).
+/// (`StoredDay::by_position`).
 pub const STATS_RANGE_SQL: &str = "SELECT s.id, s.project_id, s.date, s.visitors, \
      s.page_views, s.meta_breakdown FROM web_projects p \
      LEFT JOIN daily_stats s ON s.project_id = p.id AND s.date BETWEEN $2 AND $3 \
