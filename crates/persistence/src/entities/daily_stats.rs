@@ -49,6 +49,7 @@ impl ActiveModelBehavior for ActiveModel {}
 impl IntoDomain for Model {
     type Domain = DailyStats;
 
+    /// The domain day; a row the domain rejects (a malformed breakdown, say) fails with the domain's error.
     fn into_domain(self) -> DomainResult<DailyStats> {
         let breakdown = self
             .meta_breakdown
