@@ -30,6 +30,7 @@ mod health;
 mod idempotency;
 pub mod observe;
 mod pagination;
+pub mod payload;
 mod request_scope;
 mod routes;
 mod spec;

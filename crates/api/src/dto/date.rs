@@ -10,6 +10,7 @@ use std::fmt;
 use chrono::NaiveDate;
 use poem_openapi::registry::MetaSchema;
 use poem_openapi::types::{ParseError, ParseFromJSON, ParseFromParameter, ParseResult, ToJSON};
+use serde::{Serialize, Serializer};
 use serde_json::Value;
 
 use super::text::scalar_type;
@@ -67,6 +68,12 @@ impl fmt::Display for ApiDate {
         // chrono's own `Display` of a date is `YYYY-MM-DD` for every year the API accepts, and
         // unlike `format` it does not parse a pattern at each call.
         fmt::Display::fmt(&self.0, f)
+    }
+}
+
+impl Serialize for ApiDate {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
     }
 }
 

@@ -7,6 +7,7 @@ use prosektor_domain::{
     Breakdown, BreakdownMap, DailyStats, DailyStatsParts, DateRange, ProjectId, StatsId,
     StatsIncrement,
 };
+use serde::Serialize;
 
 use super::date::ApiDate;
 use crate::convert::field;
@@ -85,7 +86,7 @@ pub struct StatsImported {
 }
 
 /// One day of a series.
-#[derive(Debug, Clone, Object)]
+#[derive(Debug, Clone, Object, Serialize)]
 pub struct StatsPointDto {
     /// The day.
     pub date: ApiDate,
@@ -95,11 +96,14 @@ pub struct StatsPointDto {
     pub page_views: u64,
     /// The day's breakdown; absent in a zero-filled series.
     #[oai(skip_serializing_if_is_none)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub breakdown: Option<BreakdownMap>,
 }
 
+// Answered as `crate::payload::Serialized` (a long range is the API's largest read answer), so
+// serde writes it: its test checks that serde and the document agree.
 /// A project's analytics over a range.
-#[derive(Debug, Clone, Object)]
+#[derive(Debug, Clone, Object, Serialize)]
 #[oai(rename = "StatsSeries")]
 pub struct StatsSeriesDto {
     /// The first day (included).
@@ -148,6 +152,55 @@ impl StatsSeriesDto {
             to: range.end().into(),
             filled,
             days,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use chrono::NaiveDate;
+    use prosektor_domain::zero_fill;
+
+    use super::*;
+    use crate::payload::tests::serializes_as_documented;
+
+    fn day(number: u32, breakdown: BreakdownMap) -> DailyStats {
+        DailyStats::from_parts(DailyStatsParts {
+            id: StatsId::new_v7(),
+            project_id: ProjectId::new_v7(),
+            date: NaiveDate::from_ymd_opt(2025, 12, number).expect("a day of December"),
+            visitors: number * 10,
+            page_views: number * 30,
+            breakdown: Breakdown::new(breakdown).expect("a valid breakdown"),
+        })
+        .expect("a valid day")
+    }
+
+    #[tokio::test]
+    async fn a_series_answers_as_the_document_describes_it_listed_or_zero_filled() {
+        let range = DateRange::new(
+            NaiveDate::from_ymd_opt(2025, 12, 1).expect("a day"),
+            NaiveDate::from_ymd_opt(2025, 12, 4).expect("a day"),
+        )
+        .expect("a range");
+        let sources = BTreeMap::from([
+            ("direct".to_owned(), 3),
+            ("google".to_owned(), 7),
+            ("quoted \"name\"".to_owned(), 1),
+        ]);
+        let days = vec![
+            day(2, BTreeMap::from([("source".to_owned(), sources)])),
+            day(3, BTreeMap::new()),
+        ];
+        let filled = zero_fill(&range, &days);
+        for series in [
+            StatsSeries::Days(days),
+            StatsSeries::ZeroFilled(filled),
+            StatsSeries::Days(Vec::new()),
+        ] {
+            serializes_as_documented(&StatsSeriesDto::new(range, series)).await;
         }
     }
 }

@@ -15,6 +15,7 @@ use crate::convert::field;
 use crate::dto::date::ApiDate;
 use crate::dto::stats::{StatsDayDto, StatsImportDto, StatsImported, StatsSeriesDto};
 use crate::error::ApiResult;
+use crate::payload::Serialized;
 use crate::tags::ApiTags;
 
 /// Analytics endpoints.
@@ -127,7 +128,7 @@ impl StatsApi {
         to: Query<ApiDate>,
         /// List every day of the range, zero-filled (default `false`: only recorded days).
         fill: Query<Option<bool>>,
-    ) -> ApiResult<Json<StatsSeriesDto>> {
+    ) -> ApiResult<Serialized<StatsSeriesDto>> {
         let actor = auth.actor();
         let range = field("to", DateRange::new(from.0.get(), to.0.get()))?;
         let series = self
@@ -141,6 +142,6 @@ impl StatsApi {
                 fill.0.unwrap_or(false),
             )
             .await?;
-        Ok(Json(StatsSeriesDto::new(range, series)))
+        Ok(Serialized(StatsSeriesDto::new(range, series)))
     }
 }
