@@ -203,6 +203,11 @@ mod tests {
         inlined(sql, &values).expect("inlined")
     }
 
+    /// A PostgreSQL statement of `sql` with `values`.
+    fn postgres(sql: &str, values: impl IntoIterator<Item = Value>) -> Statement {
+        Statement::from_sql_and_values(sea_orm::DbBackend::Postgres, sql, values)
+    }
+
     #[test]
     fn placeholders_become_typed_literals_and_ten_is_not_one() {
         let values: Vec<Value> = (1..=10).map(|n| Value::Int(Some(n))).collect();
@@ -229,8 +234,7 @@ mod tests {
             "E'\\x00' ; DROP TABLE users; --",
             "Şirket Ğüİıöç \"quoted\" \u{1F600}",
         ] {
-            let stmt = Statement::from_sql_and_values(
-                sea_orm::DbBackend::Postgres,
+            let stmt = postgres(
                 "SELECT $1 AS text, $2 AS amount",
                 [text.into(), rust_decimal::Decimal::new(-12345, 2).into()],
             );
@@ -253,11 +257,7 @@ mod tests {
         let pool = database.connection().get_postgres_connection_pool();
         let mut connection = pool.acquire().await.expect("a connection");
         for n in 0..3 {
-            let stmt = Statement::from_sql_and_values(
-                sea_orm::DbBackend::Postgres,
-                "SELECT $1::int4 + 1 AS next",
-                [n.into()],
-            );
+            let stmt = postgres("SELECT $1::int4 + 1 AS next", [n.into()]);
             let outgoing = Outgoing::of(&stmt, &Protocol::Prepared).expect("prepared");
             let row = sqlx::Executor::fetch_one(&mut *connection, outgoing)
                 .await
