@@ -91,19 +91,21 @@ impl TokenCodec for JwtCodec {
         let claims = jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation)
             .map_err(|_| InvalidToken)?
             .claims;
-        if claims.exp <= now.timestamp() {
-            return Err(InvalidToken);
-        }
         let expires_at = Utc
             .timestamp_opt(claims.exp, 0)
             .single()
             .ok_or(InvalidToken)?;
         let session_version = SessionVersion::new(claims.sv).map_err(|_| InvalidToken)?;
-        Ok(TokenClaims {
+        let claims = TokenClaims {
             user_id: UserId::from_uuid(claims.sub),
             session_version,
             expires_at,
-        })
+        };
+        if claims.live_at(now) {
+            Ok(claims)
+        } else {
+            Err(InvalidToken)
+        }
     }
 }
 

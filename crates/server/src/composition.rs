@@ -19,13 +19,13 @@ use prosektor_persistence::{
     PostgresReadiness,
 };
 
-use prosektor_security::{Argon2Hasher, JwtCodec};
+use prosektor_security::{Argon2Hasher, DEFAULT_REMEMBERED_TOKENS, JwtCodec, VerifiedTokenCache};
 use prosektor_site_generator::TemplateSiteGenerator;
 
 use crate::config::Config;
 
 /// Every port implemented on `pools` (and the system's clock and ids, argon2, the tokens signed
-/// with the configured secret, the template generator).
+/// with the configured secret and each verified once, the template generator).
 ///
 /// # Errors
 /// When the argon2 parameters or the token secret are refused.
@@ -36,6 +36,7 @@ pub fn ports(config: &Config, pools: &DatabasePools) -> anyhow::Result<Ports> {
         .map_or_else(random_secret, |secret| secret.as_bytes().to_vec());
     let tokens = JwtCodec::new(&secret, Duration::from_secs(config.token_ttl_secs))
         .context("PROSEKTOR_JWT_SECRET")?;
+    let tokens = VerifiedTokenCache::new(tokens, DEFAULT_REMEMBERED_TOKENS);
     Ok(Ports {
         users: Arc::new(PgUserRepository::new(pools.clone())),
         companies: Arc::new(PgCompanyRepository::new(pools.clone())),

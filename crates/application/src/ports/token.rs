@@ -15,6 +15,13 @@ pub struct TokenClaims {
     pub expires_at: DateTime<Utc>,
 }
 
+impl TokenClaims {
+    /// Whether the token is still accepted at `now`: until the second it expires, exclusive.
+    pub fn live_at(&self, now: DateTime<Utc>) -> bool {
+        now.timestamp() < self.expires_at.timestamp()
+    }
+}
+
 /// A token was refused: malformed, badly signed, or expired. Deliberately carries no detail that a
 /// client could use to probe the signing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
