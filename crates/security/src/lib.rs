@@ -3,9 +3,9 @@
 //! The security adapters of the application's ports: [`Argon2Hasher`] implements
 //! `PasswordHasher` (argon2id, OWASP's parameters, bounded concurrency on tokio's blocking pool)
 //! and [`JwtCodec`] implements `TokenCodec` (HS256 bearer tokens carrying a user id and its
-//! session version), which [`VerifiedTokenCache`] puts in front of so that a token is verified once,
-//! not at every request. Neither touches a database or HTTP: the server's composition root hands them
-//! to the services, which decide what a password or a token means.
+//! session version); [`VerifiedTokenCache`], in front of it, verifies each token once rather than
+//! at every request. None touches a database or HTTP: the server's composition root hands them to
+//! the services, which decide what a password or a token means.
 //!
 //! May depend on: `prosektor-domain`, `prosektor-application` (the ports it implements), argon2,
 //! jsonwebtoken, tokio (the blocking pool). Never on another adapter.

@@ -18,7 +18,7 @@ use chrono::{DateTime, Utc};
 use prosektor_application::{InvalidToken, TokenClaims, TokenCodec};
 use prosektor_domain::{SessionVersion, UserId};
 
-/// How many verified tokens the server remembers by default (a few hundred KiB).
+/// How many verified tokens the server remembers by default (about 1 MiB when every slot is taken).
 pub const DEFAULT_REMEMBERED_TOKENS: usize = 4096;
 
 /// A token verified earlier, and what it claims.
