@@ -4,7 +4,8 @@
 //! concurrent retries of a finished request all replay); otherwise a transaction-scoped advisory
 //! lock on the key (a second request with the key while the first runs answers `InProgress` at
 //! once instead of waiting), and the request's work run as the transaction's unit of work
-//! ([`crate::unit_of_work`]) with its success response inserted before the commit.
+//! ([`crate::unit_of_work`]) with its success response inserted before the commit; a failure is
+//! rolled back before it is answered, which frees the key for its retry.
 
 use std::sync::Arc;
 
@@ -69,14 +70,17 @@ impl IdempotencyStore for PgIdempotencyStore {
         }
         // The holder of the lock may have committed between the first look and the lock.
         if let Some(outcome) = stored_outcome(&transaction, request).await? {
-            return Ok(outcome);
+            return Ok(released(transaction, outcome).await);
         }
 
         let transaction = Arc::new(transaction);
         let response = unit_of_work::within(Arc::clone(&transaction), work).await;
+        let transaction = Arc::try_unwrap(transaction).map_err(|_| {
+            RepositoryError::Failed("the request's unit of work outlived the request".into())
+        })?;
         if !response.is_success() {
-            // Dropped uncommitted: whatever the failed request wrote is rolled back.
-            return Ok(Idempotent::Executed(response));
+            // Whatever the failed request wrote is rolled back, and its key is free again.
+            return Ok(released(transaction, Idempotent::Executed(response)).await);
         }
         let headers = serde_json::to_string(&response.headers)
             .map_err(|error| RepositoryError::Failed(error.to_string()))?;
@@ -92,9 +96,6 @@ impl IdempotencyStore for PgIdempotencyStore {
             .execute_raw(statement(STORE_SQL, values))
             .await
             .map_err(map_db_err)?;
-        let transaction = Arc::try_unwrap(transaction).map_err(|_| {
-            RepositoryError::Failed("the request's unit of work outlived the request".into())
-        })?;
         transaction.commit().await.map_err(map_db_err)?;
         Ok(Idempotent::Executed(response))
     }
@@ -108,6 +109,17 @@ impl IdempotencyStore for PgIdempotencyStore {
             .map_err(map_db_err)?;
         Ok(purged.rows_affected())
     }
+}
+
+/// `outcome`, once `transaction` (holding the key's lock) is rolled back: before the answer, not
+/// when its connection is next used, so that a retry sent the moment the answer arrives finds the
+/// key free. A rollback that fails (the connection is gone) ended the session, and its lock, as
+/// well: the answer stands.
+async fn released(transaction: DatabaseTransaction, outcome: Idempotent) -> Idempotent {
+    if let Err(error) = transaction.rollback().await {
+        tracing::warn!(%error, "an idempotent request's rollback failed");
+    }
+    outcome
 }
 
 /// What the record stored for `request`'s key says: a replay, a reused key, or nothing yet.

@@ -148,6 +148,34 @@ async fn a_failure_stores_nothing_and_its_effects_roll_back() {
 }
 
 #[tokio::test]
+async fn a_failed_request_frees_its_key_before_it_answers() {
+    let db = database().await;
+    let store = PgIdempotencyStore::new(db.connection().clone());
+    let companies = Arc::new(PgCompanyRepository::new(db.connection().clone()));
+    let user = UserId::new_v7();
+
+    // The retry follows the failure at once, with nothing in between: many times, since a key
+    // freed only after the answer loses this race some of the time, not every time.
+    for attempt in 0..40 {
+        let key = format!("freed-{attempt}");
+        for status in [422, 500] {
+            let outcome = store
+                .run_once(
+                    &request(user, &key, "{}"),
+                    create_company(&companies, "Failing OSGB", status),
+                )
+                .await
+                .unwrap();
+            assert!(
+                matches!(outcome, Idempotent::Executed(StoredResponse { status: got, .. }) if got == status),
+                "attempt {attempt}: the retry of a failure runs again"
+            );
+        }
+    }
+    assert_eq!(companies_named(db.connection(), "Failing OSGB").await, 0);
+}
+
+#[tokio::test]
 async fn a_key_in_use_answers_at_once_and_the_first_request_still_completes() {
     let db = database().await;
     let store = Arc::new(PgIdempotencyStore::new(db.connection().clone()));
