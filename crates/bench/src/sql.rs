@@ -5,10 +5,10 @@
 use chrono::NaiveDate;
 use prosektor_application::services::VISITOR_WINDOW_DAYS;
 use prosektor_application::{PageRequest, TenantScope};
-use prosektor_domain::{CompanyId, DateRange, ProjectId, UserId};
+use prosektor_domain::{CompanyId, DateRange, ProjectId};
 use prosektor_persistence::replay::{activity, company, dashboard, project, stats, user};
 use sea_orm::sea_query::{PostgresQueryBuilder, QueryBuilder};
-use sea_orm::{DbBackend, QuerySelect, QueryTrait, Statement, Value};
+use sea_orm::{DbBackend, QueryTrait, Statement, Value};
 use uuid::Uuid;
 
 use crate::keys::{ADMIN_KEY, KeySpace};
@@ -50,10 +50,7 @@ pub fn script(pattern: Pattern, keys: &KeySpace, today: NaiveDate) -> String {
                 ],
             ),
         ],
-        Pattern::Me => vec![
-            as_client,
-            single_row(user::profile_by_id(UserId::from_uuid(USER))),
-        ],
+        Pattern::Me => vec![as_client, raw(user::PROFILE_SQL, [USER.into()])],
         Pattern::SearchPrefix | Pattern::SearchInfix => {
             let terms = if pattern == Pattern::SearchPrefix {
                 PREFIX_TERMS
@@ -116,12 +113,6 @@ pub fn script(pattern: Pattern, keys: &KeySpace, today: NaiveDate) -> String {
             .map(|sql| format!("{};", one_line(&sql))),
     );
     lines.join("\n") + "\n"
-}
-
-/// A single-row query built by the repositories, as their `.one()` sends it (with `LIMIT 1`), with
-/// its values in place.
-fn single_row<Q: QueryTrait + QuerySelect>(query: Q) -> String {
-    render(&query.limit(1).build(DbBackend::Postgres))
 }
 
 /// A repository's SQL constant with `values` for `$1`, `$2`, ...

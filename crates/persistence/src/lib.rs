@@ -31,6 +31,7 @@ pub mod replay;
 mod replica;
 mod repositories;
 mod request_scope;
+mod timing;
 mod unit_of_work;
 mod warm;
 

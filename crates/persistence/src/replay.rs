@@ -31,5 +31,5 @@ pub mod stats {
 
 /// The session check of every request and the caller's profile.
 pub mod user {
-    pub use crate::repositories::user::{SESSION_SQL, profile_by_id};
+    pub use crate::repositories::user::{PROFILE_SQL, SESSION_SQL};
 }

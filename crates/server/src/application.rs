@@ -42,8 +42,8 @@ impl Application {
     /// # Errors
     /// Any step that fails, with its context.
     pub async fn build(config: &Config) -> anyhow::Result<Self> {
-        // First: the repository timings keep the histogram each method's first call finds
-        // (`crate::telemetry`), and the demo data's calls must find the server's recorder.
+        // First: each repository method keeps the histogram its first call registers
+        // (`prosektor_persistence`'s timings), and the demo data's calls must find our recorder.
         crate::metrics::install();
         let database = open_database(config, Purpose::Serve).await?;
         let ports = composition::ports(config, &database.pools)?;

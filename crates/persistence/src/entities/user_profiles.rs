@@ -34,6 +34,27 @@ pub struct Model {
     pub version: i64,
 }
 
+impl Model {
+    /// The profile in `row`, whose columns are this struct's in its order (as
+    /// `crate::repositories::user::PROFILE_SQL` selects them): read by position, not looked up by
+    /// name.
+    ///
+    /// # Errors
+    /// The driver's error for a column of another type.
+    pub(crate) fn by_position(row: &QueryResult) -> Result<Self, DbErr> {
+        Ok(Self {
+            user_id: row.try_get_by_index(0)?,
+            first_name: row.try_get_by_index(1)?,
+            last_name: row.try_get_by_index(2)?,
+            phone: row.try_get_by_index(3)?,
+            avatar_url: row.try_get_by_index(4)?,
+            preferences: row.try_get_by_index(5)?,
+            middle_name: row.try_get_by_index(6)?,
+            version: row.try_get_by_index(7)?,
+        })
+    }
+}
+
 /// Reached by primary key only.
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
 pub enum Relation {}

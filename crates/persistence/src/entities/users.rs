@@ -31,6 +31,27 @@ pub struct Model {
     pub deleted_at: Option<DateTimeUtc>,
 }
 
+impl Model {
+    /// The user in `row`'s first eight columns, in this struct's order (as
+    /// `crate::repositories::user::SESSION_SQL` selects them): read by position, not looked up by
+    /// name.
+    ///
+    /// # Errors
+    /// The driver's error for a column of another type.
+    pub(crate) fn by_position(row: &QueryResult) -> Result<Self, DbErr> {
+        Ok(Self {
+            id: row.try_get_by_index(0)?,
+            email: row.try_get_by_index(1)?,
+            password_hash: row.try_get_by_index(2)?,
+            role: row.try_get_by_index(3)?,
+            company_id: row.try_get_by_index(4)?,
+            curr_session_version: row.try_get_by_index(5)?,
+            created_at: row.try_get_by_index(6)?,
+            deleted_at: row.try_get_by_index(7)?,
+        })
+    }
+}
+
 /// Reached by primary key or email only.
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
 pub enum Relation {}

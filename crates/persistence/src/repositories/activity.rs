@@ -13,6 +13,7 @@ use crate::entities::activity_events::{self, Column};
 use crate::entities::mapping::all_to_domain;
 use crate::error::map_db_err;
 use crate::pools::DatabasePools;
+use crate::timing::timed;
 use crate::unit_of_work::Db;
 
 /// The listing's name inside its cursors.
@@ -46,12 +47,12 @@ impl PgActivityFeed {
 
 #[async_trait]
 impl ActivityFeed for PgActivityFeed {
-    #[tracing::instrument(skip_all)]
     async fn recent(
         &self,
         scope: TenantScope,
         page: &PageRequest,
     ) -> RepositoryResult<Page<Activity>> {
+        let _timer = timed!("recent");
         let rows = feed_page(scope, page)?
             .all(&self.db.stale_ok())
             .await

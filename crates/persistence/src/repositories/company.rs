@@ -28,6 +28,7 @@ use crate::entities::mapping::{IntoDomain, all_to_domain, text};
 use crate::entities::{companies, company_details};
 use crate::error::map_db_err;
 use crate::pools::DatabasePools;
+use crate::timing::timed;
 use crate::unit_of_work::Db;
 
 /// The name of the `(name, id)` ordering, written into its cursors.
@@ -116,8 +117,8 @@ impl PgCompanyRepository {
 
 #[async_trait]
 impl CompanyRepository for PgCompanyRepository {
-    #[tracing::instrument(skip_all)]
     async fn create(&self, company: &Company, details: &CompanyDetails) -> RepositoryResult<()> {
+        let _timer = timed!("create");
         insert_both(
             &self.db,
             companies::ActiveModel::from(company),
@@ -126,18 +127,18 @@ impl CompanyRepository for PgCompanyRepository {
         .await
     }
 
-    #[tracing::instrument(skip_all)]
     async fn get(&self, scope: TenantScope, id: CompanyId) -> RepositoryResult<Company> {
+        let _timer = timed!("get");
         find_one(&self.db, company_by_id(scope, id)).await
     }
 
-    #[tracing::instrument(skip_all)]
     async fn update(
         &self,
         id: CompanyId,
         changes: &CompanyChanges,
         if_match: Option<RowVersion>,
     ) -> RepositoryResult<Company> {
+        let _timer = timed!("update");
         use companies::Column;
         let mut update = RowUpdate::<companies::Entity>::of(Column::Id, id.as_uuid())
             .set_some(Column::Name, changes.name.as_ref(), |name| {
@@ -154,12 +155,12 @@ impl CompanyRepository for PgCompanyRepository {
         update.apply(&self.db, Column::Version, if_match).await
     }
 
-    #[tracing::instrument(skip_all)]
     async fn get_details(
         &self,
         scope: TenantScope,
         id: CompanyId,
     ) -> RepositoryResult<CompanyDetails> {
+        let _timer = timed!("get_details");
         let select = company_details::Entity::find_by_id(id.as_uuid());
         find_one(
             &self.db,
@@ -168,13 +169,13 @@ impl CompanyRepository for PgCompanyRepository {
         .await
     }
 
-    #[tracing::instrument(skip_all)]
     async fn update_details(
         &self,
         id: CompanyId,
         changes: &DetailsChanges,
         if_match: Option<RowVersion>,
     ) -> RepositoryResult<CompanyDetails> {
+        let _timer = timed!("update_details");
         use company_details::Column;
         RowUpdate::<company_details::Entity>::of(Column::CompanyId, id.as_uuid())
             .set_some(Column::Address, changes.address.as_ref(), |v| {
@@ -199,12 +200,12 @@ impl CompanyRepository for PgCompanyRepository {
             .await
     }
 
-    #[tracing::instrument(skip_all)]
     async fn list(
         &self,
         scope: TenantScope,
         request: &PageRequest,
     ) -> RepositoryResult<Page<Company>> {
+        let _timer = timed!("list");
         let after = after(request)?.map(|keyset| (keyset.key, keyset.id));
         let select = scoped(companies::Entity::find(), companies::Column::Id, scope);
         let rows = BY_NAME
@@ -216,12 +217,12 @@ impl CompanyRepository for PgCompanyRepository {
         Ok(by_name_page(all_to_domain(rows)?, request))
     }
 
-    #[tracing::instrument(skip_all)]
     async fn search(
         &self,
         text: &SearchText,
         request: &PageRequest,
     ) -> RepositoryResult<Page<Company>> {
+        let _timer = timed!("search");
         let pattern = escape_like(text.as_str());
         let tax_id_pattern = may_be_tax_id(text.as_str()).then(|| pattern.clone());
         let after = request.cursor().map(SearchPosition::decode).transpose()?;
@@ -257,12 +258,12 @@ impl CompanyRepository for PgCompanyRepository {
         )
     }
 
-    #[tracing::instrument(skip_all)]
     async fn autocomplete(
         &self,
         prefix: &SearchText,
         limit: u32,
     ) -> RepositoryResult<Vec<CompanySuggestion>> {
+        let _timer = timed!("autocomplete");
         let statement = Statement::from_sql_and_values(
             DbBackend::Postgres,
             AUTOCOMPLETE_SQL,

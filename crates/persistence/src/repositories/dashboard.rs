@@ -15,6 +15,7 @@ use sea_orm::{FromQueryResult, Value};
 use super::shared::{scope_argument, statement};
 use crate::error::map_db_err;
 use crate::pools::DatabasePools;
+use crate::timing::timed;
 use crate::unit_of_work::Db;
 
 /// Access pattern 1: the figures of company `$1` (when `$5` is `NULL`, an admin's scope, or the
@@ -83,7 +84,6 @@ impl PgDashboardFigures {
 
 #[async_trait]
 impl DashboardFigures for PgDashboardFigures {
-    #[tracing::instrument(skip_all)]
     async fn figures(
         &self,
         scope: TenantScope,
@@ -91,6 +91,7 @@ impl DashboardFigures for PgDashboardFigures {
         as_of: NaiveDate,
         visitor_window: DateRange,
     ) -> RepositoryResult<CompanyFigures> {
+        let _timer = timed!("figures");
         let arguments = dashboard_arguments(scope, company_id, as_of, visitor_window);
         let row = FiguresRow::find_by_statement(statement(DASHBOARD_SQL, arguments))
             .one(&self.db.stale_ok())

@@ -20,6 +20,7 @@ use sea_orm::{ConnectionTrait, DatabaseTransaction, TransactionTrait};
 use super::shared::{scalar, statement};
 use crate::error::map_db_err;
 use crate::pools::DatabasePools;
+use crate::timing::timed;
 use crate::unit_of_work::{self, Db};
 
 /// Takes the key's lock for the transaction, if no one holds it.
@@ -52,12 +53,12 @@ impl PgIdempotencyStore {
 
 #[async_trait]
 impl IdempotencyStore for PgIdempotencyStore {
-    #[tracing::instrument(skip_all)]
     async fn run_once(
         &self,
         request: &IdempotentRequest,
         work: Work,
     ) -> RepositoryResult<Idempotent> {
+        let _timer = timed!("run_once");
         let transaction = self.db.begin().await.map_err(map_db_err)?;
         // A stored response needs no lock: concurrent retries of a finished request all replay.
         if let Some(outcome) = stored_outcome(&transaction, request).await? {
@@ -100,8 +101,8 @@ impl IdempotencyStore for PgIdempotencyStore {
         Ok(Idempotent::Executed(response))
     }
 
-    #[tracing::instrument(skip_all)]
     async fn purge_expired(&self, before: DateTime<Utc>) -> RepositoryResult<u64> {
+        let _timer = timed!("purge_expired");
         let purged = self
             .db
             .execute_raw(statement(PURGE_SQL, [before.into()]))

@@ -24,6 +24,7 @@ use crate::entities::invoices::{self, Column};
 use crate::entities::mapping::{IntoDomain, all_to_domain, optional};
 use crate::error::{map_db_err, map_transaction_err};
 use crate::pools::DatabasePools;
+use crate::timing::timed;
 use crate::unit_of_work::Db;
 
 /// The buyer of a new invoice: company `$1` as it is now (name and tax id, its details' address).
@@ -73,8 +74,8 @@ impl PgInvoiceRepository {
 
 #[async_trait]
 impl InvoiceRepository for PgInvoiceRepository {
-    #[tracing::instrument(skip_all)]
     async fn create_draft(&self, new: &NewInvoice) -> RepositoryResult<Invoice> {
+        let _timer = timed!("create_draft");
         let new = new.clone();
         self.db
             .transaction::<_, Invoice, RepositoryError>(|txn| {
@@ -115,19 +116,19 @@ impl InvoiceRepository for PgInvoiceRepository {
             .map_err(map_transaction_err)
     }
 
-    #[tracing::instrument(skip_all)]
     async fn get(&self, scope: TenantScope, id: InvoiceId) -> RepositoryResult<Invoice> {
+        let _timer = timed!("get");
         let select = invoices::Entity::find_by_id(id.as_uuid());
         find_one(&self.db, scoped(select, Column::CompanyId, scope)).await
     }
 
-    #[tracing::instrument(skip_all)]
     async fn list(
         &self,
         scope: TenantScope,
         filter: &InvoiceFilter,
         page: &PageRequest,
     ) -> RepositoryResult<Page<Invoice>> {
+        let _timer = timed!("list");
         let select = scoped(invoices::Entity::find(), Column::CompanyId, scope)
             .apply_if(filter.company_id, |q, id| {
                 q.filter(Column::CompanyId.eq(id.as_uuid()))
@@ -154,13 +155,13 @@ impl InvoiceRepository for PgInvoiceRepository {
         }))
     }
 
-    #[tracing::instrument(skip_all)]
     async fn save(
         &self,
         invoice: &Invoice,
         expected: InvoiceStatus,
         if_match: Option<RowVersion>,
     ) -> RepositoryResult<Invoice> {
+        let _timer = timed!("save");
         RowUpdate::<invoices::Entity>::of(Column::Id, invoice.id().as_uuid())
             .requiring(Column::Status.eq(expected.as_str()))
             .set_all(invoices::changes(invoice))

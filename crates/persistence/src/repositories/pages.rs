@@ -16,6 +16,7 @@ use crate::entities::pipeline_runs::int_column;
 use crate::entities::{pipeline_run_pages, pipeline_runs};
 use crate::error::{map_db_err, map_transaction_err};
 use crate::pools::DatabasePools;
+use crate::timing::timed;
 use crate::unit_of_work::Db;
 
 /// Makes run `$1` the published site of project `$2`.
@@ -68,13 +69,13 @@ impl PgPageRepository {
 
 #[async_trait]
 impl PageRepository for PgPageRepository {
-    #[tracing::instrument(skip_all)]
     async fn publish_finished(
         &self,
         run: &PipelineRun,
         worker: &str,
         site: &GeneratedSite,
     ) -> RepositoryResult<()> {
+        let _timer = timed!("publish_finished");
         let worker = worker.to_owned();
         let rows: Vec<_> = site
             .pages()
@@ -128,24 +129,24 @@ impl PageRepository for PgPageRepository {
             .map_err(map_transaction_err)
     }
 
-    #[tracing::instrument(skip_all)]
     async fn run_page(
         &self,
         scope: TenantScope,
         run_id: RunId,
         path: &str,
     ) -> RepositoryResult<SitePage> {
+        let _timer = timed!("run_page");
         self.page(RUN_PAGE_SQL, run_id.as_uuid(), path, scope, [])
             .await
     }
 
-    #[tracing::instrument(skip_all)]
     async fn published_page(
         &self,
         scope: TenantScope,
         project_id: ProjectId,
         path: &str,
     ) -> RepositoryResult<SitePage> {
+        let _timer = timed!("published_page");
         let live_only = false;
         self.page(
             PUBLISHED_PAGE_SQL,
@@ -157,8 +158,8 @@ impl PageRepository for PgPageRepository {
         .await
     }
 
-    #[tracing::instrument(skip_all)]
     async fn live_page(&self, project_id: ProjectId, path: &str) -> RepositoryResult<SitePage> {
+        let _timer = timed!("live_page");
         let live_only = true;
         self.page(
             PUBLISHED_PAGE_SQL,

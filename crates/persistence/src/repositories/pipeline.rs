@@ -24,6 +24,7 @@ use crate::entities::mapping::{IntoDomain, all_to_domain};
 use crate::entities::pipeline_runs::{self, Column};
 use crate::error::map_db_err;
 use crate::pools::DatabasePools;
+use crate::timing::timed;
 use crate::unit_of_work::Db;
 
 /// Retention's batch: up to `$2` runs finished before `$1` (through `idx_pipeline_runs_finished`),
@@ -73,8 +74,8 @@ impl PgPipelineRunRepository {
 
 #[async_trait]
 impl PipelineRunRepository for PgPipelineRunRepository {
-    #[tracing::instrument(skip_all)]
     async fn enqueue(&self, run: &PipelineRun) -> RepositoryResult<()> {
+        let _timer = timed!("enqueue");
         pipeline_runs::new_row(run)
             .insert(&self.db)
             .await
@@ -82,8 +83,8 @@ impl PipelineRunRepository for PgPipelineRunRepository {
         Ok(())
     }
 
-    #[tracing::instrument(skip_all)]
     async fn get(&self, scope: TenantScope, id: RunId) -> RepositoryResult<PipelineRun> {
+        let _timer = timed!("get");
         scoped_through_project(pipeline_runs::Entity::find_by_id(id.as_uuid()), scope)
             .one(&self.db)
             .await
@@ -92,13 +93,13 @@ impl PipelineRunRepository for PgPipelineRunRepository {
             .restore()
     }
 
-    #[tracing::instrument(skip_all)]
     async fn list_for_project(
         &self,
         scope: TenantScope,
         project_id: ProjectId,
         page: &PageRequest,
     ) -> RepositoryResult<Page<PipelineRun>> {
+        let _timer = timed!("list_for_project");
         let select = scoped_through_project(
             pipeline_runs::Entity::find().filter(Column::ProjectId.eq(project_id.as_uuid())),
             scope,
@@ -112,8 +113,8 @@ impl PipelineRunRepository for PgPipelineRunRepository {
         Ok(NEWEST.page(runs, page, |run| (run.created_at(), run.id().as_uuid())))
     }
 
-    #[tracing::instrument(skip_all)]
     async fn save(&self, run: &PipelineRun, expected: RunStatus) -> RepositoryResult<()> {
+        let _timer = timed!("save");
         save_if(
             &self.db,
             pipeline_runs::changes(run),
@@ -123,36 +124,36 @@ impl PipelineRunRepository for PgPipelineRunRepository {
         .await
     }
 
-    #[tracing::instrument(skip_all)]
     async fn claim_next(
         &self,
         worker: &str,
         now: DateTime<Utc>,
     ) -> RepositoryResult<Option<PipelineRun>> {
+        let _timer = timed!("claim_next");
         queue::claim_next(&self.db, worker, now).await
     }
 
-    #[tracing::instrument(skip_all)]
     async fn heartbeat(&self, id: RunId, worker: &str, now: DateTime<Utc>) -> RepositoryResult<()> {
+        let _timer = timed!("heartbeat");
         queue::heartbeat(&self.db, id, worker, now).await
     }
 
-    #[tracing::instrument(skip_all)]
     async fn finish(&self, run: &PipelineRun, worker: &str) -> RepositoryResult<()> {
+        let _timer = timed!("finish");
         queue::finish(&self.db, run, worker).await
     }
 
-    #[tracing::instrument(skip_all)]
     async fn recover_stale(
         &self,
         stale_before: DateTime<Utc>,
         now: DateTime<Utc>,
     ) -> RepositoryResult<u64> {
+        let _timer = timed!("recover_stale");
         queue::recover_stale(&self.db, stale_before, now).await
     }
 
-    #[tracing::instrument(skip_all)]
     async fn queue_depth(&self) -> RepositoryResult<QueueDepth> {
+        let _timer = timed!("queue_depth");
         let row = self
             .db
             .query_one_raw(statement(QUEUE_DEPTH_SQL, []))
@@ -166,17 +167,17 @@ impl PipelineRunRepository for PgPipelineRunRepository {
         })
     }
 
-    #[tracing::instrument(skip_all)]
     async fn release_held(&self, worker_prefix: &str, now: DateTime<Utc>) -> RepositoryResult<u64> {
+        let _timer = timed!("release_held");
         queue::release_held(&self.db, worker_prefix, now).await
     }
 
-    #[tracing::instrument(skip_all)]
     async fn purge_finished(
         &self,
         finished_before: DateTime<Utc>,
         batch: u32,
     ) -> RepositoryResult<u64> {
+        let _timer = timed!("purge_finished");
         let values = [finished_before.into(), i64::from(batch).into()];
         let deleted = self
             .db
@@ -186,17 +187,16 @@ impl PipelineRunRepository for PgPipelineRunRepository {
         Ok(deleted.rows_affected())
     }
 
-    #[tracing::instrument(skip_all)]
     async fn append_logs(
         &self,
         run: &PipelineRun,
         worker: &str,
         lines: &[NewLogLine],
     ) -> RepositoryResult<()> {
+        let _timer = timed!("append_logs");
         logs::append_batch(&self.db, run, worker, lines).await
     }
 
-    #[tracing::instrument(skip_all)]
     async fn append_log(
         &self,
         run_id: RunId,
@@ -204,15 +204,15 @@ impl PipelineRunRepository for PgPipelineRunRepository {
         message: &str,
         at: DateTime<Utc>,
     ) -> RepositoryResult<LogLine> {
+        let _timer = timed!("append_log");
         logs::append_one(&self.db, run_id, level, message, at).await
     }
 
-    #[tracing::instrument(skip_all)]
     async fn expire_logs(&self, expired_before: DateTime<Utc>) -> RepositoryResult<LogRetention> {
+        let _timer = timed!("expire_logs");
         logs::expire(&self.db, expired_before).await
     }
 
-    #[tracing::instrument(skip_all)]
     async fn logs(
         &self,
         scope: TenantScope,
@@ -220,6 +220,7 @@ impl PipelineRunRepository for PgPipelineRunRepository {
         after_seq: i64,
         limit: u32,
     ) -> RepositoryResult<Vec<LogLine>> {
+        let _timer = timed!("logs");
         let created_at = self
             .visible(scope, run_id)
             .await?

@@ -20,6 +20,7 @@ use crate::entities::mapping::{all_to_domain, text};
 use crate::entities::web_projects::{self, Column};
 use crate::error::map_db_err;
 use crate::pools::DatabasePools;
+use crate::timing::timed;
 use crate::unit_of_work::Db;
 
 /// Access pattern 2, one page of company `$1`'s active projects, newest first, after the cursor
@@ -62,8 +63,8 @@ fn position(project: &WebProject) -> (DateTime<Utc>, Uuid) {
 
 #[async_trait]
 impl WebProjectRepository for PgWebProjectRepository {
-    #[tracing::instrument(skip_all)]
     async fn create(&self, project: &WebProject) -> RepositoryResult<()> {
+        let _timer = timed!("create");
         web_projects::new_row(project)
             .insert(&self.db)
             .await
@@ -71,19 +72,19 @@ impl WebProjectRepository for PgWebProjectRepository {
         Ok(())
     }
 
-    #[tracing::instrument(skip_all)]
     async fn get(&self, scope: TenantScope, id: ProjectId) -> RepositoryResult<WebProject> {
+        let _timer = timed!("get");
         let select = web_projects::Entity::find_by_id(id.as_uuid());
         find_one(&self.db, scoped(select, Column::CompanyId, scope)).await
     }
 
-    #[tracing::instrument(skip_all)]
     async fn list(
         &self,
         scope: TenantScope,
         company_id: Option<CompanyId>,
         page: &PageRequest,
     ) -> RepositoryResult<Page<WebProject>> {
+        let _timer = timed!("list");
         let select = scoped(web_projects::Entity::find(), Column::CompanyId, scope)
             .apply_if(company_id, |q, id| {
                 q.filter(Column::CompanyId.eq(id.as_uuid()))
@@ -97,12 +98,12 @@ impl WebProjectRepository for PgWebProjectRepository {
         Ok(NEWEST.page(projects, page, position))
     }
 
-    #[tracing::instrument(skip_all)]
     async fn list_active(
         &self,
         company_id: CompanyId,
         page: &PageRequest,
     ) -> RepositoryResult<Page<WebProject>> {
+        let _timer = timed!("list_active");
         let after = ACTIVE_NEWEST.after(page)?;
         let rows = web_projects::Model::find_by_statement(statement(
             ACTIVE_PROJECTS_SQL,
@@ -120,8 +121,8 @@ impl WebProjectRepository for PgWebProjectRepository {
         Ok(ACTIVE_NEWEST.page(projects, page, position))
     }
 
-    #[tracing::instrument(skip_all)]
     async fn set_ingest_key_hash(&self, id: ProjectId, hash: &str) -> RepositoryResult<()> {
+        let _timer = timed!("set_ingest_key_hash");
         let updated = self
             .db
             .execute_raw(statement(
@@ -136,8 +137,8 @@ impl WebProjectRepository for PgWebProjectRepository {
         Ok(())
     }
 
-    #[tracing::instrument(skip_all)]
     async fn find_by_ingest_key_hash(&self, hash: &str) -> RepositoryResult<Option<ProjectId>> {
+        let _timer = timed!("find_by_ingest_key_hash");
         let row = self
             .db
             .query_one_raw(statement(FIND_BY_INGEST_KEY_SQL, [hash.into()]))
@@ -148,7 +149,6 @@ impl WebProjectRepository for PgWebProjectRepository {
             .map_err(map_db_err)
     }
 
-    #[tracing::instrument(skip_all)]
     async fn update(
         &self,
         scope: TenantScope,
@@ -157,6 +157,7 @@ impl WebProjectRepository for PgWebProjectRepository {
         at: DateTime<Utc>,
         if_match: Option<RowVersion>,
     ) -> RepositoryResult<WebProject> {
+        let _timer = timed!("update");
         let mut update = RowUpdate::<web_projects::Entity>::of(Column::Id, id.as_uuid())
             .set_some(Column::Name, changes.name.as_ref(), |name| {
                 name.as_str().into()
@@ -173,7 +174,6 @@ impl WebProjectRepository for PgWebProjectRepository {
         update.apply(&self.db, Column::Version, if_match).await
     }
 
-    #[tracing::instrument(skip_all)]
     async fn change_status(
         &self,
         id: ProjectId,
@@ -181,6 +181,7 @@ impl WebProjectRepository for PgWebProjectRepository {
         at: DateTime<Utc>,
         if_match: Option<RowVersion>,
     ) -> RepositoryResult<WebProject> {
+        let _timer = timed!("change_status");
         RowUpdate::<web_projects::Entity>::of(Column::Id, id.as_uuid())
             .requiring(Column::Status.eq(from.as_str()))
             .set(Column::Status, to.as_str())

@@ -17,6 +17,7 @@ use crate::entities::daily_stats::{self, Column, StoredDay};
 use crate::entities::mapping::all_to_domain;
 use crate::error::{map_db_err, map_transaction_err};
 use crate::pools::DatabasePools;
+use crate::timing::timed;
 use crate::unit_of_work::Db;
 
 /// Adds one ingestion (`$4` visitors, `$5` page views, `$6` breakdown) to project `$2`'s day `$3`,
@@ -74,7 +75,6 @@ impl PgDailyStatsRepository {
 
 #[async_trait]
 impl DailyStatsRepository for PgDailyStatsRepository {
-    #[tracing::instrument(skip_all)]
     async fn ingest(
         &self,
         new_id: StatsId,
@@ -82,6 +82,7 @@ impl DailyStatsRepository for PgDailyStatsRepository {
         date: NaiveDate,
         increment: &StatsIncrement,
     ) -> RepositoryResult<()> {
+        let _timer = timed!("ingest");
         // Counters go as `bigint`: PostgreSQL's assignment to `INT` refuses what does not fit.
         self.db
             .execute_raw(statement(
@@ -100,8 +101,8 @@ impl DailyStatsRepository for PgDailyStatsRepository {
         Ok(())
     }
 
-    #[tracing::instrument(skip_all)]
     async fn import_days(&self, days: &[DailyStats]) -> RepositoryResult<u64> {
+        let _timer = timed!("import_days");
         // One row per project and day (the last given wins): a statement may not update a row twice.
         let days: BTreeMap<(Uuid, NaiveDate), &DailyStats> = days
             .iter()
@@ -136,13 +137,13 @@ impl DailyStatsRepository for PgDailyStatsRepository {
         Ok(written)
     }
 
-    #[tracing::instrument(skip_all)]
     async fn range(
         &self,
         scope: TenantScope,
         project_id: ProjectId,
         range: DateRange,
     ) -> RepositoryResult<Vec<DailyStats>> {
+        let _timer = timed!("range");
         let rows = self
             .db
             .stale_ok()

@@ -19,6 +19,7 @@ use sea_orm::{ConnectionTrait, FromQueryResult, Value};
 use super::shared::statement;
 use crate::error::map_db_err;
 use crate::pools::DatabasePools;
+use crate::timing::timed;
 use crate::unit_of_work::Db;
 
 /// Rows deleted per statement when purging expired counters.
@@ -74,12 +75,12 @@ fn key_list(first: usize, count: usize) -> String {
 
 #[async_trait]
 impl Throttle for PgThrottle {
-    #[tracing::instrument(skip_all)]
     async fn reserve(
         &self,
         attempts: &[(ThrottleKey, ThrottleRule)],
         now: DateTime<Utc>,
     ) -> RepositoryResult<ThrottleDecision> {
+        let _timer = timed!("reserve");
         // Sorted and distinct: a stable lock order, and a statement may not touch a row twice.
         let rules: BTreeMap<&str, ThrottleRule> = attempts
             .iter()
@@ -119,8 +120,8 @@ impl Throttle for PgThrottle {
         )
     }
 
-    #[tracing::instrument(skip_all)]
     async fn release(&self, keys: &[ThrottleKey], now: DateTime<Utc>) -> RepositoryResult<()> {
+        let _timer = timed!("release");
         if keys.is_empty() {
             return Ok(());
         }
@@ -137,8 +138,8 @@ impl Throttle for PgThrottle {
         Ok(())
     }
 
-    #[tracing::instrument(skip_all)]
     async fn clear(&self, key: &ThrottleKey) -> RepositoryResult<()> {
+        let _timer = timed!("clear");
         self.db
             .execute_raw(statement(
                 "DELETE FROM throttle_counters WHERE key = $1",
@@ -149,8 +150,8 @@ impl Throttle for PgThrottle {
         Ok(())
     }
 
-    #[tracing::instrument(skip_all)]
     async fn purge_expired(&self, now: DateTime<Utc>) -> RepositoryResult<u64> {
+        let _timer = timed!("purge_expired");
         let mut purged = 0;
         loop {
             let deleted = self

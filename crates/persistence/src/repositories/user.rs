@@ -17,15 +17,16 @@ use prosektor_domain::{
 };
 use sea_orm::ActiveValue::NotSet;
 use sea_orm::sea_query::{BinOper, Expr, ExprTrait};
-use sea_orm::{ColumnTrait, EntityTrait, FromQueryResult, QueryFilter, Select};
+use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryResult, Select};
 
 use super::row_update::RowUpdate;
 use super::shared::{NewestFirst, escape_like, find_one, insert_both, save_if, scoped, statement};
-use crate::entities::mapping::{IntoDomain, all_to_domain, optional, text, to_domain};
+use crate::entities::mapping::{IntoDomain, all_to_domain, found, optional, text, to_domain};
 use crate::entities::{user_profiles, users};
 use crate::error::map_db_err;
 use crate::pools::DatabasePools;
 use crate::request_scope;
+use crate::timing::timed;
 use crate::unit_of_work::Db;
 
 /// The newest-first listing, named in its cursors.
@@ -38,14 +39,28 @@ pub const SESSION_SQL: &str = "SELECT u.id, u.email, u.password_hash, u.role, u.
      FROM users u LEFT JOIN companies c ON c.id = u.company_id \
      WHERE u.id = $1 AND u.deleted_at IS NULL";
 
+/// The profile of user `$1`, by primary key (public for tools that replay the SQL).
+pub const PROFILE_SQL: &str = "SELECT user_id, first_name, last_name, phone, avatar_url, \
+     preferences, middle_name, version FROM user_profiles WHERE user_id = $1";
+
 /// A row of [`SESSION_SQL`].
-#[derive(Debug, FromQueryResult)]
+#[derive(Debug)]
 struct SessionRow {
-    #[sea_orm(nested)]
     user: users::Model,
     /// When the user last wrote through the API (`crate::request_scope`).
     wrote_at: Option<DateTime<Utc>>,
     company_status: Option<String>,
+}
+
+impl SessionRow {
+    /// The row, read by position: this is every authenticated request's read.
+    fn by_position(row: &QueryResult) -> Result<Self, DbErr> {
+        Ok(Self {
+            user: users::Model::by_position(row)?,
+            wrote_at: row.try_get_by_index(8)?,
+            company_status: row.try_get_by_index(9)?,
+        })
+    }
 }
 
 impl IntoDomain for SessionRow {
@@ -74,8 +89,8 @@ impl PgUserRepository {
 
 #[async_trait]
 impl UserRepository for PgUserRepository {
-    #[tracing::instrument(skip_all)]
     async fn create(&self, user: &User, profile: &UserProfile) -> RepositoryResult<()> {
+        let _timer = timed!("create");
         insert_both(
             &self.db,
             users::ActiveModel::from(user),
@@ -84,8 +99,8 @@ impl UserRepository for PgUserRepository {
         .await
     }
 
-    #[tracing::instrument(skip_all)]
     async fn find_active_by_email(&self, email: &Email) -> RepositoryResult<Option<User>> {
+        let _timer = timed!("find_active_by_email");
         let row = login_lookup(email)
             .one(&self.db)
             .await
@@ -93,29 +108,31 @@ impl UserRepository for PgUserRepository {
         row.map(to_domain).transpose()
     }
 
-    #[tracing::instrument(skip_all)]
     async fn get(
         &self,
         scope: TenantScope,
         id: UserId,
         include_deleted: bool,
     ) -> RepositoryResult<User> {
+        let _timer = timed!("get");
         find_one(&self.db, user_by_id(scope, id, include_deleted)).await
     }
 
-    #[tracing::instrument(skip_all)]
     async fn get_session(&self, id: UserId) -> RepositoryResult<SessionRecord> {
-        let row = SessionRow::find_by_statement(statement(SESSION_SQL, [id.as_uuid().into()]))
-            .one(&self.db)
+        let _timer = timed!("get_session");
+        let row = self
+            .db
+            .query_one_raw(statement(SESSION_SQL, [id.as_uuid().into()]))
             .await
             .map_err(map_db_err)?
             .ok_or(RepositoryError::NotFound)?;
+        let row = SessionRow::by_position(&row).map_err(map_db_err)?;
         request_scope::note_caller(row.user.id, row.wrote_at);
         row.restore()
     }
 
-    #[tracing::instrument(skip_all)]
     async fn save(&self, user: &User, expected: SessionVersion) -> RepositoryResult<()> {
+        let _timer = timed!("save");
         let id = user.id().as_uuid();
         let changes = users::ActiveModel {
             id: NotSet,
@@ -132,18 +149,28 @@ impl UserRepository for PgUserRepository {
         .await
     }
 
-    #[tracing::instrument(skip_all)]
     async fn get_profile(&self, id: UserId) -> RepositoryResult<UserProfile> {
-        find_one(&self.db, profile_by_id(id)).await
+        let _timer = timed!("get_profile");
+        let row = self
+            .db
+            .query_one_raw(statement(PROFILE_SQL, [id.as_uuid().into()]))
+            .await
+            .map_err(map_db_err)?;
+        found(
+            row.as_ref()
+                .map(user_profiles::Model::by_position)
+                .transpose()
+                .map_err(map_db_err)?,
+        )
     }
 
-    #[tracing::instrument(skip_all)]
     async fn update_profile(
         &self,
         id: UserId,
         changes: &ProfilePatch,
         if_match: Option<RowVersion>,
     ) -> RepositoryResult<UserProfile> {
+        let _timer = timed!("update_profile");
         use user_profiles::Column;
         let name = |name: &Option<PersonName>| text(name.as_ref()).into();
         let mut update = RowUpdate::<user_profiles::Entity>::of(Column::UserId, id.as_uuid())
@@ -167,8 +194,8 @@ impl UserRepository for PgUserRepository {
         update.apply(&self.db, Column::Version, if_match).await
     }
 
-    #[tracing::instrument(skip_all)]
     async fn log_out_everywhere(&self, id: UserId) -> RepositoryResult<User> {
+        let _timer = timed!("log_out_everywhere");
         use users::Column;
         let bumped = active(users::Entity::find_by_id(id.as_uuid()));
         let changed = users::Entity::update_many()
@@ -194,13 +221,13 @@ impl UserRepository for PgUserRepository {
         }
     }
 
-    #[tracing::instrument(skip_all)]
     async fn list(
         &self,
         scope: TenantScope,
         filter: &UserFilter,
         request: &PageRequest,
     ) -> RepositoryResult<Page<User>> {
+        let _timer = timed!("list");
         let mut select = scoped(users::Entity::find(), users::Column::CompanyId, scope);
         if let Some(company) = filter.company_id {
             select = select.filter(users::Column::CompanyId.eq(company.as_uuid()));
@@ -243,11 +270,6 @@ pub fn user_by_id(scope: TenantScope, id: UserId, include_deleted: bool) -> Sele
     } else {
         active(select)
     }
-}
-
-/// The query of `UserRepository::get_profile` (public for tools that replay the SQL).
-pub fn profile_by_id(id: UserId) -> Select<user_profiles::Entity> {
-    user_profiles::Entity::find_by_id(id.as_uuid())
 }
 
 /// Only users that are not deleted (the predicate of `users_email_active_key`).
