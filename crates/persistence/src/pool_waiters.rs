@@ -47,6 +47,23 @@ pub(crate) fn handed_over() {
     let _ = AWAITING.try_with(|waiting| stop_waiting(waiting));
 }
 
+/// A counted call's wait, which whoever hands the call a connection stops (`crate::warm` hands
+/// connections over from another task, before the call wakes).
+#[derive(Debug, Clone)]
+pub(crate) struct Wait(Arc<AtomicBool>);
+
+impl Wait {
+    /// The wait of the counted call running on this task, if any.
+    pub(crate) fn current() -> Option<Self> {
+        AWAITING.try_with(|waiting| Self(Arc::clone(waiting))).ok()
+    }
+
+    /// The call was handed a connection: it no longer waits.
+    pub(crate) fn stop(&self) {
+        stop_waiting(&self.0);
+    }
+}
+
 fn stop_waiting(waiting: &AtomicBool) {
     if waiting.swap(false, Ordering::AcqRel) {
         WAITING.fetch_sub(1, Ordering::Relaxed);

@@ -8,11 +8,13 @@ use std::time::Duration;
 
 use prosektor_application::{Intent, RepositoryError, UserRepository};
 use prosektor_domain::UserId;
-use prosektor_persistence::{PgUserRepository, PoolSettings, connections_handed_out};
+use prosektor_persistence::{
+    PgUserRepository, PoolSettings, connections_handed_out, connections_reused,
+};
 use prosektor_testkit::TestDatabase;
 use sea_orm::DatabaseConnection;
 
-use crate::support::{client, company, database, exec, in_request};
+use crate::support::{client, company, database, exec, in_request, scalar};
 
 /// A pool of at most `max_connections` on `db`, named `name`, that waits half a second for one.
 async fn pool(db: &TestDatabase, max_connections: u32, name: &str) -> DatabaseConnection {
@@ -247,5 +249,122 @@ async fn a_connection_that_broke_is_replaced_not_kept() {
         after.err(),
         Some(RepositoryError::NotFound),
         "the next statement runs on a fresh connection"
+    );
+}
+
+#[tokio::test]
+async fn with_more_callers_than_connections_a_finished_request_hands_its_connection_on() {
+    let db = database().await;
+    let pool = pool(&db, 2, "shelf-handover").await;
+    let users = PgUserRepository::new(pool.clone());
+    let requests_per_caller = 20;
+    let callers = 12;
+    let before = (connections_handed_out(), connections_reused());
+    let outcomes = (0..callers).map(|_| {
+        let (users, pool) = (users.clone(), pool.clone());
+        tokio::spawn(async move {
+            let mut failures = Vec::new();
+            for _ in 0..requests_per_caller {
+                let outcome = in_request(pool.clone(), Intent::Read, async {
+                    let first = users.get_session(UserId::new_v7()).await.err();
+                    // A statement's wait lets the other callers queue for a connection.
+                    tokio::task::yield_now().await;
+                    first.or(users.get_session(UserId::new_v7()).await.err())
+                })
+                .await;
+                failures.extend(outcome.filter(|error| *error != RepositoryError::NotFound));
+            }
+            failures
+        })
+    });
+    for caller in futures::future::join_all(outcomes).await {
+        assert_eq!(caller.expect("caller"), vec![]);
+    }
+    let checkouts = connections_handed_out() - before.0;
+    let requests = u64::try_from(callers * requests_per_caller).expect("small");
+    // Without hand-overs every request takes its connection from the pool; with them, only the
+    // first ones and those the pool served first in a race (a tenth at most, measured).
+    assert!(
+        checkouts * 4 <= requests,
+        "{checkouts} checkouts for {requests} requests on a pool of two: a waiting request \
+         should be handed the connection of one that ended, without the pool's check"
+    );
+    assert!(connections_reused() - before.1 >= requests - checkouts);
+}
+
+#[tokio::test]
+async fn a_transaction_waiting_for_the_pool_is_not_starved_by_handed_over_reads() {
+    let db = database().await;
+    let pool = pool(&db, 2, "shelf-fair").await;
+    let users = PgUserRepository::new(pool.clone());
+    let company = company(&pool, "Adil OSGB").await;
+    let reading = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true));
+    let readers: Vec<_> = (0..8)
+        .map(|_| {
+            let (users, pool, reading) = (users.clone(), pool.clone(), reading.clone());
+            tokio::spawn(async move {
+                while reading.load(std::sync::atomic::Ordering::Relaxed) {
+                    in_request(pool.clone(), Intent::Read, async {
+                        let _ = users.get_session(UserId::new_v7()).await;
+                        tokio::task::yield_now().await;
+                        let _ = users.get_session(UserId::new_v7()).await;
+                    })
+                    .await;
+                }
+            })
+        })
+        .collect();
+    // The readers keep both connections busy and always have someone queued for them.
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    for round in 0..5 {
+        let (user, profile) = client(company, &format!("adil{round}@example.com"));
+        users
+            .create(&user, &profile)
+            .await
+            .expect("the transaction got a connection within the pool's half second");
+    }
+    reading.store(false, std::sync::atomic::Ordering::Relaxed);
+    for reader in readers {
+        reader.await.expect("reader");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_connections_to_spare_no_caller_starts_a_session_it_then_abandons() {
+    let db = database().await;
+    let pool = pool(&db, 16, "shelf-spare").await;
+    let users = PgUserRepository::new(pool.clone());
+    // Eight callers on a pool of up to sixteen, coming and going: now and then one finds every
+    // open connection held while the pool could open another.
+    let callers = (0..8_u64).map(|caller| {
+        let (users, pool) = (users.clone(), pool.clone());
+        tokio::spawn(async move {
+            for round in 0..40 {
+                in_request(pool.clone(), Intent::Read, async {
+                    let _ = users.get_session(UserId::new_v7()).await;
+                    tokio::time::sleep(Duration::from_micros(500)).await;
+                    let _ = users.get_session(UserId::new_v7()).await;
+                })
+                .await;
+                tokio::time::sleep(Duration::from_micros((caller + round) % 4 * 300)).await;
+            }
+        })
+    });
+    for caller in futures::future::join_all(callers).await {
+        caller.expect("caller");
+    }
+    drop(users);
+    pool.close().await.expect("closed");
+    // Each session's backend reports itself when it ends.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let abandoned: i64 = scalar(
+        db.connection(),
+        "SELECT sessions_abandoned FROM pg_stat_database WHERE datname = current_database()",
+    )
+    .await;
+    assert_eq!(
+        abandoned, 0,
+        "a caller queued for a connection while the pool could open one, then dropped the \
+         session it was opening when another was handed over"
     );
 }
