@@ -6,9 +6,11 @@
 //! request takes the same connection a moment later. Connections are therefore shelved here when
 //! their holder ends (`crate::held_connection`), and the next statement takes the most recently
 //! shelved one before it asks the pool: no round trip on either side. When there are more
-//! requests than connections, a caller that finds the shelf empty queues on it (while it also
-//! waits for the pool), and a connection given back goes straight to the caller that has queued
-//! longest: still no round trip. To the pool a shelved or handed-over connection is still checked
+//! requests than connections, a caller that finds the shelf empty and the pool exhausted queues
+//! on it (while it also waits for the pool), and a connection given back goes straight to the
+//! caller that has queued longest: still no round trip. (While the pool may open a connection, a
+//! caller takes that one and queues nowhere: a session being opened is never abandoned for a
+//! connection handed over.) To the pool a shelved or handed-over connection is still checked
 //! out, so the shelf gives its connections back whenever someone else may need them:
 //! - a connection given back while a caller of this process waits for a pool without being
 //!   queued on this shelf (a transaction, a caller of another shelf) goes back to the pool at
