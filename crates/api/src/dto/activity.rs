@@ -4,13 +4,15 @@
 use chrono::{DateTime, Utc};
 use poem_openapi::Object;
 use prosektor_domain::{Activity, ActivitySubject};
+use serde::Serialize;
 use uuid::Uuid;
 
 use crate::dto::decimal::MoneyText;
 use crate::dto::enums::ActivityKindDto;
+use crate::dto::timestamp::rfc3339;
 
 /// A business event: an invoice issued, paid or voided, a project gone live, a run finished.
-#[derive(Debug, Clone, Object)]
+#[derive(Debug, Clone, Object, Serialize)]
 #[oai(rename = "Activity")]
 pub struct ActivityDto {
     /// The event's id.
@@ -20,6 +22,7 @@ pub struct ActivityDto {
     /// What happened.
     pub kind: ActivityKindDto,
     /// When it happened.
+    #[serde(serialize_with = "rfc3339")]
     pub occurred_at: DateTime<Utc>,
     /// What it happened to: the invoice, the project or the run.
     pub subject_id: Uuid,

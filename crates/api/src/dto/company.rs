@@ -10,16 +10,18 @@ use prosektor_domain::{
     Address, City, Company, CompanyDetails, CompanyName, CompanySuggestion, Email, NaceCode, Phone,
     TaxId,
 };
+use serde::Serialize;
 use uuid::Uuid;
 
 use super::enums::{CompanyStatusDto, DangerClassDto};
 use super::text::Text;
+use super::timestamp::rfc3339;
 use crate::convert::{change, field, optional};
 use crate::error::ApiResult;
 use crate::versioning::Versioned;
 
 /// A company (a tenant).
-#[derive(Debug, Clone, Object)]
+#[derive(Debug, Clone, Object, Serialize)]
 #[oai(rename = "Company")]
 pub struct CompanyDto {
     /// The company's id.
@@ -31,6 +33,7 @@ pub struct CompanyDto {
     /// Where it is in the customer life cycle.
     pub status: CompanyStatusDto,
     /// When the company was created.
+    #[serde(serialize_with = "rfc3339")]
     pub created_at: DateTime<Utc>,
     /// Its version: one more after every change (also its `ETag`, for `If-Match`).
     pub version: i64,

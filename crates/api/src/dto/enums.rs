@@ -12,8 +12,9 @@ macro_rules! api_enum {
         $($(#[$variant_meta:meta])* $variant:ident),+ $(,)?
     }) => {
         $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, poem_openapi::Enum)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, poem_openapi::Enum, serde::Serialize)]
         #[oai(rename_all = $case)]
+        #[serde(rename_all = $case)]
         pub enum $name {
             $($(#[$variant_meta])* $variant),+
         }
@@ -32,6 +33,12 @@ macro_rules! api_enum {
                     $($name::$variant => Self::$variant),+
                 }
             }
+        }
+
+        #[cfg(test)]
+        impl $name {
+            /// Every variant, for the test that serde and the document name them alike.
+            pub(crate) const ALL: &'static [Self] = &[$(Self::$variant),+];
         }
     };
 }
@@ -171,5 +178,38 @@ api_enum! {
         RunFailed,
         /// A generation run was cancelled.
         RunCancelled,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use poem_openapi::types::ToJSON;
+    use serde::Serialize;
+
+    use super::*;
+
+    /// Asserts that serde writes every variant of `all` as the document names it.
+    fn named_alike<T: ToJSON + Serialize + std::fmt::Debug>(all: &[T]) {
+        for variant in all {
+            assert_eq!(
+                serde_json::to_value(variant).ok(),
+                variant.to_json(),
+                "{variant:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn serde_writes_every_variant_as_the_document_names_it() {
+        named_alike(RoleDto::ALL);
+        named_alike(ThemeDto::ALL);
+        named_alike(LocaleDto::ALL);
+        named_alike(CompanyStatusDto::ALL);
+        named_alike(DangerClassDto::ALL);
+        named_alike(InvoiceStatusDto::ALL);
+        named_alike(ProjectStatusDto::ALL);
+        named_alike(RunStatusDto::ALL);
+        named_alike(LogLevelDto::ALL);
+        named_alike(ActivityKindDto::ALL);
     }
 }

@@ -7,17 +7,19 @@ use poem_openapi::Object;
 use poem_openapi::payload::Json;
 use prosektor_application::services::{InvoiceDraft, InvoiceTax};
 use prosektor_domain::{Buyer, Invoice, Money, TaxRate};
+use serde::Serialize;
 use uuid::Uuid;
 
 use super::date::ApiDate;
 use super::decimal::{MoneyText, PercentText};
 use super::enums::InvoiceStatusDto;
+use super::timestamp::{rfc3339, rfc3339_or_null};
 use crate::convert::{field, optional};
 use crate::error::{ApiError, ApiResult, FieldError, Problem};
 use crate::versioning::Versioned;
 
 /// An invoice.
-#[derive(Debug, Clone, Object)]
+#[derive(Debug, Clone, Object, Serialize)]
 #[oai(rename = "Invoice")]
 pub struct InvoiceDto {
     /// The invoice's id.
@@ -42,15 +44,17 @@ pub struct InvoiceDto {
     /// When the invoice was sent (issued); absent for a draft.
     pub issue_date: Option<ApiDate>,
     /// When the invoice was paid; absent unless `PAID`.
+    #[serde(serialize_with = "rfc3339_or_null")]
     pub paid_at: Option<DateTime<Utc>>,
     /// When the invoice was created (its year is the numbering year).
+    #[serde(serialize_with = "rfc3339")]
     pub created_at: DateTime<Utc>,
     /// Its version: one more after every change (also its `ETag`, for `If-Match`).
     pub version: i64,
 }
 
 /// The buyer on an invoice, as it was when the invoice was created.
-#[derive(Debug, Clone, Object)]
+#[derive(Debug, Clone, Object, Serialize)]
 #[oai(rename = "InvoiceBuyer")]
 pub struct InvoiceBuyerDto {
     /// The company's legal name.

@@ -12,5 +12,6 @@ pub mod project;
 pub mod run;
 pub mod stats;
 pub mod text;
+pub mod timestamp;
 pub mod user;
 pub mod user_admin;

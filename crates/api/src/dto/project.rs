@@ -5,16 +5,18 @@ use poem_openapi::Object;
 use poem_openapi::types::MaybeUndefined;
 use prosektor_application::ProjectChanges;
 use prosektor_domain::{DomainName, ProjectName, WebProject};
+use serde::Serialize;
 use uuid::Uuid;
 
 use super::enums::ProjectStatusDto;
 use super::text::Text;
+use super::timestamp::rfc3339;
 use crate::convert::{change, field, optional};
 use crate::error::ApiResult;
 use crate::versioning::Versioned;
 
 /// A website built and managed for a company.
-#[derive(Debug, Clone, Object)]
+#[derive(Debug, Clone, Object, Serialize)]
 #[oai(rename = "Project")]
 pub struct ProjectDto {
     /// The project's id.
@@ -28,8 +30,10 @@ pub struct ProjectDto {
     /// Where it is in its life; "active" means neither `DRAFT` nor `ARCHIVED`.
     pub status: ProjectStatusDto,
     /// When it was created.
+    #[serde(serialize_with = "rfc3339")]
     pub created_at: DateTime<Utc>,
     /// When it last changed.
+    #[serde(serialize_with = "rfc3339")]
     pub updated_at: DateTime<Utc>,
     /// Its version: one more after every change (also its `ETag`, for `If-Match`).
     pub version: i64,

@@ -5,13 +5,15 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 use poem_openapi::Object;
 use prosektor_domain::{LogLine, PipelineRun};
+use serde::Serialize;
 use serde_json::Value;
 use uuid::Uuid;
 
 use super::enums::{LogLevelDto, RunStatusDto};
+use super::timestamp::{rfc3339, rfc3339_or_null};
 
 /// A pipeline run: an AI generation job for one project.
-#[derive(Debug, Clone, Object)]
+#[derive(Debug, Clone, Object, Serialize)]
 #[oai(rename = "Run")]
 pub struct RunDto {
     /// The run's id.
@@ -30,14 +32,19 @@ pub struct RunDto {
     /// or running again after a failed attempt); `null` once it succeeds or before any failure.
     pub error: Option<String>,
     /// When the run was queued.
+    #[serde(serialize_with = "rfc3339")]
     pub created_at: DateTime<Utc>,
     /// When a queued run may be claimed next (later than now while retrying with backoff).
+    #[serde(serialize_with = "rfc3339")]
     pub run_after: DateTime<Utc>,
     /// When the current or last attempt started.
+    #[serde(serialize_with = "rfc3339_or_null")]
     pub started_at: Option<DateTime<Utc>>,
     /// The running attempt's last sign of life.
+    #[serde(serialize_with = "rfc3339_or_null")]
     pub heartbeat_at: Option<DateTime<Utc>>,
     /// When the run finished.
+    #[serde(serialize_with = "rfc3339_or_null")]
     pub finished_at: Option<DateTime<Utc>>,
 }
 

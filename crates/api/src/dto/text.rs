@@ -100,6 +100,12 @@ macro_rules! json_string {
                 Some(serde_json::Value::String(self.0.clone()))
             }
         }
+
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(&self.0)
+            }
+        }
     };
 }
 

@@ -5,16 +5,18 @@ use poem_openapi::Object;
 use poem_openapi::types::MaybeUndefined;
 use prosektor_application::services::{ProfilePatch, UserAccount};
 use prosektor_domain::{AvatarUrl, PersonName, Phone, Preferences, User, UserProfile};
+use serde::Serialize;
 use uuid::Uuid;
 
 use super::enums::{LocaleDto, RoleDto, ThemeDto};
 use super::text::Text;
+use super::timestamp::{rfc3339, rfc3339_or_null};
 use crate::convert::change;
 use crate::error::ApiResult;
 use crate::versioning::Versioned;
 
 /// A user (never with a password or hash).
-#[derive(Debug, Clone, Object)]
+#[derive(Debug, Clone, Object, Serialize)]
 #[oai(rename = "User")]
 pub struct UserDto {
     /// The user's id.
@@ -26,8 +28,10 @@ pub struct UserDto {
     /// The client's company; absent for an admin.
     pub company_id: Option<Uuid>,
     /// When the user was created.
+    #[serde(serialize_with = "rfc3339")]
     pub created_at: DateTime<Utc>,
     /// When the user was soft-deleted; absent while active.
+    #[serde(serialize_with = "rfc3339_or_null")]
     pub deleted_at: Option<DateTime<Utc>>,
 }
 

@@ -3,7 +3,6 @@
 
 use poem_openapi::OpenApi;
 use poem_openapi::param::Query;
-use poem_openapi::payload::Json;
 use prosektor_domain::CompanyId;
 use uuid::Uuid;
 
@@ -13,6 +12,7 @@ use crate::dto::activity::ActivityDto;
 use crate::dto::page::PageDto;
 use crate::error::ApiResult;
 use crate::pagination::{PageCursor, PageLimit, page_request};
+use crate::payload::Serialized;
 use crate::tags::ApiTags;
 
 /// The activity feed's endpoint.
@@ -41,7 +41,7 @@ impl ActivityApi {
         cursor: Query<Option<PageCursor>>,
         /// Only this company's events (a client's feed is its own company's in any case).
         company_id: Query<Option<Uuid>>,
-    ) -> ApiResult<Json<PageDto<ActivityDto>>> {
+    ) -> ApiResult<Serialized<PageDto<ActivityDto>>> {
         let actor = auth.actor();
         let page = page_request(limit.0, cursor.0)?;
         let events = self
@@ -50,7 +50,7 @@ impl ActivityApi {
             .activity
             .recent(&actor, company_id.0.map(CompanyId::from_uuid), &page)
             .await?;
-        Ok(Json(PageDto::from_page(events, |event| {
+        Ok(Serialized(PageDto::from_page(events, |event| {
             ActivityDto::from(&event)
         })))
     }

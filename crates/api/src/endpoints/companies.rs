@@ -22,6 +22,7 @@ use crate::dto::page::PageDto;
 use crate::dto::text::TextParam;
 use crate::error::ApiResult;
 use crate::pagination::{PageCursor, PageLimit, page_request};
+use crate::payload::Serialized;
 use crate::tags::ApiTags;
 use crate::versioning::{IfMatch, Tagged, TaggedCreated};
 
@@ -78,11 +79,11 @@ impl CompaniesApi {
         auth: BearerAuth,
         limit: Query<Option<PageLimit>>,
         cursor: Query<Option<PageCursor>>,
-    ) -> ApiResult<Json<PageDto<CompanyDto>>> {
+    ) -> ApiResult<Serialized<PageDto<CompanyDto>>> {
         let actor = auth.actor();
         let page = page_request(limit.0, cursor.0)?;
         let companies = self.context.services.companies.list(&actor, &page).await?;
-        Ok(Json(PageDto::from_page(companies, |company| {
+        Ok(Serialized(PageDto::from_page(companies, |company| {
             (&company).into()
         })))
     }
@@ -101,7 +102,7 @@ impl CompaniesApi {
         q: Query<TextParam>,
         limit: Query<Option<PageLimit>>,
         cursor: Query<Option<PageCursor>>,
-    ) -> ApiResult<Json<PageDto<CompanyDto>>> {
+    ) -> ApiResult<Serialized<PageDto<CompanyDto>>> {
         let actor = auth.actor();
         let text = field("q", SearchText::parse(&q.0))?;
         let page = page_request(limit.0, cursor.0)?;
@@ -111,7 +112,7 @@ impl CompaniesApi {
             .companies
             .search(&actor, &text, &page)
             .await?;
-        Ok(Json(PageDto::from_page(companies, |company| {
+        Ok(Serialized(PageDto::from_page(companies, |company| {
             (&company).into()
         })))
     }

@@ -17,6 +17,7 @@ use crate::dto::invoice::{InvoiceDraftDto, InvoiceDto, NewInvoiceDto};
 use crate::dto::page::PageDto;
 use crate::error::ApiResult;
 use crate::pagination::{PageCursor, PageLimit, page_request};
+use crate::payload::Serialized;
 use crate::tags::ApiTags;
 use crate::versioning::{IfMatch, Tagged, TaggedCreated};
 
@@ -96,7 +97,7 @@ impl InvoicesApi {
         issued_from: Query<Option<ApiDate>>,
         /// Only invoices issued (sent) on or before this day.
         issued_to: Query<Option<ApiDate>>,
-    ) -> ApiResult<Json<PageDto<InvoiceDto>>> {
+    ) -> ApiResult<Serialized<PageDto<InvoiceDto>>> {
         let actor = auth.actor();
         let page = page_request(limit.0, cursor.0)?;
         let filter = InvoiceFilter {
@@ -113,7 +114,7 @@ impl InvoicesApi {
             .invoices
             .list(&actor, &filter, &page)
             .await?;
-        Ok(Json(PageDto::from_page(invoices, |item| {
+        Ok(Serialized(PageDto::from_page(invoices, |item| {
             InvoiceDto::from(&item)
         })))
     }

@@ -16,6 +16,7 @@ use crate::dto::project::{
 };
 use crate::error::ApiResult;
 use crate::pagination::{PageCursor, PageLimit, page_request};
+use crate::payload::Serialized;
 use crate::tags::ApiTags;
 use crate::versioning::{IfMatch, Tagged, TaggedCreated};
 
@@ -75,7 +76,7 @@ impl ProjectsApi {
         cursor: Query<Option<PageCursor>>,
         /// Only this company's projects.
         company_id: Query<Option<Uuid>>,
-    ) -> ApiResult<Json<PageDto<ProjectDto>>> {
+    ) -> ApiResult<Serialized<PageDto<ProjectDto>>> {
         let actor = auth.actor();
         let page = page_request(limit.0, cursor.0)?;
         let company_id = company_id.0.map(CompanyId::from_uuid);
@@ -85,7 +86,7 @@ impl ProjectsApi {
             .projects
             .list(&actor, company_id, &page)
             .await?;
-        Ok(Json(PageDto::from_page(projects, |item| {
+        Ok(Serialized(PageDto::from_page(projects, |item| {
             ProjectDto::from(&item)
         })))
     }
@@ -103,7 +104,7 @@ impl ProjectsApi {
         company_id: Path<Uuid>,
         limit: Query<Option<PageLimit>>,
         cursor: Query<Option<PageCursor>>,
-    ) -> ApiResult<Json<PageDto<ProjectDto>>> {
+    ) -> ApiResult<Serialized<PageDto<ProjectDto>>> {
         let actor = auth.actor();
         let page = page_request(limit.0, cursor.0)?;
         let projects = self
@@ -112,7 +113,7 @@ impl ProjectsApi {
             .projects
             .list_active(&actor, CompanyId::from_uuid(company_id.0), &page)
             .await?;
-        Ok(Json(PageDto::from_page(projects, |item| {
+        Ok(Serialized(PageDto::from_page(projects, |item| {
             ProjectDto::from(&item)
         })))
     }

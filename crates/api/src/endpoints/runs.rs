@@ -17,6 +17,7 @@ use crate::dto::run::{LogLineDto, LogPageDto, RunDto, StartRunDto};
 use crate::dto::text::TextParam;
 use crate::error::{ApiError, ApiResult};
 use crate::pagination::{PageCursor, PageLimit, page_request};
+use crate::payload::Serialized;
 use crate::tags::ApiTags;
 
 /// Pipeline run endpoints.
@@ -77,7 +78,7 @@ impl RunsApi {
         id: Path<Uuid>,
         limit: Query<Option<PageLimit>>,
         cursor: Query<Option<PageCursor>>,
-    ) -> ApiResult<Json<PageDto<RunDto>>> {
+    ) -> ApiResult<Serialized<PageDto<RunDto>>> {
         let actor = auth.actor();
         let page = page_request(limit.0, cursor.0)?;
         let runs = self
@@ -86,7 +87,9 @@ impl RunsApi {
             .runs
             .list_for_project(&actor, ProjectId::from_uuid(id.0), &page)
             .await?;
-        Ok(Json(PageDto::from_page(runs, |run| RunDto::from(&run))))
+        Ok(Serialized(PageDto::from_page(runs, |run| {
+            RunDto::from(&run)
+        })))
     }
 
     /// A run.

@@ -17,6 +17,7 @@ use crate::dto::user::{AccountDto, UserDto};
 use crate::dto::user_admin::{ChangeRoleDto, CreateUserDto};
 use crate::error::ApiResult;
 use crate::pagination::{PageCursor, PageLimit, page_request};
+use crate::payload::Serialized;
 use crate::tags::ApiTags;
 
 /// User administration endpoints.
@@ -69,7 +70,7 @@ impl UsersApi {
         include_deleted: Query<Option<bool>>,
         /// Only users whose email contains this text (case-insensitive).
         q: Query<Option<TextParam>>,
-    ) -> ApiResult<Json<PageDto<UserDto>>> {
+    ) -> ApiResult<Serialized<PageDto<UserDto>>> {
         let actor = auth.actor();
         let page = page_request(limit.0, cursor.0)?;
         let filter = UserFilter {
@@ -83,7 +84,7 @@ impl UsersApi {
             .users
             .list(&actor, &filter, &page)
             .await?;
-        Ok(Json(PageDto::from_page(users, |user| (&user).into())))
+        Ok(Serialized(PageDto::from_page(users, |user| (&user).into())))
     }
 
     /// A user that is not deleted, with their profile (admin).

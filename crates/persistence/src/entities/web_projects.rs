@@ -39,6 +39,25 @@ impl IntoDomain for Model {
 }
 
 impl Model {
+    /// The project in `row`'s first eight columns, in this struct's order (as
+    /// `crate::repositories::project::ACTIVE_PROJECTS_SQL` selects them): read by position, not
+    /// looked up by name.
+    ///
+    /// # Errors
+    /// The driver's error for a column of another type.
+    pub(crate) fn by_position(row: &QueryResult) -> Result<Self, DbErr> {
+        Ok(Self {
+            id: row.try_get_by_index(0)?,
+            company_id: row.try_get_by_index(1)?,
+            name: row.try_get_by_index(2)?,
+            domain: row.try_get_by_index(3)?,
+            status: row.try_get_by_index(4)?,
+            created_at: row.try_get_by_index(5)?,
+            updated_at: row.try_get_by_index(6)?,
+            version: row.try_get_by_index(7)?,
+        })
+    }
+
     fn try_into_domain(self) -> DomainResult<WebProject> {
         Ok(WebProject::restore(
             self.id.into(),

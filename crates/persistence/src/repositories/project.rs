@@ -9,8 +9,7 @@ use prosektor_application::{
 };
 use prosektor_domain::{CompanyId, ProjectId, ProjectStatus, RowVersion, WebProject};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter,
-    QueryTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryTrait,
 };
 use uuid::Uuid;
 
@@ -27,8 +26,8 @@ use crate::unit_of_work::Db;
 /// `($2 created_at, $3 id)` (both `NULL` for the first page), at most `$4` rows. The status
 /// predicate is written literally, exactly as in `idx_web_projects_active`'s `WHERE`, so that
 /// PostgreSQL can use that partial index even in a generic plan.
-pub const ACTIVE_PROJECTS_SQL: &str = "SELECT id, company_id, name, domain, status, version, \
-     created_at, updated_at FROM web_projects \
+pub const ACTIVE_PROJECTS_SQL: &str = "SELECT id, company_id, name, domain, status, created_at, \
+     updated_at, version FROM web_projects \
      WHERE company_id = $1 AND status NOT IN ('DRAFT', 'ARCHIVED') \
      AND ($2::timestamptz IS NULL OR (created_at, id) < ($2::timestamptz, $3::uuid)) \
      ORDER BY created_at DESC, id DESC LIMIT $4";
@@ -105,18 +104,25 @@ impl WebProjectRepository for PgWebProjectRepository {
     ) -> RepositoryResult<Page<WebProject>> {
         let _timer = timed!("list_active");
         let after = ACTIVE_NEWEST.after(page)?;
-        let rows = web_projects::Model::find_by_statement(statement(
-            ACTIVE_PROJECTS_SQL,
-            [
-                company_id.as_uuid().into(),
-                after.map(|(at, _)| at).into(),
-                after.map(|(_, id)| id).into(),
-                (i64::from(page.limit()) + 1).into(),
-            ],
-        ))
-        .all(&self.db.stale_ok())
-        .await
-        .map_err(map_db_err)?;
+        let rows = self
+            .db
+            .stale_ok()
+            .query_all_raw(statement(
+                ACTIVE_PROJECTS_SQL,
+                [
+                    company_id.as_uuid().into(),
+                    after.map(|(at, _)| at).into(),
+                    after.map(|(_, id)| id).into(),
+                    (i64::from(page.limit()) + 1).into(),
+                ],
+            ))
+            .await
+            .map_err(map_db_err)?;
+        let rows = rows
+            .iter()
+            .map(web_projects::Model::by_position)
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(map_db_err)?;
         let projects = all_to_domain(rows)?;
         Ok(ACTIVE_NEWEST.page(projects, page, position))
     }
