@@ -3,11 +3,12 @@
 //! poem-openapi's `Json` writes an answer in two steps: the value becomes a `serde_json::Value`
 //! (every key and string copied into a tree of maps), and the tree is serialized. For an answer of
 //! many rows (a range of analytics days) building and writing the tree took about a sixth of the
-//! server's CPU per request, more than reading the rows (`docs/benchmarks.md`). `Serialized`
-//! documents itself
+//! server's CPU per request, more than reading the rows; for a page of two projects, a twentieth
+//! (`docs/benchmarks.md`). The analytics series, every listing's page and every versioned
+//! resource ([`crate::versioning::Tagged`]) are answered this way. `Serialized` documents itself
 //! exactly as `Json` does, so the OpenAPI document does not change; its type must serialize with
-//! serde exactly as poem-openapi would write it, which each such type's test checks with
-//! `tests::serializes_as_documented`.
+//! serde exactly as poem-openapi would write it (instants through `crate::dto::timestamp`), which
+//! the tests check with `tests::serializes_as_documented`.
 
 use poem::http::header::CONTENT_TYPE;
 use poem::http::{HeaderValue, StatusCode};

@@ -6,13 +6,14 @@
 //! read the header through [`IfMatch`].
 
 use poem::{Request, RequestBody};
-use poem_openapi::payload::Json;
 use poem_openapi::registry::{MetaParamIn, MetaSchema, MetaSchemaRef};
-use poem_openapi::types::ToJSON;
+use poem_openapi::types::Type;
 use poem_openapi::{ApiExtractor, ApiExtractorType, ApiResponse, ExtractParamOptions};
 use prosektor_domain::RowVersion;
+use serde::Serialize;
 
 use crate::error::{ApiError, ApiResult};
+use crate::payload::Serialized;
 
 /// A representation that carries its resource's version.
 pub trait Versioned {
@@ -27,43 +28,43 @@ fn etag(version: i64) -> String {
 
 /// `200` with a versioned resource and its `ETag`.
 #[derive(Debug, ApiResponse)]
-pub enum Tagged<T: ToJSON + Send + Sync> {
+pub enum Tagged<T: Type + Serialize + Send + Sync> {
     /// The resource; `ETag` is its version, for `If-Match`.
     #[oai(status = 200)]
     Ok(
-        Json<T>,
+        Serialized<T>,
         /// The resource's version as a strong entity tag (`"7"`); send it back as `If-Match`.
         #[oai(header = "ETag")]
         String,
     ),
 }
 
-impl<T: ToJSON + Send + Sync + Versioned> Tagged<T> {
+impl<T: Type + Serialize + Send + Sync + Versioned> Tagged<T> {
     /// `representation` with its `ETag`.
     pub fn new(representation: T) -> Self {
         let tag = etag(representation.version());
-        Self::Ok(Json(representation), tag)
+        Self::Ok(Serialized(representation), tag)
     }
 }
 
 /// `201` with a new versioned resource and its `ETag`.
 #[derive(Debug, ApiResponse)]
-pub enum TaggedCreated<T: ToJSON + Send + Sync> {
+pub enum TaggedCreated<T: Type + Serialize + Send + Sync> {
     /// Created; the body is the new resource, `ETag` its version.
     #[oai(status = 201)]
     Created(
-        Json<T>,
+        Serialized<T>,
         /// The resource's version as a strong entity tag (`"1"`).
         #[oai(header = "ETag")]
         String,
     ),
 }
 
-impl<T: ToJSON + Send + Sync + Versioned> TaggedCreated<T> {
+impl<T: Type + Serialize + Send + Sync + Versioned> TaggedCreated<T> {
     /// `representation` with its `ETag`.
     pub fn new(representation: T) -> Self {
         let tag = etag(representation.version());
-        Self::Created(Json(representation), tag)
+        Self::Created(Serialized(representation), tag)
     }
 }
 
@@ -149,7 +150,61 @@ pub fn expected_version(header: Option<&str>) -> ApiResult<Option<RowVersion>> {
 
 #[cfg(test)]
 mod tests {
+    use chrono::{TimeZone, Utc};
+    use uuid::Uuid;
+
     use super::*;
+    use crate::dto::company::CompanyDetailsDto;
+    use crate::dto::enums::{DangerClassDto, LocaleDto, RoleDto, ThemeDto};
+    use crate::dto::user::{AccountDto, PreferencesDto, ProfileDto, UserDto};
+    use crate::payload::tests::serializes_as_documented;
+
+    /// The versioned answers that no listing carries (a page's items are checked in `dto::page`).
+    #[tokio::test]
+    async fn versioned_answers_are_written_as_the_document_describes_them() {
+        let profile = |set: bool| ProfileDto {
+            first_name: set.then(|| "Ayşe".to_owned()),
+            middle_name: None,
+            last_name: set.then(|| "Yılmaz".to_owned()),
+            phone: set.then(|| "+905321234567".to_owned()),
+            avatar_url: set.then(|| "https://cdn.example.com.tr/a.png".to_owned()),
+            preferences: PreferencesDto {
+                theme: set.then_some(ThemeDto::Dark),
+                notifications: set.then_some(false),
+                locale: set.then_some(LocaleDto::Tr),
+            },
+            version: 4,
+        };
+        for set in [true, false] {
+            serializes_as_documented(&profile(set)).await;
+            serializes_as_documented(&AccountDto {
+                user: UserDto {
+                    id: Uuid::now_v7(),
+                    email: "ayse@example.com.tr".to_owned(),
+                    role: RoleDto::Admin,
+                    company_id: None,
+                    created_at: Utc
+                        .with_ymd_and_hms(2026, 12, 3, 9, 0, 0)
+                        .single()
+                        .expect("a valid time"),
+                    deleted_at: None,
+                },
+                profile: profile(set),
+            })
+            .await;
+            serializes_as_documented(&CompanyDetailsDto {
+                company_id: Uuid::now_v7(),
+                address: set.then(|| "Halaskargazi Cd. 1".to_owned()),
+                city: set.then(|| "İstanbul".to_owned()),
+                danger_class: set.then_some(DangerClassDto::VeryDangerous),
+                nace_code: set.then(|| "86.90".to_owned()),
+                contact_email: set.then(|| "info@example.com.tr".to_owned()),
+                contact_phone: None,
+                version: 2,
+            })
+            .await;
+        }
+    }
 
     fn parse(header: &str) -> ApiResult<Option<i64>> {
         expected_version(Some(header)).map(|v| v.map(RowVersion::get))

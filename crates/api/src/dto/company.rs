@@ -92,7 +92,7 @@ impl From<Vec<CompanySuggestion>> for CompanySuggestionsDto {
 }
 
 /// A company's details: address, contacts and classification.
-#[derive(Debug, Clone, Object)]
+#[derive(Debug, Clone, Object, Serialize)]
 #[oai(rename = "CompanyDetails")]
 pub struct CompanyDetailsDto {
     /// The company these details belong to.

@@ -49,7 +49,7 @@ impl From<&User> for UserDto {
 }
 
 /// UI preferences; unknown keys are refused.
-#[derive(Debug, Clone, Default, Object)]
+#[derive(Debug, Clone, Default, Object, Serialize)]
 #[oai(rename = "Preferences", deny_unknown_fields)]
 pub struct PreferencesDto {
     /// Colour scheme.
@@ -81,7 +81,7 @@ impl From<PreferencesDto> for Preferences {
 }
 
 /// A user's profile.
-#[derive(Debug, Clone, Object)]
+#[derive(Debug, Clone, Object, Serialize)]
 #[oai(rename = "Profile")]
 pub struct ProfileDto {
     /// Given name.
@@ -142,7 +142,7 @@ impl From<&UserProfile> for ProfileDto {
 }
 
 /// A user with their profile.
-#[derive(Debug, Clone, Object)]
+#[derive(Debug, Clone, Object, Serialize)]
 #[oai(rename = "Account")]
 pub struct AccountDto {
     /// The user.
