@@ -295,9 +295,11 @@ async fn with_more_callers_than_connections_a_finished_request_hands_its_connect
     let checkouts = connections_handed_out() - before.0;
     let requests = u64::try_from(callers * requests_per_caller).expect("small");
     // Without hand-overs every request takes its connection from the pool; with them, only the
-    // first ones and those the pool served first in a race (about a tenth at worst, measured).
+    // first ones and those the pool served first in a race: about a tenth at worst with the test
+    // alone, a third once while the whole suite ran beside it on two cores (a caller descheduled
+    // past the shelf's idle bound, or finding a connection idle in the pool, goes to the pool).
     assert!(
-        checkouts * 4 <= requests,
+        checkouts * 2 <= requests,
         "{checkouts} checkouts for {requests} requests on a pool of two: a waiting request \
          should be handed the connection of one that ended, without the pool's check"
     );
