@@ -234,6 +234,7 @@ mod tests {
                     connections,
                     api: figures(1000 * u64::from(connections), 4),
                     sql: figures(2000 * u64::from(connections), 2),
+                    costs: None,
                 })
             })
             .collect();

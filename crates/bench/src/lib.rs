@@ -3,6 +3,7 @@
 
 pub mod charts;
 pub mod cli;
+pub mod cpu;
 pub mod database;
 pub mod figures;
 pub mod keys;

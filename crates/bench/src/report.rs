@@ -3,6 +3,7 @@
 use std::fmt::Write as _;
 use std::time::Duration;
 
+use crate::cpu::Cost;
 use crate::figures::Figures;
 use crate::workload::Pattern;
 
@@ -11,6 +12,9 @@ const MIX_P99: Duration = Duration::from_millis(25);
 
 /// The targets at the main scale with 32 connections.
 pub const TARGET_RATIO: f64 = 0.5;
+/// The API/SQL ratio the cost table gives the server's budget for (the speed issue's floor at 8
+/// and 32 connections).
+pub const FLOOR_RATIO: f64 = 0.6;
 /// The dashboard's p99 during a login flood, at most this many times its quiet value.
 pub const TARGET_FLOOD_FACTOR: f64 = 2.0;
 /// Peak resident memory of the server.
@@ -27,6 +31,8 @@ pub struct SideBySide {
     pub api: Figures,
     /// The same statements through pgbench.
     pub sql: Figures,
+    /// What each side cost the machine per request (API, SQL), where `/proc` could be read.
+    pub costs: Option<(Cost, Cost)>,
 }
 
 impl SideBySide {
@@ -104,6 +110,7 @@ impl Report {
             let _ = writeln!(out, "Seeded {scale} in {:.1} s.\n", took.as_secs_f64());
         }
         self.write_side_by_side(&mut out);
+        self.write_costs(&mut out);
         self.write_logins(&mut out);
         self.write_growth(&mut out);
         if let Some(kib) = self.peak_rss_kib {
@@ -150,6 +157,54 @@ impl Report {
                 ms(row.sql.p50),
                 ms(row.sql.p99),
                 row.ratio(),
+            );
+        }
+        out.push('\n');
+    }
+
+    fn write_costs(&self, out: &mut String) {
+        let rows: Vec<_> = self
+            .side_by_side
+            .iter()
+            .filter_map(|row| row.costs.map(|costs| (row, costs)))
+            .collect();
+        if rows.is_empty() {
+            return;
+        }
+        let _ = writeln!(
+            out,
+            "## What a request cost each process (CPU µs per request, from /proc)\n\n\
+             Both sides share the machine's cores, so where they keep it busy each side's rate is the \
+             machine over its machine µs per request. *Ceiling*: the API/SQL ratio with a server \
+             costing only what pgbench and wrk cost per request, everything else as measured. \
+             *Budget*: what the server could spend per request for API/SQL {FLOOR_RATIO}. Both only \
+             at 8 and more connections, where the machine is busy.\n\n\
+             | pattern | conns | API: server | wrk | PostgreSQL | machine | busy | SQL: pgbench | PostgreSQL | machine | busy | ceiling | budget |\n\
+             |---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+        );
+        for (row, (api, sql)) in rows {
+            let (ceiling, budget) = if row.connections > 1 {
+                (
+                    format!("{:.2}", Cost::ceiling(&api, &sql)),
+                    format!("{:.1}", Cost::server_budget(&api, &sql, FLOOR_RATIO)),
+                )
+            } else {
+                (String::new(), String::new())
+            };
+            let _ = writeln!(
+                out,
+                "| {} | {} | {:.1} | {:.1} | {:.1} | {:.1} | {:.0} % | {:.1} | {:.1} | {:.1} | {:.0} % | {ceiling} | {budget} |",
+                row.pattern,
+                row.connections,
+                api.server_us,
+                api.client_us,
+                api.postgres_us,
+                api.machine_us,
+                api.busy * 100.0,
+                sql.client_us,
+                sql.postgres_us,
+                sql.machine_us,
+                sql.busy * 100.0,
             );
         }
         out.push('\n');
@@ -242,12 +297,14 @@ mod tests {
                     connections: 32,
                     api: figures(30_000, 9),
                     sql: figures(50_000, 5),
+                    costs: None,
                 },
                 SideBySide {
                     pattern: "me".into(),
                     connections: 32,
                     api: figures(10_000, 30),
                     sql: figures(50_000, 5),
+                    costs: None,
                 },
             ],
             logins: Some(Logins {
@@ -271,5 +328,44 @@ mod tests {
         assert!(markdown.contains("| 0.20 | MISSED | MISSED |"));
         assert!(markdown.contains("2.50x (target <= 2x: MISSED)"));
         assert!(markdown.contains("60.0 MiB (target < 150 MiB: met)"));
+        assert!(
+            !markdown.contains("What a request cost"),
+            "no costs were read"
+        );
+    }
+
+    #[test]
+    fn the_cost_table_gives_each_side_and_the_servers_budget_where_the_machine_is_busy() {
+        let cost = |server_us, client_us, postgres_us, machine_us| Cost {
+            server_us,
+            client_us,
+            postgres_us,
+            machine_us,
+            busy: 0.97,
+        };
+        let row = |connections| SideBySide {
+            pattern: "me".into(),
+            connections,
+            api: figures(10_000, 2),
+            sql: figures(20_000, 1),
+            costs: Some((cost(66.0, 12.0, 60.0, 142.0), cost(0.0, 13.0, 50.0, 63.0))),
+        };
+        let report = Report {
+            side_by_side: vec![row(1), row(8)],
+            ..Report::default()
+        };
+        let markdown = report.to_markdown();
+        assert!(
+            markdown.contains(
+                "| me | 1 | 66.0 | 12.0 | 60.0 | 142.0 | 97 % | 13.0 | 50.0 | 63.0 | 97 % |  |  |"
+            ),
+            "{markdown}"
+        );
+        assert!(
+            markdown.contains(
+                "| me | 8 | 66.0 | 12.0 | 60.0 | 142.0 | 97 % | 13.0 | 50.0 | 63.0 | 97 % | 0.62 | 29.0 |"
+            ),
+            "{markdown}"
+        );
     }
 }

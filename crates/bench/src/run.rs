@@ -13,6 +13,7 @@ use chrono::Utc;
 use prosektor_dataset::Scale;
 use prosektor_progress::Progress;
 
+use crate::cpu::{Cost, CpuMeter};
 use crate::database::BenchDatabase;
 use crate::figures::Figures;
 use crate::keys::{Key, KeySpace};
@@ -125,6 +126,7 @@ pub async fn run(plan: &Plan) -> anyhow::Result<Report> {
             wrk: &wrk,
             pgbench: PgBench::new(&database.url, &work_dir),
             server: &server,
+            meter: server.pid().and_then(CpuMeter::new),
             workload: &workload,
             duration: plan.duration,
             scale: name,
@@ -259,6 +261,7 @@ struct Session<'a> {
     wrk: &'a Wrk,
     pgbench: PgBench,
     server: &'a Server,
+    meter: Option<CpuMeter>,
     workload: &'a Workload,
     duration: Duration,
     scale: &'a str,
@@ -288,6 +291,24 @@ impl Session<'_> {
         Ok(figures)
     }
 
+    /// [`Self::measured`], with what the load cost each process per request when the meter
+    /// could read it.
+    async fn metered(
+        &self,
+        what: &str,
+        load: impl Future<Output = anyhow::Result<Figures>>,
+    ) -> anyhow::Result<(Figures, Option<Cost>)> {
+        let before = self.meter.as_ref().and_then(CpuMeter::read);
+        let figures = self.measured(what, load).await?;
+        let cost = match (&self.meter, before) {
+            (Some(meter), Some(before)) => meter
+                .read()
+                .and_then(|after| meter.cost(&before, &after, figures.completed)),
+            _ => None,
+        };
+        Ok((figures, cost))
+    }
+
     /// Every pattern once through the API, so that the pool is full and the keys' pages are in
     /// memory before anything is measured (a large scale does not fit PostgreSQL's buffers).
     async fn warm_up(&self) -> anyhow::Result<()> {
@@ -307,11 +328,11 @@ impl Session<'_> {
                 let name = pattern.name();
                 let api = self.api(self.workload.requests(pattern), connections);
                 let what = format!("{name} at {connections} connections through the API");
-                let api = self.measured(&what, api).await?;
+                let (api, api_cost) = self.metered(&what, api).await?;
                 let script = self.workload.script(pattern);
                 let sql = self.pgbench.run(&script, connections, self.duration);
                 let what = format!("{name} at {connections} connections through pgbench");
-                let sql = self.measured(&what, sql).await?;
+                let (sql, sql_cost) = self.metered(&what, sql).await?;
                 say(
                     self.progress,
                     &format!("   {name} at {connections} connections: API {api}; SQL {sql}"),
@@ -321,17 +342,18 @@ impl Session<'_> {
                     connections,
                     api,
                     sql,
+                    costs: api_cost.zip(sql_cost),
                 });
             }
         }
         for connections in CONNECTIONS {
             let api = self.api(&self.workload.mix, connections);
             let what = format!("the mix at {connections} connections through the API");
-            let api = self.measured(&what, api).await?;
+            let (api, api_cost) = self.metered(&what, api).await?;
             let scripts = self.workload.mix_scripts();
             let sql = self.pgbench.run(&scripts, connections, self.duration);
             let what = format!("the mix at {connections} connections through pgbench");
-            let sql = self.measured(&what, sql).await?;
+            let (sql, sql_cost) = self.metered(&what, sql).await?;
             say(
                 self.progress,
                 &format!("   mix at {connections} connections: API {api}; SQL {sql}"),
@@ -341,6 +363,7 @@ impl Session<'_> {
                 connections,
                 api,
                 sql,
+                costs: api_cost.zip(sql_cost),
             });
         }
         Ok(rows)

@@ -52,6 +52,11 @@ impl Server {
         &self.base_url
     }
 
+    /// The server's process id, while it runs.
+    pub fn pid(&self) -> Option<u32> {
+        self.child.id()
+    }
+
     /// The server's peak resident memory so far (`VmHWM`), in KiB.
     ///
     /// # Errors
