@@ -60,7 +60,7 @@ impl From<&Company> for CompanyDto {
 
 /// Companies offered by autocomplete, in the order of their names (case and Turkish letters
 /// ignored).
-#[derive(Debug, Clone, Object)]
+#[derive(Debug, Clone, Object, Serialize)]
 #[oai(rename = "CompanySuggestions")]
 pub struct CompanySuggestionsDto {
     /// At most `limit` companies whose name starts with the prefix.
@@ -68,7 +68,7 @@ pub struct CompanySuggestionsDto {
 }
 
 /// One company offered by autocomplete.
-#[derive(Debug, Clone, Object)]
+#[derive(Debug, Clone, Object, Serialize)]
 #[oai(rename = "CompanySuggestion")]
 pub struct CompanySuggestionDto {
     /// The company's id.
@@ -322,10 +322,27 @@ mod tests {
     use serde_json::json;
 
     use super::*;
+    use crate::payload::tests::serializes_as_documented;
 
     fn patch(body: serde_json::Value) -> CompanyUpdate {
         let dto = CompanyPatchDto::parse_from_json(Some(body)).expect("a valid body");
         dto.into_update().expect("valid values")
+    }
+
+    #[tokio::test]
+    async fn suggestions_answer_as_the_document_describes_them() {
+        let suggestion = |name: &str| CompanySuggestionDto {
+            id: Uuid::now_v7(),
+            name: name.to_owned(),
+        };
+        serializes_as_documented(&CompanySuggestionsDto {
+            items: vec![
+                suggestion("Anadolu \"İSG\" Ltd. Şti."),
+                suggestion("Ağrı OSGB\t7"),
+            ],
+        })
+        .await;
+        serializes_as_documented(&CompanySuggestionsDto { items: Vec::new() }).await;
     }
 
     #[test]

@@ -4,12 +4,13 @@ use std::fmt::Display;
 
 use poem_openapi::Object;
 use prosektor_application::services::Dashboard;
+use serde::Serialize;
 use uuid::Uuid;
 
 use super::date::ApiDate;
 
 /// One company's figures at a glance.
-#[derive(Debug, Clone, Object)]
+#[derive(Debug, Clone, Object, Serialize)]
 #[oai(rename = "Dashboard")]
 pub struct DashboardDto {
     /// The company.
@@ -56,8 +57,27 @@ fn lira(amount: impl Display) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::lira;
+    use super::*;
+    use crate::payload::tests::serializes_as_documented;
+    use chrono::NaiveDate;
     use prosektor_domain::Money;
+
+    #[tokio::test]
+    async fn the_dashboard_answers_as_the_document_describes_it() {
+        serializes_as_documented(&DashboardDto {
+            company_id: Uuid::now_v7(),
+            as_of: NaiveDate::from_ymd_opt(2026, 12, 3)
+                .expect("a valid day")
+                .into(),
+            paid_total: lira(Money::MAX.amount()),
+            unpaid_count: 3,
+            unpaid_total: "0.00".to_owned(),
+            overdue_count: 1,
+            active_projects: u64::from(u32::MAX) + 1,
+            visitors_last_30_days: 0,
+        })
+        .await;
+    }
 
     #[test]
     fn amounts_have_exactly_two_decimals_whatever_their_scale_or_size() {

@@ -76,12 +76,13 @@ pub struct StartRunDto {
 }
 
 /// One log line of a run.
-#[derive(Debug, Clone, Object)]
+#[derive(Debug, Clone, Object, Serialize)]
 #[oai(rename = "LogLine")]
 pub struct LogLineDto {
     /// Increasing position within the run, from 1.
     pub seq: i64,
     /// When it was written.
+    #[serde(serialize_with = "rfc3339")]
     pub at: DateTime<Utc>,
     /// Its level.
     pub level: LogLevelDto,
@@ -101,11 +102,53 @@ impl From<&LogLine> for LogLineDto {
 }
 
 /// A slice of a run's log. To follow a running run, ask again with `after_seq = next_after_seq`.
-#[derive(Debug, Clone, Object)]
+#[derive(Debug, Clone, Object, Serialize)]
 #[oai(rename = "LogPage")]
 pub struct LogPageDto {
     /// The lines, in `seq` order.
     pub lines: Vec<LogLineDto>,
     /// The `after_seq` of the next request (the last line's `seq`, or the one asked for).
     pub next_after_seq: i64,
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::{Duration, TimeZone};
+
+    use super::*;
+    use crate::payload::tests::serializes_as_documented;
+
+    #[tokio::test]
+    async fn a_log_page_answers_as_the_document_describes_it() {
+        let at = Utc
+            .with_ymd_and_hms(2026, 12, 3, 21, 5, 9)
+            .single()
+            .expect("a valid time")
+            + Duration::microseconds(7);
+        let lines = [
+            LogLevelDto::Debug,
+            LogLevelDto::Info,
+            LogLevelDto::Warn,
+            LogLevelDto::Error,
+        ]
+        .into_iter()
+        .zip(1..)
+        .map(|(level, seq)| LogLineDto {
+            seq,
+            at,
+            level,
+            message: format!("adım {seq}: \"sayfa\" yazıldı\n"),
+        })
+        .collect();
+        serializes_as_documented(&LogPageDto {
+            lines,
+            next_after_seq: 4,
+        })
+        .await;
+        serializes_as_documented(&LogPageDto {
+            lines: Vec::new(),
+            next_after_seq: 0,
+        })
+        .await;
+    }
 }

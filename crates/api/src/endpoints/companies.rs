@@ -132,7 +132,7 @@ impl CompaniesApi {
         /// How many companies, 1 to 50 (default 10).
         #[oai(validator(minimum(value = "1"), maximum(value = "50")))]
         limit: Query<Option<u32>>,
-    ) -> ApiResult<Json<CompanySuggestionsDto>> {
+    ) -> ApiResult<Serialized<CompanySuggestionsDto>> {
         let actor = auth.actor();
         let prefix = field("prefix", SearchText::parse(&prefix.0))?;
         let suggestions = self
@@ -141,7 +141,7 @@ impl CompaniesApi {
             .companies
             .autocomplete(&actor, &prefix, limit.0.unwrap_or(10))
             .await?;
-        Ok(Json(suggestions.into()))
+        Ok(Serialized(suggestions.into()))
     }
 
     /// A company.
@@ -268,7 +268,11 @@ impl CompaniesApi {
         method = "get",
         operation_id = "getCompanyDashboard"
     )]
-    async fn dashboard(&self, auth: BearerAuth, id: Path<Uuid>) -> ApiResult<Json<DashboardDto>> {
+    async fn dashboard(
+        &self,
+        auth: BearerAuth,
+        id: Path<Uuid>,
+    ) -> ApiResult<Serialized<DashboardDto>> {
         let actor = auth.actor();
         let dashboard = self
             .context
@@ -276,6 +280,6 @@ impl CompaniesApi {
             .dashboard
             .dashboard(&actor, CompanyId::from_uuid(id.0))
             .await?;
-        Ok(Json((&dashboard).into()))
+        Ok(Serialized((&dashboard).into()))
     }
 }

@@ -94,7 +94,7 @@ impl RunsApi {
 
     /// A run.
     #[oai(path = "/runs/:id", method = "get", operation_id = "getRun")]
-    async fn get(&self, auth: BearerAuth, id: Path<Uuid>) -> ApiResult<Json<RunDto>> {
+    async fn get(&self, auth: BearerAuth, id: Path<Uuid>) -> ApiResult<Serialized<RunDto>> {
         let actor = auth.actor();
         let run = self
             .context
@@ -102,7 +102,7 @@ impl RunsApi {
             .runs
             .get(&actor, RunId::from_uuid(id.0))
             .await?;
-        Ok(Json((&run).into()))
+        Ok(Serialized((&run).into()))
     }
 
     /// Cancel a queued or running run; a running one stops at its next step.
@@ -131,7 +131,7 @@ impl RunsApi {
         /// Most lines to return, 1 to 500.
         #[oai(validator(minimum(value = "1"), maximum(value = "500")))]
         limit: Query<Option<u32>>,
-    ) -> ApiResult<Json<LogPageDto>> {
+    ) -> ApiResult<Serialized<LogPageDto>> {
         let actor = auth.actor();
         let after = after_seq.0.unwrap_or(0);
         let lines = self
@@ -146,7 +146,7 @@ impl RunsApi {
             )
             .await?;
         let next_after_seq = lines.last().map_or(after, |line| line.seq());
-        Ok(Json(LogPageDto {
+        Ok(Serialized(LogPageDto {
             lines: lines.iter().map(LogLineDto::from).collect(),
             next_after_seq,
         }))

@@ -89,7 +89,11 @@ impl UsersApi {
 
     /// A user that is not deleted, with their profile (admin).
     #[oai(path = "/users/:id", method = "get", operation_id = "getUser")]
-    async fn get_user(&self, auth: BearerAuth, id: Path<Uuid>) -> ApiResult<Json<AccountDto>> {
+    async fn get_user(
+        &self,
+        auth: BearerAuth,
+        id: Path<Uuid>,
+    ) -> ApiResult<Serialized<AccountDto>> {
         let actor = auth.actor();
         let account = self
             .context
@@ -97,7 +101,7 @@ impl UsersApi {
             .users
             .get(&actor, UserId::from_uuid(id.0))
             .await?;
-        Ok(Json((&account).into()))
+        Ok(Serialized((&account).into()))
     }
 
     /// Change a user's role and company (admin); the user's existing tokens stop working.
