@@ -27,7 +27,7 @@ pub struct CpuUse {
 /// One load's cost per completed request, in microseconds of CPU time.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Cost {
-    /// The server under test (zero for pgbench's side, which does not use it).
+    /// The server under test (near zero on pgbench's side, where it idles).
     pub server_us: f64,
     /// The load tool: wrk or pgbench.
     pub client_us: f64,
@@ -84,7 +84,9 @@ impl CpuMeter {
             at,
             server: self.duration(server.own),
             client: self.duration(client),
-            postgres: self.duration(postgres_ticks(&all_processes())),
+            postgres: self.duration(settled_postgres_ticks(all_processes, |pid| {
+                process_times(&Path::new("/proc").join(pid.to_string()))
+            })),
             machine: self.duration(machine),
         })
     }
@@ -194,25 +196,64 @@ fn parse_process_stat(line: &str) -> Option<ProcessTimes> {
     })
 }
 
-/// PostgreSQL's CPU time in ticks: every `postgres` process's own, and, for each postmaster (a
-/// `postgres` whose parent is not one), what the backends it has waited for used.
+/// How many times [`settled_postgres_ticks`] scans before it takes what it read.
+const SCANS: usize = 5;
+
+/// PostgreSQL's CPU time in ticks ([`postgres_ticks`]) from a scan of `processes()` during which
+/// no postmaster reaped a backend: a backend reaped after its postmaster's line was read and
+/// before its own would be counted nowhere (pgbench's backends end just as a load does). Each
+/// postmaster is read again by `reread(pid)` after the scan, and the scan repeated (at most
+/// [`SCANS`] times) until none has reaped anything since.
+fn settled_postgres_ticks(
+    processes: impl Fn() -> Vec<ProcessTimes>,
+    reread: impl Fn(u32) -> Option<ProcessTimes>,
+) -> u64 {
+    let mut ticks = 0;
+    for _ in 0..SCANS {
+        let scanned = processes();
+        ticks = postgres_ticks(&scanned);
+        let postgres = postgres(&scanned);
+        let settled = postgres
+            .iter()
+            .filter(|process| is_postmaster(process, &postgres))
+            .all(|postmaster| {
+                reread(postmaster.pid).is_none_or(|now| now.children == postmaster.children)
+            });
+        if settled {
+            break;
+        }
+    }
+    ticks
+}
+
+/// PostgreSQL's CPU time in ticks: every `postgres` process's own, and, for each postmaster, what
+/// the backends it has waited for used.
 fn postgres_ticks(processes: &[ProcessTimes]) -> u64 {
-    let postgres: Vec<&ProcessTimes> = processes
-        .iter()
-        .filter(|process| process.name == "postgres")
-        .collect();
-    let is_postgres = |pid: u32| postgres.iter().any(|process| process.pid == pid);
+    let postgres = postgres(processes);
     postgres
         .iter()
         .map(|process| {
-            let exited = if is_postgres(process.parent) {
-                0
-            } else {
+            let reaped = if is_postmaster(process, &postgres) {
                 process.children
+            } else {
+                0
             };
-            process.own + exited
+            process.own + reaped
         })
         .sum()
+}
+
+/// The processes named `postgres`.
+fn postgres(processes: &[ProcessTimes]) -> Vec<&ProcessTimes> {
+    processes
+        .iter()
+        .filter(|process| process.name == "postgres")
+        .collect()
+}
+
+/// Whether `process` is a postmaster: a `postgres` whose parent is not one of `postgres`.
+fn is_postmaster(process: &ProcessTimes, postgres: &[&ProcessTimes]) -> bool {
+    !postgres.iter().any(|parent| parent.pid == process.parent)
 }
 
 /// The machine's busy ticks: the first line of `/proc/stat` (`cpu user nice system idle iowait
@@ -266,6 +307,28 @@ mod tests {
         // PostgreSQL's to count twice.
         assert_eq!(postgres_ticks(&processes), 50 + 900 + 30 + 20 + 5 + 40);
         assert_eq!(postgres_ticks(&processes[3..4]), 0);
+    }
+
+    #[test]
+    fn a_scan_during_which_a_postmaster_reaped_a_backend_is_taken_again() {
+        // The first scan read the postmaster before it reaped backend 101 (30 ticks), and
+        // backend 101 after: counted nowhere. The second scan is settled.
+        let scans = std::cell::RefCell::new(vec![
+            vec![
+                process(100, "postgres", 1, 50, 900),
+                process(102, "postgres", 100, 20, 0),
+            ],
+            vec![
+                process(100, "postgres", 1, 50, 930),
+                process(102, "postgres", 100, 20, 0),
+            ],
+        ]);
+        let ticks = settled_postgres_ticks(
+            || scans.borrow_mut().remove(0),
+            |_| Some(process(100, "postgres", 1, 50, 930)),
+        );
+        assert_eq!(ticks, 50 + 930 + 20);
+        assert!(scans.borrow().is_empty(), "scanned twice");
     }
 
     #[test]
@@ -337,11 +400,15 @@ mod tests {
         };
         let before = meter.read().expect("this process is running");
         let spin = Instant::now();
-        while spin.elapsed() < Duration::from_millis(50) {
+        // Busy until this process and the machine have used a tick more (5 s at most).
+        let after = loop {
             std::hint::black_box(spin.elapsed());
-        }
-        let after = meter.read().expect("this process is running");
-        assert!(after.server >= before.server);
-        assert!(after.machine > before.machine, "the spin kept a core busy");
+            let now = meter.read().expect("this process is running");
+            if now.server > before.server && now.machine > before.machine {
+                break now;
+            }
+            assert!(spin.elapsed() < Duration::from_secs(5), "no tick counted");
+        };
+        assert!(after.at > before.at);
     }
 }

@@ -15,6 +15,9 @@ pub const TARGET_RATIO: f64 = 0.5;
 /// The API/SQL ratio the cost table gives the server's budget for (the speed issue's floor at 8
 /// and 32 connections).
 pub const FLOOR_RATIO: f64 = 0.6;
+/// The fewest connections at which both sides keep the machine busy, so that the cost table's
+/// ceiling and budget hold.
+const BUSY_FROM_CONNECTIONS: u32 = 8;
 /// The dashboard's p99 during a login flood, at most this many times its quiet value.
 pub const TARGET_FLOOD_FACTOR: f64 = 2.0;
 /// Peak resident memory of the server.
@@ -183,7 +186,7 @@ impl Report {
              |---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
         );
         for (row, (api, sql)) in rows {
-            let (ceiling, budget) = if row.connections > 1 {
+            let (ceiling, budget) = if row.connections >= BUSY_FROM_CONNECTIONS {
                 (
                     format!("{:.2}", Cost::ceiling(&api, &sql)),
                     format!("{:.1}", Cost::server_budget(&api, &sql, FLOOR_RATIO)),

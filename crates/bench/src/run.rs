@@ -126,7 +126,8 @@ pub async fn run(plan: &Plan) -> anyhow::Result<Report> {
             wrk: &wrk,
             pgbench: PgBench::new(&database.url, &work_dir),
             server: &server,
-            meter: server.pid().and_then(CpuMeter::new),
+            // Only the first scale's side-by-side loads are costed.
+            meter: server.pid().filter(|_| index == 0).and_then(CpuMeter::new),
             workload: &workload,
             duration: plan.duration,
             scale: name,
