@@ -61,7 +61,27 @@ async fn clients_may_not_administer_users_and_nothing_changes() {
         .call(Method::GET, "/api/v1/me", Some(&admin), None)
         .await;
     assert_eq!(me_again.body["user"], me.body["user"]);
-    // An admin may not delete themselves either.
+    // An admin may not delete themselves or change their own role either (either would end
+    // their own session, and could leave no admin); their token keeps working.
     let own = server.call(Method::DELETE, &user, Some(&admin), None).await;
     assert_problem(&own, 403, "forbidden");
+    for role in [
+        json!({"role": "ADMIN"}),
+        json!({"role": "CLIENT", "company_id": company_id}),
+    ] {
+        let own_role = server
+            .call(
+                Method::PUT,
+                &format!("{user}/role"),
+                Some(&admin),
+                Some(role),
+            )
+            .await;
+        assert_problem(&own_role, 403, "forbidden");
+    }
+    let still_me = server
+        .call(Method::GET, "/api/v1/me", Some(&admin), None)
+        .await;
+    assert_eq!(still_me.status, 200);
+    assert_eq!(still_me.body["user"]["role"], "ADMIN");
 }

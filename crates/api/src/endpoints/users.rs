@@ -104,7 +104,8 @@ impl UsersApi {
         Ok(Serialized((&account).into()))
     }
 
-    /// Change a user's role and company (admin); the user's existing tokens stop working.
+    /// Change a user's role and company (admin; not one's own, which answers `403`); the user's
+    /// existing tokens stop working.
     #[oai(
         path = "/users/:id/role",
         method = "put",

@@ -116,10 +116,11 @@ impl UserService {
         Ok(self.users.list(TenantScope::All, filter, page).await?)
     }
 
-    /// Changes a user's role and company, logging them out everywhere (admin).
+    /// Changes a user's role and company, logging them out everywhere (admin; not one's own: an
+    /// admin who demoted themselves would end their own session and could leave no admin).
     ///
     /// # Errors
-    /// `Forbidden` for a client; `Domain(RoleCompanyMismatch)`; `NotFound` for the user or the
+    /// `Forbidden` for a client or for one's own role; `Domain(RoleCompanyMismatch)`; `NotFound` for the user or the
     /// company; `Conflict(StaleState)`; `Internal`.
     pub async fn change_role(
         &self,
@@ -129,6 +130,9 @@ impl UserService {
         company_id: Option<CompanyId>,
     ) -> ServiceResult<User> {
         actor.require_admin()?;
+        if id == actor.id() {
+            return Err(ServiceError::Forbidden);
+        }
         self.check_role_company(role, company_id).await?;
         let mut user = self.users.get(TenantScope::All, id, false).await?;
         let expected = user.session_version();

@@ -228,19 +228,25 @@ async fn a_taken_email_is_a_conflict() {
 }
 
 #[tokio::test]
-async fn nobody_deletes_themselves() {
+async fn nobody_deletes_themselves_or_changes_their_own_role() {
     let me = admin();
-    let mut users = MockUserRepository::new();
-    users.expect_get().times(0);
-    users.expect_save().times(0);
-    let refused = service(
-        users,
-        MockCompanyRepository::new(),
-        MockPasswordHasher::new(),
-    )
-    .soft_delete(&me, me.id())
-    .await;
-    assert_eq!(refused, Err(ServiceError::Forbidden));
+    let untouched = || {
+        let mut users = MockUserRepository::new();
+        users.expect_get().times(0);
+        users.expect_save().times(0);
+        service(
+            users,
+            MockCompanyRepository::new(),
+            MockPasswordHasher::new(),
+        )
+    };
+    let deleted = untouched().soft_delete(&me, me.id()).await;
+    assert_eq!(deleted, Err(ServiceError::Forbidden));
+    for role in [Role::Admin, Role::Client] {
+        let company = (role == Role::Client).then(own_company);
+        let changed = untouched().change_role(&me, me.id(), role, company).await;
+        assert_eq!(changed, Err(ServiceError::Forbidden));
+    }
 }
 
 #[tokio::test]
