@@ -77,16 +77,14 @@ impl CpuMeter {
     /// Every party's CPU time so far; `None` when the server is gone or `/proc` unreadable.
     pub fn read(&self) -> Option<CpuUse> {
         let at = Instant::now();
-        let server = process_times(&Path::new("/proc").join(self.server_pid.to_string()))?;
+        let server = process(self.server_pid)?;
         let client = process_times(Path::new("/proc/self"))?.children;
         let machine = machine_busy(&std::fs::read_to_string("/proc/stat").ok()?)?;
         Some(CpuUse {
             at,
             server: self.duration(server.own),
             client: self.duration(client),
-            postgres: self.duration(settled_postgres_ticks(all_processes, |pid| {
-                process_times(&Path::new("/proc").join(pid.to_string()))
-            })),
+            postgres: self.duration(settled_postgres_ticks(all_processes, process)),
             machine: self.duration(machine),
         })
     }
@@ -156,6 +154,11 @@ fn clock_ticks_per_second() -> f64 {
 /// The times of the process whose `/proc` directory is `dir`.
 fn process_times(dir: &Path) -> Option<ProcessTimes> {
     parse_process_stat(&std::fs::read_to_string(dir.join("stat")).ok()?)
+}
+
+/// The times of process `pid`.
+fn process(pid: u32) -> Option<ProcessTimes> {
+    process_times(&Path::new("/proc").join(pid.to_string()))
 }
 
 /// Every process's times (those that exit while being read are skipped).
