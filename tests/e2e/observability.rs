@@ -131,6 +131,14 @@ async fn metrics_move_by_exactly_the_workload() {
             .await;
         assert_eq!(refused.status, StatusCode::UNAUTHORIZED);
     }
+    // Methods a client makes up are one label, whatever their names.
+    let mut made_up = Vec::new();
+    for name in ["FROBNICATE", "PURGE"] {
+        let method = Method::from_bytes(name.as_bytes()).expect("an extension method");
+        let answer = server.call(method, "/api/v1/me", Some(&admin), None).await;
+        made_up.push(answer.status.as_u16());
+    }
+    assert_eq!(made_up[0], made_up[1]);
     let events = format!("/api/v1/projects/{project}/stats/events");
     for visitors in [3, 4] {
         let day = json!({"date": "2026-05-01", "visitors": visitors, "page_views": 9});
@@ -172,6 +180,19 @@ async fn metrics_move_by_exactly_the_workload() {
     assert_eq!(
         moved(r#"http_request_duration_seconds_count{method="GET",route="/api/v1/me"}"#),
         3.0
+    );
+    assert_eq!(
+        moved(&format!(
+            r#"http_requests_total{{method="OTHER",route="/api/v1/me",status="{}"}}"#,
+            made_up[0]
+        )),
+        2.0
+    );
+    assert!(
+        after
+            .keys()
+            .all(|series| !series.contains("FROBNICATE") && !series.contains("PURGE")),
+        "an extension method is not a label of its own"
     );
     assert_eq!(after.get("http_requests_in_flight"), Some(&0.0));
     assert_eq!(

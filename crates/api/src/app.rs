@@ -17,6 +17,7 @@ use crate::endpoints::stats::StatsApi;
 use crate::endpoints::users::UsersApi;
 use crate::error::problem_from_poem;
 use crate::health::HealthApi;
+use crate::http_metrics::HttpMetrics;
 use crate::idempotency::{Idempotency, at_most_once};
 use crate::routes::{Routes, add_allow, name_path_parameters};
 
@@ -84,6 +85,7 @@ pub fn app(context: &ApiContext) -> impl Endpoint + 'static {
     let docs = service.swagger_ui();
     let bound = context.request_timeout;
     let observed = Arc::clone(&routes);
+    let http_metrics = Arc::new(HttpMetrics::new(&routes));
     let connections = Arc::clone(&context.connections);
     let idempotency = Idempotency {
         store: Arc::clone(&context.idempotency),
@@ -118,6 +120,7 @@ pub fn app(context: &ApiContext) -> impl Endpoint + 'static {
         .around(move |next, request| crate::deadline::within(next, request, bound))
         .around(move |next, request| {
             let routes = Arc::clone(&observed);
-            async move { crate::observe::observe(next, request, &routes).await }
+            let metrics = Arc::clone(&http_metrics);
+            async move { crate::observe::observe(next, request, &routes, &metrics).await }
         })
 }

@@ -27,6 +27,7 @@ pub mod dto;
 pub mod endpoints;
 pub mod error;
 mod health;
+mod http_metrics;
 mod idempotency;
 pub mod observe;
 mod pagination;

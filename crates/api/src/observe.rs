@@ -9,16 +9,19 @@
 //!   and `user_id` (recorded once the bearer token is checked).
 //! - **Access log**: one `served` line per request with `status` and `duration_ms`, in the span.
 //! - **Metrics**: `http_requests_total{method, route, status}`,
-//!   `http_request_duration_seconds{method, route}` and `http_requests_in_flight`. Labels are
-//!   bounded: routes are templates (`unmatched` for paths the document does not have).
+//!   `http_request_duration_seconds{method, route}` and `http_requests_in_flight`, through
+//!   [`HttpMetrics`]. Labels are bounded: routes are templates (`unmatched` for paths the document
+//!   does not have), methods HTTP's nine (`OTHER` for any extension method).
 
 use std::sync::Arc;
 use std::time::Instant;
 
+use metrics::Gauge;
 use poem::http::HeaderValue;
 use poem::{Endpoint, IntoResponse, Request, Response, Result};
 use tracing::Instrument;
 
+use crate::http_metrics::HttpMetrics;
 use crate::routes::Routes;
 
 /// The header carrying a request's id, both ways.
@@ -52,38 +55,40 @@ fn request_id(incoming: Option<&HeaderValue>) -> Arc<str> {
 }
 
 /// Counts the request in flight until dropped (answered, or abandoned by its client).
-struct InFlight;
+struct InFlight<'a>(&'a Gauge);
 
-impl InFlight {
-    fn start() -> Self {
-        metrics::gauge!("http_requests_in_flight").increment(1.0);
-        Self
+impl<'a> InFlight<'a> {
+    fn start(gauge: &'a Gauge) -> Self {
+        gauge.increment(1.0);
+        Self(gauge)
     }
 }
 
-impl Drop for InFlight {
+impl Drop for InFlight<'_> {
     fn drop(&mut self) {
-        metrics::gauge!("http_requests_in_flight").decrement(1.0);
+        self.0.decrement(1.0);
     }
 }
 
 /// Serves `request` through `next` inside its span, with its id, access log line and metrics.
-pub async fn observe<E: Endpoint>(next: E, request: Request, routes: &Routes) -> Result<Response> {
+pub(crate) async fn observe<E: Endpoint>(
+    next: E,
+    request: Request,
+    routes: &Routes,
+    metrics: &HttpMetrics,
+) -> Result<Response> {
     let started = Instant::now();
     let id = request_id(request.headers().get(REQUEST_ID_HEADER));
-    let method = request.method().as_str().to_owned();
-    let route = routes
-        .template(request.uri().path())
-        .unwrap_or("unmatched")
-        .to_owned();
+    let route = metrics.route(routes.position(request.uri().path()));
+    let series = route.method(request.method());
     let span = tracing::info_span!(
         "request",
         request_id = %id,
-        method = %method,
-        route = %route,
+        method = %request.method(),
+        route = %route.name(),
         user_id = tracing::field::Empty,
     );
-    let in_flight = InFlight::start();
+    let in_flight = InFlight::start(metrics.in_flight());
     let served = REQUEST_ID
         .scope(Arc::clone(&id), next.call(request))
         .instrument(span.clone())
@@ -98,19 +103,7 @@ pub async fn observe<E: Endpoint>(next: E, request: Request, routes: &Routes) ->
     }
     let status = response.status().as_u16();
     let elapsed = started.elapsed();
-    metrics::counter!(
-        "http_requests_total",
-        "method" => method.clone(),
-        "route" => route.clone(),
-        "status" => status.to_string()
-    )
-    .increment(1);
-    metrics::histogram!(
-        "http_request_duration_seconds",
-        "method" => method,
-        "route" => route
-    )
-    .record(elapsed.as_secs_f64());
+    series.answered(status, elapsed.as_secs_f64());
     span.in_scope(|| {
         tracing::info!(
             status,

@@ -82,8 +82,14 @@ impl Routes {
 
     /// The template `path` matches.
     fn matching(&self, path: &str) -> Option<&PathTemplate> {
+        self.position(path).map(|position| &self.paths[position])
+    }
+
+    /// The position among [`Routes::templates`] of the template `path` matches, if any: a
+    /// request's route with no ids in it, for logs and metric labels.
+    pub(crate) fn position(&self, path: &str) -> Option<usize> {
         let requested: Vec<&str> = path.trim_matches('/').split('/').collect();
-        self.paths.iter().find(|template| {
+        self.paths.iter().position(|template| {
             template.segments.len() == requested.len()
                 && template
                     .segments
@@ -101,11 +107,10 @@ impl Routes {
         self.matching(path).map(|template| &template.allow)
     }
 
-    /// The template `path` matches (`/api/v1/projects/{id}/runs`), if any: a request's route with
-    /// no ids in it, for logs and metric labels.
-    pub(crate) fn template(&self, path: &str) -> Option<&str> {
-        self.matching(path)
-            .map(|template| template.template.as_str())
+    /// Every template as the document writes it (`/api/v1/projects/{id}/runs`), in the order of
+    /// [`Routes::position`].
+    pub(crate) fn templates(&self) -> impl Iterator<Item = &str> {
+        self.paths.iter().map(|template| template.template.as_str())
     }
 
     /// The `operationId` of `method path`, if the document has that operation.
@@ -214,6 +219,10 @@ mod tests {
         assert_eq!(allow("/api/v1/auth/login").as_deref(), Some("POST"));
         assert_eq!(allow("/api/v1/projects"), None);
         assert_eq!(allow("/api/v1/projects/abc/runs/x"), None);
+        let templates: Vec<&str> = allowed.templates().collect();
+        let position = allowed.position("/api/v1/projects/abc/runs").unwrap();
+        assert_eq!(templates[position], "/api/v1/projects/{id}/runs");
+        assert_eq!(allowed.position("/api/v1/projects"), None);
         assert_eq!(
             allowed.parameter("/api/v1/projects/abc/runs", 0),
             Some("id")
