@@ -10,8 +10,9 @@
 //! - **Access log**: one `served` line per request with `status` and `duration_ms`, in the span.
 //! - **Metrics**: `http_requests_total{method, route, status}`,
 //!   `http_request_duration_seconds{method, route}` and `http_requests_in_flight`, through
-//!   [`HttpMetrics`]. Labels are bounded: routes are templates (`unmatched` for paths the document
-//!   does not have), methods HTTP's nine (`OTHER` for any extension method).
+//!   `HttpMetrics` (`http_metrics.rs`). Labels are bounded: routes are templates (`unmatched`
+//!   for paths the document does not have), methods HTTP's nine (`OTHER` for any extension
+//!   method).
 
 use std::sync::Arc;
 use std::time::Instant;

@@ -9,10 +9,17 @@
 //! When the database is on another machine its column is near zero; off Linux nothing is read.
 //!
 //! On two cores shared by every party, a side's throughput is the machine's capacity over its
-//! machine time per request, so these costs explain the API/SQL ratio: see [`Cost`].
+//! machine time per request, so these costs explain the API/SQL ratio: see [`Cost`]. Beside the
+//! time, the meter counts how often the kernel switched the server and the load tool out while
+//! they could still run (involuntary context switches: the server's threads from
+//! `/proc/<pid>/task/*/status`, the load tool's from `getrusage(RUSAGE_CHILDREN)`): a process
+//! preempted by the processes its messages wake pays for each switch, and that is where the
+//! server's time per request goes beyond pgbench's on a shared machine.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
+
+use nix::sys::resource::{UsageWho, getrusage};
 
 /// CPU time used so far by each party, with the wall clock it was read at.
 #[derive(Debug, Clone, Copy)]
@@ -22,6 +29,10 @@ pub struct CpuUse {
     client: Duration,
     postgres: Duration,
     machine: Duration,
+    /// The server's involuntary context switches so far (its live threads').
+    server_preempted: u64,
+    /// The load tool's (the benchmark's waited-for children's).
+    client_preempted: u64,
 }
 
 /// One load's cost per completed request, in microseconds of CPU time.
@@ -37,6 +48,10 @@ pub struct Cost {
     pub machine_us: f64,
     /// The machine's busy share over the load, of all its cores (1.0: every core busy).
     pub busy: f64,
+    /// How many times per request the kernel switched the server out while it could still run.
+    pub server_preempted: f64,
+    /// The same for the load tool.
+    pub client_preempted: f64,
 }
 
 /// Reads [`CpuUse`] for a server process.
@@ -80,12 +95,15 @@ impl CpuMeter {
         let server = process(self.server_pid)?;
         let client = process_times(Path::new("/proc/self"))?.children;
         let machine = machine_busy(&std::fs::read_to_string("/proc/stat").ok()?)?;
+        let children = getrusage(UsageWho::RUSAGE_CHILDREN).ok()?;
         Some(CpuUse {
             at,
             server: self.duration(server.own),
             client: self.duration(client),
             postgres: self.duration(settled_postgres_ticks(all_processes, process)),
             machine: self.duration(machine),
+            server_preempted: threads_preempted(self.server_pid),
+            client_preempted: u64::try_from(children.involuntary_context_switches()).unwrap_or(0),
         })
     }
 
@@ -97,6 +115,8 @@ impl CpuMeter {
         let per_request = |earlier: Duration, later: Duration| {
             later.saturating_sub(earlier).as_secs_f64() * 1e6 / completed as f64
         };
+        let switches_per_request =
+            |earlier: u64, later: u64| later.saturating_sub(earlier) as f64 / completed as f64;
         let wall = after.at.saturating_duration_since(before.at).as_secs_f64();
         let machine = after.machine.saturating_sub(before.machine).as_secs_f64();
         Some(Cost {
@@ -109,6 +129,8 @@ impl CpuMeter {
             } else {
                 0.0
             },
+            server_preempted: switches_per_request(before.server_preempted, after.server_preempted),
+            client_preempted: switches_per_request(before.client_preempted, after.client_preempted),
         })
     }
 
@@ -158,7 +180,36 @@ fn process_times(dir: &Path) -> Option<ProcessTimes> {
 
 /// The times of process `pid`.
 fn process(pid: u32) -> Option<ProcessTimes> {
-    process_times(&Path::new("/proc").join(pid.to_string()))
+    process_times(&proc_dir(pid))
+}
+
+/// `/proc/<pid>`.
+fn proc_dir(pid: u32) -> PathBuf {
+    Path::new("/proc").join(pid.to_string())
+}
+
+/// The involuntary context switches of every live thread of process `pid` (a thread that has
+/// ended is no longer counted, so a load's difference can miss a thread that ended during it; the
+/// server's runtime threads live as long as it does).
+fn threads_preempted(pid: u32) -> u64 {
+    let Ok(threads) = std::fs::read_dir(proc_dir(pid).join("task")) else {
+        return 0;
+    };
+    threads
+        .filter_map(Result::ok)
+        .filter_map(|thread| std::fs::read_to_string(thread.path().join("status")).ok())
+        .filter_map(|status| involuntary_switches(&status))
+        .sum()
+}
+
+/// The `nonvoluntary_ctxt_switches` line of a `/proc/.../status` file.
+fn involuntary_switches(status: &str) -> Option<u64> {
+    status
+        .lines()
+        .find_map(|line| line.strip_prefix("nonvoluntary_ctxt_switches:"))?
+        .trim()
+        .parse()
+        .ok()
 }
 
 /// Every process's times (those that exit while being read are skipped).
@@ -348,7 +399,17 @@ mod tests {
             postgres_us,
             machine_us,
             busy: 1.0,
+            server_preempted: 0.0,
+            client_preempted: 0.0,
         }
+    }
+
+    #[test]
+    fn a_threads_involuntary_switches_are_read_from_its_status() {
+        let status = "Name:\ttokio-rt-worker\nState:\tR (running)\n\
+                      voluntary_ctxt_switches:\t812\nnonvoluntary_ctxt_switches:\t15034\n";
+        assert_eq!(involuntary_switches(status), Some(15_034));
+        assert_eq!(involuntary_switches("Name:\tcut short\n"), None);
     }
 
     #[test]
@@ -371,15 +432,17 @@ mod tests {
         };
         let start = Instant::now();
         let reading =
-            |seconds: u64, server: u64, client: u64, postgres: u64, machine: u64| CpuUse {
+            |seconds: u64, [server, client, postgres, machine]: [u64; 4], preempted: u64| CpuUse {
                 at: start + Duration::from_secs(seconds),
                 server: Duration::from_millis(server),
                 client: Duration::from_millis(client),
                 postgres: Duration::from_millis(postgres),
                 machine: Duration::from_millis(machine),
+                server_preempted: preempted,
+                client_preempted: preempted / 10,
             };
-        let before = reading(0, 1_000, 0, 5_000, 9_000);
-        let after = reading(10, 7_000, 1_000, 11_000, 27_000);
+        let before = reading(0, [1_000, 0, 5_000, 9_000], 20_000);
+        let after = reading(10, [7_000, 1_000, 11_000, 27_000], 170_000);
         let cost = meter
             .cost(&before, &after, 100_000)
             .expect("requests completed");
@@ -391,6 +454,8 @@ mod tests {
                 postgres_us: 60.0,
                 machine_us: 180.0,
                 busy: 0.9,
+                server_preempted: 1.5,
+                client_preempted: 0.15,
             }
         );
         assert_eq!(meter.cost(&before, &after, 0), None);

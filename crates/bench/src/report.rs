@@ -181,9 +181,11 @@ impl Report {
              machine over its machine µs per request. *Ceiling*: the API/SQL ratio with a server \
              costing only what pgbench and wrk cost per request, everything else as measured. \
              *Budget*: what the server could spend per request for API/SQL {FLOOR_RATIO}. Both only \
-             at 8 and more connections, where the machine is busy.\n\n\
-             | pattern | conns | API: server | wrk | PostgreSQL | machine | busy | SQL: pgbench | PostgreSQL | machine | busy | ceiling | budget |\n\
-             |---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+             at 8 and more connections, where the machine is busy. *Preempted*: how many times per \
+             request the kernel switched the server, wrk or pgbench out while it could still run \
+             (involuntary context switches), each switch paid in the process's time.\n\n\
+             | pattern | conns | API: server | wrk | PostgreSQL | machine | busy | SQL: pgbench | PostgreSQL | machine | busy | ceiling | budget | preempted: server | wrk | pgbench |\n\
+             |---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
         );
         for (row, (api, sql)) in rows {
             let (ceiling, budget) = if row.connections >= BUSY_FROM_CONNECTIONS {
@@ -196,7 +198,7 @@ impl Report {
             };
             let _ = writeln!(
                 out,
-                "| {} | {} | {:.1} | {:.1} | {:.1} | {:.1} | {:.0} % | {:.1} | {:.1} | {:.1} | {:.0} % | {ceiling} | {budget} |",
+                "| {} | {} | {:.1} | {:.1} | {:.1} | {:.1} | {:.0} % | {:.1} | {:.1} | {:.1} | {:.0} % | {ceiling} | {budget} | {:.2} | {:.2} | {:.2} |",
                 row.pattern,
                 row.connections,
                 api.server_us,
@@ -208,6 +210,9 @@ impl Report {
                 sql.postgres_us,
                 sql.machine_us,
                 sql.busy * 100.0,
+                api.server_preempted,
+                api.client_preempted,
+                sql.client_preempted,
             );
         }
         out.push('\n');
@@ -339,19 +344,24 @@ mod tests {
 
     #[test]
     fn the_cost_table_gives_each_side_and_the_servers_budget_where_the_machine_is_busy() {
-        let cost = |server_us, client_us, postgres_us, machine_us| Cost {
+        let cost = |server_us, client_us, postgres_us, machine_us, preempted| Cost {
             server_us,
             client_us,
             postgres_us,
             machine_us,
             busy: 0.97,
+            server_preempted: preempted,
+            client_preempted: preempted / 5.0,
         };
         let row = |connections| SideBySide {
             pattern: "me".into(),
             connections,
             api: figures(10_000, 2),
             sql: figures(20_000, 1),
-            costs: Some((cost(66.0, 12.0, 60.0, 142.0), cost(0.0, 13.0, 50.0, 63.0))),
+            costs: Some((
+                cost(66.0, 12.0, 60.0, 142.0, 1.5),
+                cost(0.0, 13.0, 50.0, 63.0, 1.0),
+            )),
         };
         let report = Report {
             side_by_side: vec![row(1), row(8)],
@@ -360,7 +370,7 @@ mod tests {
         let markdown = report.to_markdown();
         assert!(
             markdown.contains(
-                "| me | 1 | 66.0 | 12.0 | 60.0 | 142.0 | 97 % | 13.0 | 50.0 | 63.0 | 97 % |  |  |"
+                "| me | 1 | 66.0 | 12.0 | 60.0 | 142.0 | 97 % | 13.0 | 50.0 | 63.0 | 97 % |  |  | 1.50 | 0.30 | 0.20 |"
             ),
             "{markdown}"
         );
