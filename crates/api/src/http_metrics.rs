@@ -30,8 +30,10 @@ static METHODS: [Method; 9] = [
     Method::CONNECT,
 ];
 
-/// Every HTTP series of the server, registered with the process's recorder at first use (so the
-/// recorder must be installed before the first request, as the server does).
+/// Every HTTP series of the server, registered with the process's recorder at first use and kept
+/// for the application's life: the recorder must be installed before the first request (the
+/// server installs it before it builds the application), or the series first used without one
+/// stay unrecorded.
 pub(crate) struct HttpMetrics {
     in_flight: OnceLock<Gauge>,
     /// One per template of the routes, in their order.
