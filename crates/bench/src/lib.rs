@@ -6,6 +6,7 @@ pub mod cli;
 pub mod cpu;
 pub mod database;
 pub mod figures;
+pub mod floor;
 pub mod keys;
 pub mod logs;
 pub mod pgbench;

@@ -23,6 +23,10 @@ struct Cli {
     /// Scales, comma-separated; the first gets every table, the others the growth table.
     #[arg(long, value_delimiter = ',', default_value = "medium,small,large")]
     scales: Vec<Scale>,
+    /// The release floor server binary (`prosektor-bench-floor`); by default the one beside
+    /// this binary.
+    #[arg(long)]
+    floor: Option<PathBuf>,
     /// Seconds per load.
     #[arg(long, default_value_t = 10)]
     seconds: u64,
@@ -36,9 +40,17 @@ struct Cli {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let floor_binary = match cli.floor.clone().map_or_else(beside_this_binary, Ok) {
+        Ok(path) => path,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            return ExitCode::FAILURE;
+        }
+    };
     let plan = prosektor_bench::run::Plan {
         server_url: cli.server_url.database_url,
         binary: cli.server,
+        floor_binary,
         scales: cli.scales,
         duration: Duration::from_secs(cli.seconds),
         out: cli.out.clone(),
@@ -56,4 +68,10 @@ fn main() -> ExitCode {
         }
         Ok(())
     })
+}
+
+/// `prosektor-bench-floor` in this binary's directory, where cargo builds it.
+fn beside_this_binary() -> anyhow::Result<PathBuf> {
+    let this = std::env::current_exe().context("finding this binary")?;
+    Ok(this.with_file_name("prosektor-bench-floor"))
 }

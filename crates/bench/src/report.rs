@@ -81,6 +81,9 @@ pub struct Report {
     pub seeding: Vec<(String, Duration)>,
     /// Patterns and mix, API beside pgbench.
     pub side_by_side: Vec<SideBySide>,
+    /// `/me` through the server and through each floor server (`crate::floor`), beside pgbench:
+    /// the row's `pattern` names the server.
+    pub floor: Vec<SideBySide>,
     /// Logins and the flood.
     pub logins: Option<Logins>,
     /// API figures per scale.
@@ -114,6 +117,7 @@ impl Report {
         }
         self.write_side_by_side(&mut out);
         self.write_costs(&mut out);
+        self.write_floor(&mut out);
         self.write_logins(&mut out);
         self.write_growth(&mut out);
         if let Some(kib) = self.peak_rss_kib {
@@ -213,6 +217,49 @@ impl Report {
                 api.server_preempted,
                 api.client_preempted,
                 sql.client_preempted,
+            );
+        }
+        out.push('\n');
+    }
+
+    fn write_floor(&self, out: &mut String) {
+        if self.floor.is_empty() {
+            return;
+        }
+        let _ = writeln!(
+            out,
+            "## The floor: `/me` through servers that do nothing else\n\n\
+             The same requests through the server and through two servers that only check the \
+             token, send `/me`'s two statements on one of a fixed set of connections and answer \
+             the names (`prosektor-bench-floor`: on hyper alone, and on poem-openapi as the \
+             server is), one load after another, each level's SQL measured right after them. \
+             Server and machine: CPU µs per request; preempted: the server's involuntary \
+             switches per request.\n\n\
+             | server | conns | req/s | p50 ms | p99 ms | errors | SQL tx/s | API/SQL | server µs | machine µs | preempted |\n\
+             |---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+        );
+        for row in &self.floor {
+            let (server, machine, preempted) = row.costs.map_or_else(
+                || (String::new(), String::new(), String::new()),
+                |(api, _)| {
+                    (
+                        format!("{:.1}", api.server_us),
+                        format!("{:.1}", api.machine_us),
+                        format!("{:.2}", api.server_preempted),
+                    )
+                },
+            );
+            let _ = writeln!(
+                out,
+                "| {} | {} | {:.0} | {} | {} | {} | {:.0} | {:.2} | {server} | {machine} | {preempted} |",
+                row.pattern,
+                row.connections,
+                row.api.throughput(),
+                ms(row.api.p50),
+                ms(row.api.p99),
+                row.api.errors,
+                row.sql.throughput(),
+                row.ratio(),
             );
         }
         out.push('\n');
@@ -339,6 +386,47 @@ mod tests {
         assert!(
             !markdown.contains("What a request cost"),
             "no costs were read"
+        );
+        assert!(!markdown.contains("The floor"), "no floor was measured");
+    }
+
+    #[test]
+    fn the_floor_table_sets_each_server_beside_its_levels_sql() {
+        let cost = Cost {
+            server_us: 48.5,
+            client_us: 12.0,
+            postgres_us: 70.0,
+            machine_us: 131.0,
+            busy: 0.95,
+            server_preempted: 1.04,
+            client_preempted: 0.02,
+        };
+        let row = |server: &str, completed, costs| SideBySide {
+            pattern: server.into(),
+            connections: 8,
+            api: figures(completed, 3),
+            sql: figures(20_000, 1),
+            costs,
+        };
+        let report = Report {
+            floor: vec![
+                row("prosektor-server", 9_000, None),
+                row("bare hyper", 13_000, Some((cost, cost))),
+            ],
+            ..Report::default()
+        };
+        let markdown = report.to_markdown();
+        assert!(
+            markdown.contains(
+                "| prosektor-server | 8 | 900 | 1.00 | 3.00 | 0 | 2000 | 0.45 |  |  |  |"
+            ),
+            "{markdown}"
+        );
+        assert!(
+            markdown.contains(
+                "| bare hyper | 8 | 1300 | 1.00 | 3.00 | 0 | 2000 | 0.65 | 48.5 | 131.0 | 1.04 |"
+            ),
+            "{markdown}"
         );
     }
 

@@ -16,6 +16,7 @@ use prosektor_progress::Progress;
 use crate::cpu::{Cost, CpuMeter};
 use crate::database::BenchDatabase;
 use crate::figures::Figures;
+use crate::floor::Framework;
 use crate::keys::{Key, KeySpace};
 use crate::pgbench::{PgBench, WeightedScript};
 use crate::report::{Growth, Logins, Report, SideBySide};
@@ -29,6 +30,8 @@ const JWT_SECRET: &str = "prosektor-bench-secret-not-for-production";
 const CONNECTIONS: [u32; 3] = [1, 8, 32];
 /// The concurrency of the targets, the growth table and the login flood.
 const HIGH: u32 = 32;
+/// The concurrencies of the floor's table (where the machine is busy).
+const FLOOR_CONNECTIONS: [u32; 2] = [8, HIGH];
 
 /// What to run.
 #[derive(Debug, Clone)]
@@ -37,6 +40,8 @@ pub struct Plan {
     pub server_url: String,
     /// The release `prosektor-server` binary.
     pub binary: PathBuf,
+    /// The release `prosektor-bench-floor` binary (`crate::floor`).
+    pub floor_binary: PathBuf,
     /// Scales, the first one getting the full tables.
     pub scales: Vec<Scale>,
     /// How long each load runs.
@@ -138,6 +143,9 @@ pub async fn run(plan: &Plan) -> anyhow::Result<Report> {
             report.side_by_side = session.side_by_side().await?;
             report.logins = Some(session.logins().await?);
             report.peak_rss_kib = Some(server.peak_rss_kib()?);
+            report.floor = session
+                .floor(&plan.floor_binary, &database.url, plan.listen)
+                .await?;
             report.growth.push(growth_from(name, &report.side_by_side));
         } else {
             report.growth.push(session.growth(name).await?);
@@ -193,8 +201,11 @@ fn loads_at(index: usize) -> u64 {
     let warm_up = patterns;
     if index == 0 {
         // Both sides of every pattern and of the mix at each level; logins alone, the dashboard
-        // quiet, then the two of the flood together.
-        warm_up + 2 * (patterns + 1) * levels + 3
+        // quiet, then the two of the flood together; the floor's servers warmed up, then `/me`
+        // through the server, each floor server and pgbench at each of its levels.
+        let floors = Framework::ALL.len() as u64;
+        let floor = floors + (floors + 2) * FLOOR_CONNECTIONS.len() as u64;
+        warm_up + 2 * (patterns + 1) * levels + 3 + floor
     } else {
         warm_up + patterns
     }
@@ -276,6 +287,14 @@ impl Session<'_> {
             .await
     }
 
+    /// `/me` through `server` at `connections`.
+    async fn me_through(&self, server: &Server, connections: u32) -> anyhow::Result<Figures> {
+        let requests = self.workload.requests(Pattern::Me);
+        self.wrk
+            .run(server.base_url(), requests, connections, self.duration)
+            .await
+    }
+
     /// Runs `load`, described as `what` on the progress display, and counts it done.
     async fn measured(
         &self,
@@ -299,9 +318,19 @@ impl Session<'_> {
         what: &str,
         load: impl Future<Output = anyhow::Result<Figures>>,
     ) -> anyhow::Result<(Figures, Option<Cost>)> {
-        let before = self.meter.as_ref().and_then(CpuMeter::read);
+        self.metered_by(self.meter.as_ref(), what, load).await
+    }
+
+    /// [`Self::metered`] with `meter`, which watches the server under load.
+    async fn metered_by(
+        &self,
+        meter: Option<&CpuMeter>,
+        what: &str,
+        load: impl Future<Output = anyhow::Result<Figures>>,
+    ) -> anyhow::Result<(Figures, Option<Cost>)> {
+        let before = meter.and_then(CpuMeter::read);
         let figures = self.measured(what, load).await?;
-        let cost = match (&self.meter, before) {
+        let cost = match (meter, before) {
             (Some(meter), Some(before)) => meter
                 .read()
                 .and_then(|after| meter.cost(&before, &after, figures.completed)),
@@ -366,6 +395,76 @@ impl Session<'_> {
                 sql,
                 costs: api_cost.zip(sql_cost),
             });
+        }
+        Ok(rows)
+    }
+
+    /// The floor (`crate::floor`): the floor servers started from `binary` beside the running
+    /// server on `database_url`, each warmed up; then at each of [`FLOOR_CONNECTIONS`], `/me`
+    /// through the server, through each floor server and through pgbench, one after another so
+    /// that the machine's drift touches them alike. One row per server and level, each beside
+    /// that level's pgbench figures.
+    async fn floor(
+        &self,
+        binary: &Path,
+        database_url: &str,
+        listen: SocketAddr,
+    ) -> anyhow::Result<Vec<SideBySide>> {
+        let mut floors = Vec::new();
+        for (offset, framework) in (1..).zip(Framework::ALL) {
+            let address = SocketAddr::new(listen.ip(), listen.port() + offset);
+            let server =
+                Server::start_floor(binary, framework, database_url, address, JWT_SECRET).await?;
+            let name = framework.name();
+            let warm = self.me_through(&server, HIGH);
+            let figures = self
+                .measured(&format!("warming up the bare {name}"), warm)
+                .await?;
+            say(
+                self.progress,
+                &format!("   warm-up, bare {name}: {figures}"),
+            );
+            let meter = server.pid().and_then(CpuMeter::new);
+            floors.push((format!("bare {name}"), server, meter));
+        }
+        let mut rows = Vec::new();
+        for connections in FLOOR_CONNECTIONS {
+            let mut loads = Vec::new();
+            let servers = std::iter::once((
+                "prosektor-server".to_owned(),
+                self.server,
+                self.meter.as_ref(),
+            ))
+            .chain(
+                floors
+                    .iter()
+                    .map(|(name, server, meter)| (name.clone(), server, meter.as_ref())),
+            );
+            for (name, server, meter) in servers {
+                let what = format!("me at {connections} connections through {name}");
+                let load = self.me_through(server, connections);
+                loads.push((name, self.metered_by(meter, &what, load).await?));
+            }
+            let script = self.workload.script(Pattern::Me);
+            let sql = self.pgbench.run(&script, connections, self.duration);
+            let what = format!("me at {connections} connections through pgbench, again");
+            let (sql, sql_cost) = self.metered(&what, sql).await?;
+            for (name, (api, api_cost)) in loads {
+                say(
+                    self.progress,
+                    &format!("   me at {connections} connections, {name}: {api}; SQL {sql}"),
+                );
+                rows.push(SideBySide {
+                    pattern: name,
+                    connections,
+                    api,
+                    sql,
+                    costs: api_cost.zip(sql_cost),
+                });
+            }
+        }
+        for (_, server, _) in floors {
+            server.stop().await?;
         }
         Ok(rows)
     }

@@ -9,6 +9,8 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, bail};
 use tokio::process::{Child, Command};
 
+use crate::floor::Framework;
+
 /// A running server.
 #[derive(Debug)]
 pub struct Server {
@@ -28,13 +30,44 @@ impl Server {
         listen: SocketAddr,
         jwt_secret: &str,
     ) -> anyhow::Result<Self> {
-        let child = Command::new(binary)
+        let mut command = Command::new(binary);
+        command
             .arg("serve")
             .env("DATABASE_URL", database_url)
             .env("PROSEKTOR_LISTEN", listen.to_string())
             .env("PROSEKTOR_JWT_SECRET", jwt_secret)
             .env("PROSEKTOR_DEMO_SEED", "false")
-            .env("RUST_LOG", "warn")
+            .env("RUST_LOG", "warn");
+        Self::spawn(command, binary, listen).await
+    }
+
+    /// Starts the floor server `binary` (`prosektor-bench-floor`, [`crate::floor`]) built on
+    /// `framework`, on `database_url`, listening on `listen`, and waits until it is ready.
+    ///
+    /// # Errors
+    /// As [`Self::start`].
+    pub async fn start_floor(
+        binary: &Path,
+        framework: Framework,
+        database_url: &str,
+        listen: SocketAddr,
+        jwt_secret: &str,
+    ) -> anyhow::Result<Self> {
+        let mut command = Command::new(binary);
+        command
+            .args(["--framework", framework.name()])
+            .arg(format!("--listen={listen}"))
+            .env("DATABASE_URL", database_url)
+            .env("PROSEKTOR_JWT_SECRET", jwt_secret);
+        Self::spawn(command, binary, listen).await
+    }
+
+    async fn spawn(
+        mut command: Command,
+        binary: &Path,
+        listen: SocketAddr,
+    ) -> anyhow::Result<Self> {
+        let child = command
             .stdout(Stdio::null())
             .kill_on_drop(true)
             .spawn()
