@@ -33,14 +33,19 @@ struct Cli {
     /// Where the request files, scripts and report go.
     #[arg(long, default_value = "target/bench")]
     out: PathBuf,
-    /// Where the server under test listens.
+    /// Where the server under test listens; the floor's two servers take the next two ports.
     #[arg(long, default_value = "127.0.0.1:18089")]
     listen: SocketAddr,
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let floor_binary = match cli.floor.clone().map_or_else(beside_this_binary, Ok) {
+    let floor_binary = match cli
+        .floor
+        .clone()
+        .map_or_else(beside_this_binary, Ok)
+        .and_then(existing)
+    {
         Ok(path) => path,
         Err(error) => {
             eprintln!("error: {error:#}");
@@ -74,4 +79,14 @@ fn main() -> ExitCode {
 fn beside_this_binary() -> anyhow::Result<PathBuf> {
     let this = std::env::current_exe().context("finding this binary")?;
     Ok(this.with_file_name("prosektor-bench-floor"))
+}
+
+/// `path` when it is a file: the floor runs last, so a missing binary is told before the run.
+fn existing(path: PathBuf) -> anyhow::Result<PathBuf> {
+    anyhow::ensure!(
+        path.is_file(),
+        "no floor server at {} (build it: cargo build --release -p prosektor-bench)",
+        path.display()
+    );
+    Ok(path)
 }

@@ -282,14 +282,22 @@ struct Session<'a> {
 
 impl Session<'_> {
     async fn api(&self, requests: &Path, connections: u32) -> anyhow::Result<Figures> {
-        self.wrk
-            .run(self.server.base_url(), requests, connections, self.duration)
-            .await
+        self.through(self.server, requests, connections).await
     }
 
     /// `/me` through `server` at `connections`.
     async fn me_through(&self, server: &Server, connections: u32) -> anyhow::Result<Figures> {
         let requests = self.workload.requests(Pattern::Me);
+        self.through(server, requests, connections).await
+    }
+
+    /// The lines of `requests` through `server` at `connections`.
+    async fn through(
+        &self,
+        server: &Server,
+        requests: &Path,
+        connections: u32,
+    ) -> anyhow::Result<Figures> {
         self.wrk
             .run(server.base_url(), requests, connections, self.duration)
             .await
@@ -412,7 +420,10 @@ impl Session<'_> {
     ) -> anyhow::Result<Vec<SideBySide>> {
         let mut floors = Vec::new();
         for (offset, framework) in (1..).zip(Framework::ALL) {
-            let address = SocketAddr::new(listen.ip(), listen.port() + offset);
+            let port = listen.port().checked_add(offset).with_context(|| {
+                format!("the floor servers listen on the ports after {listen}'s")
+            })?;
+            let address = SocketAddr::new(listen.ip(), port);
             let server =
                 Server::start_floor(binary, framework, database_url, address, JWT_SECRET).await?;
             let name = framework.name();

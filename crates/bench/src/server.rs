@@ -1,5 +1,6 @@
-//! The server under test: the release `prosektor-server serve` as a child process, on a database
-//! of the benchmark's, with a signing secret the benchmark knows (so that it can mint tokens).
+//! The servers under test, each a child process on a database of the benchmark's with a signing
+//! secret the benchmark knows (so that it can mint tokens): the release `prosektor-server serve`,
+//! and the floor's `prosektor-bench-floor` ([`crate::floor`]).
 
 use std::net::SocketAddr;
 use std::path::Path;
@@ -11,7 +12,7 @@ use tokio::process::{Child, Command};
 
 use crate::floor::Framework;
 
-/// A running server.
+/// A running server: `prosektor-server` or a floor server.
 #[derive(Debug)]
 pub struct Server {
     child: Child,

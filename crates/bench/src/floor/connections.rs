@@ -1,16 +1,14 @@
 //! A fixed set of connections, each used by one request at a time and given back when it ends:
 //! none of sqlx's pool's round trip on the way back, which the real server also avoids
-//! (`prosektor_persistence`'s shelf of warm connections).
+//! (`prosektor_persistence`'s shelf of warm connections). A connection the database broke is not
+//! replaced: the floor is for a benchmark's few minutes against a database that stays up.
 
 use std::sync::{Mutex, PoisonError};
 
 use prosektor_persistence::replay::user::{PROFILE_SQL, SESSION_SQL};
 use sea_orm::sqlx::{self, Connection, PgConnection, Row};
-use tokio::sync::Semaphore;
+use tokio::sync::{Semaphore, SemaphorePermit};
 use uuid::Uuid;
-
-/// Where [`SESSION_SQL`] puts `curr_session_version`.
-const SESSION_VERSION_COLUMN: usize = 5;
 
 /// The profile's first and last name.
 pub type Names = (Option<String>, Option<String>);
@@ -48,7 +46,7 @@ impl Connections {
         user: Uuid,
         session_version: i32,
     ) -> Result<Option<Names>, sqlx::Error> {
-        let _free = self
+        let free = self
             .free
             .acquire()
             .await
@@ -56,6 +54,7 @@ impl Connections {
         let mut lease = Lease {
             connection: self.lock().pop(),
             connections: self,
+            _free: free,
         };
         let connection = lease
             .connection
@@ -66,7 +65,7 @@ impl Connections {
             .fetch_optional(&mut *connection)
             .await?;
         let current = session
-            .map(|row| row.try_get::<i32, _>(SESSION_VERSION_COLUMN))
+            .map(|row| row.try_get::<i32, _>("curr_session_version"))
             .transpose()?;
         if current != Some(session_version) {
             return Ok(None);
@@ -76,7 +75,7 @@ impl Connections {
             .fetch_optional(&mut *connection)
             .await?;
         profile
-            .map(|row| Ok((row.try_get(1)?, row.try_get(2)?)))
+            .map(|row| Ok((row.try_get("first_name")?, row.try_get("last_name")?)))
             .transpose()
             .map(|names| Some(names.unwrap_or_default()))
     }
@@ -88,9 +87,12 @@ impl Connections {
 
 /// A connection taken for one request, given back however the request ends (a client that
 /// hangs up drops its request mid-statement; sqlx finishes reading the answer at the next use).
+/// The connection goes back before the permit that let the request take it: a permit always
+/// finds one idle.
 struct Lease<'a> {
     connection: Option<PgConnection>,
     connections: &'a Connections,
+    _free: SemaphorePermit<'a>,
 }
 
 impl Drop for Lease<'_> {

@@ -3,6 +3,7 @@
 
 use std::convert::Infallible;
 use std::sync::Arc;
+use std::time::Duration;
 
 use http_body_util::Full;
 use hyper::body::{Bytes, Incoming};
@@ -13,11 +14,22 @@ use tokio::net::TcpListener;
 
 use super::{Floor, Outcome};
 
-/// Accepts connections on `listener` until the process ends.
+/// How long to wait after a failed accept.
+const ACCEPT_RETRY: Duration = Duration::from_millis(10);
+
+/// Accepts connections on `listener` until its caller stops polling (at SIGTERM). Like poem's
+/// listener, and so like the server, it leaves Nagle's algorithm on.
 pub(super) async fn serve(listener: TcpListener, floor: Arc<Floor>) -> anyhow::Result<()> {
     loop {
-        let (stream, _) = listener.accept().await?;
-        stream.set_nodelay(true)?;
+        let stream = match listener.accept().await {
+            Ok((stream, _)) => stream,
+            // A connection that failed before it was accepted, or no file descriptor left for
+            // it: the next one may do, after a pause that keeps a lasting failure from spinning.
+            Err(_) => {
+                tokio::time::sleep(ACCEPT_RETRY).await;
+                continue;
+            }
+        };
         let floor = Arc::clone(&floor);
         tokio::spawn(async move {
             let service = hyper::service::service_fn(move |request| {

@@ -49,20 +49,21 @@ impl Framework {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, poem_openapi::Object)]
 #[serde(rename_all = "camelCase")]
 #[oai(rename_all = "camelCase")]
-pub struct Profile {
+struct Profile {
     /// The user.
-    pub id: Uuid,
+    id: Uuid,
     /// Their first name, when set.
-    pub first_name: Option<String>,
+    first_name: Option<String>,
     /// Their last name, when set.
-    pub last_name: Option<String>,
+    last_name: Option<String>,
 }
 
 /// How `/me` ended, before it is written as HTTP.
 #[derive(Debug)]
 enum Outcome {
+    /// The caller's profile.
     Found(Profile),
-    /// No valid token, or no such user.
+    /// No valid token, no such user, or a session revoked since the token was issued.
     Unauthorized,
     /// The database failed.
     Unavailable,
@@ -99,7 +100,8 @@ impl Floor {
 /// `connections` connections to `database_url`, tokens checked against `jwt_secret`.
 ///
 /// # Errors
-/// When the secret is too short, a connection cannot be opened, or `listen` cannot be bound.
+/// When the secret is too short, `connections` is 0, a connection cannot be opened, `listen`
+/// cannot be bound, or the server fails.
 pub async fn serve(
     framework: Framework,
     listen: SocketAddr,
@@ -107,6 +109,8 @@ pub async fn serve(
     connections: usize,
     jwt_secret: &str,
 ) -> anyhow::Result<()> {
+    // The floor only checks tokens; the lifetime is that of tokens it would issue.
+    anyhow::ensure!(connections > 0, "the floor needs at least one connection");
     let codec = JwtCodec::new(jwt_secret.as_bytes(), Duration::from_secs(3600))?;
     let floor = Arc::new(Floor {
         tokens: VerifiedTokenCache::new(codec, DEFAULT_REMEMBERED_TOKENS),
@@ -123,5 +127,21 @@ pub async fn serve(
     tokio::select! {
         served = serving => served,
         _ = terminate.recv() => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::ValueEnum;
+
+    use super::*;
+
+    #[test]
+    fn each_framework_is_named_as_the_command_line_names_it() {
+        for framework in Framework::ALL {
+            let possible = framework.to_possible_value().expect("a value");
+            assert_eq!(possible.get_name(), framework.name());
+        }
+        assert_eq!(Framework::ALL.len(), Framework::value_variants().len());
     }
 }

@@ -51,7 +51,7 @@ fn ready() -> &'static str {
     "ready"
 }
 
-/// Serves on `listener` until the process ends.
+/// Serves on `listener` until its caller stops polling (at SIGTERM) or poem fails.
 pub(super) async fn serve(listener: TcpListener, floor: Arc<Floor>) -> anyhow::Result<()> {
     let api = OpenApiService::new(FloorApi(floor), "floor", "1");
     let app = Route::new()
