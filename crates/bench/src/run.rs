@@ -319,6 +319,18 @@ impl Session<'_> {
         Ok(figures)
     }
 
+    /// [`Self::measured`], its figures printed after `label` beside the progress display.
+    async fn told(
+        &self,
+        what: &str,
+        label: &str,
+        load: impl Future<Output = anyhow::Result<Figures>>,
+    ) -> anyhow::Result<Figures> {
+        let figures = self.measured(what, load).await?;
+        say(self.progress, &format!("   {label}: {figures}"));
+        Ok(figures)
+    }
+
     /// [`Self::measured`], with what the load cost each process per request when the meter
     /// could read it.
     async fn metered(
@@ -353,8 +365,12 @@ impl Session<'_> {
         for pattern in Pattern::ALL {
             let name = pattern.name();
             let load = self.api(self.workload.requests(pattern), HIGH);
-            let figures = self.measured(&format!("warming up, {name}"), load).await?;
-            say(self.progress, &format!("   warm-up, {name}: {figures}"));
+            self.told(
+                &format!("warming up, {name}"),
+                &format!("warm-up, {name}"),
+                load,
+            )
+            .await?;
         }
         Ok(())
     }
@@ -428,13 +444,9 @@ impl Session<'_> {
                 Server::start_floor(binary, framework, database_url, address, JWT_SECRET).await?;
             let name = framework.name();
             let warm = self.me_through(&server, HIGH);
-            let figures = self
-                .measured(&format!("warming up the bare {name}"), warm)
+            let what = format!("warming up the bare {name}");
+            self.told(&what, &format!("warm-up, bare {name}"), warm)
                 .await?;
-            say(
-                self.progress,
-                &format!("   warm-up, bare {name}: {figures}"),
-            );
             let meter = server.pid().and_then(CpuMeter::new);
             floors.push((format!("bare {name}"), server, meter));
         }
@@ -512,13 +524,8 @@ impl Session<'_> {
         for pattern in Pattern::ALL {
             let name = pattern.name();
             let load = self.api(self.workload.requests(pattern), HIGH);
-            let figures = self
-                .measured(&format!("{name} at {HIGH} connections"), load)
-                .await?;
-            say(
-                self.progress,
-                &format!("   {name} at {HIGH} connections: API {figures}"),
-            );
+            let what = format!("{name} at {HIGH} connections");
+            let figures = self.told(&what, &format!("{what}: API"), load).await?;
             patterns.push((name.to_owned(), figures));
         }
         Ok(Growth {

@@ -31,12 +31,10 @@ impl Server {
         listen: SocketAddr,
         jwt_secret: &str,
     ) -> anyhow::Result<Self> {
-        let mut command = Command::new(binary);
+        let mut command = Self::command(binary, database_url, jwt_secret);
         command
             .arg("serve")
-            .env("DATABASE_URL", database_url)
             .env("PROSEKTOR_LISTEN", listen.to_string())
-            .env("PROSEKTOR_JWT_SECRET", jwt_secret)
             .env("PROSEKTOR_DEMO_SEED", "false")
             .env("RUST_LOG", "warn");
         Self::spawn(command, binary, listen).await
@@ -54,13 +52,20 @@ impl Server {
         listen: SocketAddr,
         jwt_secret: &str,
     ) -> anyhow::Result<Self> {
-        let mut command = Command::new(binary);
+        let mut command = Self::command(binary, database_url, jwt_secret);
         command
             .args(["--framework", framework.name()])
-            .arg(format!("--listen={listen}"))
+            .arg(format!("--listen={listen}"));
+        Self::spawn(command, binary, listen).await
+    }
+
+    /// `binary` told the benchmark's database and signing secret, as every server under test is.
+    fn command(binary: &Path, database_url: &str, jwt_secret: &str) -> Command {
+        let mut command = Command::new(binary);
+        command
             .env("DATABASE_URL", database_url)
             .env("PROSEKTOR_JWT_SECRET", jwt_secret);
-        Self::spawn(command, binary, listen).await
+        command
     }
 
     async fn spawn(
