@@ -109,8 +109,8 @@ pub async fn serve(
     connections: usize,
     jwt_secret: &str,
 ) -> anyhow::Result<()> {
-    // The floor only checks tokens; the lifetime is that of tokens it would issue.
     anyhow::ensure!(connections > 0, "the floor needs at least one connection");
+    // The floor only checks tokens; the lifetime is that of tokens it would issue.
     let codec = JwtCodec::new(jwt_secret.as_bytes(), Duration::from_secs(3600))?;
     let floor = Arc::new(Floor {
         tokens: VerifiedTokenCache::new(codec, DEFAULT_REMEMBERED_TOKENS),
