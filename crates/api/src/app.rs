@@ -87,12 +87,12 @@ pub fn app(context: &ApiContext) -> impl Endpoint + 'static {
     let observed = Arc::clone(&routes);
     let http_metrics = Arc::new(HttpMetrics::new(&routes));
     let connections = Arc::clone(&context.connections);
-    let idempotency = Idempotency {
+    let idempotency = Arc::new(Idempotency {
         store: Arc::clone(&context.idempotency),
         authenticator: context.authenticator.clone(),
         clock: Arc::clone(&context.clock),
         routes: Arc::clone(&routes),
-    };
+    });
     Route::new()
         .nest(SPEC_PATH, spec)
         .nest(DOCS_PATH, docs)
@@ -107,7 +107,7 @@ pub fn app(context: &ApiContext) -> impl Endpoint + 'static {
         // Inside the body limit (the body it reads for the fingerprint is bounded), outside the
         // handlers (whose effects join its transaction).
         .around(move |next, request| {
-            let idempotency = idempotency.clone();
+            let idempotency = Arc::clone(&idempotency);
             async move { at_most_once(next, request, &idempotency).await }
         })
         .around(|next, request| crate::body_limit::limit_body(next, request, MAX_BODY_BYTES))

@@ -25,6 +25,8 @@ use crate::routes::Routes;
 
 /// The request header carrying the key.
 pub(crate) const KEY_HEADER: &str = "Idempotency-Key";
+/// [`KEY_HEADER`] as a header name, so that no request parses it.
+const KEY_NAME: HeaderName = HeaderName::from_static("idempotency-key");
 /// The response header marking a replay.
 pub(crate) const REPLAYED_HEADER: &str = "Idempotent-Replayed";
 /// The operations that take an `Idempotency-Key`.
@@ -51,7 +53,6 @@ const INGEST_KEY_HEADER: &str = "X-Ingest-Key";
 
 /// What the middleware needs: the store, the token checker (for the caller), the clock, and the
 /// operations of the document.
-#[derive(Clone)]
 pub(crate) struct Idempotency {
     /// Runs requests at most once.
     pub store: Arc<dyn IdempotencyStore>,
@@ -67,12 +68,24 @@ pub(crate) struct Idempotency {
 /// for everything else (and for a request without a caller: the operation answers it `401`).
 pub(crate) async fn at_most_once<E: Endpoint + 'static>(
     next: Arc<E>,
-    mut request: Request,
+    request: Request,
     idempotency: &Idempotency,
 ) -> Result<Response> {
-    let Some(key) = request.headers().get(KEY_HEADER).cloned() else {
-        return Ok(respond(next, request).await);
-    };
+    match request.headers().get(KEY_NAME).cloned() {
+        None => Ok(respond(next, request).await),
+        // Boxed: the way of a keyed request holds large futures (the store's, the body's), which
+        // every request's future would otherwise carry, and most requests carry no key.
+        Some(key) => Box::pin(keyed(next, request, key, idempotency)).await,
+    }
+}
+
+/// [`at_most_once`] for a request that carries `key`.
+async fn keyed<E: Endpoint + 'static>(
+    next: Arc<E>,
+    mut request: Request,
+    key: HeaderValue,
+    idempotency: &Idempotency,
+) -> Result<Response> {
     let idempotent = idempotency
         .routes
         .operation(request.method().as_str(), request.uri().path())

@@ -14,11 +14,10 @@
 //!   for paths the document does not have), methods HTTP's nine (`OTHER` for any extension
 //!   method).
 
-use std::sync::Arc;
 use std::time::Instant;
 
 use metrics::Gauge;
-use poem::http::HeaderValue;
+use poem::http::{HeaderName, HeaderValue};
 use poem::{Endpoint, IntoResponse, Request, Response, Result};
 use tracing::Instrument;
 
@@ -27,31 +26,41 @@ use crate::routes::Routes;
 
 /// The header carrying a request's id, both ways.
 pub const REQUEST_ID_HEADER: &str = "X-Request-Id";
+/// [`REQUEST_ID_HEADER`] as a header name, so that no request parses it.
+const REQUEST_ID_NAME: HeaderName = HeaderName::from_static("x-request-id");
 /// The longest incoming request id kept.
 const MAX_REQUEST_ID_CHARS: usize = 64;
 
 tokio::task_local! {
     /// The id of the request this task serves.
-    static REQUEST_ID: Arc<str>;
+    static REQUEST_ID: HeaderValue;
 }
 
 /// The id of the request the current task serves, if any.
 pub fn current_request_id() -> Option<String> {
-    REQUEST_ID.try_with(|id| id.to_string()).ok()
+    REQUEST_ID
+        .try_with(|id| id.to_str().unwrap_or_default().to_owned())
+        .ok()
 }
 
-/// The incoming id if it is one we keep, else a new one.
-fn request_id(incoming: Option<&HeaderValue>) -> Arc<str> {
-    let kept = incoming.and_then(|value| value.to_str().ok()).filter(|id| {
+/// The incoming id if it is one we keep (shared with the request, not copied), else a new one.
+fn request_id(incoming: Option<&HeaderValue>) -> HeaderValue {
+    let kept = incoming.filter(|value| {
+        let id = value.as_bytes();
         !id.is_empty()
             && id.len() <= MAX_REQUEST_ID_CHARS
             && id
-                .bytes()
-                .all(|byte| byte.is_ascii_alphanumeric() || b"._-".contains(&byte))
+                .iter()
+                .all(|byte| byte.is_ascii_alphanumeric() || b"._-".contains(byte))
     });
     match kept {
-        Some(id) => Arc::from(id),
-        None => Arc::from(uuid::Uuid::now_v7().to_string()),
+        Some(id) => id.clone(),
+        None => {
+            let mut buffer = uuid::Uuid::encode_buffer();
+            let id = uuid::Uuid::now_v7().hyphenated().encode_lower(&mut buffer);
+            // A UUID's characters are all valid in a header: the fallback is never taken.
+            HeaderValue::from_str(id).unwrap_or(HeaderValue::from_static("unidentified"))
+        }
     }
 }
 
@@ -79,19 +88,19 @@ pub(crate) async fn observe<E: Endpoint>(
     metrics: &HttpMetrics,
 ) -> Result<Response> {
     let started = Instant::now();
-    let id = request_id(request.headers().get(REQUEST_ID_HEADER));
+    let id = request_id(request.headers().get(REQUEST_ID_NAME));
     let route = metrics.route(routes.position(request.uri().path()));
     let series = route.method(request.method());
     let span = tracing::info_span!(
         "request",
-        request_id = %id,
+        request_id = id.to_str().unwrap_or_default(),
         method = %request.method(),
         route = %route.name(),
         user_id = tracing::field::Empty,
     );
     let in_flight = InFlight::start(metrics.in_flight());
     let served = REQUEST_ID
-        .scope(Arc::clone(&id), next.call(request))
+        .scope(id.clone(), next.call(request))
         .instrument(span.clone())
         .await;
     drop(in_flight);
@@ -99,9 +108,7 @@ pub(crate) async fn observe<E: Endpoint>(
         Ok(response) => response.into_response(),
         Err(error) => error.into_response(),
     };
-    if let Ok(value) = HeaderValue::from_str(&id) {
-        response.headers_mut().insert(REQUEST_ID_HEADER, value);
-    }
+    response.headers_mut().insert(REQUEST_ID_NAME, id);
     let status = response.status().as_u16();
     let elapsed = started.elapsed();
     series.answered(status, elapsed.as_secs_f64());
@@ -122,12 +129,15 @@ mod tests {
     #[test]
     fn a_safe_incoming_id_is_kept_and_anything_else_replaced() {
         let kept = request_id(Some(&HeaderValue::from_static("edge-7f3a.01_B")));
-        assert_eq!(&*kept, "edge-7f3a.01_B");
+        assert_eq!(kept, "edge-7f3a.01_B");
         for unsafe_id in ["", "has space", "quote\"", &"x".repeat(65)] {
             let replaced = request_id(Some(&HeaderValue::from_str(unsafe_id).unwrap()));
-            assert_ne!(&*replaced, unsafe_id);
-            assert!(uuid::Uuid::parse_str(&replaced).is_ok(), "{replaced}");
+            assert_ne!(replaced, unsafe_id);
+            assert!(
+                uuid::Uuid::parse_str(replaced.to_str().unwrap()).is_ok(),
+                "{replaced:?}"
+            );
         }
-        assert!(uuid::Uuid::parse_str(&request_id(None)).is_ok());
+        assert!(uuid::Uuid::parse_str(request_id(None).to_str().unwrap()).is_ok());
     }
 }

@@ -155,13 +155,14 @@ pub async fn name_path_parameters<E: Endpoint>(
     request: Request,
     routes: &Routes,
 ) -> Result<Response> {
-    let path = request.uri().path().to_owned();
+    // A clone of the URI shares its bytes: no copy of the path for requests that parse.
+    let uri = request.uri().clone();
     match next.call(request).await {
         Ok(response) => Ok(response.into_response()),
         Err(error) => {
             let renamed = error.downcast_ref::<ParsePathError>().and_then(|refused| {
                 let index = refused.name.strip_prefix("param")?.parse().ok()?;
-                let name = routes.parameter(&path, index)?;
+                let name = routes.parameter(uri.path(), index)?;
                 Some(Error::from_string(
                     format!(
                         "failed to parse path parameter `{name}`: {}",
@@ -181,10 +182,10 @@ pub async fn add_allow<E: Endpoint>(
     request: Request,
     allowed: &Routes,
 ) -> Result<Response> {
-    let path = request.uri().path().to_owned();
+    let uri = request.uri().clone();
     let mut response = next.call(request).await?.into_response();
     if response.status() == StatusCode::METHOD_NOT_ALLOWED
-        && let Some(allow) = allowed.allow(&path)
+        && let Some(allow) = allowed.allow(uri.path())
     {
         response.headers_mut().insert(ALLOW, allow.clone());
     }

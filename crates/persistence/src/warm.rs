@@ -225,6 +225,10 @@ impl Drop for Turn<'_> {
 /// when it has one to spare or may open one, or else (after emptying every shelf of the process)
 /// the first of one handed over by `warm` and one from `pool`; counted as a waiter until it has
 /// one (`crate::pool_waiters`).
+///
+/// The way to the pool is boxed: its futures (sqlx's acquire, the queue's turn) are large, and a
+/// request's every statement future would otherwise carry their size, copied at each boxing on
+/// the way down, for a path that a warm shelf seldom takes.
 pub(crate) async fn acquire(
     warm: Option<&WarmConnections>,
     pool: &PgPool,
@@ -232,7 +236,7 @@ pub(crate) async fn acquire(
     if let Some(connection) = warm.and_then(WarmConnections::take) {
         return Ok(connection);
     }
-    counted(async {
+    Box::pin(counted(async {
         // Counted first, then the shelf again: a connection shelved meanwhile is either found
         // here, or handed to this caller or given back to the pool by `put`.
         if !exhausted(pool) {
@@ -257,7 +261,7 @@ pub(crate) async fn acquire(
             },
             None => pool.acquire().await,
         }
-    })
+    }))
     .await
 }
 

@@ -2,6 +2,7 @@
 //! `JSONB` object `{dimension: {key: count}}`; a `NULL` one is an empty breakdown.
 
 use super::mapping::IntoDomain;
+use super::positional::Positional;
 use crate::error::map_db_err;
 use prosektor_application::{RepositoryError, RepositoryResult};
 use prosektor_domain::{
@@ -91,18 +92,15 @@ impl StoredDay {
     /// The driver's error for a column of another type; `Corrupt` for a breakdown that is not an
     /// object of objects of counts.
     pub(crate) fn by_position(row: &QueryResult) -> RepositoryResult<Option<Self>> {
-        let Some(id) = row
-            .try_get_by_index::<Option<Uuid>>(0)
-            .map_err(map_db_err)?
-        else {
+        let Some(id) = row.at::<Option<Uuid>>(0).map_err(map_db_err)? else {
             return Ok(None);
         };
         Ok(Some(Self {
             id,
-            project_id: row.try_get_by_index(1).map_err(map_db_err)?,
-            date: row.try_get_by_index(2).map_err(map_db_err)?,
-            visitors: row.try_get_by_index(3).map_err(map_db_err)?,
-            page_views: row.try_get_by_index(4).map_err(map_db_err)?,
+            project_id: row.at(1).map_err(map_db_err)?,
+            date: row.at(2).map_err(map_db_err)?,
+            visitors: row.at(3).map_err(map_db_err)?,
+            page_views: row.at(4).map_err(map_db_err)?,
             breakdown: row
                 .try_get_by_index(5)
                 .map_err(|_| RepositoryError::Corrupt(unreadable_breakdown()))?,

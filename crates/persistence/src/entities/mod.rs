@@ -11,6 +11,7 @@ pub(crate) mod mapping;
 pub(crate) mod pipeline_run_logs;
 pub(crate) mod pipeline_run_pages;
 pub(crate) mod pipeline_runs;
+pub(crate) mod positional;
 pub(crate) mod user_profiles;
 pub(crate) mod users;
 pub(crate) mod web_projects;

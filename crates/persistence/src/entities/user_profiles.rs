@@ -10,6 +10,7 @@ use sea_orm::entity::prelude::*;
 use serde_json::{Map, Value};
 
 use super::mapping::{IntoDomain, optional, text};
+use super::positional::Positional;
 
 /// A row of `user_profiles`.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -43,14 +44,14 @@ impl Model {
     /// The driver's error for a column of another type.
     pub(crate) fn by_position(row: &QueryResult) -> Result<Self, DbErr> {
         Ok(Self {
-            user_id: row.try_get_by_index(0)?,
-            first_name: row.try_get_by_index(1)?,
-            last_name: row.try_get_by_index(2)?,
-            phone: row.try_get_by_index(3)?,
-            avatar_url: row.try_get_by_index(4)?,
-            preferences: row.try_get_by_index(5)?,
-            middle_name: row.try_get_by_index(6)?,
-            version: row.try_get_by_index(7)?,
+            user_id: row.at(0)?,
+            first_name: row.at(1)?,
+            last_name: row.at(2)?,
+            phone: row.at(3)?,
+            avatar_url: row.at(4)?,
+            preferences: row.at(5)?,
+            middle_name: row.at(6)?,
+            version: row.at(7)?,
         })
     }
 }

@@ -7,6 +7,7 @@ use sea_orm::ActiveValue::Set;
 use sea_orm::entity::prelude::*;
 
 use super::mapping::IntoDomain;
+use super::positional::Positional;
 
 /// A row of `users`.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -40,14 +41,14 @@ impl Model {
     /// The driver's error for a column of another type.
     pub(crate) fn by_position(row: &QueryResult) -> Result<Self, DbErr> {
         Ok(Self {
-            id: row.try_get_by_index(0)?,
-            email: row.try_get_by_index(1)?,
-            password_hash: row.try_get_by_index(2)?,
-            role: row.try_get_by_index(3)?,
-            company_id: row.try_get_by_index(4)?,
-            curr_session_version: row.try_get_by_index(5)?,
-            created_at: row.try_get_by_index(6)?,
-            deleted_at: row.try_get_by_index(7)?,
+            id: row.at(0)?,
+            email: row.at(1)?,
+            password_hash: row.at(2)?,
+            role: row.at(3)?,
+            company_id: row.at(4)?,
+            curr_session_version: row.at(5)?,
+            created_at: row.at(6)?,
+            deleted_at: row.at(7)?,
         })
     }
 }

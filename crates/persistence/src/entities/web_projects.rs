@@ -1,6 +1,7 @@
 //! SeaORM model of `web_projects` and its mapping to and from [`WebProject`].
 
 use super::mapping::IntoDomain;
+use super::positional::Positional;
 use prosektor_domain::{
     DomainName, DomainResult, ProjectName, ProjectStatus, RowVersion, WebProject,
 };
@@ -47,14 +48,14 @@ impl Model {
     /// The driver's error for a column of another type.
     pub(crate) fn by_position(row: &QueryResult) -> Result<Self, DbErr> {
         Ok(Self {
-            id: row.try_get_by_index(0)?,
-            company_id: row.try_get_by_index(1)?,
-            name: row.try_get_by_index(2)?,
-            domain: row.try_get_by_index(3)?,
-            status: row.try_get_by_index(4)?,
-            created_at: row.try_get_by_index(5)?,
-            updated_at: row.try_get_by_index(6)?,
-            version: row.try_get_by_index(7)?,
+            id: row.at(0)?,
+            company_id: row.at(1)?,
+            name: row.at(2)?,
+            domain: row.at(3)?,
+            status: row.at(4)?,
+            created_at: row.at(5)?,
+            updated_at: row.at(6)?,
+            version: row.at(7)?,
         })
     }
 

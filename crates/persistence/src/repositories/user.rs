@@ -22,6 +22,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, Que
 use super::row_update::RowUpdate;
 use super::shared::{NewestFirst, escape_like, find_one, insert_both, save_if, scoped, statement};
 use crate::entities::mapping::{IntoDomain, all_to_domain, found, optional, text, to_domain};
+use crate::entities::positional::Positional;
 use crate::entities::{user_profiles, users};
 use crate::error::map_db_err;
 use crate::pools::DatabasePools;
@@ -57,8 +58,8 @@ impl SessionRow {
     fn by_position(row: &QueryResult) -> Result<Self, DbErr> {
         Ok(Self {
             user: users::Model::by_position(row)?,
-            wrote_at: row.try_get_by_index(8)?,
-            company_status: row.try_get_by_index(9)?,
+            wrote_at: row.at(8)?,
+            company_status: row.at(9)?,
         })
     }
 }
