@@ -1,5 +1,6 @@
 //! SeaORM models, one module per table, and their mapping to and from domain types. A row that
-//! violates a domain invariant maps to `RepositoryError::Corrupt`, never to a panic.
+//! violates a domain invariant maps to `RepositoryError::Corrupt`, never to a panic. The hot rows
+//! are read by position, straight from the driver (`positional`).
 
 pub(crate) mod activity_events;
 pub(crate) mod companies;
