@@ -222,3 +222,13 @@ fn replayable(stored: StoredResponse, replayed: bool) -> Response {
     }
     response
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_header_name_constant_is_the_documented_header() {
+        assert!(KEY_NAME.as_str().eq_ignore_ascii_case(KEY_HEADER));
+    }
+}

@@ -93,7 +93,7 @@ pub(crate) async fn observe<E: Endpoint>(
     let series = route.method(request.method());
     let span = tracing::info_span!(
         "request",
-        request_id = id.to_str().unwrap_or_default(),
+        request_id = %id.to_str().unwrap_or_default(),
         method = %request.method(),
         route = %route.name(),
         user_id = tracing::field::Empty,
@@ -139,5 +139,14 @@ mod tests {
             );
         }
         assert!(uuid::Uuid::parse_str(request_id(None).to_str().unwrap()).is_ok());
+    }
+
+    #[test]
+    fn the_header_name_constant_is_the_documented_header() {
+        assert!(
+            REQUEST_ID_NAME
+                .as_str()
+                .eq_ignore_ascii_case(REQUEST_ID_HEADER)
+        );
     }
 }

@@ -155,7 +155,7 @@ pub async fn name_path_parameters<E: Endpoint>(
     request: Request,
     routes: &Routes,
 ) -> Result<Response> {
-    // A clone of the URI shares its bytes: no copy of the path for requests that parse.
+    // A clone of the URI shares its bytes: the path is never copied.
     let uri = request.uri().clone();
     match next.call(request).await {
         Ok(response) => Ok(response.into_response()),
