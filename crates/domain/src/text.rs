@@ -15,10 +15,23 @@ pub(crate) fn trimmed_bounded(
     max_chars: usize,
 ) -> DomainResult<String> {
     let trimmed = input.trim();
+    check_bounded(field, trimmed, max_chars)?;
+    Ok(trimmed.to_owned())
+}
+
+/// Whether `input` is already what [`trimmed_bounded`] makes of it, so that a caller holding it
+/// can keep it rather than copy it.
+pub(crate) fn is_trimmed_bounded(input: &str, max_chars: usize) -> bool {
+    input.trim().len() == input.len() && check_bounded("", input, max_chars).is_ok()
+}
+
+/// [`trimmed_bounded`]'s checks of text already trimmed.
+fn check_bounded(field: &'static str, trimmed: &str, max_chars: usize) -> DomainResult<()> {
     if trimmed.is_empty() {
         return Err(DomainError::invalid(field, ValidationReason::Empty));
     }
-    if trimmed.chars().count() > max_chars {
+    // A text has at most as many characters as bytes: only a long one needs counting.
+    if trimmed.len() > max_chars && trimmed.chars().count() > max_chars {
         return Err(DomainError::invalid(
             field,
             ValidationReason::TooLong { max: max_chars },
@@ -30,7 +43,7 @@ pub(crate) fn trimmed_bounded(
     {
         return Err(DomainError::invalid(field, ValidationReason::Format));
     }
-    Ok(trimmed.to_owned())
+    Ok(())
 }
 
 /// Declares `pub struct $name(String)` with the shared text impls. The type must provide
@@ -149,6 +162,17 @@ mod tests {
                 trimmed_bounded("name", input, 10),
                 Err(DomainError::invalid("name", ValidationReason::Empty))
             );
+        }
+    }
+
+    #[test]
+    fn knows_text_that_is_already_trimmed_and_bounded() {
+        for kept in ["google", "Çğüşöı", "a b", "x\ty"] {
+            assert!(is_trimmed_bounded(kept, 6), "{kept:?}");
+            assert_eq!(trimmed_bounded("key", kept, 6).unwrap(), kept);
+        }
+        for changed in ["", " google", "google\n", "Çğüşöıi", "a\0b", "  "] {
+            assert!(!is_trimmed_bounded(changed, 6), "{changed:?}");
         }
     }
 

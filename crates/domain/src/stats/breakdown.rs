@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use crate::error::{DomainError, DomainResult, ValidationReason};
-use crate::text::trimmed_bounded;
+use crate::text::{is_trimmed_bounded, trimmed_bounded};
 
 /// The raw shape: dimension -> key -> count.
 pub type BreakdownMap = BTreeMap<String, BTreeMap<String, u64>>;
@@ -55,12 +55,38 @@ impl Breakdown {
     /// On field `breakdown`: [`DomainError::Validation`] with `Empty` or `TooLong` for a name,
     /// `TooMany` past a limit; [`DomainError::Overflow`] for a count past [`Breakdown::MAX_COUNT`].
     pub fn new(map: BreakdownMap) -> DomainResult<Self> {
+        // A map read back from storage is already normal: kept as it is, not built again name by
+        // name (a range of days is many of them).
+        if Self::is_normal(&map) {
+            return Ok(Self(map));
+        }
+        Self::normalised(&map)
+    }
+
+    /// [`Breakdown::new`] for any map: built again entry by entry.
+    fn normalised(map: &BreakdownMap) -> DomainResult<Self> {
         let mut breakdown = Self::default();
         breakdown.absorb(map.iter().flat_map(|(dim, keys)| {
             keys.iter()
                 .map(move |(key, &n)| (dim.as_str(), key.as_str(), n))
         }))?;
         Ok(breakdown)
+    }
+
+    /// Whether `map` is already what [`Breakdown::new`] makes of it: within the limits, every
+    /// dimension with keys, every name trimmed and valid, every count at most
+    /// [`Breakdown::MAX_COUNT`].
+    fn is_normal(map: &BreakdownMap) -> bool {
+        let name = |name: &str| is_trimmed_bounded(name, Self::MAX_NAME_CHARS);
+        map.len() <= Self::MAX_DIMENSIONS
+            && map.iter().all(|(dimension, keys)| {
+                !keys.is_empty()
+                    && keys.len() <= Self::MAX_KEYS
+                    && name(dimension)
+                    && keys
+                        .iter()
+                        .all(|(key, &count)| count <= Self::MAX_COUNT && name(key))
+            })
     }
 
     /// Adds `other`'s counts to these. On error nothing changes.
@@ -294,7 +320,21 @@ pub(crate) mod tests {
             .prop_map(|map| Breakdown::new(map).unwrap())
     }
 
+    /// Any raw map: names blank, padded, with a control character, too long or fine; counts
+    /// small or about the limit.
+    fn any_raw() -> impl Strategy<Value = BreakdownMap> {
+        let name = || prop_oneof!["[ ab\\x00é]{0,3}", "a{63,66}"];
+        let count = prop_oneof![0u64..3, (Breakdown::MAX_COUNT - 1)..=u64::MAX];
+        let keys = proptest::collection::btree_map(name(), count, 0..4);
+        proptest::collection::btree_map(name(), keys, 0..4)
+    }
+
     proptest! {
+        #[test]
+        fn a_map_is_kept_only_where_building_it_again_gives_the_same(map in any_raw()) {
+            prop_assert_eq!(Breakdown::new(map.clone()), Breakdown::normalised(&map));
+        }
+
         #[test]
         fn merge_commutes_and_sums(a in arbitrary(), b in arbitrary()) {
             let mut ab = a.clone();
