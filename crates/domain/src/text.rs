@@ -1,6 +1,7 @@
 //! Shared machinery for text value objects (crate-private).
 //!
-//! - [`trimmed_bounded`]: the one rule behind every "trimmed, 1..=N characters" field.
+//! - [`trimmed_bounded`]: the one rule behind every "trimmed, 1..=N characters" field, and
+//!   [`is_trimmed_bounded`], whether a text already follows it.
 //! - `string_value!`: declares a `String` newtype and the impls every text value object shares
 //!   (`as_str`, `Display`, `FromStr`, `TryFrom<String>`, validating serde); the type supplies `parse`.
 //! - `bounded_text!`: a `string_value!` whose `parse` is [`trimmed_bounded`].
@@ -15,33 +16,30 @@ pub(crate) fn trimmed_bounded(
     max_chars: usize,
 ) -> DomainResult<String> {
     let trimmed = input.trim();
-    check_bounded(field, trimmed, max_chars)?;
+    check_bounded(trimmed, max_chars).map_err(|reason| DomainError::invalid(field, reason))?;
     Ok(trimmed.to_owned())
 }
 
 /// Whether `input` is already what [`trimmed_bounded`] makes of it, so that a caller holding it
 /// can keep it rather than copy it.
 pub(crate) fn is_trimmed_bounded(input: &str, max_chars: usize) -> bool {
-    input.trim().len() == input.len() && check_bounded("", input, max_chars).is_ok()
+    input.trim().len() == input.len() && check_bounded(input, max_chars).is_ok()
 }
 
-/// [`trimmed_bounded`]'s checks of text already trimmed.
-fn check_bounded(field: &'static str, trimmed: &str, max_chars: usize) -> DomainResult<()> {
+/// [`trimmed_bounded`]'s checks of text already trimmed: what is wrong with it, if anything.
+fn check_bounded(trimmed: &str, max_chars: usize) -> Result<(), ValidationReason> {
     if trimmed.is_empty() {
-        return Err(DomainError::invalid(field, ValidationReason::Empty));
+        return Err(ValidationReason::Empty);
     }
     // A text has at most as many characters as bytes: only a long one needs counting.
     if trimmed.len() > max_chars && trimmed.chars().count() > max_chars {
-        return Err(DomainError::invalid(
-            field,
-            ValidationReason::TooLong { max: max_chars },
-        ));
+        return Err(ValidationReason::TooLong { max: max_chars });
     }
     if trimmed
         .chars()
         .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
     {
-        return Err(DomainError::invalid(field, ValidationReason::Format));
+        return Err(ValidationReason::Format);
     }
     Ok(())
 }

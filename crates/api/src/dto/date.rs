@@ -73,6 +73,8 @@ impl fmt::Display for ApiDate {
 
 impl Serialize for ApiDate {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        // `digits` writes ASCII only, so its text is always UTF-8: chrono writes only a year of
+        // more or fewer than four digits.
         match digits(self.0)
             .as_ref()
             .map(|text| std::str::from_utf8(text))
@@ -166,19 +168,13 @@ mod tests {
     #[test]
     fn written_as_chrono_writes_them() {
         let day = |year, month, day| NaiveDate::from_ymd_opt(year, month, day).unwrap();
+        // Every date the API accepts, then others a stored date could be: four digits, and past.
         let mut dates: Vec<NaiveDate> = ApiDate::MIN
             .iter_days()
-            .step_by(37)
             .take_while(|date| *date <= ApiDate::MAX)
             .collect();
         dates.extend([
-            ApiDate::MIN,
-            ApiDate::MAX,
-            day(2024, 2, 29),
-            day(2026, 12, 31),
-        ]);
-        // Outside the API's dates, as a stored date could be: four digits, and past them.
-        dates.extend([
+            day(0, 1, 1),
             day(5, 1, 9),
             day(999, 10, 10),
             day(9999, 12, 31),
