@@ -267,7 +267,11 @@ mod tests {
     #[test]
     fn with_a_quarter_of_its_capacity_in_use_nearly_every_token_is_remembered() {
         // One place per set forgets about one token in five at this load (every token whose place
-        // another took); eight places per set, about one in a thousand (a set of nine or more).
+        // another took); eight places per set, about one in a thousand on average. A set that
+        // drew nine or more of the tokens forgets every one of them on the second pass (each
+        // takes the place of the next), so a run sees 0 to about 40 (a simulation of 3 000 runs:
+        // mean 4.2, most 39): the bound, one in forty, is far above that and far below one place
+        // per set's 921. The hash is keyed at random per process, so the runs differ.
         let cache = cache(DEFAULT_REMEMBERED_TOKENS);
         let tokens: Vec<String> = (0..DEFAULT_REMEMBERED_TOKENS / 4)
             .map(|_| token_of(&cache, 1))
@@ -281,7 +285,7 @@ mod tests {
         }
         let forgotten = verified(&cache) - first_pass;
         assert!(
-            forgotten <= tokens.len() / 100,
+            forgotten <= tokens.len() / 40,
             "{forgotten} of {} tokens verified again",
             tokens.len()
         );
