@@ -9,6 +9,9 @@ use tokio::process::Command;
 use crate::error::TestkitError;
 use prosektor_local_postgres::{find_bin_dir, running_as_root};
 
+/// How many free ports a new cluster's server tries before its start fails.
+const FIRST_START_ATTEMPTS: usize = 3;
+
 /// A cluster of its own on a free loopback port, under a fresh directory in memory (`/dev/shm`)
 /// or else in the system's temporary directory (reachable by the `postgres` user when the test
 /// runs as root, PostgreSQL's commands then running as that user). Dropped, it stops at once and
@@ -27,7 +30,7 @@ impl ControlledCluster {
     /// # Errors
     /// [`TestkitError::Cluster`] naming the step that failed.
     pub async fn start() -> Result<Self, TestkitError> {
-        let cluster = Self::prepared().await?;
+        let mut cluster = Self::prepared().await?;
         let data = cluster.data_arg();
         cluster
             .pg(
@@ -35,7 +38,7 @@ impl ControlledCluster {
                 &["-D", &data, "-U", "postgres", "-A", "trust", "--no-sync"],
             )
             .await?;
-        cluster.start_again().await?;
+        cluster.first_start().await?;
         Ok(cluster)
     }
 
@@ -46,7 +49,7 @@ impl ControlledCluster {
     /// # Errors
     /// [`TestkitError::Cluster`] naming the step that failed.
     pub async fn streaming_replica(&self) -> Result<Self, TestkitError> {
-        let replica = Self::prepared().await?;
+        let mut replica = Self::prepared().await?;
         let data = replica.data_arg();
         let port = self.port.to_string();
         replica
@@ -69,8 +72,21 @@ impl ControlledCluster {
                 ],
             )
             .await?;
-        replica.start_again().await?;
+        replica.first_start().await?;
         Ok(replica)
+    }
+
+    /// Starts the new server, on another free port if it cannot bind its own: a port free when
+    /// picked may be taken before the server binds it (loopback's ephemeral ports are shared
+    /// with every connection the other tests open).
+    async fn first_start(&mut self) -> Result<(), TestkitError> {
+        for _ in 1..FIRST_START_ATTEMPTS {
+            if self.start_again().await.is_ok() {
+                return Ok(());
+            }
+            self.port = free_port()?;
+        }
+        self.start_again().await
     }
 
     /// A cluster value on a free port with its directory made, nothing in it yet.
