@@ -1,5 +1,6 @@
 //! A read request takes one connection however many statements it sends (the session check, then
-//! its reads); a write keeps taking one per statement or transaction. Counted by
+//! its reads, with the check beside the reads turned off: `session_beside.rs` covers that); a
+//! write keeps taking one per statement or transaction. Counted by
 //! `db_pool_checkouts_total` (connections the pool hands out) plus `db_pool_reuses_total`
 //! (connections taken again from the shelf of those just given back, without the pool's check).
 
@@ -45,7 +46,11 @@ async fn connections_taken_by(server: &TestServer, request: impl AsyncFn()) -> f
 
 #[tokio::test]
 async fn a_read_request_takes_one_connection_whatever_it_reads() {
-    let server = TestServer::start_with(|config| config.workers = 0).await;
+    let server = TestServer::start_with(|config| {
+        config.workers = 0;
+        config.remembered_sessions = 0;
+    })
+    .await;
     let admin = server.admin_token().await;
     let tenant = demo_tenant(&server, &admin).await;
     let reads = [

@@ -21,6 +21,7 @@ mod outages;
 mod projects;
 mod rollout;
 mod runs;
+mod session_beside;
 mod stats;
 mod support;
 mod tenants;

@@ -2,13 +2,16 @@
 //! (`GET`, `HEAD`) shares one database connection between its session check and its reads (and
 //! may read from a replica); any other method may write, takes a connection per statement or
 //! transaction (a login holds none while it hashes a password), and marks its caller's write so
-//! that their next reads see it.
+//! that their next reads see it. A read's session check runs beside its own work where the scope
+//! allows it (`crate::auth::beside`).
 
 use std::sync::Arc;
 
 use poem::http::{Method, StatusCode};
-use poem::{Endpoint, Error, IntoResponse, Middleware, Request, Response, Result};
+use poem::{Endpoint, Error, Middleware, Request, Response, Result};
 use prosektor_application::{ConnectionScope, Intent};
+
+use crate::auth::beside::check_beside;
 
 /// The middleware: wraps an endpoint in [`RequestScopeEndpoint`].
 #[derive(Clone)]
@@ -43,11 +46,12 @@ impl<E: Endpoint> Endpoint for RequestScopeEndpoint<E> {
         let mut answer = None;
         let slot = &mut answer;
         let inner = &self.inner;
+        let scope = self.scope.as_ref();
         self.scope
             .run(
                 intent,
                 Box::pin(async move {
-                    *slot = Some(inner.call(request).await.map(IntoResponse::into_response));
+                    *slot = Some(check_beside(inner, request, scope).await);
                 }),
             )
             .await;

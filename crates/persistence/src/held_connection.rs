@@ -62,6 +62,9 @@ pub(crate) struct Target<'p> {
 pub(crate) struct Held {
     primary: Mutex<Option<Lease>>,
     replica: Mutex<Option<Lease>>,
+    /// For work beside a request's own (`crate::request_scope`): the request's connections,
+    /// which a statement shares when no connection of its own is idle at once.
+    request: Option<Arc<Held>>,
 }
 
 type Slot<'a> = MutexGuard<'a, Option<Lease>>;
@@ -90,6 +93,16 @@ impl Drop for Lease {
 }
 
 impl Held {
+    /// The connections of work beside `request`'s own: each taken from its pool's shelf if one
+    /// is there at once, else `request`'s shared, so that the work never waits for a second
+    /// connection while `request` holds one.
+    pub(crate) fn beside(request: Arc<Held>) -> Self {
+        Self {
+            request: Some(request),
+            ..Self::default()
+        }
+    }
+
     /// Gives the held primary connection back to the pool (before a transaction takes its own).
     pub(crate) async fn give_back(&self) {
         if let Some(lease) = self.primary.lock().await.take() {
@@ -159,12 +172,43 @@ impl Held {
 
     /// The target's slot, with a connection in it: the held one, one from the pool's shelf, or
     /// one taken from its pool now (counted as a waiter until it has one, like any statement on
-    /// the pool).
+    /// the pool). Beside a request, the shelf's connection or else the request's slot.
     async fn taken(&self, target: Target<'_>) -> Result<Slot<'_>, DbErr> {
-        let mut slot = match target.role {
+        let Some(request) = &self.request else {
+            return self.own(target).await;
+        };
+        let mut slot = self.slot(target.role).await;
+        if slot.is_none() {
+            match target.warm.and_then(|warm| warm.take()) {
+                Some(connection) => {
+                    *slot = Some(Lease {
+                        connection: Some(connection),
+                        warm: target.warm.cloned(),
+                    });
+                }
+                None => {
+                    if let Some(warm) = target.warm {
+                        warm.top_up(target.pool);
+                    }
+                    return request.own(target).await;
+                }
+            }
+        }
+        Ok(slot)
+    }
+
+    /// The slot of `role`'s connection, locked.
+    async fn slot(&self, role: Role) -> Slot<'_> {
+        match role {
             Role::Primary => self.primary.lock().await,
             Role::Replica => self.replica.lock().await,
-        };
+        }
+    }
+
+    /// The target's slot, with a connection in it: the held one, one from the pool's shelf, or
+    /// one taken from its pool now.
+    async fn own(&self, target: Target<'_>) -> Result<Slot<'_>, DbErr> {
+        let mut slot = self.slot(target.role).await;
         if slot.is_none() {
             let acquire = warm::acquire(target.warm.map(Arc::as_ref), target.pool);
             let connection = match target.bound {

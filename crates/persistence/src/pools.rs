@@ -83,15 +83,15 @@ impl DatabasePools {
         self.warm.len()
     }
 
-    /// Gives the shelved connections back and closes the pools, waiting until the connections
-    /// in use come back.
+    /// Gives the shelved connections back (and from now on every connection given back) and
+    /// closes the pools, waiting until the connections in use come back.
     ///
     /// # Errors
     /// The driver's, when closing a pool fails.
     pub async fn close(&self) -> Result<(), DbErr> {
-        self.warm.release_all();
+        self.warm.close();
         if let Some(replica) = &self.replica {
-            replica.warm.release_all();
+            replica.warm.close();
             replica.pool.clone().close().await?;
         }
         self.primary.clone().close().await

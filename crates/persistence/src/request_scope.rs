@@ -7,6 +7,12 @@
 //! where a replica is configured: without one every read is on the primary already). A read whose
 //! caller wrote at or after the newest moment the replica is known to hold goes to the primary:
 //! that is read-your-writes across every server of a fleet, since the moment is in the database.
+//!
+//! Work beside a read request's own (the API's session check, while the request's first query
+//! runs: `ConnectionScope::run_beside`) runs in a scope of its own inside the request's, whose
+//! statements take an idle connection from the shelf if there is one at once and otherwise share
+//! the request's (`Held::beside`). Without a replica only: with one, the session check's note of
+//! the caller's last write decides where the request's reads go, so it must come first.
 
 use std::sync::{Arc, Mutex, PoisonError};
 
@@ -115,6 +121,24 @@ impl ConnectionScope for PgConnectionScope {
             if let Err(error) = Db::new(self.pools.clone()).execute_raw(wrote).await {
                 tracing::warn!(%error, "could not record the caller's write: their next reads may miss it on the replica");
             }
+        }
+    }
+
+    fn runs_beside(&self) -> bool {
+        self.pools.replica.is_none()
+    }
+
+    async fn run_beside(&self, work: ScopedWork<'_>) {
+        match current().filter(|request| request.intent == Intent::Read) {
+            Some(request) => {
+                let beside = Arc::new(RequestScope {
+                    intent: Intent::Read,
+                    held: Arc::new(Held::beside(Arc::clone(&request.held))),
+                    caller: Mutex::new(None),
+                });
+                SCOPE.scope(beside, work).await;
+            }
+            None => work.await,
         }
     }
 }

@@ -23,13 +23,17 @@
 //!   before the database last broke a connection (`crate::connection_health`), goes back to the
 //!   pool, which checks or discards it, instead of being used; while a read-only spell is
 //!   suspected no connection is handed over either;
-//! - closing the pools empties the shelves first ([`DatabasePools::close`]).
+//! - closing the pools empties the shelves first, and a connection given back after that goes
+//!   to its pool ([`DatabasePools::close`]);
+//! - work beside a request (`crate::held_connection`) takes a shelved connection only if one is
+//!   there at once; finding none, it asks the pool for one more in the background
+//!   ([`WarmConnections::top_up`]), which the next such work finds on the shelf.
 //!
 //! [`PING_WHEN_IDLE_FOR`]: crate::pool
 //! [`DatabasePools::close`]: crate::DatabasePools::close
 
 use std::collections::VecDeque;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, LazyLock, Mutex, MutexGuard, PoisonError, Weak};
 use std::time::{Duration, Instant};
 
@@ -61,10 +65,14 @@ pub fn connections_reused() -> u64 {
 #[derive(Debug, Default)]
 pub(crate) struct WarmConnections {
     shelf: Mutex<Shelf>,
+    /// Whether a connection asked for by [`WarmConnections::top_up`] is on its way.
+    topping_up: AtomicBool,
 }
 
 #[derive(Debug, Default)]
 struct Shelf {
+    /// Whether its pool is closing: a connection given back goes straight to the pool.
+    closed: bool,
     /// The shelved connections, the most recent last.
     connections: Vec<Shelved>,
     /// The callers queued for a connection, the longest-waiting first.
@@ -127,6 +135,11 @@ impl WarmConnections {
     /// at once if a caller waits for one without being queued here.
     pub(crate) fn put(&self, connection: PoolConnection<Postgres>) {
         let mut shelf = lock(&self.shelf);
+        if shelf.closed {
+            drop(shelf);
+            drop(connection);
+            return;
+        }
         let mut connection = connection;
         // Handed over only while every caller of the process that waits for a connection is
         // queued here: one that waits for a pool otherwise (a transaction, a caller of another
@@ -168,6 +181,35 @@ impl WarmConnections {
     pub(crate) fn release_all(&self) {
         let released = std::mem::take(&mut lock(&self.shelf).connections);
         drop(released);
+    }
+
+    /// Gives every shelved connection back to the pool, and every connection given back from
+    /// now on: its pool is closing, and waits for them.
+    pub(crate) fn close(&self) {
+        let mut shelf = lock(&self.shelf);
+        shelf.closed = true;
+        let released = std::mem::take(&mut shelf.connections);
+        drop(shelf);
+        drop(released);
+    }
+
+    /// Asks `pool` for one more connection to shelve, in the background: for work beside a
+    /// request that found the shelf empty, so that the next such work finds one. Not while one
+    /// is on its way already, nor while the pool has none to spare and may open none (then
+    /// every connection is in use, and work beside a request shares the request's).
+    pub(crate) fn top_up(self: &Arc<Self>, pool: &PgPool) {
+        if exhausted(pool) || self.topping_up.swap(true, Ordering::AcqRel) {
+            return;
+        }
+        let warm = Arc::clone(self);
+        let pool = pool.clone();
+        tokio::spawn(async move {
+            let acquired = pool.acquire().await;
+            warm.topping_up.store(false, Ordering::Release);
+            if let Ok(connection) = acquired {
+                warm.put(connection);
+            }
+        });
     }
 }
 

@@ -83,7 +83,7 @@ pub async fn api_context(
         );
     }
     Ok(ApiContext {
-        authenticator: Authenticator::new(services.auth.clone()),
+        authenticator: Authenticator::new(services.auth.clone(), config.remembered_sessions),
         services,
         clients: ClientAddresses::new(config.trusted_proxies.clone()),
         readiness: Arc::new(

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 use ipnet::IpNet;
+use prosektor_api::auth::remembered::DEFAULT_REMEMBERED_SESSIONS;
 use prosektor_persistence::{BackfillSettings, Pooling};
 
 use crate::telemetry::LogFormat;
@@ -99,6 +100,12 @@ pub struct Config {
     #[arg(long, env = "PROSEKTOR_TOKEN_TTL_SECS", default_value_t = 12 * 60 * 60)]
     pub token_ttl_secs: u64,
 
+    /// How many callers' last confirmed sessions the server remembers, so that their reads start
+    /// on it while the session check runs beside them (`docs/api.md`, Authentication); 0 checks
+    /// every session before the request's own work.
+    #[arg(long, env = "PROSEKTOR_REMEMBERED_SESSIONS", default_value_t = DEFAULT_REMEMBERED_SESSIONS)]
+    pub remembered_sessions: usize,
+
     /// Seed the demo admin and tenant (once). Default: only with the embedded PostgreSQL.
     #[arg(long, env = "PROSEKTOR_DEMO_SEED")]
     pub demo_seed: Option<bool>,
@@ -175,6 +182,7 @@ impl Config {
             shutdown_grace_secs: 10,
             jwt_secret: None,
             token_ttl_secs: 3600,
+            remembered_sessions: DEFAULT_REMEMBERED_SESSIONS,
             demo_seed: Some(false),
             workers: 2,
             run_retention_days: 30,
@@ -214,6 +222,7 @@ impl std::fmt::Debug for Config {
             .field("shutdown_grace_secs", &self.shutdown_grace_secs)
             .field("jwt_secret", &self.jwt_secret.as_ref().map(|_| "***"))
             .field("token_ttl_secs", &self.token_ttl_secs)
+            .field("remembered_sessions", &self.remembered_sessions)
             .field("demo_seed", &self.demo_seed)
             .field("workers", &self.workers)
             .field("run_retention_days", &self.run_retention_days)

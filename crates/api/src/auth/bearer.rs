@@ -17,6 +17,8 @@ use poem_openapi::auth::{ApiKey, Bearer};
 use prosektor_application::TokenClaims;
 use prosektor_application::services::{Actor, AuthService, ServiceError, Session};
 
+use super::beside::{CheckBeside, ConfirmedSession, Handover, Replay};
+use super::remembered::RememberedSessions;
 use crate::error::{ApiError, ApiResult};
 
 /// `Authorization: Bearer <token>`, a token from `POST /api/v1/auth/login`.
@@ -50,13 +52,29 @@ pub struct BearerClaims(pub TokenClaims);
 #[oai(ty = "api_key", key_name = "X-Ingest-Key", key_in = "header")]
 pub struct IngestKeyAuth(pub ApiKey);
 
-/// [`BearerAuth`]'s check: the token's live session.
+/// [`BearerAuth`]'s check: the token's live session. A read whose caller's session is remembered
+/// starts on it and hands the check over to run beside it (`crate::auth::beside`); a read run
+/// again on the session its check confirmed takes that one.
 async fn live_session(request: &Request, bearer: Bearer) -> poem::Result<Session> {
+    if let Some(ConfirmedSession(session)) = request.data::<ConfirmedSession>() {
+        return Ok(session.clone());
+    }
     let authenticator = authenticator(request)?;
-    authenticator
-        .session(&bearer.token)
-        .await
-        .map_err(Into::into)
+    let claims = authenticator.claims(&bearer.token)?;
+    if let Some(offer) = request.data::<CheckBeside>()
+        && let Some(provisional) = authenticator.remembered.of(&claims)
+    {
+        let checking = Arc::clone(authenticator);
+        let handover = Handover {
+            provisional: Arc::clone(&provisional),
+            check: Box::pin(async move { checking.check(claims).await }),
+            replay: Replay::of(request),
+        };
+        if offer.hand_over(handover) {
+            return Ok(Session::clone(&provisional));
+        }
+    }
+    authenticator.check(claims).await.map_err(Into::into)
 }
 
 /// [`BearerClaims`]'s check: the token's verified claims.
@@ -67,28 +85,31 @@ async fn verified_claims(request: &Request, bearer: Bearer) -> poem::Result<Toke
 }
 
 /// The authenticator [`crate::app`] put into the request's data.
-fn authenticator(request: &Request) -> poem::Result<&Authenticator> {
-    request
-        .data::<Arc<Authenticator>>()
-        .map(Arc::as_ref)
-        .ok_or_else(|| {
-            poem::Error::from_string(
-                "the authenticator is missing from the request's data",
-                StatusCode::INTERNAL_SERVER_ERROR,
-            )
-        })
+fn authenticator(request: &Request) -> poem::Result<&Arc<Authenticator>> {
+    request.data::<Arc<Authenticator>>().ok_or_else(|| {
+        poem::Error::from_string(
+            "the authenticator is missing from the request's data",
+            StatusCode::INTERNAL_SERVER_ERROR,
+        )
+    })
 }
 
-/// Checks bearer tokens and the user row behind them, answering in HTTP terms.
+/// Checks bearer tokens and the user row behind them, answering in HTTP terms, and remembers the
+/// session each recent caller's last check confirmed (for reads that start on it while their
+/// check runs beside them: `crate::auth::beside`).
 #[derive(Debug, Clone)]
 pub struct Authenticator {
     auth: AuthService,
+    remembered: Arc<RememberedSessions>,
 }
 
 impl Authenticator {
-    /// An authenticator asking `auth`.
-    pub const fn new(auth: AuthService) -> Self {
-        Self { auth }
+    /// An authenticator asking `auth`, remembering up to `sessions` confirmed sessions.
+    pub fn new(auth: AuthService, sessions: usize) -> Self {
+        Self {
+            auth,
+            remembered: Arc::new(RememberedSessions::new(sessions)),
+        }
     }
 
     /// The session of `token`: the user as read to check it (so that an endpoint about the
@@ -98,10 +119,14 @@ impl Authenticator {
     /// `401` for a bad or expired token, or a deleted user or outdated session; `403
     /// company_closed` for a client of a churned company; `500` when the user cannot be read.
     pub async fn session(&self, token: &str) -> ApiResult<Session> {
-        let claims = self.claims(token)?;
-        // The request's span (and so its access log line) names the caller from here on.
-        tracing::Span::current().record("user_id", tracing::field::display(claims.user_id));
-        self.auth
+        self.check(self.claims(token)?).await
+    }
+
+    /// The session `claims` stand for, checked against the user row (see [`Self::session`]),
+    /// and remembered.
+    async fn check(&self, claims: TokenClaims) -> ApiResult<Session> {
+        let session = self
+            .auth
             .authenticate(claims.user_id, claims.session_version)
             .await
             .map_err(|error| match error {
@@ -109,18 +134,23 @@ impl Authenticator {
                     ApiError::unauthenticated()
                 }
                 other => ApiError::from(other),
-            })
+            })?;
+        self.remembered.keep(&session);
+        Ok(session)
     }
 
     /// The claims of `token`, verified (signature and expiry) but not checked against the user
-    /// row.
+    /// row. The request's span (and so its access log line) names the caller from here on.
     ///
     /// # Errors
     /// `401` for a bad or expired token.
     pub fn claims(&self, token: &str) -> ApiResult<TokenClaims> {
-        self.auth
+        let claims = self
+            .auth
             .verify_token(token)
-            .map_err(|_| ApiError::unauthenticated())
+            .map_err(|_| ApiError::unauthenticated())?;
+        tracing::Span::current().record("user_id", tracing::field::display(claims.user_id));
+        Ok(claims)
     }
 
     /// A new token for the user's current session version.

@@ -37,4 +37,18 @@ pub trait ConnectionScope: Send + Sync {
     /// read scope gives the held connection back first and takes its own, so `work` never holds
     /// two connections of one pool.
     async fn run(&self, intent: Intent, work: ScopedWork<'_>);
+
+    /// Whether [`Self::run_beside`] runs work beside a read request's own; not where the session
+    /// check decides which database the request's reads go to (a read replica, which must not
+    /// serve a caller's reads before it has replayed their last write), so that it must come
+    /// first.
+    fn runs_beside(&self) -> bool;
+
+    /// Runs `work` inside the current read request, beside the request's own work (the session
+    /// check while the request's first query runs): its statements take a connection of their
+    /// own when one is idle at once, and otherwise share the request's, one statement after the
+    /// other. Never waiting for a second connection while the request holds one, a request
+    /// cannot deadlock a pool smaller than the number of requests. Outside a read request,
+    /// `work` runs as statements outside any request do.
+    async fn run_beside(&self, work: ScopedWork<'_>);
 }

@@ -2,7 +2,8 @@
 //! the work ends; a transaction inside gives it back first (a scope never holds two); a
 //! connection that broke is not kept. When a holder ends, its connection waits on the pool's
 //! shelf for the next statement, without the pool's check: never while someone else needs it,
-//! never after it idled long enough to need the check, never past the pools' closing.
+//! never after it idled long enough to need the check, never past the pools' closing. Work beside
+//! a request takes a shelved connection if one is there, or else shares the request's.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -186,6 +187,98 @@ async fn concurrent_callers_on_a_small_pool_with_several_shelves_never_starve() 
     });
     for caller in futures::future::join_all(callers).await {
         assert_eq!(caller.expect("caller"), vec![]);
+    }
+}
+
+#[tokio::test]
+async fn work_beside_a_request_takes_a_shelved_connection_or_else_shares_the_requests() {
+    use prosektor_application::ConnectionScope;
+
+    let db = database().await;
+    let pools = prosektor_persistence::DatabasePools::from(pool(&db, 4, "beside").await);
+    let users = PgUserRepository::new(pools.clone());
+    let scope = prosektor_persistence::PgConnectionScope::new(pools.clone());
+    let missing = || async { users.get_session(UserId::new_v7()).await.err() };
+    let shelf = &pools;
+    // Two requests at once leave two connections on the shelf.
+    let hold = || {
+        in_request(pools.clone(), Intent::Read, async {
+            let missed = missing().await;
+            tokio::time::sleep(Duration::from_millis(20)).await;
+            missed
+        })
+    };
+    let (first, second) = tokio::join!(hold(), hold());
+    assert_eq!(first, Some(RepositoryError::NotFound));
+    assert_eq!(second, Some(RepositoryError::NotFound));
+    assert_eq!(pools.shelved_connections(), 2);
+
+    // The request takes one; the work beside it the other, and gives it back when it ends.
+    let shelved = in_request(pools.clone(), Intent::Read, async {
+        assert_eq!(missing().await, Some(RepositoryError::NotFound));
+        let mut beside = None;
+        let seen = &mut beside;
+        scope
+            .run_beside(Box::pin(async move {
+                let missed = missing().await;
+                *seen = Some((missed, shelf.shelved_connections()));
+            }))
+            .await;
+        (beside, pools.shelved_connections())
+    })
+    .await;
+    assert_eq!(
+        shelved,
+        (Some((Some(RepositoryError::NotFound), 0)), 1),
+        "beside the request on the shelf's second connection, back on the shelf after"
+    );
+
+    // With the shelf empty (its connections idled past the check and went back to the pool), it
+    // shares the request's connection and asks the pool for one more, which the next work beside
+    // a request finds on the shelf.
+    tokio::time::sleep(Duration::from_millis(150)).await;
+    let shelved = in_request(pools.clone(), Intent::Read, async {
+        assert_eq!(missing().await, Some(RepositoryError::NotFound));
+        assert_eq!(pools.shelved_connections(), 0);
+        scope
+            .run_beside(Box::pin(async {
+                assert_eq!(missing().await, Some(RepositoryError::NotFound));
+            }))
+            .await;
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        pools.shelved_connections()
+    })
+    .await;
+    assert_eq!(
+        shelved, 1,
+        "the pool's connection, asked for in the background"
+    );
+}
+
+#[tokio::test]
+async fn work_beside_a_request_on_a_pool_of_one_shares_the_requests_connection() {
+    use prosektor_application::ConnectionScope;
+
+    let db = database().await;
+    let pools = prosektor_persistence::DatabasePools::from(pool(&db, 1, "beside-one").await);
+    let users = PgUserRepository::new(pools.clone());
+    let scope = prosektor_persistence::PgConnectionScope::new(pools.clone());
+    let missing = || async { users.get_session(UserId::new_v7()).await.err() };
+    for _ in 0..3 {
+        let beside = in_request(pools.clone(), Intent::Read, async {
+            assert_eq!(missing().await, Some(RepositoryError::NotFound));
+            let mut beside = None;
+            let seen = &mut beside;
+            scope
+                .run_beside(Box::pin(async move {
+                    *seen = Some(missing().await);
+                }))
+                .await;
+            beside
+        })
+        .await;
+        // Waiting for the pool instead would time out: the request holds its only connection.
+        assert_eq!(beside, Some(Some(RepositoryError::NotFound)));
     }
 }
 

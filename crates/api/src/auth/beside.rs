@@ -1,0 +1,133 @@
+//! The session check beside a read's own work: a `GET` or `HEAD` whose caller's session was
+//! confirmed recently ([`RememberedSessions`](super::remembered::RememberedSessions)) starts on
+//! that session while the check of its token runs beside it ([`ConnectionScope::run_beside`]),
+//! instead of waiting for the check's round trip first. The read answers only once the check
+//! has confirmed the same session: a check that fails answers its own error (a revoked session
+//! still fails on the very next request, whatever the read found), and a check that finds the
+//! session changed (another role, company status or profile) runs the read again on the
+//! confirmed session, discarding the first answer. Reads have no effects, so a read started on
+//! a session that turned out outdated leaves nothing behind.
+//!
+//! The request scope (`crate::request_scope`) runs each request through [`check_beside`], inside
+//! the request's connection scope: it offers the request a [`CheckBeside`], which
+//! [`BearerAuth`](super::bearer::BearerAuth)'s check takes, handing over the session it starts on
+//! and the check to run beside; a request replayed on the confirmed session carries it as
+//! [`ConfirmedSession`], which the scheme then answers without another check.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::{Arc, Mutex, PoisonError};
+
+use poem::http::header::AUTHORIZATION;
+use poem::http::{HeaderMap, Method, Uri, Version};
+use poem::{Endpoint, IntoResponse, Request, Response};
+use prosektor_application::ConnectionScope;
+use prosektor_application::services::Session;
+use tokio::sync::oneshot;
+
+use crate::error::ApiResult;
+
+/// The check of a token, run beside the request it authenticates.
+pub(crate) type Check = Pin<Box<dyn Future<Output = ApiResult<Session>> + Send>>;
+
+/// What a read's bearer check hands over when it starts the read on a remembered session.
+pub(crate) struct Handover {
+    /// The session the read started on.
+    pub(crate) provisional: Arc<Session>,
+    /// The check that confirms it (or not).
+    pub(crate) check: Check,
+    /// The request, to run again on the confirmed session if it differs.
+    pub(crate) replay: Replay,
+}
+
+/// A read request's offer to run its session check beside it: taken at most once.
+#[derive(Clone)]
+pub(crate) struct CheckBeside(Arc<Mutex<Option<oneshot::Sender<Handover>>>>);
+
+impl CheckBeside {
+    /// Hands `handover` to the request's middleware, if the offer is still open.
+    pub(crate) fn hand_over(&self, handover: Handover) -> bool {
+        let offer = self.0.lock().unwrap_or_else(PoisonError::into_inner).take();
+        offer.is_some_and(|offer| offer.send(handover).is_ok())
+    }
+}
+
+/// The session a replayed request's check already confirmed.
+#[derive(Clone)]
+pub(crate) struct ConfirmedSession(pub(crate) Session);
+
+/// What it takes to send a read again: its method, target, version and headers (a read has no
+/// body).
+pub(crate) struct Replay {
+    method: Method,
+    uri: Uri,
+    version: Version,
+    headers: HeaderMap,
+}
+
+impl Replay {
+    /// The replay of `request`.
+    pub(crate) fn of(request: &Request) -> Self {
+        Self {
+            method: request.method().clone(),
+            uri: request.uri().clone(),
+            version: request.version(),
+            headers: request.headers().clone(),
+        }
+    }
+
+    /// The request again, carrying `session` as confirmed.
+    fn on(self, session: Session) -> Request {
+        let mut request = Request::builder()
+            .method(self.method)
+            .uri(self.uri)
+            .version(self.version)
+            .finish();
+        *request.headers_mut() = self.headers;
+        request.extensions_mut().insert(ConfirmedSession(session));
+        request
+    }
+}
+
+/// Runs `request` through `next`, with its session check beside it where it is a read with a
+/// bearer token and `scope` can run work beside it (see the module's documentation).
+pub(crate) async fn check_beside<E: Endpoint>(
+    next: &E,
+    mut request: Request,
+    scope: &dyn ConnectionScope,
+) -> poem::Result<Response> {
+    let offered = matches!(*request.method(), Method::GET | Method::HEAD)
+        && request.headers().contains_key(AUTHORIZATION)
+        && scope.runs_beside();
+    if !offered {
+        return next.call(request).await.map(IntoResponse::into_response);
+    }
+    let (offer, handed) = oneshot::channel();
+    request
+        .extensions_mut()
+        .insert(CheckBeside(Arc::new(Mutex::new(Some(offer)))));
+    let beside = async {
+        // The offer is dropped with the request, unanswered, when its check ran first.
+        let handover = handed.await.ok()?;
+        let (checked, outcome) = oneshot::channel();
+        scope
+            .run_beside(Box::pin(async move {
+                let confirmed = handover.check.await;
+                let _ = checked.send((handover.provisional, confirmed, handover.replay));
+            }))
+            .await;
+        outcome.await.ok()
+    };
+    let (answer, checked) = tokio::join!(next.call(request), beside);
+    match checked {
+        None => answer.map(IntoResponse::into_response),
+        Some((_, Err(refused), _)) => Err(refused.into()),
+        Some((provisional, Ok(confirmed), _)) if confirmed == *provisional => {
+            answer.map(IntoResponse::into_response)
+        }
+        Some((_, Ok(confirmed), replay)) => next
+            .call(replay.on(confirmed))
+            .await
+            .map(IntoResponse::into_response),
+    }
+}

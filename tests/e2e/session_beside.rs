@@ -1,0 +1,187 @@
+//! A read's session check beside its own work (`docs/api.md`, Authentication): a read whose
+//! caller's session the server remembers starts its queries while the user row is read on
+//! another connection, answers only what a confirmed session may see, and never waits for a
+//! second connection while it holds one.
+
+use std::time::Duration;
+
+use futures::future::join_all;
+use reqwest::{Method, StatusCode};
+use sea_orm::{ConnectionTrait, DatabaseConnection, Statement, TransactionTrait};
+
+use crate::fixtures::assert_problem;
+use crate::support::TestServer;
+use crate::tenants::demo_tenant;
+
+/// How long the test waits to see the read's query run while its check is held up.
+const PATIENCE: Duration = Duration::from_secs(10);
+
+/// Reads `path` with `token` a few times, so that the server remembers the caller's session
+/// and has a connection on its shelf for the check beside the next read.
+async fn warm(server: &TestServer, path: &str, token: &str) {
+    for _ in 0..3 {
+        let read = server.call(Method::GET, path, Some(token), None).await;
+        assert_eq!(read.status, StatusCode::OK, "{path}: {:?}", read.body);
+    }
+}
+
+/// A count `sql` answers on `db`.
+async fn count(db: &DatabaseConnection, sql: &str) -> i64 {
+    db.query_one_raw(Statement::from_string(db.get_database_backend(), sql))
+        .await
+        .expect("the count runs")
+        .and_then(|row| row.try_get_by_index::<i64>(0).ok())
+        .expect("a count")
+}
+
+#[tokio::test]
+async fn a_reads_query_runs_while_its_session_check_waits_for_the_user_row() {
+    let server = TestServer::start_with(|config| config.workers = 0).await;
+    let admin = server.admin_token().await;
+    let tenant = demo_tenant(&server, &admin).await;
+    let client = server.client_token().await;
+    let active = format!("/api/v1/companies/{}/projects/active", tenant.company_id);
+    warm(&server, &active, &client).await;
+    let expected = server.call(Method::GET, &active, Some(&client), None).await;
+
+    // The users table locked: a session check waits until the lock is released.
+    let db = server.database().connection();
+    let lock = db.begin().await.expect("a transaction");
+    lock.execute_unprepared("LOCK TABLE users IN ACCESS EXCLUSIVE MODE")
+        .await
+        .expect("the lock");
+    let since = lock
+        .query_one_raw(Statement::from_string(
+            db.get_database_backend(),
+            "SELECT now()::text",
+        ))
+        .await
+        .expect("the lock's start")
+        .and_then(|row| row.try_get_by_index::<String>(0).ok())
+        .expect("a time");
+
+    let read = server.call(Method::GET, &active, Some(&client), None);
+    let watch = async {
+        let check_waits = "SELECT count(*) FROM pg_stat_activity \
+             WHERE datname = current_database() AND wait_event_type = 'Lock' \
+             AND query LIKE '%FROM users u%'";
+        let query_ran = format!(
+            "SELECT count(*) FROM pg_stat_activity \
+             WHERE datname = current_database() AND state = 'idle' \
+             AND query LIKE '%FROM web_projects%' AND state_change > '{since}'::timestamptz"
+        );
+        let started = tokio::time::Instant::now();
+        let mut seen = false;
+        while !seen && started.elapsed() < PATIENCE {
+            seen = count(db, check_waits).await == 1 && count(db, &query_ran).await == 1;
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        lock.commit().await.expect("the lock released");
+        seen
+    };
+    let (read, seen) = tokio::join!(read, watch);
+    assert!(
+        seen,
+        "the read's own query did not run while its session check waited"
+    );
+    assert_eq!(read.status, StatusCode::OK, "{:?}", read.body);
+    assert_eq!(read.body, expected.body);
+}
+
+#[tokio::test]
+async fn a_read_answers_what_its_confirmed_session_sees_not_the_remembered_one() {
+    let server = TestServer::start_with(|config| config.workers = 0).await;
+    let admin = server.admin_token().await;
+    let client = server.client_token().await;
+    warm(&server, "/api/v1/me", &client).await;
+    let before = server
+        .call(Method::GET, "/api/v1/me", Some(&client), None)
+        .await;
+    let id = before.body["user"]["id"]
+        .as_str()
+        .expect("an id")
+        .to_owned();
+
+    // Changed outside the API (no new session version): only the check sees it.
+    let db = server.database().connection();
+    db.execute_unprepared(&format!(
+        "UPDATE users SET email = 'renamed@anadolu-osgb.demo' WHERE id = '{id}'"
+    ))
+    .await
+    .expect("the row changes");
+    let after = server
+        .call(Method::GET, "/api/v1/me", Some(&client), None)
+        .await;
+    assert_eq!(after.status, StatusCode::OK, "{:?}", after.body);
+    assert_eq!(after.body["user"]["email"], "renamed@anadolu-osgb.demo");
+
+    // The company closed: the check refuses the read, whatever the read found.
+    let company = before.body["user"]["company_id"]
+        .as_str()
+        .expect("a company")
+        .to_owned();
+    db.execute_unprepared(&format!(
+        "UPDATE companies SET status = 'CHURNED' WHERE id = '{company}'"
+    ))
+    .await
+    .expect("the company closes");
+    let dashboard = format!("/api/v1/companies/{company}/dashboard");
+    assert_problem(
+        &server
+            .call(Method::GET, &dashboard, Some(&client), None)
+            .await,
+        403,
+        "company_closed",
+    );
+
+    // The user deleted: the very next read is refused.
+    let deleted = server
+        .call(
+            Method::DELETE,
+            &format!("/api/v1/users/{id}"),
+            Some(&admin),
+            None,
+        )
+        .await;
+    assert_eq!(deleted.status, StatusCode::OK, "{:?}", deleted.body);
+    assert_problem(
+        &server
+            .call(Method::GET, "/api/v1/me", Some(&client), None)
+            .await,
+        401,
+        "unauthenticated",
+    );
+}
+
+#[tokio::test]
+async fn reads_on_a_pool_smaller_than_their_number_all_answer() {
+    let server = TestServer::start_with(|config| {
+        config.workers = 0;
+        config.db_max_connections = 2;
+    })
+    .await;
+    let admin = server.admin_token().await;
+    let tenant = demo_tenant(&server, &admin).await;
+    let client = server.client_token().await;
+    let reads = [
+        "/api/v1/me".to_owned(),
+        format!("/api/v1/companies/{}/projects/active", tenant.company_id),
+        format!("/api/v1/companies/{}/dashboard", tenant.company_id),
+    ];
+    for path in &reads {
+        warm(&server, path, &client).await;
+    }
+    for _ in 0..3 {
+        let answers = join_all(
+            reads
+                .iter()
+                .cycle()
+                .take(24)
+                .map(|path| server.call(Method::GET, path, Some(&client), None)),
+        )
+        .await;
+        for answer in answers {
+            assert_eq!(answer.status, StatusCode::OK, "{:?}", answer.body);
+        }
+    }
+}
