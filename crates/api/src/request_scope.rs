@@ -3,7 +3,7 @@
 //! may read from a replica); any other method may write, takes a connection per statement or
 //! transaction (a login holds none while it hashes a password), and marks its caller's write so
 //! that their next reads see it. A read's session check runs beside its own work where the scope
-//! allows it (`crate::auth::beside`).
+//! allows it and the server is not busier than its cores (`crate::auth::beside`).
 
 use std::sync::Arc;
 
@@ -11,7 +11,7 @@ use poem::http::{Method, StatusCode};
 use poem::{Endpoint, Error, Middleware, Request, Response, Result};
 use prosektor_application::{ConnectionScope, Intent};
 
-use crate::auth::beside::check_beside;
+use crate::auth::beside::{InFlight, check_beside};
 
 /// The middleware: wraps an endpoint in [`RequestScopeEndpoint`].
 #[derive(Clone)]
@@ -24,6 +24,7 @@ impl<E: Endpoint> Middleware<E> for RequestScope {
         RequestScopeEndpoint {
             inner,
             scope: Arc::clone(&self.0),
+            in_flight: InFlight::new(),
         }
     }
 }
@@ -32,6 +33,7 @@ impl<E: Endpoint> Middleware<E> for RequestScope {
 pub(crate) struct RequestScopeEndpoint<E> {
     inner: E,
     scope: Arc<dyn ConnectionScope>,
+    in_flight: InFlight,
 }
 
 impl<E: Endpoint> Endpoint for RequestScopeEndpoint<E> {
@@ -43,6 +45,8 @@ impl<E: Endpoint> Endpoint for RequestScopeEndpoint<E> {
         } else {
             Intent::Write
         };
+        let flight = self.in_flight.enter();
+        let unhurried = flight.unhurried;
         let mut answer = None;
         let slot = &mut answer;
         let inner = &self.inner;
@@ -51,10 +55,11 @@ impl<E: Endpoint> Endpoint for RequestScopeEndpoint<E> {
             .run(
                 intent,
                 Box::pin(async move {
-                    *slot = Some(check_beside(inner, request, scope).await);
+                    *slot = Some(check_beside(inner, request, scope, unhurried).await);
                 }),
             )
             .await;
+        drop(flight);
         answer.unwrap_or_else(|| {
             Err(Error::from_string(
                 "the connection scope did not run the request",

@@ -6,7 +6,8 @@
 //! still fails on the very next request, whatever the read found), and a check that finds the
 //! session changed (another role, company status or profile) runs the read again on the
 //! confirmed session, discarding the first answer. Reads have no effects, so a read started on
-//! a session that turned out outdated leaves nothing behind.
+//! a session that turned out outdated leaves nothing behind. All this only while the server is
+//! not busier than its cores ([`InFlight`]): under load, each read is checked first.
 //!
 //! The request scope (`crate::request_scope`) runs each request through [`check_beside`], inside
 //! the request's connection scope: it offers the request a [`CheckBeside`], which
@@ -15,7 +16,9 @@
 //! [`ConfirmedSession`], which the scheme then answers without another check.
 
 use std::future::Future;
+use std::num::NonZeroUsize;
 use std::pin::Pin;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use poem::http::header::AUTHORIZATION;
@@ -89,14 +92,60 @@ impl Replay {
     }
 }
 
-/// Runs `request` through `next`, with its session check beside it where it is a read with a
-/// bearer token and `scope` can run work beside it (see the module's documentation).
+/// The requests a server has in flight, and how many of them it runs unhurried: while no more
+/// are in flight than the machine has cores, a read's check runs beside it, saving the read a
+/// round trip; beyond that the cores are what requests wait for, and running a read's two
+/// statements at once would only add work (more connections busy, more wake-ups), so each read
+/// is checked first.
+#[derive(Debug)]
+pub(crate) struct InFlight {
+    requests: AtomicUsize,
+    unhurried: usize,
+}
+
+impl InFlight {
+    /// No request in flight yet; unhurried up to the machine's cores.
+    pub(crate) fn new() -> Self {
+        Self {
+            requests: AtomicUsize::new(0),
+            unhurried: std::thread::available_parallelism().map_or(1, NonZeroUsize::get),
+        }
+    }
+
+    /// A request in flight until the returned guard drops.
+    pub(crate) fn enter(&self) -> Flight<'_> {
+        let requests = self.requests.fetch_add(1, Ordering::Relaxed) + 1;
+        Flight {
+            in_flight: self,
+            unhurried: requests <= self.unhurried,
+        }
+    }
+}
+
+/// One request in flight ([`InFlight::enter`]).
+pub(crate) struct Flight<'a> {
+    in_flight: &'a InFlight,
+    /// Whether no more requests than cores were in flight when it came.
+    pub(crate) unhurried: bool,
+}
+
+impl Drop for Flight<'_> {
+    fn drop(&mut self) {
+        self.in_flight.requests.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
+/// Runs `request` through `next`, with its session check beside it where the request came
+/// `unhurried` ([`InFlight`]), is a read with a bearer token, and `scope` can run work beside it
+/// (see the module's documentation).
 pub(crate) async fn check_beside<E: Endpoint>(
     next: &E,
     mut request: Request,
     scope: &dyn ConnectionScope,
+    unhurried: bool,
 ) -> poem::Result<Response> {
-    let offered = matches!(*request.method(), Method::GET | Method::HEAD)
+    let offered = unhurried
+        && matches!(*request.method(), Method::GET | Method::HEAD)
         && request.headers().contains_key(AUTHORIZATION)
         && scope.runs_beside();
     if !offered {
