@@ -204,7 +204,9 @@ impl WarmConnections {
         let warm = Arc::clone(self);
         let pool = pool.clone();
         tokio::spawn(async move {
-            let acquired = pool.acquire().await;
+            // Counted as a waiter, as any caller of the pool: connections given back meanwhile
+            // go to the pool, whose queue serves callers in turn.
+            let acquired = counted(pool.acquire()).await;
             warm.topping_up.store(false, Ordering::Release);
             if let Ok(connection) = acquired {
                 warm.put(connection);

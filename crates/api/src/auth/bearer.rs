@@ -123,20 +123,34 @@ impl Authenticator {
     }
 
     /// The session `claims` stand for, checked against the user row (see [`Self::session`]),
-    /// and remembered.
+    /// and remembered; a refused one is forgotten.
     async fn check(&self, claims: TokenClaims) -> ApiResult<Session> {
-        let session = self
+        match self
             .auth
             .authenticate(claims.user_id, claims.session_version)
             .await
-            .map_err(|error| match error {
-                ServiceError::Unauthenticated | ServiceError::NotFound => {
-                    ApiError::unauthenticated()
+        {
+            Ok(session) => {
+                self.remembered.keep(&session);
+                Ok(session)
+            }
+            Err(error) => {
+                if matches!(
+                    error,
+                    ServiceError::Unauthenticated
+                        | ServiceError::NotFound
+                        | ServiceError::CompanyClosed
+                ) {
+                    self.remembered.forget(claims.user_id);
                 }
-                other => ApiError::from(other),
-            })?;
-        self.remembered.keep(&session);
-        Ok(session)
+                Err(match error {
+                    ServiceError::Unauthenticated | ServiceError::NotFound => {
+                        ApiError::unauthenticated()
+                    }
+                    other => ApiError::from(other),
+                })
+            }
+        }
     }
 
     /// The claims of `token`, verified (signature and expiry) but not checked against the user

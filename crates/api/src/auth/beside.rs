@@ -3,10 +3,10 @@
 //! that session while the check of its token runs beside it ([`ConnectionScope::run_beside`]),
 //! instead of waiting for the check's round trip first. The read answers only once the check
 //! has confirmed the same session: a check that fails answers its own error (a revoked session
-//! still fails on the very next request, whatever the read found), and a check that finds the
-//! session changed (another role, company status or profile) runs the read again on the
-//! confirmed session, discarding the first answer. Reads have no effects, so a read started on
-//! a session that turned out outdated leaves nothing behind. All this only while the server is
+//! still fails on the very next request, whatever the read found) and the session is forgotten,
+//! and a check that finds the session changed (a company suspended, a profile edited outside the
+//! API) runs the read again on the confirmed session, discarding the first answer. Reads have no
+//! effects, so a read started on a session that turned out outdated leaves nothing behind. All this only while the server is
 //! not busier than its cores ([`InFlight`]): under load, each read is checked first.
 //!
 //! The request scope (`crate::request_scope`) runs each request through [`check_beside`], inside
@@ -22,7 +22,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use poem::http::header::AUTHORIZATION;
-use poem::http::{HeaderMap, Method, Uri, Version};
+use poem::http::{HeaderMap, Method, StatusCode, Uri, Version};
 use poem::{Endpoint, IntoResponse, Request, Response};
 use prosektor_application::ConnectionScope;
 use prosektor_application::services::Session;
@@ -165,16 +165,21 @@ pub(crate) async fn check_beside<E: Endpoint>(
                 let _ = checked.send((handover.provisional, confirmed, handover.replay));
             }))
             .await;
-        outcome.await.ok()
+        // Handed over, the read never answers unless its check did.
+        Some(outcome.await)
     };
     let (answer, checked) = tokio::join!(next.call(request), beside);
     match checked {
         None => answer.map(IntoResponse::into_response),
-        Some((_, Err(refused), _)) => Err(refused.into()),
-        Some((provisional, Ok(confirmed), _)) if confirmed == *provisional => {
+        Some(Err(_unfinished)) => Err(poem::Error::from_string(
+            "the session check beside the request did not finish",
+            StatusCode::INTERNAL_SERVER_ERROR,
+        )),
+        Some(Ok((_, Err(refused), _))) => Err(refused.into()),
+        Some(Ok((provisional, Ok(confirmed), _))) if confirmed == *provisional => {
             answer.map(IntoResponse::into_response)
         }
-        Some((_, Ok(confirmed), replay)) => next
+        Some(Ok((_, Ok(confirmed), replay))) => next
             .call(replay.on(confirmed))
             .await
             .map(IntoResponse::into_response),

@@ -66,6 +66,20 @@ impl RememberedSessions {
         }
     }
 
+    /// Forgets `user`'s session, which a check just refused (so that their next reads are
+    /// checked first instead of starting on it).
+    pub fn forget(&self, user: UserId) {
+        if let Some(place) = self.place(user) {
+            let mut kept = place.lock().unwrap_or_else(PoisonError::into_inner);
+            if kept
+                .as_ref()
+                .is_some_and(|session| session.user.id() == user)
+            {
+                *kept = None;
+            }
+        }
+    }
+
     /// The place of `user`'s session; none in a memory of no places.
     fn place(&self, user: UserId) -> Option<&Mutex<Option<Arc<Session>>>> {
         let places = u64::try_from(self.places.len()).ok().filter(|&n| n > 0)?;
@@ -132,6 +146,15 @@ mod tests {
         memory.keep(&second);
         assert!(memory.of(&claims_of(&first)).is_none());
         assert_eq!(memory.of(&claims_of(&second)).as_deref(), Some(&second));
+
+        memory.forget(first.user.id());
+        assert_eq!(
+            memory.of(&claims_of(&second)).as_deref(),
+            Some(&second),
+            "another user's session stays"
+        );
+        memory.forget(second.user.id());
+        assert!(memory.of(&claims_of(&second)).is_none());
     }
 
     #[test]
