@@ -13,8 +13,11 @@ use crate::fixtures::assert_problem;
 use crate::support::TestServer;
 use crate::tenants::demo_tenant;
 
-/// How long the test waits to see the read's query run while its check is held up.
-const PATIENCE: Duration = Duration::from_secs(10);
+/// How long each try waits to see the read's query run while its check is held up.
+const PATIENCE: Duration = Duration::from_secs(3);
+
+/// How many times the test tries.
+const ATTEMPTS: usize = 3;
 
 /// Reads `path` with `token` a few times, so that the server remembers the caller's session
 /// and has a connection on its shelf for the check beside the next read.
@@ -32,52 +35,63 @@ async fn a_reads_query_runs_while_its_session_check_waits_for_the_user_row() {
     let tenant = demo_tenant(&server, &admin).await;
     let client = server.client_token().await;
     let active = format!("/api/v1/companies/{}/projects/active", tenant.company_id);
-    warm(&server, &active, &client).await;
     let expected = server.call(Method::GET, &active, Some(&client), None).await;
-
-    // The users table locked: a session check waits until the lock is released.
     let db = server.database().connection();
-    let lock = db.begin().await.expect("a transaction");
-    lock.execute_unprepared("LOCK TABLE users IN ACCESS EXCLUSIVE MODE")
-        .await
-        .expect("the lock");
-    let since = lock
-        .query_one_raw(Statement::from_string(
-            db.get_database_backend(),
-            "SELECT now()::text",
-        ))
-        .await
-        .expect("the lock's start")
-        .and_then(|row| row.try_get_by_index::<String>(0).ok())
-        .expect("a time");
-
-    let read = server.call(Method::GET, &active, Some(&client), None);
-    let watch = async {
-        let check_waits = "SELECT count(*) FROM pg_stat_activity \
-             WHERE datname = current_database() AND wait_event_type = 'Lock' \
-             AND query LIKE '%FROM users u%' AND query NOT LIKE '%pg_stat_activity%'";
-        let query_ran = format!(
-            "SELECT count(*) FROM pg_stat_activity \
-             WHERE datname = current_database() AND state = 'idle' \
-             AND query LIKE '%FROM web_projects%' AND query NOT LIKE '%pg_stat_activity%' \
-             AND state_change > '{since}'::timestamptz"
-        );
-        let started = tokio::time::Instant::now();
-        let mut seen = false;
-        while !seen && started.elapsed() < PATIENCE {
-            seen = server.count(check_waits).await == 1 && server.count(&query_ran).await == 1;
-            tokio::time::sleep(Duration::from_millis(20)).await;
+    // A connection shelved longer than the pool's idle check (100 ms) is not used beside a read,
+    // and a loaded machine may take that long between two statements: a few tries.
+    let mut seen = false;
+    for _ in 0..ATTEMPTS {
+        if seen {
+            break;
         }
-        lock.commit().await.expect("the lock released");
-        seen
-    };
-    let (read, seen) = tokio::join!(read, watch);
+        let lock = db.begin().await.expect("a transaction");
+        warm(&server, &active, &client).await;
+        let since = server_time(db).await;
+        // The users table locked: a session check waits until the lock is released.
+        lock.execute_unprepared("LOCK TABLE users IN ACCESS EXCLUSIVE MODE")
+            .await
+            .expect("the lock");
+        let read = server.call(Method::GET, &active, Some(&client), None);
+        let watch = async {
+            let check_waits = "SELECT count(*) FROM pg_stat_activity \
+                 WHERE datname = current_database() AND wait_event_type = 'Lock' \
+                 AND query LIKE '%FROM users u%' AND query NOT LIKE '%pg_stat_activity%'";
+            let query_ran = format!(
+                "SELECT count(*) FROM pg_stat_activity \
+                 WHERE datname = current_database() AND state = 'idle' \
+                 AND query LIKE '%FROM web_projects%' AND query NOT LIKE '%pg_stat_activity%' \
+                 AND state_change > '{since}'::timestamptz"
+            );
+            let started = tokio::time::Instant::now();
+            let mut ran = false;
+            while !ran && started.elapsed() < PATIENCE {
+                ran = server.count(check_waits).await == 1 && server.count(&query_ran).await == 1;
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+            lock.commit().await.expect("the lock released");
+            ran
+        };
+        let (read, ran) = tokio::join!(read, watch);
+        assert_eq!(read.status, StatusCode::OK, "{:?}", read.body);
+        assert_eq!(read.body, expected.body);
+        seen = ran;
+    }
     assert!(
         seen,
         "the read's own query did not run while its session check waited"
     );
-    assert_eq!(read.status, StatusCode::OK, "{:?}", read.body);
-    assert_eq!(read.body, expected.body);
+}
+
+/// The database server's clock, as text.
+async fn server_time(db: &sea_orm::DatabaseConnection) -> String {
+    db.query_one_raw(Statement::from_string(
+        db.get_database_backend(),
+        "SELECT clock_timestamp()::text",
+    ))
+    .await
+    .expect("the time")
+    .and_then(|row| row.try_get_by_index::<String>(0).ok())
+    .expect("a time")
 }
 
 #[tokio::test]
