@@ -6,6 +6,7 @@
 use std::time::Duration;
 
 use futures::future::join_all;
+use prosektor_persistence::Pooling;
 use reqwest::{Method, StatusCode};
 use sea_orm::{ConnectionTrait, Statement, TransactionTrait};
 
@@ -30,7 +31,12 @@ async fn warm(server: &TestServer, path: &str, token: &str) {
 
 #[tokio::test]
 async fn a_reads_query_runs_while_its_session_check_waits_for_the_user_row() {
-    let server = TestServer::start_with(|config| config.workers = 0).await;
+    let mut pooling = Pooling::Direct;
+    let server = TestServer::start_with(|config| {
+        config.workers = 0;
+        pooling = config.db_pooling;
+    })
+    .await;
     let admin = server.admin_token().await;
     let tenant = demo_tenant(&server, &admin).await;
     let client = server.client_token().await;
@@ -76,8 +82,11 @@ async fn a_reads_query_runs_while_its_session_check_waits_for_the_user_row() {
         assert_eq!(read.body, expected.body);
         seen = ran;
     }
+    // Behind PgBouncer in transaction mode (`make test-pooler`) the statements PostgreSQL shows
+    // are the pooler's sessions' and wrapped in transactions of their own, so what the watcher
+    // looks for is not seen there: only the answers are checked.
     assert!(
-        seen,
+        seen || pooling == Pooling::Transaction,
         "the read's own query did not run while its session check waited"
     );
 }
