@@ -225,6 +225,16 @@ impl TestServer {
         response.text().await.expect("the exposition")
     }
 
+    /// The value of one series of the metrics listener's exposition (`name{labels}`, exactly as
+    /// exposed), or 0 while the server has not registered it.
+    pub async fn metric(&self, series: &str) -> f64 {
+        let exposition = self.metrics().await;
+        exposition
+            .lines()
+            .find_map(|line| line.strip_prefix(series)?.strip_prefix(' '))
+            .map_or(0.0, |value| value.trim().parse().expect("a sample's value"))
+    }
+
     /// Stops the server gracefully and reports how its task ended, handing back its database
     /// (to read what the stop left behind; dropped, it is dropped too).
     pub async fn stop(mut self) -> Result<Arc<TestDatabase>, String> {

@@ -36,7 +36,9 @@ mod unit_of_work;
 mod warm;
 
 pub use migrate::migrate;
-pub use pool::{PoolSettings, Pooling, UnknownPooling, cancel_statements, connect};
+pub use pool::{
+    DEFAULT_MAX_CONNECTIONS, PoolSettings, Pooling, UnknownPooling, cancel_statements, connect,
+};
 pub use pool_waiters::{connection_waiters, connections_handed_out};
 pub use pools::DatabasePools;
 pub use prosektor_migration::{

@@ -186,11 +186,8 @@ impl WarmConnections {
     /// Gives every shelved connection back to the pool, and every connection given back from
     /// now on: its pool is closing, and waits for them.
     pub(crate) fn close(&self) {
-        let mut shelf = lock(&self.shelf);
-        shelf.closed = true;
-        let released = std::mem::take(&mut shelf.connections);
-        drop(shelf);
-        drop(released);
+        lock(&self.shelf).closed = true;
+        self.release_all();
     }
 
     /// Asks `pool` for one more connection to shelve, in the background: for work beside a

@@ -6,8 +6,8 @@ use std::path::PathBuf;
 
 use clap::Args;
 use ipnet::IpNet;
-use prosektor_api::auth::remembered::DEFAULT_REMEMBERED_SESSIONS;
-use prosektor_persistence::{BackfillSettings, Pooling};
+use prosektor_api::auth::remembered::{DEFAULT_REMEMBERED_SESSIONS, MOST_REMEMBERED_SESSIONS};
+use prosektor_persistence::{BackfillSettings, DEFAULT_MAX_CONNECTIONS, Pooling};
 
 use crate::telemetry::LogFormat;
 
@@ -63,7 +63,7 @@ pub struct Config {
     pub embedded_pg_port: u16,
 
     /// Most connections in the database pool.
-    #[arg(long, env = "PROSEKTOR_DB_MAX_CONNECTIONS", default_value_t = 16)]
+    #[arg(long, env = "PROSEKTOR_DB_MAX_CONNECTIONS", default_value_t = DEFAULT_MAX_CONNECTIONS)]
     pub db_max_connections: u32,
 
     /// PostgreSQL's `statement_timeout` for the server's and workers' connections, in
@@ -102,8 +102,13 @@ pub struct Config {
 
     /// How many callers' last confirmed sessions the server remembers, so that their reads start
     /// on it while the session check runs beside them (`docs/api.md`, Authentication); 0 checks
-    /// every session before the request's own work.
-    #[arg(long, env = "PROSEKTOR_REMEMBERED_SESSIONS", default_value_t = DEFAULT_REMEMBERED_SESSIONS)]
+    /// every session before the request's own work; at most [`MOST_REMEMBERED_SESSIONS`].
+    #[arg(
+        long,
+        env = "PROSEKTOR_REMEMBERED_SESSIONS",
+        default_value_t = DEFAULT_REMEMBERED_SESSIONS,
+        value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(0..=MOST_REMEMBERED_SESSIONS as u64)
+    )]
     pub remembered_sessions: usize,
 
     /// Seed the demo admin and tenant (once). Default: only with the embedded PostgreSQL.
@@ -174,7 +179,7 @@ impl Config {
             metrics_listen: SocketAddr::from(([127, 0, 0, 1], 0)),
             data_dir: PathBuf::from(".data"),
             embedded_pg_port: 54329,
-            db_max_connections: 16,
+            db_max_connections: DEFAULT_MAX_CONNECTIONS,
             statement_timeout_ms: 5_000,
             backfill_batch: 5_000,
             backfill_pause_ms: 10,
@@ -266,5 +271,28 @@ mod tests {
         let debug = format!("{config:?}");
         assert!(!debug.contains("s3cr3t"));
         assert!(!debug.contains("token-signing-secret"));
+    }
+
+    #[derive(clap::Parser)]
+    struct Parsed {
+        #[command(flatten)]
+        config: Config,
+    }
+
+    #[test]
+    fn remembered_sessions_are_bounded() {
+        use clap::Parser as _;
+        let parse = |sessions: String| {
+            Parsed::try_parse_from(["prosektor-server", "--remembered-sessions", &sessions])
+                .map(|parsed| parsed.config.remembered_sessions)
+        };
+        assert_eq!(parse("0".to_owned()).unwrap(), 0);
+        assert_eq!(
+            parse(MOST_REMEMBERED_SESSIONS.to_string()).unwrap(),
+            MOST_REMEMBERED_SESSIONS
+        );
+        let refused = parse((MOST_REMEMBERED_SESSIONS + 1).to_string()).unwrap_err();
+        assert_eq!(refused.kind(), clap::error::ErrorKind::ValueValidation);
+        assert!(refused.to_string().contains("remembered-sessions"));
     }
 }

@@ -18,6 +18,10 @@ use prosektor_domain::UserId;
 /// How many sessions a server remembers by default (a few MiB when all are taken).
 pub const DEFAULT_REMEMBERED_SESSIONS: usize = 8_192;
 
+/// The most sessions a server may be configured to remember: a million places take 16 MiB
+/// empty, each remembered session a few hundred bytes more.
+pub const MOST_REMEMBERED_SESSIONS: usize = 1 << 20;
+
 /// The last confirmed session of recent callers, one per place.
 pub struct RememberedSessions {
     places: Box<[Mutex<Option<Arc<Session>>>]>,

@@ -190,14 +190,30 @@ async fn concurrent_callers_on_a_small_pool_with_several_shelves_never_starve() 
     }
 }
 
+/// A database (kept until the test ends), a pool of `size` connections named `name` on it, the
+/// users read through that pool and the connection scope of the requests on it: what the tests
+/// of work beside a request start from.
+async fn beside_a_request(
+    size: u32,
+    name: &str,
+) -> (
+    TestDatabase,
+    prosektor_persistence::DatabasePools,
+    PgUserRepository,
+    prosektor_persistence::PgConnectionScope,
+) {
+    let db = database().await;
+    let pools = prosektor_persistence::DatabasePools::from(pool(&db, size, name).await);
+    let users = PgUserRepository::new(pools.clone());
+    let scope = prosektor_persistence::PgConnectionScope::new(pools.clone());
+    (db, pools, users, scope)
+}
+
 #[tokio::test]
 async fn work_beside_a_request_takes_a_shelved_connection_or_else_shares_the_requests() {
     use prosektor_application::ConnectionScope;
 
-    let db = database().await;
-    let pools = prosektor_persistence::DatabasePools::from(pool(&db, 4, "beside").await);
-    let users = PgUserRepository::new(pools.clone());
-    let scope = prosektor_persistence::PgConnectionScope::new(pools.clone());
+    let (_db, pools, users, scope) = beside_a_request(4, "beside").await;
     let missing = || async { users.get_session(UserId::new_v7()).await.err() };
     let shelf = &pools;
     // Two requests at once leave two connections on the shelf.
@@ -259,10 +275,7 @@ async fn work_beside_a_request_takes_a_shelved_connection_or_else_shares_the_req
 async fn work_beside_a_request_on_a_pool_of_one_shares_the_requests_connection() {
     use prosektor_application::ConnectionScope;
 
-    let db = database().await;
-    let pools = prosektor_persistence::DatabasePools::from(pool(&db, 1, "beside-one").await);
-    let users = PgUserRepository::new(pools.clone());
-    let scope = prosektor_persistence::PgConnectionScope::new(pools.clone());
+    let (_db, pools, users, scope) = beside_a_request(1, "beside-one").await;
     let missing = || async { users.get_session(UserId::new_v7()).await.err() };
     for _ in 0..3 {
         let beside = in_request(pools.clone(), Intent::Read, async {
