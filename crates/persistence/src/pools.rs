@@ -7,7 +7,7 @@ use sea_orm::{DatabaseConnection, DbErr};
 
 use crate::pool::{PoolSettings, Pooling};
 use crate::replica::{Replica, ReplicaSettings};
-use crate::warm::WarmConnections;
+use crate::warm::{WarmConnections, exhausted};
 
 /// The pool of the primary, optionally a read replica's, and how statements travel to them.
 /// Every repository is built over one; a plain pool converts into one with nothing between it
@@ -81,6 +81,13 @@ impl DatabasePools {
     /// pool knows, but in no one's use.
     pub fn shelved_connections(&self) -> usize {
         self.warm.len()
+    }
+
+    /// Whether work beside a request could have a primary connection of its own without
+    /// waiting: one is shelved, or the pool has one idle or may open one. When none could, the
+    /// work would only share the request's connection, one statement after the other.
+    pub(crate) fn spares_a_connection(&self) -> bool {
+        self.warm.len() > 0 || !exhausted(self.primary.get_postgres_connection_pool())
     }
 
     /// Gives the shelved connections back (and from now on every connection given back) and

@@ -256,18 +256,24 @@ async fn work_beside_a_request_takes_a_shelved_connection_or_else_shares_the_req
     let shelved = in_request(pools.clone(), Intent::Read, async {
         assert_eq!(missing().await, Some(RepositoryError::NotFound));
         assert_eq!(pools.shelved_connections(), 0);
+        let before = connections_handed_out();
         scope
             .run_beside(Box::pin(async {
                 assert_eq!(missing().await, Some(RepositoryError::NotFound));
             }))
             .await;
         tokio::time::sleep(Duration::from_millis(50)).await;
-        pools.shelved_connections()
+        (
+            connections_handed_out() - before,
+            pools.shelved_connections(),
+        )
     })
     .await;
     assert_eq!(
-        shelved, 1,
-        "the pool's connection, asked for in the background"
+        shelved,
+        (1, 1),
+        "one checkout only, the background's: the work beside shared the request's connection; \
+         the pool's connection, asked for in the background"
     );
 }
 
@@ -293,6 +299,26 @@ async fn work_beside_a_request_on_a_pool_of_one_shares_the_requests_connection()
         // Waiting for the pool instead would time out: the request holds its only connection.
         assert_eq!(beside, Some(Some(RepositoryError::NotFound)));
     }
+}
+
+#[tokio::test]
+async fn work_beside_a_request_is_not_offered_while_every_connection_is_in_use() {
+    use prosektor_application::ConnectionScope;
+
+    let (_db, pools, users, scope) = beside_a_request(1, "beside-none-spare").await;
+    assert!(scope.runs_beside(), "the pool may open a connection");
+    let offered = in_request(pools.clone(), Intent::Read, async {
+        let missed = users.get_session(UserId::new_v7()).await.err();
+        (missed, scope.runs_beside())
+    })
+    .await;
+    assert_eq!(
+        offered,
+        (Some(RepositoryError::NotFound), false),
+        "the request holds the pool's only connection and none is shelved"
+    );
+    assert_eq!(pools.shelved_connections(), 1);
+    assert!(scope.runs_beside(), "the request's connection, shelved");
 }
 
 #[tokio::test]
