@@ -7,7 +7,7 @@ use sea_orm::{DatabaseConnection, DbErr};
 
 use crate::pool::{PoolSettings, Pooling};
 use crate::replica::{Replica, ReplicaSettings};
-use crate::warm::{WarmConnections, exhausted};
+use crate::warm::WarmConnections;
 
 /// The pool of the primary, optionally a read replica's, and how statements travel to them.
 /// Every repository is built over one; a plain pool converts into one with nothing between it
@@ -83,11 +83,20 @@ impl DatabasePools {
         self.warm.len()
     }
 
-    /// Whether work beside a request could have a primary connection of its own without
-    /// waiting: one is shelved, or the pool has one idle or may open one. When none could, the
-    /// work would only share the request's connection, one statement after the other.
-    pub(crate) fn spares_a_connection(&self) -> bool {
-        self.warm.len() > 0 || !exhausted(self.primary.get_postgres_connection_pool())
+    /// Whether a read request starting now could have its own connection and one more beside
+    /// it without waiting: two among the shelved connections, the pool's idle ones and those it
+    /// may still open. The read takes the first (the shelf first); work beside it takes a
+    /// shelved one, or shares the read's while the pool tops the shelf up for the next read.
+    /// When two cannot be had, the work could only share the read's connection, one statement
+    /// after the other, gaining nothing.
+    pub(crate) fn spares_two_connections(&self) -> bool {
+        let pool = self.primary.get_postgres_connection_pool();
+        let openable = pool
+            .options()
+            .get_max_connections()
+            .saturating_sub(pool.size());
+        let ready = self.warm.len() + pool.num_idle() + openable as usize;
+        ready >= 2
     }
 
     /// Gives the shelved connections back (and from now on every connection given back) and

@@ -125,7 +125,7 @@ impl ConnectionScope for PgConnectionScope {
     }
 
     fn runs_beside(&self) -> bool {
-        self.pools.replica.is_none() && self.pools.spares_a_connection()
+        self.pools.replica.is_none() && self.pools.spares_two_connections()
     }
 
     async fn run_beside(&self, work: ScopedWork<'_>) {

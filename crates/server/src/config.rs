@@ -102,7 +102,7 @@ pub struct Config {
 
     /// How many callers' last confirmed sessions the server remembers, so that their reads start
     /// on it while the session check runs beside them (`docs/api.md`, Authentication); 0 checks
-    /// every session before the request's own work; at most [`MOST_REMEMBERED_SESSIONS`].
+    /// every session before the request's own work; at most 1 048 576.
     #[arg(
         long,
         env = "PROSEKTOR_REMEMBERED_SESSIONS",

@@ -37,10 +37,13 @@ impl std::fmt::Debug for RememberedSessions {
 }
 
 impl RememberedSessions {
-    /// A memory of up to `sessions` sessions; with none, every check comes first.
+    /// A memory of up to `sessions` sessions (at most [`MOST_REMEMBERED_SESSIONS`]); with none,
+    /// every check comes first.
     pub fn new(sessions: usize) -> Self {
         Self {
-            places: (0..sessions).map(|_| Mutex::default()).collect(),
+            places: (0..sessions.min(MOST_REMEMBERED_SESSIONS))
+                .map(|_| Mutex::default())
+                .collect(),
             hasher: RandomState::new(),
         }
     }
@@ -100,6 +103,13 @@ mod tests {
     use prosektor_domain::{Email, PasswordHash, User};
 
     use super::*;
+
+    #[test]
+    fn a_memory_never_has_more_places_than_the_most_allowed() {
+        let memory = RememberedSessions::new(MOST_REMEMBERED_SESSIONS + 1);
+        assert_eq!(memory.places.len(), MOST_REMEMBERED_SESSIONS);
+        assert_eq!(RememberedSessions::new(3).places.len(), 3);
+    }
 
     fn session() -> Session {
         let user = User::new_admin(

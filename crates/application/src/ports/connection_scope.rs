@@ -38,12 +38,12 @@ pub trait ConnectionScope: Send + Sync {
     /// two connections of one pool.
     async fn run(&self, intent: Intent, work: ScopedWork<'_>);
 
-    /// Whether [`Self::run_beside`] would now run work beside a read request's own: not where
-    /// the session check decides which database the request's reads go to (a read replica,
-    /// which must not serve a caller's reads before it has replayed their last write), so that
-    /// it must come first; nor while no connection could be had beside the request without
-    /// waiting (every connection in use), where the work would only share the request's
-    /// connection, one statement after the other, and gain nothing.
+    /// Whether [`Self::run_beside`] would now run work beside a read request's own. It would
+    /// not where the session check decides which database the request's reads go to (a read
+    /// replica, which must not serve a caller's reads before it has replayed their last write),
+    /// so that the check must come first; and it would not while the request could not have a
+    /// second connection beside its own without waiting, since the work would then only share
+    /// the request's connection, one statement after the other, and gain nothing.
     fn runs_beside(&self) -> bool;
 
     /// Runs `work` inside the current read request, beside the request's own work (the session

@@ -21,8 +21,8 @@ struct Cli {
     /// Where it listens.
     #[arg(long, default_value = "127.0.0.1:18090")]
     listen: SocketAddr,
-    /// How many connections it opens (the real server's pool holds up to 16).
-    #[arg(long, default_value_t = 16)]
+    /// How many connections it opens (as many as the real server's pool holds by default).
+    #[arg(long, default_value_t = prosektor_persistence::DEFAULT_MAX_CONNECTIONS as usize)]
     connections: usize,
     /// The secret the tokens are signed with.
     #[arg(long, env = "PROSEKTOR_JWT_SECRET", hide_env_values = true)]

@@ -302,23 +302,39 @@ async fn work_beside_a_request_on_a_pool_of_one_shares_the_requests_connection()
 }
 
 #[tokio::test]
-async fn work_beside_a_request_is_not_offered_while_every_connection_is_in_use() {
+async fn work_beside_a_request_is_offered_only_while_two_connections_are_to_be_had() {
     use prosektor_application::ConnectionScope;
 
-    let (_db, pools, users, scope) = beside_a_request(1, "beside-none-spare").await;
-    assert!(scope.runs_beside(), "the pool may open a connection");
+    let (_db, pools, users, scope) = beside_a_request(2, "beside-two").await;
+    let missing = || async { users.get_session(UserId::new_v7()).await.err() };
+    assert!(scope.runs_beside(), "the pool may open both");
+    // Two requests at once leave both connections on the shelf.
+    let hold = || {
+        in_request(pools.clone(), Intent::Read, async {
+            let missed = missing().await;
+            tokio::time::sleep(Duration::from_millis(20)).await;
+            missed
+        })
+    };
+    let (first, second) = tokio::join!(hold(), hold());
+    assert_eq!(
+        (first, second),
+        (
+            Some(RepositoryError::NotFound),
+            Some(RepositoryError::NotFound)
+        )
+    );
+    assert_eq!(pools.shelved_connections(), 2);
+    assert!(scope.runs_beside(), "both shelved");
+    // One request holds a connection, the other is shelved: a read starting now would take the
+    // shelved one, and the work beside it could only share it.
     let offered = in_request(pools.clone(), Intent::Read, async {
-        let missed = users.get_session(UserId::new_v7()).await.err();
-        (missed, scope.runs_beside())
+        let missed = missing().await;
+        (missed, pools.shelved_connections(), scope.runs_beside())
     })
     .await;
-    assert_eq!(
-        offered,
-        (Some(RepositoryError::NotFound), false),
-        "the request holds the pool's only connection and none is shelved"
-    );
-    assert_eq!(pools.shelved_connections(), 1);
-    assert!(scope.runs_beside(), "the request's connection, shelved");
+    assert_eq!(offered, (Some(RepositoryError::NotFound), 1, false));
+    assert!(scope.runs_beside(), "both shelved again");
 }
 
 #[tokio::test]
