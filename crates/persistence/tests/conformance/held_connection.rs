@@ -209,17 +209,12 @@ async fn beside_a_request(
     (db, pools, users, scope)
 }
 
-#[tokio::test]
-async fn work_beside_a_request_takes_a_shelved_connection_or_else_shares_the_requests() {
-    use prosektor_application::ConnectionScope;
-
-    let (_db, pools, users, scope) = beside_a_request(4, "beside").await;
-    let missing = || async { users.get_session(UserId::new_v7()).await.err() };
-    let shelf = &pools;
-    // Two requests at once leave two connections on the shelf.
+/// Runs two read requests at once, each reading a session that does not exist, so that both
+/// their connections end on the shelf.
+async fn shelve_two(pools: &prosektor_persistence::DatabasePools, users: &PgUserRepository) {
     let hold = || {
         in_request(pools.clone(), Intent::Read, async {
-            let missed = missing().await;
+            let missed = users.get_session(UserId::new_v7()).await.err();
             tokio::time::sleep(Duration::from_millis(20)).await;
             missed
         })
@@ -228,6 +223,16 @@ async fn work_beside_a_request_takes_a_shelved_connection_or_else_shares_the_req
     assert_eq!(first, Some(RepositoryError::NotFound));
     assert_eq!(second, Some(RepositoryError::NotFound));
     assert_eq!(pools.shelved_connections(), 2);
+}
+
+#[tokio::test]
+async fn work_beside_a_request_takes_a_shelved_connection_or_else_shares_the_requests() {
+    use prosektor_application::ConnectionScope;
+
+    let (_db, pools, users, scope) = beside_a_request(4, "beside").await;
+    let missing = || async { users.get_session(UserId::new_v7()).await.err() };
+    let shelf = &pools;
+    shelve_two(&pools, &users).await;
 
     // The request takes one; the work beside it the other, and gives it back when it ends.
     let shelved = in_request(pools.clone(), Intent::Read, async {
@@ -308,23 +313,7 @@ async fn work_beside_a_request_is_offered_only_while_two_connections_are_to_be_h
     let (_db, pools, users, scope) = beside_a_request(2, "beside-two").await;
     let missing = || async { users.get_session(UserId::new_v7()).await.err() };
     assert!(scope.runs_beside(), "the pool may open both");
-    // Two requests at once leave both connections on the shelf.
-    let hold = || {
-        in_request(pools.clone(), Intent::Read, async {
-            let missed = missing().await;
-            tokio::time::sleep(Duration::from_millis(20)).await;
-            missed
-        })
-    };
-    let (first, second) = tokio::join!(hold(), hold());
-    assert_eq!(
-        (first, second),
-        (
-            Some(RepositoryError::NotFound),
-            Some(RepositoryError::NotFound)
-        )
-    );
-    assert_eq!(pools.shelved_connections(), 2);
+    shelve_two(&pools, &users).await;
     assert!(scope.runs_beside(), "both shelved");
     // One request holds a connection, the other is shelved: a read starting now would take the
     // shelved one, and the work beside it could only share it.
