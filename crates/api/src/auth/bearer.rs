@@ -134,22 +134,15 @@ impl Authenticator {
                 self.remembered.keep(&session);
                 Ok(session)
             }
-            Err(error) => {
-                if matches!(
-                    error,
-                    ServiceError::Unauthenticated
-                        | ServiceError::NotFound
-                        | ServiceError::CompanyClosed
-                ) {
-                    self.remembered.forget(claims.user_id);
-                }
-                Err(match error {
-                    ServiceError::Unauthenticated | ServiceError::NotFound => {
-                        ApiError::unauthenticated()
-                    }
-                    other => ApiError::from(other),
-                })
+            Err(ServiceError::Unauthenticated | ServiceError::NotFound) => {
+                self.remembered.forget(claims.user_id);
+                Err(ApiError::unauthenticated())
             }
+            Err(closed @ ServiceError::CompanyClosed) => {
+                self.remembered.forget(claims.user_id);
+                Err(closed.into())
+            }
+            Err(other) => Err(other.into()),
         }
     }
 

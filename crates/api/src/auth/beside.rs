@@ -6,8 +6,9 @@
 //! still fails on the very next request, whatever the read found) and the session is forgotten,
 //! and a check that finds the session changed (a company suspended, a profile edited outside the
 //! API) runs the read again on the confirmed session, discarding the first answer. Reads have no
-//! effects, so a read started on a session that turned out outdated leaves nothing behind. All this only while the server is
-//! not busier than its cores ([`InFlight`]): under load, each read is checked first.
+//! effects, so a read started on a session that turned out outdated leaves nothing behind. All
+//! this only while the server is not busier than its cores ([`InFlight`]) and a second
+//! connection is to be had ([`ConnectionScope::runs_beside`]): else each read is checked first.
 //!
 //! The request scope (`crate::request_scope`) runs each request through [`check_beside`], inside
 //! the request's connection scope: it offers the request a [`CheckBeside`], which

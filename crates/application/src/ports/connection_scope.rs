@@ -49,8 +49,9 @@ pub trait ConnectionScope: Send + Sync {
     /// Runs `work` inside the current read request, beside the request's own work (the session
     /// check while the request's first query runs): its statements take a connection of their
     /// own when one is ready at once without asking the pool (one just given back by another
-    /// request), and otherwise share the request's, one statement after the other. Never waiting for a second connection while the request holds one, a request
-    /// cannot deadlock a pool smaller than the number of requests. Outside a read request,
-    /// `work` runs as statements outside any request do.
+    /// request), and otherwise share the request's, one statement after the other. Never
+    /// waiting for a second connection while the request holds one, a request cannot deadlock a
+    /// pool smaller than the number of requests. Outside a read request, `work` runs as
+    /// statements outside any request do.
     async fn run_beside(&self, work: ScopedWork<'_>);
 }
