@@ -80,9 +80,13 @@ impl ApiError {
         )))
     }
 
-    /// `429` after too many attempts.
+    /// `429` after too many attempts: `Retry-After` carries the seconds, and the detail gives the
+    /// same wait, in seconds below two minutes and in whole minutes (rounded up) from two on.
     pub fn too_many_requests(retry_after_secs: u64) -> Self {
-        let detail = format!("too many attempts; retry in {retry_after_secs} s");
+        let detail = format!(
+            "too many attempts; retry in {}",
+            wait_in_words(retry_after_secs)
+        );
         Self::TooManyRequests(
             Json(Problem::new(
                 429,
@@ -213,6 +217,16 @@ fn conflict_detail(code: &str) -> &'static str {
     }
 }
 
+/// A wait of `secs` seconds as a person reads it: seconds below two minutes, else whole minutes,
+/// rounded up so that a client retrying when told is never earlier than `Retry-After`.
+fn wait_in_words(secs: u64) -> String {
+    if secs < 120 {
+        format!("{secs} s")
+    } else {
+        format!("{} min", secs.div_ceil(60))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use prosektor_application::Conflict;
@@ -281,6 +295,27 @@ mod tests {
                 format!("https://prosektor.example/problems/{code}")
             );
         }
+    }
+
+    #[test]
+    fn a_throttled_caller_is_told_the_wait_in_seconds_then_in_minutes_never_early() {
+        let detail = |secs| match ApiError::too_many_requests(secs) {
+            ApiError::TooManyRequests(Json(problem), retry_after) => {
+                assert_eq!(retry_after, secs, "Retry-After keeps the seconds");
+                problem.detail.unwrap_or_default()
+            }
+            other => panic!("not a 429: {other:?}"),
+        };
+        assert_eq!(detail(1), "too many attempts; retry in 1 s");
+        assert_eq!(detail(119), "too many attempts; retry in 119 s");
+        assert_eq!(detail(120), "too many attempts; retry in 2 min");
+        assert_eq!(detail(121), "too many attempts; retry in 3 min");
+        assert_eq!(detail(899), "too many attempts; retry in 15 min");
+        assert_eq!(detail(900), "too many attempts; retry in 15 min");
+        assert_eq!(
+            detail(u64::MAX),
+            format!("too many attempts; retry in {} min", u64::MAX / 60 + 1)
+        );
     }
 
     #[test]

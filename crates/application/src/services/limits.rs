@@ -73,7 +73,9 @@ pub(crate) async fn reserve(
     match decision {
         ThrottleDecision::Allowed => Ok(()),
         ThrottleDecision::Limited { retry_after } => Err(ServiceError::TooManyAttempts {
-            retry_after_secs: retry_after.as_secs().max(1),
+            // Whole seconds, rounded up: a client that waits as told is never early.
+            retry_after_secs: (retry_after.as_secs() + u64::from(retry_after.subsec_nanos() > 0))
+                .max(1),
         }),
     }
 }
