@@ -74,7 +74,9 @@ pub(crate) async fn reserve(
         ThrottleDecision::Allowed => Ok(()),
         ThrottleDecision::Limited { retry_after } => Err(ServiceError::TooManyAttempts {
             // Whole seconds, rounded up: a client that waits as told is never early.
-            retry_after_secs: (retry_after.as_secs() + u64::from(retry_after.subsec_nanos() > 0))
+            retry_after_secs: retry_after
+                .as_secs()
+                .saturating_add(u64::from(retry_after.subsec_nanos() > 0))
                 .max(1),
         }),
     }
